@@ -1,0 +1,73 @@
+package io.mobula;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.mobula.function.RemoteFunction;
+import io.mobula.runtime.NodeRuntime;
+
+/**
+ * An actor about to be created: set options, then {@link #remote()}.
+ * <pre>{@code
+ * ActorHandle<Counter> counter = mobula.actor(Counter::new).name("counter").maxRestarts(2).remote();
+ * }</pre>
+ */
+public final class ActorCreation<A> {
+    private final NodeRuntime runtime;
+    private final RemoteFunction constructor;
+    private final Object[] args;
+    private Map<String, Double> resources;
+    private int maxRestarts;
+    private int maxConcurrency = 1;
+    private String name;
+
+    ActorCreation(NodeRuntime runtime, RemoteFunction constructor, Object[] args) {
+        this.runtime = runtime;
+        this.constructor = constructor;
+        this.args = args;
+    }
+
+    /**
+     * Resources the actor holds for its whole life. Without any, it is placed where one CPU is free
+     * but holds none while it lives, so idle actors do not starve tasks (Ray's default).
+     */
+    public ActorCreation<A> resources(String name, double amount) {
+        if (resources == null) {
+            resources = new LinkedHashMap<>();
+        }
+        resources.put(name, amount);
+        return this;
+    }
+
+    public ActorCreation<A> resources(Map<String, Double> request) {
+        resources = new LinkedHashMap<>(request);
+        return this;
+    }
+
+    /** How many times the constructor re-runs after a method throws an {@link Error} (default 0). */
+    public ActorCreation<A> maxRestarts(int maxRestarts) {
+        this.maxRestarts = maxRestarts;
+        return this;
+    }
+
+    /** How many calls may run at once, on that many threads (default 1: calls run in order). */
+    public ActorCreation<A> maxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+        return this;
+    }
+
+    /** Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live actors. */
+    public ActorCreation<A> name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * Creates the actor. Calls may be made on the handle at once; they run after the constructor.
+     *
+     * @throws ActorNameTakenException if a live actor already has the name.
+     */
+    public ActorHandle<A> remote() {
+        return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name), runtime);
+    }
+}

@@ -1,0 +1,140 @@
+package io.mobula;
+
+import io.mobula.function.Func1;
+import io.mobula.function.Func2;
+import io.mobula.function.Func3;
+import io.mobula.function.Func4;
+import io.mobula.function.Func5;
+import io.mobula.function.Func6;
+import io.mobula.function.Func7;
+import io.mobula.function.RemoteFunction;
+import io.mobula.function.VoidFunc1;
+import io.mobula.function.VoidFunc2;
+import io.mobula.function.VoidFunc3;
+import io.mobula.function.VoidFunc4;
+import io.mobula.function.VoidFunc5;
+import io.mobula.function.VoidFunc6;
+import io.mobula.function.VoidFunc7;
+import io.mobula.runtime.ActorRecord;
+import io.mobula.runtime.NodeRuntime;
+
+/**
+ * A handle to a live actor of type {@code A}: call its methods with {@code task(A::method, args…)}.
+ * Calls through a handle run in the order they were submitted (unless the actor was created with
+ * {@code maxConcurrency > 1}). Handles can be passed to tasks and other actors, as arguments or
+ * nested in values.
+ */
+public final class ActorHandle<A> {
+    private final ActorRecord record;
+    private final long id;
+    private final NodeRuntime runtime;
+
+    ActorHandle(ActorRecord record, NodeRuntime runtime) {
+        this(record, record.id(), runtime);
+    }
+
+    ActorHandle(ActorRecord record, long id, NodeRuntime runtime) {
+        this.record = record;
+        this.id = id;
+        this.runtime = runtime;
+    }
+
+    ActorRecord record() {
+        return record;
+    }
+
+    /** The actor's node-unique id. */
+    public long id() {
+        return id;
+    }
+
+    /** The actor's name, or null if it was created without one. */
+    public String name() {
+        return record == null ? null : record.name();
+    }
+
+    /** @return true until the actor is killed or dies for good (restarts keep it alive). */
+    public boolean isAlive() {
+        return record != null && !record.isDead();
+    }
+
+    /** How many times the actor has been restarted after a fatal error. */
+    public int restarts() {
+        return record == null ? 0 : record.restarts();
+    }
+
+    private <R> ActorCall<R> call(RemoteFunction method, Object[] args) {
+        return new ActorCall<>(runtime, record, id, method, args);
+    }
+
+    public <R> ActorCall<R> task(Func1<? super A, R> method) {
+        return call(method, new Object[] {});
+    }
+
+    public ActorCall<Void> task(VoidFunc1<? super A> method) {
+        return call(method, new Object[] {});
+    }
+
+    public <A, R> ActorCall<R> task(Func2<? super A, A, R> method, Object a) {
+        return call(method, new Object[] {a});
+    }
+
+    public <A> ActorCall<Void> task(VoidFunc2<? super A, A> method, Object a) {
+        return call(method, new Object[] {a});
+    }
+
+    public <A, B, R> ActorCall<R> task(Func3<? super A, A, B, R> method, Object a, Object b) {
+        return call(method, new Object[] {a, b});
+    }
+
+    public <A, B> ActorCall<Void> task(VoidFunc3<? super A, A, B> method, Object a, Object b) {
+        return call(method, new Object[] {a, b});
+    }
+
+    public <A, B, C, R> ActorCall<R> task(Func4<? super A, A, B, C, R> method, Object a, Object b, Object c) {
+        return call(method, new Object[] {a, b, c});
+    }
+
+    public <A, B, C> ActorCall<Void> task(VoidFunc4<? super A, A, B, C> method, Object a, Object b, Object c) {
+        return call(method, new Object[] {a, b, c});
+    }
+
+    public <A, B, C, D, R> ActorCall<R> task(Func5<? super A, A, B, C, D, R> method, Object a, Object b, Object c, Object d) {
+        return call(method, new Object[] {a, b, c, d});
+    }
+
+    public <A, B, C, D> ActorCall<Void> task(VoidFunc5<? super A, A, B, C, D> method, Object a, Object b, Object c, Object d) {
+        return call(method, new Object[] {a, b, c, d});
+    }
+
+    public <A, B, C, D, E, R> ActorCall<R> task(Func6<? super A, A, B, C, D, E, R> method, Object a, Object b, Object c, Object d, Object e) {
+        return call(method, new Object[] {a, b, c, d, e});
+    }
+
+    public <A, B, C, D, E> ActorCall<Void> task(VoidFunc6<? super A, A, B, C, D, E> method, Object a, Object b, Object c, Object d, Object e) {
+        return call(method, new Object[] {a, b, c, d, e});
+    }
+
+    public <A, B, C, D, E, F, R> ActorCall<R> task(Func7<? super A, A, B, C, D, E, F, R> method, Object a, Object b, Object c, Object d, Object e, Object f) {
+        return call(method, new Object[] {a, b, c, d, e, f});
+    }
+
+    public <A, B, C, D, E, F> ActorCall<Void> task(VoidFunc7<? super A, A, B, C, D, E, F> method, Object a, Object b, Object c, Object d, Object e, Object f) {
+        return call(method, new Object[] {a, b, c, d, e, f});
+    }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ActorHandle<?> handle && handle.id == id && handle.runtime == runtime;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id);
+    }
+
+    @Override
+    public String toString() {
+        return "ActorHandle(" + id + (record == null ? "" : " " + record.displayName()
+            + (record.name() == null ? "" : " '" + record.name() + "'")) + ")";
+    }
+}

@@ -1,0 +1,34 @@
+package io.mobula;
+
+import io.mobula.runtime.ActorRecord;
+import io.mobula.runtime.NodeRuntime;
+import io.mobula.runtime.ObjectEntry;
+
+/**
+ * The runtime's way into the API types' internals. Not part of the API: application code has no
+ * use for it, and it may change in any release.
+ */
+public final class InternalAccess {
+    private InternalAccess() {
+    }
+
+    public static ObjectEntry entryOf(ObjectRef<?> ref) {
+        return ref.entry();
+    }
+
+    public static <T> ObjectRef<T> newRef(ObjectEntry entry, NodeRuntime runtime) {
+        return new ObjectRef<>(entry, runtime);
+    }
+
+    public static ActorRecord recordOf(ActorHandle<?> handle) {
+        return handle.record();
+    }
+
+    public static <A> ActorHandle<A> newHandle(ActorRecord record, NodeRuntime runtime) {
+        return new ActorHandle<>(record, record.id(), runtime);
+    }
+
+    public static <A> ActorHandle<A> deadHandle(long id, NodeRuntime runtime) {
+        return new ActorHandle<>(null, id, runtime);
+    }
+}

@@ -1,0 +1,84 @@
+package io.mobula;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mobula.function.RemoteFunction;
+import io.mobula.runtime.NodeRuntime;
+import io.mobula.runtime.RetryPolicy;
+
+/**
+ * A task about to be submitted: set options, then {@link #remote()}. A call may be submitted more
+ * than once; each {@code remote()} is a new task.
+ * <pre>{@code
+ * ObjectRef<double[]> c = mobula.task(ArrayMath::add, a, b).resources("CPU", 0.5).maxRetries(2)
+ *     .retryExceptions(IOException.class).remote();
+ * }</pre>
+ */
+public final class TaskCall<R> {
+    private final NodeRuntime runtime;
+    private final RemoteFunction function;
+    private final Object[] args;
+    private Map<String, Double> resources;
+    private int maxRetries;
+    private List<Class<? extends Throwable>> retryOn = List.of();
+
+    TaskCall(NodeRuntime runtime, RemoteFunction function, Object[] args) {
+        this.runtime = runtime;
+        this.function = function;
+        this.args = args;
+    }
+
+    /**
+     * Asks for an amount of a resource while the task runs ({@code CPU}, {@code GPU},
+     * {@code memory} in bytes, or a custom label; fractions allowed). Naming any resource replaces
+     * the default of one CPU, so add {@code CPU} as well if the task needs it.
+     */
+    public TaskCall<R> resources(String name, double amount) {
+        if (resources == null) {
+            resources = new LinkedHashMap<>();
+        }
+        resources.put(name, amount);
+        return this;
+    }
+
+    /** Replaces the resource request with {@code request}. */
+    public TaskCall<R> resources(Map<String, Double> request) {
+        resources = new LinkedHashMap<>(request);
+        return this;
+    }
+
+    /** How many more times the task runs after a retryable failure (default 0). */
+    public TaskCall<R> maxRetries(int maxRetries) {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
+        }
+        this.maxRetries = maxRetries;
+        return this;
+    }
+
+    /** Marks these exception types (and subtypes) as retryable. */
+    @SafeVarargs
+    public final TaskCall<R> retryExceptions(Class<? extends Throwable>... types) {
+        this.retryOn = List.of(types);
+        return this;
+    }
+
+    /** Marks every exception as retryable. */
+    public TaskCall<R> retryExceptions() {
+        this.retryOn = RetryPolicy.ANY;
+        return this;
+    }
+
+    /**
+     * Submits the task.
+     *
+     * @throws UnserializableArgumentException naming the argument that cannot be serialized.
+     * @throws InfeasibleResourcesException    if no node could ever satisfy the resource request.
+     * @throws RuntimeClosedException          if the runtime is closed.
+     */
+    public ObjectRef<R> remote() {
+        return new ObjectRef<>(runtime.submitTask(function, args, resources, new RetryPolicy(maxRetries, retryOn)), runtime);
+    }
+}

@@ -1,0 +1,308 @@
+package io.mobula.runtime;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.mobula.ActorDiedException;
+import io.mobula.MobulaException;
+
+/**
+ * One actor on this node: its instance, its mailbox of method calls, and the thread(s) that run
+ * them. Calls run in mailbox order on one thread, or on up to {@code maxConcurrency} threads at once.
+ * <p>
+ * Life: PENDING (queued for placement) -> ALIVE (constructor returned) -> DEAD (killed, constructor
+ * failed, or a method threw an {@link Error} with no restarts left). A method that throws an
+ * {@code Error} marks the instance's state as unknown: while restarts are left the constructor runs
+ * again and the following calls see the fresh instance. Once DEAD, every queued and later call fails
+ * with the cause of death.
+ */
+public final class ActorRecord {
+    enum State { PENDING, ALIVE, RESTARTING, DEAD }
+
+    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final long id;
+    private final String name;
+    private final TaskSpec creation;
+    private final ResourceVector placement;
+    private final ResourceVector resources;
+    private final int maxRestarts;
+    private final int maxConcurrency;
+    private final NodeRuntime runtime;
+    private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    private final Idler.Doorbell[] doorbells;
+    private final Thread[] threads;
+
+    private volatile State state = State.PENDING;
+    private volatile Object instance;
+    private volatile MobulaException deathCause;
+    private volatile boolean started;
+    private final java.util.concurrent.atomic.AtomicBoolean resourcesReturned = new java.util.concurrent.atomic.AtomicBoolean();
+    private int restarts;
+
+    ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
+                int maxRestarts, int maxConcurrency, NodeRuntime runtime, Idler idler) {
+        this.id = id;
+        this.name = name;
+        this.creation = creation;
+        this.placement = placement;
+        this.resources = resources;
+        this.maxRestarts = maxRestarts;
+        this.maxConcurrency = maxConcurrency;
+        this.runtime = runtime;
+        this.doorbells = new Idler.Doorbell[maxConcurrency];
+        this.threads = new Thread[maxConcurrency];
+        for (int i = 0; i < maxConcurrency; i++) {
+            doorbells[i] = idler.doorbell();
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The actor's name, or null if it has none. */
+    public String name() {
+        return name;
+    }
+
+    /** {@code Class::new} of the constructor, for messages. */
+    public String displayName() {
+        return creation.displayName();
+    }
+
+    /** The class the constructor makes, binary name. */
+    public String actorClassName() {
+        return creation.descriptor.className();
+    }
+
+    public boolean isAlive() {
+        return state == State.ALIVE || state == State.RESTARTING;
+    }
+
+    public boolean isDead() {
+        return state == State.DEAD;
+    }
+
+    /** How many times the constructor has re-run after a fatal error. */
+    public synchronized int restarts() {
+        return restarts;
+    }
+
+    /** @return true exactly once, for the caller that gives the actor's resources back. */
+    boolean claimResourceReturn() {
+        return resourcesReturned.compareAndSet(false, true);
+    }
+
+    ResourceVector placement() {
+        return placement;
+    }
+
+    ResourceVector resources() {
+        return resources;
+    }
+
+    TaskSpec creation() {
+        return creation;
+    }
+
+    /** Scheduler thread: the node has placed the actor and holds its resources; start its threads. */
+    void start() {
+        started = true;
+        for (int i = 0; i < maxConcurrency; i++) {
+            int index = i;
+            threads[i] = new Thread(() -> run(index), "mobula-actor-" + id + "-" + creation.descriptor.displayName()
+                + (maxConcurrency > 1 ? "-" + i : ""));
+            threads[i].setDaemon(true);
+        }
+        if (state == State.DEAD) {
+            runtime.actorDied(this, true);
+            return;
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+    }
+
+    /** Queues a method call; fails it at once if the actor is dead. */
+    void submit(TaskSpec call) {
+        if (state == State.DEAD) {
+            call.result.complete(new StoredValues.Failed(deathCause));
+            return;
+        }
+        mailbox.offer(call);
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        if (state == State.DEAD) {
+            drain(); // raced with a death: make sure the call is not stranded
+        }
+    }
+
+    /** Kills the actor: queued and running calls fail with {@code cause}; idempotent. */
+    void kill(MobulaException cause) {
+        if (markDead(cause)) {
+            for (Thread t : threads) {
+                if (t != null && t != Thread.currentThread()) {
+                    t.interrupt();
+                }
+            }
+            drain();
+        }
+    }
+
+    /** The creation could not run (an argument failed, the node closed): the actor never lives. */
+    void failCreation(MobulaException cause) {
+        markDead(new ActorDiedException("actor " + displayName() + " was never created: " + cause.getMessage(), cause));
+        drain();
+    }
+
+    private boolean markDead(MobulaException cause) {
+        synchronized (this) {
+            if (state == State.DEAD) {
+                return false;
+            }
+            deathCause = cause;
+            state = State.DEAD;
+            notifyAll();
+        }
+        creation.result.complete(new StoredValues.Failed(cause));
+        runtime.actorDied(this, started);
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        return true;
+    }
+
+    private void drain() {
+        TaskSpec call;
+        while ((call = mailbox.poll()) != null) {
+            call.result.complete(new StoredValues.Failed(deathCause));
+        }
+    }
+
+    private void run(int index) {
+        ExecutionContext.enterActor(runtime);
+        if (index == 0) {
+            construct(false);
+        }
+        while (true) {
+            if (state == State.DEAD) {
+                drain();
+                return;
+            }
+            if (state != State.ALIVE && !awaitAlive()) {
+                continue;
+            }
+            TaskSpec call = mailbox.poll();
+            if (call == null) {
+                doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
+                Thread.interrupted(); // a kill's interrupt is read from the state above
+                continue;
+            }
+            invoke(call);
+        }
+    }
+
+    private boolean hasWorkOrDied() {
+        return !mailbox.isEmpty() || state == State.DEAD;
+    }
+
+    /** Waits while the first thread constructs or restarts the instance. @return true if ALIVE. */
+    private synchronized boolean awaitAlive() {
+        while (state == State.PENDING || state == State.RESTARTING) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                // a kill: the loop re-reads the state
+            }
+        }
+        return state == State.ALIVE;
+    }
+
+    /** Runs the constructor; on failure the actor dies. @return true if the instance exists. */
+    private boolean construct(boolean restart) {
+        TaskExecutor executor = runtime.executor();
+        try {
+            Object[] args = executor.resolveArguments(creation, 0);
+            Object created = creation.function.invoke(args);
+            synchronized (this) {
+                if (state == State.DEAD) {
+                    return false;
+                }
+                instance = created;
+                state = State.ALIVE;
+                notifyAll();
+            }
+            creation.result.complete(StoredValues.NULL);
+            return true;
+        } catch (Throwable error) {
+            MobulaException cause = error instanceof TaskExecutor.ArgumentFailure failure ? failure.cause() : null;
+            markDead(new ActorDiedException("actor " + displayName() + (restart ? " could not be restarted" : " could not be created")
+                + ": its constructor threw " + (cause != null ? cause.getMessage() : error.toString()), cause != null ? cause : error));
+            drain();
+            return false;
+        }
+    }
+
+    private void invoke(TaskSpec call) {
+        if (!call.tryStart()) {
+            return; // cancelled while queued
+        }
+        TaskExecutor executor = runtime.executor();
+        Object stored;
+        Throwable fatal = null;
+        while (true) {
+            try {
+                Object[] args = executor.resolveArguments(call, 1);
+                args[0] = instance;
+                stored = runtime.marshaller().marshal(call.function.invoke(args), call.result.id());
+            } catch (Throwable error) {
+                if (state == State.DEAD) {
+                    stored = new StoredValues.Failed(deathCause);
+                } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error) && call.tryStart()) {
+                    continue;
+                } else {
+                    stored = executor.failure(call, error);
+                    if (error instanceof Error) {
+                        fatal = error;
+                    }
+                }
+            }
+            break;
+        }
+        if (!call.finish()) {
+            stored = TaskExecutor.cancelled(call);
+        }
+        call.result.complete(stored);
+        if (fatal != null) {
+            onFatal(call, fatal);
+        }
+    }
+
+    private void onFatal(TaskSpec call, Throwable fatal) {
+        synchronized (this) {
+            if (state != State.ALIVE) {
+                return;
+            }
+            if (restarts >= maxRestarts) {
+                // fall through to death below, outside the lock's wait/notify concerns
+            } else {
+                restarts++;
+                state = State.RESTARTING;
+                instance = null;
+            }
+        }
+        if (state == State.RESTARTING) {
+            construct(true);
+            return;
+        }
+        kill(new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
+            + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
+    }
+
+    @Override
+    public String toString() {
+        return "ActorRecord{" + id + " " + displayName() + (name == null ? "" : " '" + name + "'") + " " + state + "}";
+    }
+}

@@ -1,0 +1,57 @@
+package io.mobula.runtime;
+
+/**
+ * What a thread of the node is running, for code inside a task: which runtime ({@code
+ * Mobula.current()}), and, on a worker thread, which task, so a {@code get} that blocks can lend
+ * the task's CPU to other work.
+ */
+public final class ExecutionContext {
+    private static final ThreadLocal<ExecutionContext> CURRENT = new ThreadLocal<>();
+
+    final NodeRuntime runtime;
+    private final Runnable[] blockedHook;
+    TaskSpec task;
+
+    private ExecutionContext(NodeRuntime runtime, boolean lendsCpu) {
+        this.runtime = runtime;
+        this.blockedHook = lendsCpu ? new Runnable[] {this::blocked, this::unblocked} : null;
+    }
+
+    /** Marks the calling thread as one of {@code runtime}'s workers (which lend CPU when blocked). */
+    static void enterWorker(NodeRuntime runtime) {
+        CURRENT.set(new ExecutionContext(runtime, true));
+    }
+
+    /** Marks the calling thread as one of {@code runtime}'s actor threads. */
+    static void enterActor(NodeRuntime runtime) {
+        CURRENT.set(new ExecutionContext(runtime, false));
+    }
+
+    /** @return the context of the calling thread, or null outside the node's threads. */
+    public static ExecutionContext current() {
+        return CURRENT.get();
+    }
+
+    public NodeRuntime runtime() {
+        return runtime;
+    }
+
+    /** The hook {@link ObjectEntry#await} calls around parking, or null if none applies now. */
+    Runnable[] blockedHook() {
+        return task == null ? null : blockedHook;
+    }
+
+    private void blocked() {
+        TaskSpec t = task;
+        if (t != null) {
+            runtime.scheduler().workerBlocked(t);
+        }
+    }
+
+    private void unblocked() {
+        TaskSpec t = task;
+        if (t != null) {
+            runtime.scheduler().workerUnblocked(t);
+        }
+    }
+}

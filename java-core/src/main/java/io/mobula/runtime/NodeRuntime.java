@@ -1,0 +1,487 @@
+package io.mobula.runtime;
+
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import io.mobula.ActorDiedException;
+import io.mobula.ActorNameTakenException;
+import io.mobula.GetTimeoutException;
+import io.mobula.InfeasibleResourcesException;
+import io.mobula.InternalAccess;
+import io.mobula.MobulaException;
+import io.mobula.NodeContext;
+import io.mobula.ObjectRef;
+import io.mobula.RuntimeClosedException;
+import io.mobula.TaskCancelledException;
+import io.mobula.UnserializableArgumentException;
+import io.mobula.function.RemoteFunction;
+import io.mobula.store.InProcessObjectStore;
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectStore;
+import io.mobula.store.StoreContext;
+import io.mobula.store.codec.UnserializableValueException;
+import io.mobula.store.codec.ValueCodec;
+
+/**
+ * An embedded node: the object store, the local scheduler, the worker pool and the actors of one
+ * process, wired together. The API ({@code io.mobula.Mobula}) is a thin face over this.
+ * <p>
+ * Ownership follows Ray's model in miniature: this process owns every object its tasks return and
+ * every {@code put}, and an object lives as long as anything here refers to its entry.
+ */
+public final class NodeRuntime implements AutoCloseable {
+    private static final Map<String, Double> DEFAULT_TASK_RESOURCES = Map.of(NodeResources.CPU, 1.0);
+    private static final Map<String, Double> DEFAULT_ACTOR_PLACEMENT = Map.of(NodeResources.CPU, 1.0);
+
+    private final NodeContext context;
+    private final long nodeId = ThreadLocalRandom.current().nextLong();
+    private final AtomicLong objectCounter = new AtomicLong();
+    private final AtomicLong actorCounter = new AtomicLong();
+    private final NodeResources resources;
+    private final ResourceLedger ledger;
+    private final ResourceVector defaultTaskVector;
+    private final ResourceVector defaultActorPlacement;
+    private final ResourceVector noResources;
+    private final ObjectStore store;
+    private final ValueMarshaller marshaller;
+    private final Idler idler;
+    private final TaskExecutor executor;
+    private final WorkerPool workers;
+    private final LocalScheduler scheduler;
+    private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
+    private final Map<String, ActorRecord> namedActors = new ConcurrentHashMap<>();
+    private final Map<ObjectId, WeakReference<ObjectEntry>> exported = new ConcurrentHashMap<>();
+    private final AtomicInteger exportsSinceSweep = new AtomicInteger();
+    private volatile Object face;
+    private volatile boolean closing;
+
+    public NodeRuntime(NodeContext context) {
+        this.context = context.conclude();
+        this.resources = new NodeResources(context.resources());
+        this.ledger = new ResourceLedger(resources);
+        this.defaultTaskVector = resources.vector(DEFAULT_TASK_RESOURCES);
+        this.defaultActorPlacement = resources.vector(DEFAULT_ACTOR_PLACEMENT);
+        this.noResources = resources.vector(Map.of());
+        this.store = new InProcessObjectStore(new StoreContext()
+            .capacityBytes(context.storeCapacityBytes())
+            .createTimeoutNs(context.storeCreateTimeoutNs()));
+        Cleaner cleaner = Cleaner.create(r -> {
+            Thread t = new Thread(r, "mobula-store-cleaner");
+            t.setDaemon(true);
+            return t;
+        });
+        ValueCodec codec = new ValueCodec(Thread.currentThread().getContextClassLoader(),
+            List.of(new RuntimeHandles.ObjectRefCodec(this), new RuntimeHandles.ActorHandleCodec(this)));
+        this.marshaller = new ValueMarshaller(codec, store, context.inlineThresholdBytes(), cleaner, this::newObjectId);
+        this.idler = new Idler(context.spinIterations(), context.spinBeforeParkNs());
+        this.executor = new TaskExecutor(this);
+        this.workers = new WorkerPool(executor, idler, context.maxWorkers(), "mobula-worker-");
+        this.scheduler = new LocalScheduler(resources, ledger, workers, context.ringSize(),
+            context.spinBeforeParkNs() / 2, context.spinBeforeParkNs() / 2, r -> {
+                Thread t = new Thread(r, "mobula-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+        workers.scheduler(scheduler);
+        scheduler.start();
+    }
+
+    /** The API object this runtime serves, handed to code inside tasks by {@code Mobula.current()}. */
+    public Object face() {
+        return face;
+    }
+
+    public void face(Object face) {
+        this.face = face;
+    }
+
+    ValueMarshaller marshaller() {
+        return marshaller;
+    }
+
+    TaskExecutor executor() {
+        return executor;
+    }
+
+    LocalScheduler scheduler() {
+        return scheduler;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    public boolean isClosed() {
+        return closing;
+    }
+
+    public ObjectId newObjectId() {
+        return new ObjectId(nodeId, objectCounter.incrementAndGet());
+    }
+
+    // ---- tasks ----
+
+    /**
+     * Submits a task.
+     *
+     * @param requested resources, or null for the default of one CPU.
+     * @return the entry of its result.
+     */
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry) {
+        ensureOpen();
+        FunctionDescriptor descriptor = FunctionDescriptor.of(function);
+        ResourceVector vector = requested == null ? defaultTaskVector : feasible("task " + descriptor.displayName(), requested);
+        Object[] marshalled = marshalArguments(descriptor, args, 0);
+        ObjectEntry result = new ObjectEntry(newObjectId());
+        TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null);
+        result.producer(task);
+        scheduler.submit(task);
+        return result;
+    }
+
+    // ---- actors ----
+
+    /**
+     * Creates an actor: queued until the node can place it, then its constructor runs on its own
+     * thread. Calls made before that wait in its mailbox.
+     *
+     * @param requested resources held for the actor's life, or null: placed where one CPU is free,
+     *                  and holding none while it lives (Ray's default).
+     */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, String name) {
+        ensureOpen();
+        FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
+        if (maxRestarts < 0) {
+            throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + maxConcurrency);
+        }
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("an actor name must not be blank");
+        }
+        ResourceVector held = requested == null ? noResources : feasible("actor " + descriptor.displayName(), requested);
+        ResourceVector placement = requested == null ? defaultActorPlacement : held;
+        Object[] marshalled = marshalArguments(descriptor, args, 0);
+        ObjectEntry created = new ObjectEntry(newObjectId());
+        long id = actorCounter.incrementAndGet();
+        TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
+            RetryPolicy.NONE, created, null);
+        ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, this, idler);
+        TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
+            RetryPolicy.NONE, created, actor);
+        if (name != null) {
+            ActorRecord previous = namedActors.putIfAbsent(name, actor);
+            if (previous != null) {
+                throw new ActorNameTakenException("an actor named '" + name + "' already exists (" + previous.displayName()
+                    + "); pick another name, or look it up with getActor(\"" + name + "\")");
+            }
+        }
+        actors.put(id, actor);
+        scheduler.submit(placed);
+        return actor;
+    }
+
+    /** Queues a method call on an actor. */
+    public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
+        ensureOpen();
+        FunctionDescriptor descriptor = FunctionDescriptor.of(method);
+        Object[] marshalled = marshalArguments(descriptor, args, 1);
+        ObjectEntry result = new ObjectEntry(newObjectId());
+        TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, noResources, retry, result, actor);
+        result.producer(call);
+        actor.submit(call);
+        return result;
+    }
+
+    public void kill(ActorRecord actor) {
+        ensureOpen();
+        actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
+            + " was killed"));
+    }
+
+    public ActorRecord actorByName(String name) {
+        ensureOpen();
+        return name == null ? null : namedActors.get(name);
+    }
+
+    public ActorRecord actorById(long id) {
+        return actors.get(id);
+    }
+
+    /** An actor died: forget its name and, if it held resources, give them back. */
+    void actorDied(ActorRecord actor, boolean started) {
+        if (actor.name() != null) {
+            namedActors.remove(actor.name(), actor);
+        }
+        actors.remove(actor.id(), actor);
+        if (started && actor.claimResourceReturn() && !closing) {
+            scheduler.actorDead(actor);
+        }
+    }
+
+    // ---- objects ----
+
+    public ObjectEntry put(Object value) {
+        ensureOpen();
+        ObjectId id = newObjectId();
+        try {
+            return new ObjectEntry(id, marshaller.marshal(value, id));
+        } catch (UnserializableValueException e) {
+            throw new UnserializableArgumentException("the value passed to put (" + value.getClass().getName()
+                + ") cannot be serialized: " + e.getMessage(), 0, e.type(), e);
+        }
+    }
+
+    /**
+     * The value of an entry, waiting up to {@code timeoutNs}.
+     *
+     * @throws GetTimeoutException if it is not ready in time.
+     * @throws MobulaException     the stored failure (a {@code TaskException}, a cancel, a dead actor).
+     */
+    public Object get(ObjectEntry entry, long timeoutNs) {
+        ensureOpen();
+        Object stored = entry.stored();
+        if (stored == null) {
+            stored = awaitStored(entry, timeoutNs);
+            if (stored == null) {
+                throw new GetTimeoutException("object " + entry.id() + " was not ready within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms; wait longer, or check the task that makes it");
+            }
+        }
+        return marshaller.unmarshal(stored);
+    }
+
+    /** Waits for an entry's stored form; null on timeout. */
+    Object awaitStored(ObjectEntry entry, long timeoutNs) {
+        Object stored = entry.stored();
+        if (stored != null) {
+            return stored;
+        }
+        ExecutionContext context = ExecutionContext.current();
+        Runnable[] hook = context != null && context.runtime == this ? context.blockedHook() : null;
+        try {
+            return entry.await(timeoutNs, hook, idler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskCancelledException("interrupted while waiting for object " + entry.id()
+                + " (the waiting task was cancelled, or the runtime is closing)", e);
+        }
+    }
+
+    /**
+     * Waits until {@code numReturns} of the entries are ready or the timeout passes.
+     *
+     * @return which entries were ready when the wait ended.
+     */
+    public boolean[] waitFor(ObjectEntry[] entries, int numReturns, long timeoutNs) {
+        ensureOpen();
+        if (numReturns < 0 || numReturns > entries.length) {
+            throw new IllegalArgumentException("numReturns must be between 0 and the number of refs (" + entries.length
+                + "), got " + numReturns);
+        }
+        int ready = 0;
+        for (ObjectEntry entry : entries) {
+            if (entry.isReady()) {
+                ready++;
+            }
+        }
+        if (ready < numReturns && timeoutNs > 0) {
+            Countdown waiter = new Countdown(numReturns - ready, Thread.currentThread());
+            ObjectEntry.Waiter[] links = new ObjectEntry.Waiter[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                if (!entries[i].isReady()) {
+                    links[i] = waiter.link();
+                    if (!entries[i].addWaiter(links[i])) {
+                        waiter.countDown();
+                        links[i] = null;
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + timeoutNs;
+            while (waiter.remaining.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closing) {
+                    break;
+                }
+                LockSupport.parkNanos(waiter, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            for (int i = 0; i < entries.length; i++) {
+                if (links[i] != null) {
+                    entries[i].removeWaiter(links[i]);
+                }
+            }
+        }
+        boolean[] readiness = new boolean[entries.length];
+        for (int i = 0; i < entries.length; i++) {
+            readiness[i] = entries[i].isReady();
+        }
+        return readiness;
+    }
+
+    /**
+     * Cancels the task or actor call that makes an entry: a queued one never runs, a running one is
+     * interrupted. Its result fails with {@code TaskCancelledException}.
+     *
+     * @return true if something was cancelled; false if it had already finished (or was a put).
+     */
+    public boolean cancel(ObjectEntry entry) {
+        ensureOpen();
+        TaskSpec task = entry.producer();
+        if (task == null || !task.cancel()) {
+            return false;
+        }
+        entry.complete(TaskExecutor.cancelled(task));
+        if (task.kind == TaskSpec.Kind.TASK) {
+            scheduler.cancelled(task);
+        }
+        return true;
+    }
+
+    public Map<String, Double> totalResources() {
+        return resources.totalsAsMap();
+    }
+
+    public Map<String, Double> availableResources() {
+        return ledger.availableAsMap();
+    }
+
+    public io.mobula.store.StoreStats storeStats() {
+        return store.stats();
+    }
+
+    // ---- nested refs ----
+
+    /** A ref is being serialized inside a value: remember its entry so a reader here can find it. */
+    void exportEntry(ObjectEntry entry) {
+        exported.computeIfAbsent(entry.id(), id -> new WeakReference<>(entry));
+        if (exportsSinceSweep.incrementAndGet() >= 4096) {
+            exportsSinceSweep.set(0);
+            exported.values().removeIf(ref -> ref.get() == null);
+        }
+    }
+
+    /** The entry of a nested ref being deserialized; a failed entry if nothing refers to it any more. */
+    ObjectEntry importEntry(ObjectId id) {
+        WeakReference<ObjectEntry> ref = exported.get(id);
+        ObjectEntry entry = ref == null ? null : ref.get();
+        if (entry != null) {
+            return entry;
+        }
+        return new ObjectEntry(id, new StoredValues.Failed(new MobulaException("object " + id + " was freed: nothing "
+            + "referred to it when this ref was read back; keep a ref to it while it is needed")));
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        long timeoutNs = context.shutdownTimeoutNs();
+        for (ActorRecord actor : List.copyOf(actors.values())) {
+            actor.kill(new RuntimeClosedException("the Mobula runtime closed; actor " + actor.displayName() + " was stopped"));
+        }
+        scheduler.stop(timeoutNs);
+        workers.stop(TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+        store.close();
+    }
+
+    private void ensureOpen() {
+        if (closing) {
+            throw new RuntimeClosedException("this Mobula runtime is closed; start a new one with Mobula.init()");
+        }
+    }
+
+    private ResourceVector feasible(String what, Map<String, Double> requested) {
+        ResourceVector vector = resources.vector(requested);
+        if (vector == null || !resources.canEverFit(vector)) {
+            throw new InfeasibleResourcesException(what + " requests " + formatRequest(requested) + ", but this node has "
+                + resources.format(totals()) + " in all, so it could never run; lower the request, or start the node "
+                + "with more (NodeContext.resource(name, amount))");
+        }
+        return vector;
+    }
+
+    private long[] totals() {
+        long[] totals = new long[resources.size()];
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = resources.total(i);
+        }
+        return totals;
+    }
+
+    private static String formatRequest(Map<String, Double> requested) {
+        StringBuilder out = new StringBuilder("{");
+        requested.forEach((name, amount) -> {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(name).append(": ").append(NodeResources.formatAmount(NodeResources.toUnits(name, amount)));
+        });
+        return out.append('}').toString();
+    }
+
+    private Object[] marshalArguments(FunctionDescriptor descriptor, Object[] args, int firstParameter) {
+        descriptor.checkArguments(args, firstParameter);
+        Object[] marshalled = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg instanceof ObjectRef<?> ref) {
+                marshalled[i] = InternalAccess.entryOf(ref);
+                continue;
+            }
+            try {
+                marshalled[i] = marshaller.marshal(arg, null);
+            } catch (UnserializableValueException e) {
+                throw new UnserializableArgumentException("argument " + i + " of " + descriptor.displayName() + " ("
+                    + arg.getClass().getName() + ") cannot be serialized: " + e.getMessage()
+                    + "; pass a serializable value, or create it inside the task", i, e.type(), e);
+            }
+        }
+        return marshalled;
+    }
+
+    /** Counts ready entries down to zero and wakes the waiting thread then; one link per entry. */
+    private static final class Countdown {
+        final AtomicInteger remaining;
+        private final Thread thread;
+
+        Countdown(int count, Thread thread) {
+            this.remaining = new AtomicInteger(count);
+            this.thread = thread;
+        }
+
+        void countDown() {
+            if (remaining.decrementAndGet() == 0) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        ObjectEntry.Waiter link() {
+            return new ObjectEntry.Waiter() {
+                @Override
+                void onReady(ObjectEntry entry) {
+                    countDown();
+                }
+            };
+        }
+    }
+}

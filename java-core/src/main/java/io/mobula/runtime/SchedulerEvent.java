@@ -1,0 +1,38 @@
+package io.mobula.runtime;
+
+/**
+ * A slot of the scheduler's ring. Producers fill it through {@link LocalScheduler}'s publish
+ * methods; the scheduler thread reads it and clears the references so the ring holds nothing alive.
+ */
+final class SchedulerEvent {
+    enum Type {
+        /** A task or actor creation to place once its ref arguments are ready. */
+        SUBMIT,
+        /** One of a waiting task's ref arguments completed. */
+        ARGUMENT_READY,
+        /** A worker finished a task (or gave up on a cancelled one) and is free. */
+        TASK_DONE,
+        /** A task waits in {@code get}: lend its CPU to other work. */
+        WORKER_BLOCKED,
+        /** The task woke: take its CPU back (the node may be briefly oversubscribed). */
+        WORKER_UNBLOCKED,
+        /** Drop a cancelled task from the queues. */
+        CANCEL,
+        /** An actor died: give back what it held. */
+        ACTOR_DEAD,
+        /** The node closes: fail everything queued. */
+        SHUTDOWN
+    }
+
+    Type type;
+    TaskSpec task;
+    WorkerThread worker;
+    ActorRecord actor;
+
+    void clear() {
+        type = null;
+        task = null;
+        worker = null;
+        actor = null;
+    }
+}

@@ -1,0 +1,113 @@
+package io.mobula.runtime;
+
+import io.mobula.MobulaException;
+import io.mobula.RuntimeClosedException;
+import io.mobula.TaskCancelledException;
+import io.mobula.TaskException;
+
+/**
+ * Runs a spec on the calling thread: resolves its arguments, calls the function, stores the
+ * result (or the failure) in the result entry, and says whether the spec should run again.
+ * Shared by worker threads (tasks) and actor threads (method calls).
+ */
+public final class TaskExecutor {
+    private final NodeRuntime runtime;
+
+    TaskExecutor(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void enterWorker() {
+        ExecutionContext.enterWorker(runtime);
+    }
+
+    /**
+     * Runs a task on a worker thread.
+     *
+     * @return true if it failed with a retryable error and retries are left: submit it again.
+     */
+    boolean execute(TaskSpec task) {
+        if (!task.tryStart()) {
+            return false;
+        }
+        ExecutionContext context = ExecutionContext.current();
+        context.task = task;
+        Object stored;
+        try {
+            Object[] args = resolveArguments(task, 0);
+            stored = runtime.marshaller().marshal(task.function.invoke(args), task.result.id());
+        } catch (Throwable error) {
+            if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
+                return true;
+            }
+            stored = failure(task, error);
+        } finally {
+            context.task = null;
+        }
+        if (!task.finish()) {
+            stored = cancelled(task);
+        }
+        task.result.complete(stored);
+        return false;
+    }
+
+    /**
+     * Resolves a spec's arguments into the values the function is called with, leaving
+     * {@code offset} slots free at the front (an actor method's receiver).
+     *
+     * @throws ArgumentFailure if a ref argument holds a failure, or waiting for it was interrupted.
+     */
+    Object[] resolveArguments(TaskSpec task, int offset) {
+        Object[] stored = task.args;
+        Object[] values = new Object[stored.length + offset];
+        ValueMarshaller marshaller = runtime.marshaller();
+        for (int i = 0; i < stored.length; i++) {
+            Object arg = stored[i];
+            try {
+                if (arg instanceof ObjectEntry entry) {
+                    values[i + offset] = marshaller.unmarshal(runtime.awaitStored(entry, Long.MAX_VALUE));
+                } else {
+                    values[i + offset] = marshaller.unmarshal(arg);
+                }
+            } catch (MobulaException e) {
+                throw new ArgumentFailure(e);
+            }
+        }
+        return values;
+    }
+
+    /** The stored form of a failed run. */
+    Object failure(TaskSpec task, Throwable error) {
+        if (error instanceof ArgumentFailure argument) {
+            return new StoredValues.Failed(argument.cause());
+        }
+        if (runtime.isClosing()) {
+            return new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed while "
+                + task.displayName() + " was running"));
+        }
+        return new StoredValues.Failed(new TaskException(task.displayName(), error));
+    }
+
+    static Object cancelled(TaskSpec task) {
+        return new StoredValues.Failed(new TaskCancelledException(task.displayName() + " was cancelled"));
+    }
+
+    /** An argument could not be resolved; carries the error the task fails with. */
+    static final class ArgumentFailure extends RuntimeException {
+        private final MobulaException cause;
+
+        ArgumentFailure(MobulaException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
+
+        @Override
+        public synchronized MobulaException getCause() {
+            return cause;
+        }
+
+        MobulaException cause() {
+            return cause;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.mobula.runtime;
+
+import io.mobula.function.RemoteFunction;
+
+/**
+ * One unit of work: a task, an actor's creation, or an actor method call. Built by the submitting
+ * thread, then handed on (ring, worker, actor mailbox); the fields marked scheduler-owned are
+ * touched only by the scheduler thread.
+ * <p>
+ * State moves QUEUED -> RUNNING -> FINISHED, or to CANCELLED from either of the first two. Moves
+ * happen under the spec's monitor, which is also what makes a cancel's interrupt land only on the
+ * thread still running this spec and never on the next task that thread picks up.
+ */
+public final class TaskSpec {
+    public enum Kind { TASK, ACTOR_CREATION, ACTOR_CALL }
+
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int FINISHED = 2;
+    static final int CANCELLED = 3;
+
+    final Kind kind;
+    final RemoteFunction function;
+    final FunctionDescriptor descriptor;
+    /** Marshalled values, or {@link ObjectEntry} for a ref argument (resolved before the call). */
+    final Object[] args;
+    /** Resources held while running (a task) or while alive (an actor). */
+    final ResourceVector resources;
+    final RetryPolicy retry;
+    final ObjectEntry result;
+    /** The actor created or called; null for a task. */
+    final ActorRecord actor;
+
+    private int state = QUEUED;
+    private Thread runner;
+    private int retriesLeft;
+
+    // Scheduler-owned.
+    int unresolvedArgs;
+    boolean cpuLent;
+
+    TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
+             RetryPolicy retry, ObjectEntry result, ActorRecord actor) {
+        this.kind = kind;
+        this.function = function;
+        this.descriptor = descriptor;
+        this.args = args;
+        this.resources = resources;
+        this.retry = retry;
+        this.result = result;
+        this.actor = actor;
+        this.retriesLeft = retry.maxRetries();
+    }
+
+    /** Moves QUEUED -> RUNNING on the calling thread; false if cancelled first. */
+    synchronized boolean tryStart() {
+        if (state != QUEUED) {
+            return false;
+        }
+        state = RUNNING;
+        runner = Thread.currentThread();
+        return true;
+    }
+
+    /**
+     * Ends a run: RUNNING -> FINISHED. Clears the thread's interrupt flag if a cancel interrupted it,
+     * so the flag never leaks into the next task.
+     *
+     * @return false if the spec was cancelled while it ran.
+     */
+    synchronized boolean finish() {
+        runner = null;
+        if (state == RUNNING) {
+            state = FINISHED;
+            return true;
+        }
+        Thread.interrupted();
+        return false;
+    }
+
+    /**
+     * After a failed run, decides whether to run again: true (and back to QUEUED) while retries are
+     * left and the policy retries this error; the spec must then be submitted again.
+     */
+    synchronized boolean requeueForRetry(Throwable error) {
+        if (state != RUNNING || retriesLeft <= 0 || !retry.retries(error)) {
+            return false;
+        }
+        retriesLeft--;
+        runner = null;
+        state = QUEUED;
+        return true;
+    }
+
+    /**
+     * Cancels: a queued spec never runs; a running one has its thread interrupted.
+     *
+     * @return true if this call cancelled it (it was queued or running).
+     */
+    synchronized boolean cancel() {
+        if (state == QUEUED) {
+            state = CANCELLED;
+            return true;
+        }
+        if (state == RUNNING) {
+            state = CANCELLED;
+            if (runner != null) {
+                runner.interrupt();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    synchronized boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    public String displayName() {
+        return descriptor.displayName();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskSpec{" + kind + " " + descriptor.displayName() + " -> " + result.id() + "}";
+    }
+}

@@ -1,0 +1,157 @@
+package io.mobula.runtime;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.mobula.ActorHandle;
+import io.mobula.MobulaException;
+import io.mobula.ObjectRef;
+import io.mobula.store.ObjectBuilder;
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectStore;
+import io.mobula.store.ObjectView;
+import io.mobula.store.codec.EncodedValue;
+import io.mobula.store.codec.ValueCodec;
+import io.mobula.store.codec.ValueKind;
+
+/**
+ * Turns values into what an {@link ObjectEntry} holds and back: immutable values as themselves,
+ * small ones encoded inline, large ones written once into the object store (freed when the value is
+ * no longer referenced). Thread safe.
+ */
+public final class ValueMarshaller {
+    private final ValueCodec codec;
+    private final ObjectStore store;
+    private final long inlineThresholdBytes;
+    private final Cleaner cleaner;
+    private final java.util.function.Supplier<ObjectId> ids;
+
+    public ValueMarshaller(ValueCodec codec, ObjectStore store, long inlineThresholdBytes, Cleaner cleaner,
+                           java.util.function.Supplier<ObjectId> ids) {
+        this.ids = ids;
+        this.codec = codec;
+        this.store = store;
+        this.inlineThresholdBytes = inlineThresholdBytes;
+        this.cleaner = cleaner;
+    }
+
+    /** @return true for values that cannot change, passed and stored as themselves. */
+    public static boolean isImmutable(Object value) {
+        Class<?> c = value.getClass();
+        return c == String.class || c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class
+            || c == ObjectRef.class || c == ActorHandle.class || c == Float.class || c == Short.class
+            || c == Byte.class || c == Character.class || c == BigInteger.class || c == BigDecimal.class
+            || value instanceof Enum<?>;
+    }
+
+    /**
+     * Encodes a value for an entry.
+     *
+     * @param id the entry's id, used if the value is large enough to go into the store; null to
+     *           draw a fresh one then (an argument passed by value).
+     * @throws io.mobula.store.codec.UnserializableValueException if it cannot be serialized.
+     */
+    public Object marshal(Object value, ObjectId id) {
+        if (value == null) {
+            return StoredValues.NULL;
+        }
+        if (isImmutable(value)) {
+            return value;
+        }
+        NestedHandles nested = new NestedHandles();
+        EncodedValue encoded = codec.encode(value, nested);
+        Object[] contained = nested.toArray();
+        if (encoded.size() <= inlineThresholdBytes) {
+            return new StoredValues.Inline(encoded.kind(), encoded.toByteArray(), contained);
+        }
+        if (id == null) {
+            id = ids.get();
+        }
+        ObjectBuilder builder = store.create(id, encoded.size(), encoded.kind());
+        try {
+            MemorySegment.copy(encoded.bytes(), 0, builder.data(), 0, encoded.size());
+        } catch (RuntimeException e) {
+            builder.abort();
+            throw e;
+        }
+        builder.seal();
+        StoredValues.InStore inStore = new StoredValues.InStore(id, encoded.kind(), encoded.size(), contained);
+        cleaner.register(inStore, new Delete(store, id));
+        return inStore;
+    }
+
+    /**
+     * Decodes what an entry holds into the value a caller gets.
+     *
+     * @throws MobulaException the stored error, if the entry holds a failure.
+     */
+    public Object unmarshal(Object stored) {
+        if (stored == StoredValues.NULL) {
+            return null;
+        }
+        if (stored instanceof StoredValues.Inline inline) {
+            return codec.decode(inline.kind(), MemorySegment.ofArray(inline.bytes()));
+        }
+        if (stored instanceof StoredValues.InStore inStore) {
+            return readFromStore(inStore);
+        }
+        if (stored instanceof StoredValues.Failed failed) {
+            throw failed.error();
+        }
+        return stored;
+    }
+
+    private Object readFromStore(StoredValues.InStore inStore) {
+        ObjectView view = store.get(inStore.id(), 0);
+        if (view == null) {
+            throw new MobulaException("object " + inStore.id() + " is missing from the object store although it is "
+                + "still referenced; this is a bug in Mobula, please report it");
+        }
+        try {
+            return codec.decode(view.kind(), view.data());
+        } finally {
+            view.close();
+            Reference.reachabilityFence(inStore);
+        }
+    }
+
+    /** @return true if the stored form is a failure. */
+    public static boolean isFailure(Object stored) {
+        return stored instanceof StoredValues.Failed;
+    }
+
+    /** Collects the entries and actors nested in a value while it is serialized. */
+    private static final class NestedHandles implements Consumer<Object> {
+        private List<Object> handles;
+
+        @Override
+        public void accept(Object handle) {
+            if (handles == null) {
+                handles = new ArrayList<>(4);
+            }
+            handles.add(handle instanceof ObjectRef<?> ref ? io.mobula.InternalAccess.entryOf(ref) : handle);
+        }
+
+        Object[] toArray() {
+            return handles == null ? null : handles.toArray();
+        }
+    }
+
+    /** Deletes a store object once its value is unreachable; holds nothing that keeps it reachable. */
+    private record Delete(ObjectStore store, ObjectId id) implements Runnable {
+        @Override
+        public void run() {
+            store.delete(id);
+        }
+    }
+
+    static boolean isViewKind(int kind) {
+        return ValueKind.isView(kind);
+    }
+}

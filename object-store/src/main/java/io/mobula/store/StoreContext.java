@@ -1,0 +1,66 @@
+package io.mobula.store;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration of an object store: defaults, fluent setters, validated once by {@link #conclude()}.
+ */
+public final class StoreContext {
+    /** System property for the capacity in bytes. */
+    public static final String CAPACITY_PROP_NAME = "mobula.store.capacity";
+    /** Default capacity: 30% of the machine's physical memory. */
+    public static final double CAPACITY_DEFAULT_FRACTION_OF_RAM = 0.30;
+    /** System property for how long a create waits for room before failing. */
+    public static final String CREATE_TIMEOUT_PROP_NAME = "mobula.store.create.timeout.ms";
+    public static final long CREATE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private long capacityBytes = Long.getLong(CAPACITY_PROP_NAME, 0L);
+    private long createTimeoutNs = Long.getLong(CREATE_TIMEOUT_PROP_NAME, -1L) < 0
+        ? CREATE_TIMEOUT_DEFAULT_NS : TimeUnit.MILLISECONDS.toNanos(Long.getLong(CREATE_TIMEOUT_PROP_NAME));
+    private boolean concluded;
+
+    public StoreContext capacityBytes(long capacityBytes) {
+        this.capacityBytes = capacityBytes;
+        return this;
+    }
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
+    public StoreContext createTimeoutNs(long createTimeoutNs) {
+        this.createTimeoutNs = createTimeoutNs;
+        return this;
+    }
+
+    public long createTimeoutNs() {
+        return createTimeoutNs;
+    }
+
+    /** Fills defaults and checks every value; call once before use. */
+    public StoreContext conclude() {
+        if (concluded) {
+            return this;
+        }
+        if (capacityBytes == 0) {
+            capacityBytes = defaultCapacity();
+        }
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("store capacity must be positive, got " + capacityBytes
+                + " bytes; set it with capacityBytes(...) or -D" + CAPACITY_PROP_NAME);
+        }
+        if (createTimeoutNs < 0) {
+            throw new IllegalArgumentException("store create timeout must be >= 0 ns, got " + createTimeoutNs);
+        }
+        concluded = true;
+        return this;
+    }
+
+    static long defaultCapacity() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return (long) (os.getTotalMemorySize() * CAPACITY_DEFAULT_FRACTION_OF_RAM);
+        }
+        return 1L << 30;
+    }
+}
