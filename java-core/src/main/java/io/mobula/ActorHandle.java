@@ -75,53 +75,54 @@ public final class ActorHandle<A> {
         return call(method, new Object[] {});
     }
 
-    public <A, R> ActorCall<R> task(Func2<? super A, A, R> method, Object a) {
-        return call(method, new Object[] {a});
+    public <T1, R> ActorCall<R> task(Func2<? super A, T1, R> method, Object arg1) {
+        return call(method, new Object[] {arg1});
     }
 
-    public <A> ActorCall<Void> task(VoidFunc2<? super A, A> method, Object a) {
-        return call(method, new Object[] {a});
+    public <T1> ActorCall<Void> task(VoidFunc2<? super A, T1> method, Object arg1) {
+        return call(method, new Object[] {arg1});
     }
 
-    public <A, B, R> ActorCall<R> task(Func3<? super A, A, B, R> method, Object a, Object b) {
-        return call(method, new Object[] {a, b});
+    public <T1, T2, R> ActorCall<R> task(Func3<? super A, T1, T2, R> method, Object arg1, Object arg2) {
+        return call(method, new Object[] {arg1, arg2});
     }
 
-    public <A, B> ActorCall<Void> task(VoidFunc3<? super A, A, B> method, Object a, Object b) {
-        return call(method, new Object[] {a, b});
+    public <T1, T2> ActorCall<Void> task(VoidFunc3<? super A, T1, T2> method, Object arg1, Object arg2) {
+        return call(method, new Object[] {arg1, arg2});
     }
 
-    public <A, B, C, R> ActorCall<R> task(Func4<? super A, A, B, C, R> method, Object a, Object b, Object c) {
-        return call(method, new Object[] {a, b, c});
+    public <T1, T2, T3, R> ActorCall<R> task(Func4<? super A, T1, T2, T3, R> method, Object arg1, Object arg2, Object arg3) {
+        return call(method, new Object[] {arg1, arg2, arg3});
     }
 
-    public <A, B, C> ActorCall<Void> task(VoidFunc4<? super A, A, B, C> method, Object a, Object b, Object c) {
-        return call(method, new Object[] {a, b, c});
+    public <T1, T2, T3> ActorCall<Void> task(VoidFunc4<? super A, T1, T2, T3> method, Object arg1, Object arg2, Object arg3) {
+        return call(method, new Object[] {arg1, arg2, arg3});
     }
 
-    public <A, B, C, D, R> ActorCall<R> task(Func5<? super A, A, B, C, D, R> method, Object a, Object b, Object c, Object d) {
-        return call(method, new Object[] {a, b, c, d});
+    public <T1, T2, T3, T4, R> ActorCall<R> task(Func5<? super A, T1, T2, T3, T4, R> method, Object arg1, Object arg2, Object arg3, Object arg4) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4});
     }
 
-    public <A, B, C, D> ActorCall<Void> task(VoidFunc5<? super A, A, B, C, D> method, Object a, Object b, Object c, Object d) {
-        return call(method, new Object[] {a, b, c, d});
+    public <T1, T2, T3, T4> ActorCall<Void> task(VoidFunc5<? super A, T1, T2, T3, T4> method, Object arg1, Object arg2, Object arg3, Object arg4) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4});
     }
 
-    public <A, B, C, D, E, R> ActorCall<R> task(Func6<? super A, A, B, C, D, E, R> method, Object a, Object b, Object c, Object d, Object e) {
-        return call(method, new Object[] {a, b, c, d, e});
+    public <T1, T2, T3, T4, T5, R> ActorCall<R> task(Func6<? super A, T1, T2, T3, T4, T5, R> method, Object arg1, Object arg2, Object arg3, Object arg4, Object arg5) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4, arg5});
     }
 
-    public <A, B, C, D, E> ActorCall<Void> task(VoidFunc6<? super A, A, B, C, D, E> method, Object a, Object b, Object c, Object d, Object e) {
-        return call(method, new Object[] {a, b, c, d, e});
+    public <T1, T2, T3, T4, T5> ActorCall<Void> task(VoidFunc6<? super A, T1, T2, T3, T4, T5> method, Object arg1, Object arg2, Object arg3, Object arg4, Object arg5) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4, arg5});
     }
 
-    public <A, B, C, D, E, F, R> ActorCall<R> task(Func7<? super A, A, B, C, D, E, F, R> method, Object a, Object b, Object c, Object d, Object e, Object f) {
-        return call(method, new Object[] {a, b, c, d, e, f});
+    public <T1, T2, T3, T4, T5, T6, R> ActorCall<R> task(Func7<? super A, T1, T2, T3, T4, T5, T6, R> method, Object arg1, Object arg2, Object arg3, Object arg4, Object arg5, Object arg6) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4, arg5, arg6});
     }
 
-    public <A, B, C, D, E, F> ActorCall<Void> task(VoidFunc7<? super A, A, B, C, D, E, F> method, Object a, Object b, Object c, Object d, Object e, Object f) {
-        return call(method, new Object[] {a, b, c, d, e, f});
+    public <T1, T2, T3, T4, T5, T6> ActorCall<Void> task(VoidFunc7<? super A, T1, T2, T3, T4, T5, T6> method, Object arg1, Object arg2, Object arg3, Object arg4, Object arg5, Object arg6) {
+        return call(method, new Object[] {arg1, arg2, arg3, arg4, arg5, arg6});
     }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof ActorHandle<?> handle && handle.id == id && handle.runtime == runtime;
