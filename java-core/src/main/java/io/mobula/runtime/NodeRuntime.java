@@ -72,7 +72,8 @@ public final class NodeRuntime implements AutoCloseable {
         this.noResources = resources.vector(Map.of());
         this.store = new InProcessObjectStore(new StoreContext()
             .capacityBytes(context.storeCapacityBytes())
-            .createTimeoutNs(context.storeCreateTimeoutNs()));
+            .createTimeoutNs(context.storeCreateTimeoutNs())
+            .pressureHook(System::gc)); // objects are freed when their refs are collected
         Cleaner cleaner = Cleaner.create(r -> {
             Thread t = new Thread(r, "mobula-store-cleaner");
             t.setDaemon(true);

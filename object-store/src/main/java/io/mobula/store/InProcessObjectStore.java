@@ -22,9 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InProcessObjectStore implements ObjectStore {
     private static final long ALIGNMENT = 64;
+    private static final long PRESSURE_RETRY_NS = 100_000_000L;
 
     private final long capacityBytes;
     private final long createTimeoutNs;
+    private final Runnable pressureHook;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<ObjectId, Slot> slots = new HashMap<>();
@@ -36,6 +38,7 @@ public final class InProcessObjectStore implements ObjectStore {
         context.conclude();
         this.capacityBytes = context.capacityBytes();
         this.createTimeoutNs = context.createTimeoutNs();
+        this.pressureHook = context.pressureHook();
     }
 
     @Override
@@ -54,15 +57,30 @@ public final class InProcessObjectStore implements ObjectStore {
                 throw new ObjectExistsException("object " + id + " already exists in the store; ids are written once");
             }
             long deadline = System.nanoTime() + createTimeoutNs;
+            boolean hookCalled = false;
             while (usedBytes + size > capacityBytes) {
+                if (!hookCalled) {
+                    hookCalled = true;
+                    lock.unlock();
+                    try {
+                        pressureHook.run();
+                    } finally {
+                        lock.lock();
+                    }
+                    ensureOpen();
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new StoreFullException("no room for object " + id + " (" + size + " bytes): "
                         + usedBytes + " of " + capacityBytes + " bytes are in use by objects still referenced; "
                         + "release references, raise the store capacity, or wait and retry");
                 }
-                changed.awaitNanos(left);
+                changed.awaitNanos(Math.min(left, PRESSURE_RETRY_NS));
                 ensureOpen();
+                if (usedBytes + size > capacityBytes && deadline - System.nanoTime() > 0) {
+                    hookCalled = false; // still full: ask again, the owner may have dropped more by now
+                }
             }
             MemorySegment data = Arena.ofAuto().allocate(Math.max(size, 1), ALIGNMENT).asSlice(0, size);
             Slot slot = new Slot(id, data, kind);

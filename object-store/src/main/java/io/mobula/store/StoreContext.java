@@ -18,7 +18,22 @@ public final class StoreContext {
     private long capacityBytes = Long.getLong(CAPACITY_PROP_NAME, 0L);
     private long createTimeoutNs = Long.getLong(CREATE_TIMEOUT_PROP_NAME, -1L) < 0
         ? CREATE_TIMEOUT_DEFAULT_NS : TimeUnit.MILLISECONDS.toNanos(Long.getLong(CREATE_TIMEOUT_PROP_NAME));
+    private Runnable pressureHook = () -> { };
     private boolean concluded;
+
+    /**
+     * Called (without locks held) when a create finds no room, before it waits: the owner's chance
+     * to free what it no longer refers to. An embedded node frees objects when their refs are
+     * collected, so its hook asks for a collection.
+     */
+    public StoreContext pressureHook(Runnable pressureHook) {
+        this.pressureHook = pressureHook;
+        return this;
+    }
+
+    public Runnable pressureHook() {
+        return pressureHook;
+    }
 
     public StoreContext capacityBytes(long capacityBytes) {
         this.capacityBytes = capacityBytes;
