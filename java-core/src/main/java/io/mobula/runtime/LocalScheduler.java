@@ -2,10 +2,14 @@ package io.mobula.runtime;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -19,15 +23,18 @@ import io.mobula.RuntimeClosedException;
 
 /**
  * The node's local scheduler: one thread consumes a Disruptor ring of {@link SchedulerEvent}s and
- * owns every piece of scheduling state (queues, free resources, idle workers), so nothing here takes
- * a lock. Other threads only publish events.
+ * owns every piece of scheduling state (free resources, leases, idle workers, tasks waiting for
+ * arguments, actors waiting for a place), so nothing here takes a lock. Other threads publish.
  * <p>
- * A task waits until its ref arguments are ready, then in the queue of its resource shape until the
- * node has the resources and a worker; actor creations wait the same way and then start the actor.
- * Dispatch runs once per batch of events, so a burst of submissions is placed in one pass.
+ * What it hands out is <em>leases</em>: a worker holding one resource shape's resources, running
+ * that shape's ready tasks one after another from its {@link ReadyQueue}. A task whose arguments are
+ * ready goes straight into its queue from the submitting thread; the ring sees it only when no
+ * leased worker is idle to take it (a KICK). So a busy node places a burst of tasks with a handful of
+ * events, and a sync round trip never visits this thread. Tasks with pending ref arguments, actor
+ * creations, lease returns, blocked gets and cancels all come through the ring.
  * <p>
- * Actor method calls do not come through here: they go straight to the actor's mailbox (as Ray's
- * direct actor calls do), since the actor already holds its place.
+ * Actor method calls do not come here at all: they go to the actor's mailbox, since the actor
+ * already holds its place (Ray's direct actor calls).
  */
 public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final NodeResources resources;
@@ -35,13 +42,16 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final WorkerPool workers;
     private final Disruptor<SchedulerEvent> disruptor;
     private final RingBuffer<SchedulerEvent> ring;
+    private final Map<ResourceVector, ReadyQueue> readyQueues = new ConcurrentHashMap<>();
+    /** Set while a shape waits for resources other leases hold: leased workers then give back sooner. */
+    private volatile boolean starving;
 
     // Owned by the scheduler thread.
-    private final Map<ResourceVector, ArrayDeque<TaskSpec>> queues = new LinkedHashMap<>();
     private final ArrayDeque<WorkerThread> idle = new ArrayDeque<>();
-    private final java.util.Set<TaskSpec> waitingForArguments = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<TaskSpec> waitingForArguments = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<ResourceVector, ArrayDeque<TaskSpec>> pendingActors = new LinkedHashMap<>();
+    private final List<ReadyQueue> hungry = new ArrayList<>();
     private boolean shutdown;
-    private long queuedCount;
 
     public LocalScheduler(NodeResources resources, ResourceLedger ledger, WorkerPool workers, int ringSize,
                           long spinNs, long yieldNs, ThreadFactory threads) {
@@ -60,7 +70,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
 
     /** Stops the scheduler thread after it has handled every event published so far. */
     public void stop(long timeoutNs) {
-        publish(SchedulerEvent.Type.SHUTDOWN, null, null, null);
+        publish(SchedulerEvent.Type.SHUTDOWN, null, null, null, null);
         try {
             disruptor.shutdown(timeoutNs, TimeUnit.NANOSECONDS);
         } catch (com.lmax.disruptor.TimeoutException e) {
@@ -68,37 +78,77 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         }
     }
 
-    // ---- producers (any thread) ----
+    // ---- any thread ----
 
+    /** Submits a task or actor creation; a task whose arguments are all ready skips the ring. */
     public void submit(TaskSpec task) {
-        publish(SchedulerEvent.Type.SUBMIT, task, null, null);
+        if (task.kind == TaskSpec.Kind.TASK && argumentsReady(task)) {
+            makeReady(task);
+        } else {
+            publish(SchedulerEvent.Type.SUBMIT, task, null, null, null);
+        }
+    }
+
+    /** Puts a task whose arguments are ready into its queue, asking for a lease if nobody idle can take it. */
+    void makeReady(TaskSpec task) {
+        ReadyQueue queue = queueFor(task.resources);
+        queue.offer(task);
+        if (queue.needsLease()) {
+            kick(queue);
+        }
+    }
+
+    /** Asks the scheduler for more leases on {@code queue}; coalesced while one request is pending. */
+    void kick(ReadyQueue queue) {
+        if (queue.claimKick()) {
+            publish(SchedulerEvent.Type.KICK, null, null, null, queue);
+        }
+    }
+
+    /** @return true when a leased worker of {@code queue} should give its lease back after its task. */
+    boolean shouldYieldLease(ReadyQueue queue) {
+        return starving && !queue.hungry;
+    }
+
+    void leaseReturned(WorkerThread worker, ReadyQueue queue) {
+        publish(SchedulerEvent.Type.LEASE_RETURNED, null, worker, null, queue);
     }
 
     void argumentReady(TaskSpec task) {
-        publish(SchedulerEvent.Type.ARGUMENT_READY, task, null, null);
-    }
-
-    void taskDone(WorkerThread worker, TaskSpec task) {
-        publish(SchedulerEvent.Type.TASK_DONE, task, worker, null);
+        publish(SchedulerEvent.Type.ARGUMENT_READY, task, null, null, null);
     }
 
     void workerBlocked(TaskSpec task) {
-        publish(SchedulerEvent.Type.WORKER_BLOCKED, task, null, null);
+        publish(SchedulerEvent.Type.WORKER_BLOCKED, task, null, null, null);
     }
 
     void workerUnblocked(TaskSpec task) {
-        publish(SchedulerEvent.Type.WORKER_UNBLOCKED, task, null, null);
+        publish(SchedulerEvent.Type.WORKER_UNBLOCKED, task, null, null, null);
     }
 
     void cancelled(TaskSpec task) {
-        publish(SchedulerEvent.Type.CANCEL, task, null, null);
+        publish(SchedulerEvent.Type.CANCEL, task, null, null, null);
     }
 
     void actorDead(ActorRecord actor) {
-        publish(SchedulerEvent.Type.ACTOR_DEAD, null, null, actor);
+        publish(SchedulerEvent.Type.ACTOR_DEAD, null, null, actor, null);
     }
 
-    private void publish(SchedulerEvent.Type type, TaskSpec task, WorkerThread worker, ActorRecord actor) {
+    private ReadyQueue queueFor(ResourceVector shape) {
+        ReadyQueue queue = readyQueues.get(shape);
+        return queue != null ? queue : readyQueues.computeIfAbsent(shape, ReadyQueue::new);
+    }
+
+    private static boolean argumentsReady(TaskSpec task) {
+        for (Object arg : task.args) {
+            if (arg instanceof ObjectEntry entry && !entry.isReady()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publish(SchedulerEvent.Type type, TaskSpec task, WorkerThread worker, ActorRecord actor, ReadyQueue queue) {
         long sequence = ring.next();
         try {
             SchedulerEvent event = ring.get(sequence);
@@ -106,6 +156,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
             event.task = task;
             event.worker = worker;
             event.actor = actor;
+            event.queue = queue;
         } finally {
             ring.publish(sequence);
         }
@@ -120,50 +171,39 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
             case SUBMIT -> onSubmit(task);
             case ARGUMENT_READY -> {
                 if (--task.unresolvedArgs == 0 && waitingForArguments.remove(task)) {
-                    enqueue(task);
+                    argumentsResolved(task);
                 }
             }
-            case TASK_DONE -> {
-                ledger.release(task.cpuLent ? withoutCpu(task) : task.resources);
-                task.cpuLent = false;
+            case KICK -> {
+                event.queue.clearKick();
+                grantLeases(event.queue);
+            }
+            case LEASE_RETURNED -> {
+                ReadyQueue queue = event.queue;
+                queue.leases--;
+                ledger.release(queue.shape);
                 idle.push(event.worker);
+                grantLeases(queue); // work may have arrived while the lease was on its way back
+                afterRelease();
             }
             case WORKER_BLOCKED -> {
-                task.cpuLent = true;
                 ledger.release(task.resources.cpuPart(resources.cpuIndex()));
+                afterRelease();
             }
-            case WORKER_UNBLOCKED -> {
-                if (task.cpuLent) {
-                    task.cpuLent = false;
-                    ledger.acquire(task.resources.cpuPart(resources.cpuIndex()));
-                }
+            case WORKER_UNBLOCKED -> ledger.acquire(task.resources.cpuPart(resources.cpuIndex()));
+            case CANCEL -> waitingForArguments.remove(task);
+            case ACTOR_DEAD -> {
+                ledger.release(event.actor.resources());
+                afterRelease();
             }
-            case CANCEL -> {
-                waitingForArguments.remove(task);
-                ArrayDeque<TaskSpec> queue = queues.get(shapeOf(task));
-                if (queue != null && queue.remove(task)) {
-                    queuedCount--;
-                }
-            }
-            case ACTOR_DEAD -> ledger.release(event.actor.resources());
             case SHUTDOWN -> failEverythingQueued();
         }
         event.clear();
-        if (endOfBatch && queuedCount > 0 && !shutdown) {
-            dispatch();
-        }
-    }
-
-    private ResourceVector withoutCpu(TaskSpec task) {
-        long[] units = task.resources.unitsView().clone();
-        units[resources.cpuIndex()] = 0;
-        return new ResourceVector(units);
     }
 
     private void onSubmit(TaskSpec task) {
         if (shutdown) {
-            task.result.complete(new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed before "
-                + task.displayName() + " could run")));
+            failClosed(task);
             return;
         }
         if (task.isCancelled()) {
@@ -177,13 +217,13 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         }
         task.unresolvedArgs = unresolved;
         if (unresolved == 0) {
-            enqueue(task);
+            argumentsResolved(task);
         } else {
             waitingForArguments.add(task);
         }
     }
 
-    private void enqueue(TaskSpec task) {
+    private void argumentsResolved(TaskSpec task) {
         for (Object arg : task.args) {
             if (arg instanceof ObjectEntry entry && entry.stored() instanceof StoredValues.Failed failed) {
                 // A task whose argument failed fails with that cause, without running.
@@ -194,65 +234,107 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 return;
             }
         }
-        queues.computeIfAbsent(shapeOf(task), k -> new ArrayDeque<>()).add(task);
-        queuedCount++;
+        if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            pendingActors.computeIfAbsent(task.actor.placement(), k -> new ArrayDeque<>()).add(task);
+            startPendingActors();
+            updateStarving();
+            return;
+        }
+        ReadyQueue queue = queueFor(task.resources);
+        queue.offer(task);
+        grantLeases(queue);
     }
 
-    /** An actor is placed by its placement shape (one CPU by default) but holds only its resources. */
-    private static ResourceVector shapeOf(TaskSpec task) {
-        return task.kind == TaskSpec.Kind.ACTOR_CREATION ? task.actor.placement() : task.resources;
-    }
-
-    private void dispatch() {
-        for (Iterator<Map.Entry<ResourceVector, ArrayDeque<TaskSpec>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<ResourceVector, ArrayDeque<TaskSpec>> e = it.next();
-            ResourceVector shape = e.getKey();
-            ArrayDeque<TaskSpec> queue = e.getValue();
-            while (!queue.isEmpty() && ledger.fits(shape)) {
-                TaskSpec task = queue.peek();
-                if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
-                    queue.poll();
-                    queuedCount--;
-                    ledger.acquire(task.actor.resources());
-                    task.actor.start();
-                    continue;
-                }
-                WorkerThread worker = idle.poll();
-                if (worker == null) {
-                    worker = workers.spawn();
-                    if (worker == null) {
-                        return; // at the worker cap: wait for one to come back
-                    }
-                }
-                queue.poll();
-                queuedCount--;
-                ledger.acquire(task.resources);
-                worker.assign(task);
+    /** Leases workers to {@code queue} for the work no idle leased worker will take, as resources allow. */
+    private void grantLeases(ReadyQueue queue) {
+        if (shutdown) {
+            return;
+        }
+        int wanted = queue.backlog() - queue.idleLeases();
+        while (wanted-- > 0) {
+            if (!ledger.fits(queue.shape)) {
+                markHungry(queue);
+                return;
             }
-            if (queue.isEmpty() && queues.size() > 8) {
-                it.remove(); // keep the map small when many shapes come and go
+            WorkerThread worker = idle.poll();
+            if (worker == null && (worker = workers.spawn()) == null) {
+                markHungry(queue); // at the worker cap: wait for a lease to come back
+                return;
+            }
+            ledger.acquire(queue.shape);
+            queue.leases++;
+            worker.assign(queue);
+        }
+    }
+
+    private void markHungry(ReadyQueue queue) {
+        if (!queue.hungry) {
+            queue.hungry = true;
+            hungry.add(queue);
+            updateStarving();
+        }
+    }
+
+    /** Resources came back: start actors that now fit, then feed hungry queues in the order they waited. */
+    private void afterRelease() {
+        startPendingActors();
+        if (!hungry.isEmpty()) {
+            List<ReadyQueue> waiting = new ArrayList<>(hungry);
+            hungry.clear();
+            for (ReadyQueue queue : waiting) {
+                queue.hungry = false;
+                if (!queue.isEmpty()) {
+                    grantLeases(queue);
+                }
             }
         }
+        updateStarving();
+    }
+
+    private void startPendingActors() {
+        for (Iterator<ArrayDeque<TaskSpec>> it = pendingActors.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<TaskSpec> queue = it.next();
+            while (!queue.isEmpty() && ledger.fits(queue.peek().actor.placement())) {
+                TaskSpec creation = queue.poll();
+                ledger.acquire(creation.actor.resources());
+                creation.actor.start();
+            }
+            if (queue.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    private void updateStarving() {
+        starving = !hungry.isEmpty() || !pendingActors.isEmpty();
     }
 
     private void failEverythingQueued() {
         shutdown = true;
-        List<TaskSpec> dropped = new ArrayList<>();
-        for (ArrayDeque<TaskSpec> queue : queues.values()) {
-            dropped.addAll(queue);
-            queue.clear();
-        }
-        queuedCount = 0;
-        dropped.addAll(waitingForArguments);
+        List<TaskSpec> dropped = new ArrayList<>(waitingForArguments);
         waitingForArguments.clear();
-        for (TaskSpec task : dropped) {
-            RuntimeClosedException closed = new RuntimeClosedException("the Mobula runtime closed before "
-                + task.displayName() + " could run");
-            if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
-                task.actor.failCreation(closed);
-            }
-            task.result.complete(new StoredValues.Failed(closed));
+        for (ArrayDeque<TaskSpec> queue : pendingActors.values()) {
+            dropped.addAll(queue);
         }
+        pendingActors.clear();
+        for (ReadyQueue queue : readyQueues.values()) {
+            TaskSpec task;
+            while ((task = queue.poll()) != null) {
+                dropped.add(task);
+            }
+        }
+        for (TaskSpec task : dropped) {
+            failClosed(task);
+        }
+    }
+
+    private static void failClosed(TaskSpec task) {
+        RuntimeClosedException closed = new RuntimeClosedException("the Mobula runtime closed before "
+            + task.displayName() + " could run");
+        if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            task.actor.failCreation(closed);
+        }
+        task.result.complete(new StoredValues.Failed(closed));
     }
 
     /** Tells the scheduler when one of a task's arguments completes. */

@@ -6,17 +6,19 @@ package io.mobula.runtime;
  */
 final class SchedulerEvent {
     enum Type {
-        /** A task or actor creation to place once its ref arguments are ready. */
+        /** A task with pending ref arguments, or an actor creation, to place once its arguments are ready. */
         SUBMIT,
         /** One of a waiting task's ref arguments completed. */
         ARGUMENT_READY,
-        /** A worker finished a task (or gave up on a cancelled one) and is free. */
-        TASK_DONE,
+        /** A ready queue has work and no idle leased worker: grant leases if resources allow. */
+        KICK,
+        /** A worker gave its lease back (its queue stayed empty): free the shape's resources. */
+        LEASE_RETURNED,
         /** A task waits in {@code get}: lend its CPU to other work. */
         WORKER_BLOCKED,
         /** The task woke: take its CPU back (the node may be briefly oversubscribed). */
         WORKER_UNBLOCKED,
-        /** Drop a cancelled task from the queues. */
+        /** Drop a cancelled task that waits for its arguments. */
         CANCEL,
         /** An actor died: give back what it held. */
         ACTOR_DEAD,
@@ -28,11 +30,13 @@ final class SchedulerEvent {
     TaskSpec task;
     WorkerThread worker;
     ActorRecord actor;
+    ReadyQueue queue;
 
     void clear() {
         type = null;
         task = null;
         worker = null;
         actor = null;
+        queue = null;
     }
 }

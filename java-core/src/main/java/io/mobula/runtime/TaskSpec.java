@@ -35,9 +35,8 @@ public final class TaskSpec {
     private Thread runner;
     private int retriesLeft;
 
-    // Scheduler-owned.
+    /** Ref arguments not ready yet; scheduler-owned. */
     int unresolvedArgs;
-    boolean cpuLent;
 
     TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
              RetryPolicy retry, ObjectEntry result, ActorRecord actor) {

@@ -114,6 +114,9 @@ public final class ValueMarshaller {
                 + "still referenced; this is a bug in Mobula, please report it");
         }
         try {
+            if (ValueKind.isView(view.kind())) {
+                view.retainBytes(); // the caller reads the store's bytes directly, for as long as it likes
+            }
             return codec.decode(view.kind(), view.data());
         } finally {
             view.close();
@@ -149,9 +152,5 @@ public final class ValueMarshaller {
         public void run() {
             store.delete(id);
         }
-    }
-
-    static boolean isViewKind(int kind) {
-        return ValueKind.isView(kind);
     }
 }

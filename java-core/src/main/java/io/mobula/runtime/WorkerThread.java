@@ -3,9 +3,9 @@ package io.mobula.runtime;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker: a thread that runs one task at a time, handed to it by the scheduler thread. It spins
- * briefly after each task (the next one usually follows at once), then parks until the next
- * assignment rings its doorbell.
+ * A worker: a thread that, while it holds a lease on a {@link ReadyQueue}, runs that queue's tasks
+ * one after another. When the queue stays empty for the idler's spin time it gives the lease back
+ * and parks until the scheduler leases it again.
  */
 final class WorkerThread implements Runnable {
     private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -13,13 +13,15 @@ final class WorkerThread implements Runnable {
     private final Thread thread;
     private final TaskExecutor executor;
     private final LocalScheduler scheduler;
+    private final Idler idler;
     private final Idler.Doorbell doorbell;
-    private volatile TaskSpec assigned;
+    private volatile ReadyQueue lease;
     private volatile boolean stopping;
 
     WorkerThread(String name, TaskExecutor executor, LocalScheduler scheduler, Idler idler) {
         this.executor = executor;
         this.scheduler = scheduler;
+        this.idler = idler;
         this.doorbell = idler.doorbell();
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
@@ -29,9 +31,9 @@ final class WorkerThread implements Runnable {
         thread.start();
     }
 
-    /** Scheduler thread only; the worker is idle (it has none assigned). */
-    void assign(TaskSpec task) {
-        assigned = task;
+    /** Scheduler thread only; the worker holds no lease now. */
+    void assign(ReadyQueue queue) {
+        lease = queue;
         doorbell.ring();
     }
 
@@ -53,24 +55,65 @@ final class WorkerThread implements Runnable {
     public void run() {
         executor.enterWorker();
         while (!stopping) {
-            TaskSpec task = assigned;
-            if (task == null) {
-                doorbell.await(this::hasWork, MAX_PARK_NS);
+            ReadyQueue queue = lease;
+            if (queue == null) {
+                doorbell.await(this::hasLeaseOrStop, MAX_PARK_NS);
                 continue;
             }
-            assigned = null;
-            boolean retry = executor.execute(task);
+            lease = null;
+            runLease(queue);
             if (stopping) {
                 return;
             }
-            scheduler.taskDone(this, task);
-            if (retry) {
-                scheduler.submit(task);
+            scheduler.leaseReturned(this, queue);
+        }
+    }
+
+    /** Runs the queue's tasks until it stays empty (or others need the resources); then returns. */
+    private void runLease(ReadyQueue queue) {
+        while (!stopping) {
+            TaskSpec task = queue.poll();
+            if (task == null) {
+                task = awaitTask(queue);
+                if (task == null) {
+                    return;
+                }
+            }
+            if (queue.needsLease()) {
+                scheduler.kick(queue); // more queued than idle hands: ask for another lease
+            }
+            if (executor.execute(task)) {
+                scheduler.makeReady(task); // a retry: it keeps its place in the shape's queue
+            }
+            if (scheduler.shouldYieldLease(queue)) {
+                if (!queue.isEmpty()) {
+                    scheduler.kick(queue);
+                }
+                return;
             }
         }
     }
 
-    private boolean hasWork() {
-        return assigned != null || stopping;
+    /**
+     * Waits briefly, as an idle lease holder, for the next task. Leaving idle comes before the last
+     * poll, so a submitter who saw this worker idle is always either served or asks for a lease.
+     */
+    private TaskSpec awaitTask(ReadyQueue queue) {
+        queue.enterIdle();
+        long spinUntil = System.nanoTime() + idler.spinBeforeParkNs();
+        int step = 0;
+        TaskSpec task = null;
+        while (!stopping && System.nanoTime() - spinUntil < 0 && (task = queue.poll()) == null) {
+            idler.spin(step++);
+        }
+        queue.leaveIdle();
+        if (task == null) {
+            task = queue.poll();
+        }
+        return task;
+    }
+
+    private boolean hasLeaseOrStop() {
+        return lease != null || stopping;
     }
 }

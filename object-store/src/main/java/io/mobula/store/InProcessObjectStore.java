@@ -2,8 +2,10 @@ package io.mobula.store;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,6 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * Metadata changes under one lock: objects large enough to land here are few (small values travel
  * inline and never reach the store), so the lock is not on a hot path.
+ * <p>
+ * Freed blocks are kept for reuse (a block at most twice the size asked for), because fresh memory
+ * costs page faults and zeroing on first touch: a put into a reused block runs at memcpy speed.
+ * Blocks whose object was handed out as a view (buffer or segment) are never reused, since a caller
+ * may still read through the view. Kept blocks count against the capacity only until a create needs
+ * the room, when they are dropped.
  */
 public final class InProcessObjectStore implements ObjectStore {
     private static final long ALIGNMENT = 64;
@@ -30,6 +38,8 @@ public final class InProcessObjectStore implements ObjectStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<ObjectId, Slot> slots = new HashMap<>();
+    private final TreeMap<Long, ArrayDeque<MemorySegment>> freeBlocks = new TreeMap<>();
+    private long freeBlockBytes;
     private long usedBytes;
     private long pinnedCount;
     private boolean closed;
@@ -82,8 +92,8 @@ public final class InProcessObjectStore implements ObjectStore {
                     hookCalled = false; // still full: ask again, the owner may have dropped more by now
                 }
             }
-            MemorySegment data = Arena.ofAuto().allocate(Math.max(size, 1), ALIGNMENT).asSlice(0, size);
-            Slot slot = new Slot(id, data, kind);
+            MemorySegment block = block(size);
+            Slot slot = new Slot(id, block, block.asSlice(0, size), kind);
             slots.put(id, slot);
             usedBytes += size;
             return slot;
@@ -167,12 +177,45 @@ public final class InProcessObjectStore implements ObjectStore {
         try {
             closed = true;
             slots.clear();
+            freeBlocks.clear();
+            freeBlockBytes = 0;
             usedBytes = 0;
             pinnedCount = 0;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A block of at least {@code size} bytes: a kept one if one fits snugly, else fresh memory. Lock held. */
+    private MemorySegment block(long size) {
+        Map.Entry<Long, ArrayDeque<MemorySegment>> fit = freeBlocks.ceilingEntry(Math.max(size, 1));
+        if (fit != null && fit.getKey() <= 2 * Math.max(size, ALIGNMENT)) {
+            MemorySegment block = fit.getValue().poll();
+            if (fit.getValue().isEmpty()) {
+                freeBlocks.remove(fit.getKey());
+            }
+            freeBlockBytes -= block.byteSize();
+            return block;
+        }
+        while (usedBytes + freeBlockBytes + size > capacityBytes && !freeBlocks.isEmpty()) {
+            Map.Entry<Long, ArrayDeque<MemorySegment>> largest = freeBlocks.lastEntry();
+            MemorySegment dropped = largest.getValue().poll();
+            if (largest.getValue().isEmpty()) {
+                freeBlocks.remove(largest.getKey());
+            }
+            freeBlockBytes -= dropped.byteSize(); // the automatic arena frees it once unreachable
+        }
+        return Arena.ofAuto().allocate(Math.max(size, 1), ALIGNMENT);
+    }
+
+    /** Keeps a freed block for reuse, unless its bytes may still be read through a view. Lock held. */
+    private void keep(Slot slot) {
+        if (slot.viewed) {
+            return;
+        }
+        freeBlocks.computeIfAbsent(slot.block.byteSize(), k -> new ArrayDeque<>()).add(slot.block);
+        freeBlockBytes += slot.block.byteSize();
     }
 
     private void ensureOpen() {
@@ -185,6 +228,7 @@ public final class InProcessObjectStore implements ObjectStore {
     private void free(Slot slot) {
         if (slots.remove(slot.id) == slot) {
             usedBytes -= slot.data.byteSize();
+            keep(slot);
             changed.signalAll();
         }
     }
@@ -221,14 +265,17 @@ public final class InProcessObjectStore implements ObjectStore {
 
     private final class Slot implements ObjectBuilder {
         final ObjectId id;
+        final MemorySegment block;
         final MemorySegment data;
+        boolean viewed;
         final int kind;
         boolean sealed;
         boolean deleted;
         int pins;
 
-        Slot(ObjectId id, MemorySegment data, int kind) {
+        Slot(ObjectId id, MemorySegment block, MemorySegment data, int kind) {
             this.id = id;
+            this.block = block;
             this.data = data;
             this.kind = kind;
         }
@@ -277,6 +324,16 @@ public final class InProcessObjectStore implements ObjectStore {
         @Override
         public MemorySegment data() {
             return readOnly;
+        }
+
+        @Override
+        public void retainBytes() {
+            lock.lock();
+            try {
+                slot.viewed = true;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

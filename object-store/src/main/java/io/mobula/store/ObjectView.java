@@ -15,6 +15,13 @@ public interface ObjectView extends AutoCloseable {
     /** The object's bytes, read-only. */
     MemorySegment data();
 
+    /**
+     * Declares that {@link #data()} stays in use after {@link #close()}: a zero-copy view handed to
+     * code the store cannot track. The memory then stays valid while reachable and is never reused
+     * for another object.
+     */
+    void retainBytes();
+
     @Override
     void close();
 }

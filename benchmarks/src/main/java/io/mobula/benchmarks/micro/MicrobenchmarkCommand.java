@@ -23,6 +23,8 @@ import io.mobula.cli.UsageException;
  */
 public final class MicrobenchmarkCommand implements CliCommand {
     private static final long DEFAULT_MEASURE_MS = 1_500;
+    /** The suite's store: ten 100 MiB objects, so the gigabytes cases cycle through it quickly. */
+    static final long STORE_CAPACITY_BYTES = 1L << 30;
 
     @Override
     public String name() {
@@ -75,7 +77,7 @@ public final class MicrobenchmarkCommand implements CliCommand {
         List<Measurement> results = new ArrayList<>();
         boolean needsMemcpy = cases.stream().anyMatch(MicroCase::gigabytes);
         double memcpy = needsMemcpy ? memcpyGbps(measureMs) : Double.NaN;
-        NodeContext node = new NodeContext().storeCapacityBytes(2L << 30);
+        NodeContext node = new NodeContext().storeCapacityBytes(STORE_CAPACITY_BYTES);
         try (Mobula mobula = Mobula.init(node); SuiteContext context = new SuiteContext(mobula)) {
             for (int i = 0; i < cases.size(); i++) {
                 MicroCase c = cases.get(i);
