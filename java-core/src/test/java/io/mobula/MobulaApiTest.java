@@ -283,6 +283,32 @@ class MobulaApiTest {
     }
 
     @Test
+    void actorsArePlacedWhileTasksKeepEveryCpuBusy() {
+        List<ObjectRef<Integer>> backlog = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            backlog.add(mobula.task(TestFunctions::sleepMs, 5).remote()); // 4 CPUs: ~0.5 s of work
+        }
+        ActorHandle<TestFunctions.Counter> counter = mobula.actor(TestFunctions.Counter::new).remote();
+        assertEquals(1, counter.task(TestFunctions.Counter::inc).remote().get(Duration.ofSeconds(10)));
+        long done = backlog.stream().filter(ObjectRef::isReady).count();
+        assertTrue(done < backlog.size(), "the actor waited for the whole backlog (" + done + " tasks done)");
+        mobula.get(backlog);
+    }
+
+    @Test
+    void anotherShapeIsNotStarvedByABacklog() {
+        List<ObjectRef<Integer>> backlog = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            backlog.add(mobula.task(TestFunctions::sleepMs, 5).remote());
+        }
+        ObjectRef<Integer> other = mobula.task(TestFunctions::one).resources(Map.of("CPU", 2.0)).remote();
+        assertEquals(1, other.get(Duration.ofSeconds(10)));
+        long done = backlog.stream().filter(ObjectRef::isReady).count();
+        assertTrue(done < backlog.size(), "the 2-CPU task waited for the whole backlog (" + done + " tasks done)");
+        mobula.get(backlog);
+    }
+
+    @Test
     void namedActorsAreFoundAndNamesAreUnique() {
         ActorHandle<TestFunctions.Counter> counter = mobula.actor(TestFunctions.Counter::new).name("counter").remote();
         counter.task(TestFunctions.Counter::inc).remote().get();

@@ -43,8 +43,11 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final Disruptor<SchedulerEvent> disruptor;
     private final RingBuffer<SchedulerEvent> ring;
     private final Map<ResourceVector, ReadyQueue> readyQueues = new ConcurrentHashMap<>();
-    /** Set while a shape waits for resources other leases hold: leased workers then give back sooner. */
-    private volatile boolean starving;
+    /**
+     * How many shapes (hungry task queues, plus actors as one) wait for resources that leases hold.
+     * A leased worker gives its lease back after each task while any shape other than its own waits.
+     */
+    private volatile int waitingShapes;
 
     // Owned by the scheduler thread.
     private final ArrayDeque<WorkerThread> idle = new ArrayDeque<>();
@@ -107,7 +110,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
 
     /** @return true when a leased worker of {@code queue} should give its lease back after its task. */
     boolean shouldYieldLease(ReadyQueue queue) {
-        return starving && !queue.hungry;
+        return waitingShapes > (queue.hungry ? 1 : 0);
     }
 
     void leaseReturned(WorkerThread worker, ReadyQueue queue) {
@@ -183,8 +186,8 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 queue.leases--;
                 ledger.release(queue.shape);
                 idle.push(event.worker);
-                grantLeases(queue); // work may have arrived while the lease was on its way back
-                afterRelease();
+                afterRelease(); // waiting actors and hungry shapes first: the lease was given back for them
+                grantLeases(queue); // then work that arrived while the lease was on its way back
             }
             case WORKER_BLOCKED -> {
                 ledger.release(task.resources.cpuPart(resources.cpuIndex()));
@@ -306,7 +309,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     }
 
     private void updateStarving() {
-        starving = !hungry.isEmpty() || !pendingActors.isEmpty();
+        waitingShapes = hungry.size() + (pendingActors.isEmpty() ? 0 : 1);
     }
 
     private void failEverythingQueued() {
