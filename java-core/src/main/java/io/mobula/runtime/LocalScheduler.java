@@ -44,8 +44,9 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final RingBuffer<SchedulerEvent> ring;
     private final Map<ResourceVector, ReadyQueue> readyQueues = new ConcurrentHashMap<>();
     /**
-     * How many shapes (hungry task queues, plus actors as one) wait for resources that leases hold.
-     * A leased worker gives its lease back after each task while any shape other than its own waits.
+     * How many shapes (task queues wanting leases, plus waiting actors as one) wait for resources
+     * that leases hold. A leased worker gives its lease back after each task while any shape other
+     * than its own waits, so no shape holds the node while another starves.
      */
     private volatile int waitingShapes;
 
@@ -53,7 +54,8 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final ArrayDeque<WorkerThread> idle = new ArrayDeque<>();
     private final Set<TaskSpec> waitingForArguments = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ResourceVector, ArrayDeque<TaskSpec>> pendingActors = new LinkedHashMap<>();
-    private final List<ReadyQueue> hungry = new ArrayList<>();
+    /** Queues that want more leases, in the order they began to want: served first come, first served. */
+    private final ArrayDeque<ReadyQueue> wanting = new ArrayDeque<>();
     private boolean shutdown;
 
     public LocalScheduler(NodeResources resources, ResourceLedger ledger, WorkerPool workers, int ringSize,
@@ -179,25 +181,28 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
             }
             case KICK -> {
                 event.queue.clearKick();
-                grantLeases(event.queue);
+                want(event.queue);
+                schedule();
             }
             case LEASE_RETURNED -> {
                 ReadyQueue queue = event.queue;
                 queue.leases--;
                 ledger.release(queue.shape);
                 idle.push(event.worker);
-                afterRelease(); // waiting actors and hungry shapes first: the lease was given back for them
-                grantLeases(queue); // then work that arrived while the lease was on its way back
+                if (!queue.isEmpty()) {
+                    want(queue); // work arrived while the lease was on its way back: queue up behind others
+                }
+                schedule();
             }
             case WORKER_BLOCKED -> {
                 ledger.release(task.resources.cpuPart(resources.cpuIndex()));
-                afterRelease();
+                schedule();
             }
             case WORKER_UNBLOCKED -> ledger.acquire(task.resources.cpuPart(resources.cpuIndex()));
             case CANCEL -> waitingForArguments.remove(task);
             case ACTOR_DEAD -> {
                 ledger.release(event.actor.resources());
-                afterRelease();
+                schedule();
             }
             case SHUTDOWN -> failEverythingQueued();
         }
@@ -239,59 +244,73 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         }
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             pendingActors.computeIfAbsent(task.actor.placement(), k -> new ArrayDeque<>()).add(task);
-            startPendingActors();
-            updateStarving();
-            return;
+        } else {
+            ReadyQueue queue = queueFor(task.resources);
+            queue.offer(task);
+            want(queue);
         }
-        ReadyQueue queue = queueFor(task.resources);
-        queue.offer(task);
-        grantLeases(queue);
+        schedule();
     }
 
-    /** Leases workers to {@code queue} for the work no idle leased worker will take, as resources allow. */
-    private void grantLeases(ReadyQueue queue) {
+    private void want(ReadyQueue queue) {
+        if (!queue.hungry) {
+            queue.hungry = true;
+            wanting.add(queue);
+        }
+    }
+
+    /**
+     * Places what waits: actors first (they hold little and unblock callers), then task queues in the
+     * order they began to want leases. A queue that gets some leases but wants more goes to the back;
+     * a queue that gets none stops the pass, so what frees up next is kept for it (a large request is
+     * not starved by a stream of small ones).
+     */
+    private void schedule() {
         if (shutdown) {
             return;
         }
+        startPendingActors();
+        while (!wanting.isEmpty()) {
+            ReadyQueue queue = wanting.peek();
+            int granted = grantLeases(queue);
+            if (granted == SATISFIED) {
+                wanting.poll();
+                queue.hungry = false;
+            } else if (granted > 0) {
+                wanting.poll();
+                wanting.add(queue);
+            } else {
+                break;
+            }
+        }
+        waitingShapes = wanting.size() + (pendingActors.isEmpty() ? 0 : 1);
+    }
+
+    private static final int SATISFIED = -1;
+
+    /**
+     * Leases workers to {@code queue} for the work no idle leased worker will take, as resources and
+     * the worker cap allow.
+     *
+     * @return {@link #SATISFIED} when it wants no more, else how many leases it got (maybe 0).
+     */
+    private int grantLeases(ReadyQueue queue) {
         int wanted = queue.backlog() - queue.idleLeases();
+        int granted = 0;
         while (wanted-- > 0) {
             if (!ledger.fits(queue.shape)) {
-                markHungry(queue);
-                return;
+                return granted;
             }
             WorkerThread worker = idle.poll();
             if (worker == null && (worker = workers.spawn()) == null) {
-                markHungry(queue); // at the worker cap: wait for a lease to come back
-                return;
+                return granted; // at the worker cap: wait for a lease to come back
             }
             ledger.acquire(queue.shape);
             queue.leases++;
             worker.assign(queue);
+            granted++;
         }
-    }
-
-    private void markHungry(ReadyQueue queue) {
-        if (!queue.hungry) {
-            queue.hungry = true;
-            hungry.add(queue);
-            updateStarving();
-        }
-    }
-
-    /** Resources came back: start actors that now fit, then feed hungry queues in the order they waited. */
-    private void afterRelease() {
-        startPendingActors();
-        if (!hungry.isEmpty()) {
-            List<ReadyQueue> waiting = new ArrayList<>(hungry);
-            hungry.clear();
-            for (ReadyQueue queue : waiting) {
-                queue.hungry = false;
-                if (!queue.isEmpty()) {
-                    grantLeases(queue);
-                }
-            }
-        }
-        updateStarving();
+        return SATISFIED;
     }
 
     private void startPendingActors() {
@@ -306,10 +325,6 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 it.remove();
             }
         }
-    }
-
-    private void updateStarving() {
-        waitingShapes = hungry.size() + (pendingActors.isEmpty() ? 0 : 1);
     }
 
     private void failEverythingQueued() {

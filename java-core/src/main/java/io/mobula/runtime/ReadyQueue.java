@@ -26,7 +26,7 @@ final class ReadyQueue {
 
     /** Leases granted and not yet returned; scheduler thread only. */
     int leases;
-    /** Written by the scheduler: this queue wants leases that resources or the worker cap deny. */
+    /** Written by the scheduler: this queue is in line for more leases. */
     volatile boolean hungry;
 
     ReadyQueue(ResourceVector shape) {

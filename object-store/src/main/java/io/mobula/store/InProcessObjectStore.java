@@ -31,10 +31,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InProcessObjectStore implements ObjectStore {
     private static final long ALIGNMENT = 64;
     private static final long PRESSURE_RETRY_NS = 100_000_000L;
+    /**
+     * Past this fill the pressure hook is called early, on a background thread, so what the owner
+     * frees arrives before a create has to wait for it.
+     */
+    private static final double SOFT_PRESSURE_FRACTION = 0.75;
 
     private final long capacityBytes;
     private final long createTimeoutNs;
     private final Runnable pressureHook;
+    /** Set while an early pressure call runs; see {@link #SOFT_PRESSURE_FRACTION}. */
+    private final java.util.concurrent.atomic.AtomicBoolean softPressureRunning = new java.util.concurrent.atomic.AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<ObjectId, Slot> slots = new HashMap<>();
@@ -96,6 +103,9 @@ public final class InProcessObjectStore implements ObjectStore {
             Slot slot = new Slot(id, block, block.asSlice(0, size), kind);
             slots.put(id, slot);
             usedBytes += size;
+            if (usedBytes > capacityBytes * SOFT_PRESSURE_FRACTION) {
+                relieveEarly();
+            }
             return slot;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -184,6 +194,20 @@ public final class InProcessObjectStore implements ObjectStore {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void relieveEarly() {
+        if (softPressureRunning.compareAndSet(false, true)) {
+            Thread relief = new Thread(() -> {
+                try {
+                    pressureHook.run();
+                } finally {
+                    softPressureRunning.set(false);
+                }
+            }, "mobula-store-pressure");
+            relief.setDaemon(true);
+            relief.start();
         }
     }
 

@@ -23,8 +23,12 @@ import io.mobula.cli.UsageException;
  */
 public final class MicrobenchmarkCommand implements CliCommand {
     private static final long DEFAULT_MEASURE_MS = 1_500;
-    /** The suite's store: ten 100 MiB objects, so the gigabytes cases cycle through it quickly. */
-    static final long STORE_CAPACITY_BYTES = 1L << 30;
+    /**
+     * The suite's store: twenty 100 MiB objects. An embedded node frees an object when its ref is
+     * collected, so a put loop that drops its refs costs one collection per pass over the store;
+     * a larger store spreads that cost over more puts.
+     */
+    static final long STORE_CAPACITY_BYTES = 2L << 30;
 
     @Override
     public String name() {
