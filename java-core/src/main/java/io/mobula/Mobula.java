@@ -267,6 +267,22 @@ public final class Mobula implements AutoCloseable {
         return open().availableResources();
     }
 
+    /**
+     * The GPUs (device ordinals) given to the calling task or actor: the devices it may use, and
+     * the only ones. Empty outside a task, or for one that asked for no GPU.
+     */
+    public List<Integer> gpuIds() {
+        ExecutionContext context = ExecutionContext.current();
+        if (context == null || context.runtime() != runtime) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int id : context.gpuIds()) {
+            ids.add(id);
+        }
+        return List.copyOf(ids);
+    }
+
     public boolean isClosed() {
         return runtime.isClosed();
     }

@@ -26,7 +26,8 @@ public final class NodeContext {
     public static final int SPIN_ITERATIONS_DEFAULT = 200;
 
     private double cpus = Double.parseDouble(System.getProperty(CPUS_PROP_NAME, "0"));
-    private double gpus = Double.parseDouble(System.getProperty(GPUS_PROP_NAME, "0"));
+    /** Negative until set: then {@link #conclude()} asks the GPU detectors on the class path. */
+    private double gpus = Double.parseDouble(System.getProperty(GPUS_PROP_NAME, "-1"));
     private double memoryBytes;
     private final Map<String, Double> customResources = new LinkedHashMap<>();
     private long storeCapacityBytes = Long.getLong(STORE_CAPACITY_PROP_NAME, 0L);
@@ -45,6 +46,7 @@ public final class NodeContext {
         return this;
     }
 
+    /** GPUs the node schedules (default: those the detectors on the class path find, else none). */
     public NodeContext gpus(double gpus) {
         this.gpus = gpus;
         return this;
@@ -122,6 +124,9 @@ public final class NodeContext {
         if (cpus == 0) {
             cpus = Runtime.getRuntime().availableProcessors();
         }
+        if (gpus < 0) {
+            gpus = detectGpus();
+        }
         long ram = physicalMemory();
         if (storeCapacityBytes == 0) {
             storeCapacityBytes = (long) (ram * 0.30);
@@ -143,6 +148,17 @@ public final class NodeContext {
         require(shutdownTimeoutNs >= 0, "shutdownTimeout must be >= 0");
         concluded = true;
         return this;
+    }
+
+    /** The GPUs the first detector that finds any reports; none without a detector or a driver. */
+    static int detectGpus() {
+        for (io.mobula.spi.GpuDetector detector : java.util.ServiceLoader.load(io.mobula.spi.GpuDetector.class)) {
+            int found = detector.detect().size();
+            if (found > 0) {
+                return found;
+            }
+        }
+        return 0;
     }
 
     private static void require(boolean ok, String message) {

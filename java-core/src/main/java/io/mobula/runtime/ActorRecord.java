@@ -39,6 +39,7 @@ public final class ActorRecord {
     private volatile boolean started;
     private final java.util.concurrent.atomic.AtomicBoolean resourcesReturned = new java.util.concurrent.atomic.AtomicBoolean();
     private int restarts;
+    private volatile int[] gpuIds = GpuAllocator.NONE;
 
     ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
                 int maxRestarts, int maxConcurrency, NodeRuntime runtime, Idler idler) {
@@ -106,8 +107,14 @@ public final class ActorRecord {
         return creation;
     }
 
+    /** The GPUs the actor holds for its life (empty if none). */
+    int[] gpuIds() {
+        return gpuIds;
+    }
+
     /** Scheduler thread: the node has placed the actor and holds its resources; start its threads. */
-    void start() {
+    void start(int[] gpus) {
+        gpuIds = gpus;
         started = true;
         for (int i = 0; i < maxConcurrency; i++) {
             int index = i;
@@ -182,7 +189,7 @@ public final class ActorRecord {
     }
 
     private void run(int index) {
-        ExecutionContext.enterActor(runtime);
+        ExecutionContext.enterActor(runtime, gpuIds);
         if (index == 0) {
             construct(false);
         }

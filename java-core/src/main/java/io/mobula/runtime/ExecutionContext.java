@@ -11,6 +11,8 @@ public final class ExecutionContext {
     final NodeRuntime runtime;
     private final Runnable[] blockedHook;
     TaskSpec task;
+    /** The GPU devices this thread's task or actor holds (empty if none). */
+    int[] gpuIds = GpuAllocator.NONE;
 
     private ExecutionContext(NodeRuntime runtime, boolean lendsCpu) {
         this.runtime = runtime;
@@ -22,9 +24,11 @@ public final class ExecutionContext {
         CURRENT.set(new ExecutionContext(runtime, true));
     }
 
-    /** Marks the calling thread as one of {@code runtime}'s actor threads. */
-    static void enterActor(NodeRuntime runtime) {
-        CURRENT.set(new ExecutionContext(runtime, false));
+    /** Marks the calling thread as one of {@code runtime}'s actor threads, holding {@code gpuIds}. */
+    static void enterActor(NodeRuntime runtime, int[] gpuIds) {
+        ExecutionContext context = new ExecutionContext(runtime, false);
+        context.gpuIds = gpuIds;
+        CURRENT.set(context);
     }
 
     /** @return the context of the calling thread, or null outside the node's threads. */
@@ -34,6 +38,20 @@ public final class ExecutionContext {
 
     public NodeRuntime runtime() {
         return runtime;
+    }
+
+    /** The GPU ordinals of the running task or actor; a copy. */
+    public int[] gpuIds() {
+        return gpuIds.clone();
+    }
+
+    boolean holdsGpu(int ordinal) {
+        for (int id : gpuIds) {
+            if (id == ordinal) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The hook {@link ObjectEntry#await} calls around parking, or null if none applies now. */

@@ -413,6 +413,10 @@ public final class NodeRuntime implements AutoCloseable {
 
     private ResourceVector feasible(String what, Map<String, Double> requested) {
         ResourceVector vector = resources.vector(requested);
+        String gpuProblem = vector == null ? null : GpuAllocator.shapeProblem(vector, resources);
+        if (gpuProblem != null) {
+            throw new IllegalArgumentException(what + " requests " + formatRequest(requested) + ": " + gpuProblem);
+        }
         if (vector == null || !resources.canEverFit(vector)) {
             throw new InfeasibleResourcesException(what + " requests " + formatRequest(requested) + ", but this node has "
                 + resources.format(totals()) + " in all, so it could never run; lower the request, or start the node "

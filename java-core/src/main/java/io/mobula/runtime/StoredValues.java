@@ -31,6 +31,26 @@ public final class StoredValues {
     public record InStore(ObjectId id, int kind, long size, Object[] contained) {
     }
 
+    /**
+     * A value in a device's memory: handed as it is to tasks on that device, copied to the host
+     * once ({@code hostCopy}, a stored form) for anything else that reads it.
+     */
+    public static final class OnDevice {
+        final io.mobula.spi.DeviceResident value;
+        private Object hostCopy;
+
+        OnDevice(io.mobula.spi.DeviceResident value) {
+            this.value = value;
+        }
+
+        synchronized Object hostCopy(java.util.function.Supplier<Object> make) {
+            if (hostCopy == null) {
+                hostCopy = make.get();
+            }
+            return hostCopy;
+        }
+    }
+
     /** The task failed, was cancelled, or its actor died; {@code get} throws {@code error}. */
     public record Failed(MobulaException error) {
     }

@@ -64,6 +64,9 @@ public final class ValueMarshaller {
         if (isImmutable(value)) {
             return value;
         }
+        if (value instanceof io.mobula.spi.DeviceResident onDevice) {
+            return new StoredValues.OnDevice(onDevice); // stays on its device until read elsewhere
+        }
         NestedHandles nested = new NestedHandles();
         EncodedValue encoded = codec.encode(value, nested);
         Object[] contained = nested.toArray();
@@ -104,7 +107,20 @@ public final class ValueMarshaller {
         if (stored instanceof StoredValues.Failed failed) {
             throw failed.error();
         }
+        if (stored instanceof StoredValues.OnDevice onDevice) {
+            return fromDevice(onDevice);
+        }
         return stored;
+    }
+
+    /** Same device: the value itself. Another device: a copy there. The host: one host copy, kept. */
+    private Object fromDevice(StoredValues.OnDevice onDevice) {
+        ExecutionContext context = ExecutionContext.current();
+        if (context != null && context.gpuIds.length > 0) {
+            return context.holdsGpu(onDevice.value.deviceOrdinal())
+                ? onDevice.value : onDevice.value.copyToDevice(context.gpuIds[0]);
+        }
+        return unmarshal(onDevice.hostCopy(() -> marshal(onDevice.value.toHost(), null)));
     }
 
     private Object readFromStore(StoredValues.InStore inStore) {

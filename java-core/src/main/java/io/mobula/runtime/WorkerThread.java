@@ -16,6 +16,8 @@ final class WorkerThread implements Runnable {
     private final Idler idler;
     private final Idler.Doorbell doorbell;
     private volatile ReadyQueue lease;
+    /** The GPUs of the current lease; written by the scheduler before the lease, read by both. */
+    private int[] leaseGpus = GpuAllocator.NONE;
     private volatile boolean stopping;
 
     WorkerThread(String name, TaskExecutor executor, LocalScheduler scheduler, Idler idler) {
@@ -32,9 +34,15 @@ final class WorkerThread implements Runnable {
     }
 
     /** Scheduler thread only; the worker holds no lease now. */
-    void assign(ReadyQueue queue) {
-        lease = queue;
+    void assign(ReadyQueue queue, int[] gpus) {
+        leaseGpus = gpus;
+        lease = queue; // the volatile write publishes leaseGpus too
         doorbell.ring();
+    }
+
+    /** Scheduler thread: the devices of the lease being returned. */
+    int[] leaseGpus() {
+        return leaseGpus;
     }
 
     void stop() {
@@ -61,7 +69,9 @@ final class WorkerThread implements Runnable {
                 continue;
             }
             lease = null;
+            ExecutionContext.current().gpuIds = leaseGpus;
             runLease(queue);
+            ExecutionContext.current().gpuIds = GpuAllocator.NONE;
             if (stopping) {
                 return;
             }
