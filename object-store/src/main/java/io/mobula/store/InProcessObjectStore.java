@@ -351,7 +351,9 @@ public final class InProcessObjectStore implements ObjectStore {
         }
 
         @Override
-        public void retainBytes() {
+        public void retainBytes(Object holder) {
+            // Automatic arenas already keep the block alive while a view of it is reachable; the
+            // block must only never be reused for another object.
             lock.lock();
             try {
                 slot.viewed = true;

@@ -16,11 +16,10 @@ public interface ObjectView extends AutoCloseable {
     MemorySegment data();
 
     /**
-     * Declares that {@link #data()} stays in use after {@link #close()}: a zero-copy view handed to
-     * code the store cannot track. The memory then stays valid while reachable and is never reused
-     * for another object.
+     * Keeps {@link #data()} valid after {@link #close()} for as long as {@code holder} is reachable:
+     * for a zero-copy view handed to code the store cannot track (a read-only buffer or segment).
      */
-    void retainBytes();
+    void retainBytes(Object holder);
 
     @Override
     void close();

@@ -1,0 +1,154 @@
+package io.mobula.store.arena;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectView;
+import io.mobula.store.StoreClosedException;
+
+/**
+ * A local process's window on a node's arena: maps the file read-only, registers itself in the
+ * client table, and reads sealed objects in place, pinning them while it holds a view. Nothing is
+ * copied and the node is not asked: lookups and pins are lock-free in the mapped index.
+ * <p>
+ * Its only writes are its client-table entry and its own row of pin counters (mapped read-write
+ * apart). If the process dies holding pins, the node sees the pid gone and zeroes the row.
+ */
+public final class ArenaReader implements AutoCloseable {
+    private final Arena mapping = Arena.ofShared();
+    private final MemorySegment arena;
+    private final MemorySegment clientEntry;
+    private final ArenaDescriptor layout;
+    private final ArenaIndex index;
+    private final MemorySegment sealWord;
+    private volatile boolean closed;
+
+    /**
+     * Attaches to the arena at {@code path}.
+     *
+     * @throws IllegalStateException if the file is not an arena of this format, or its client table is full.
+     */
+    public ArenaReader(Path path) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment header = channel.map(FileChannel.MapMode.READ_ONLY, 0, ArenaDescriptor.HEADER_BYTES, mapping);
+            this.layout = ArenaDescriptor.read(header);
+            this.arena = channel.map(FileChannel.MapMode.READ_ONLY, 0, layout.fileBytes(), mapping);
+            MemorySegment clients = channel.map(FileChannel.MapMode.READ_WRITE, layout.clientOffset(0),
+                (long) layout.maxClients() * ArenaDescriptor.CLIENT_BYTES, mapping);
+            int client = claimClient(clients);
+            this.clientEntry = clients.asSlice((long) client * ArenaDescriptor.CLIENT_BYTES, ArenaDescriptor.CLIENT_BYTES);
+            long rowBytes = (long) layout.indexSlots() * Integer.BYTES;
+            MemorySegment pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), rowBytes, mapping);
+            this.index = new ArenaIndex(arena, layout, pinRow);
+            MemorySegment headerRw = channel.map(FileChannel.MapMode.READ_WRITE, 0, ArenaDescriptor.HEADER_BYTES, mapping);
+            this.sealWord = headerRw.asSlice(ArenaDescriptor.SEAL_SEQUENCE_OFFSET, Integer.BYTES);
+        } catch (IOException e) {
+            mapping.close();
+            throw new UncheckedIOException("cannot open the arena " + path + ": " + e.getMessage()
+                + "; is the node running on this host, and is this the path it printed?", e);
+        }
+    }
+
+    private int claimClient(MemorySegment clients) {
+        long pid = ProcessHandle.current().pid();
+        long started = ProcessLiveness.startTime(pid);
+        for (int client = 1; client < layout.maxClients(); client++) {
+            long entry = (long) client * ArenaDescriptor.CLIENT_BYTES;
+            // Claim with the pid, then write the start time: until it is there (non-zero) the node's
+            // reaper leaves the entry alone, so a half-registered reader is never reaped.
+            if ((long) ArenaDescriptor.LONG.getVolatile(clients, entry + ArenaDescriptor.CLIENT_PID_OFFSET) == 0
+                && ArenaDescriptor.LONG.compareAndSet(clients, entry + ArenaDescriptor.CLIENT_PID_OFFSET, 0L, pid)) {
+                ArenaDescriptor.LONG.setRelease(clients, entry + ArenaDescriptor.CLIENT_START_TIME_OFFSET, started);
+                return client;
+            }
+        }
+        mapping.close();
+        throw new IllegalStateException("the arena's client table is full (" + layout.maxClients()
+            + " processes attached); close readers that are no longer needed");
+    }
+
+    /**
+     * Pins and returns a read-only view of a sealed object, waiting up to {@code timeoutNs} for its seal.
+     *
+     * @return the view (close it to unpin), or null if the object was not sealed in time.
+     */
+    public ObjectView get(ObjectId id, long timeoutNs) {
+        long deadline = System.nanoTime() + timeoutNs;
+        while (true) {
+            if (closed) {
+                throw new StoreClosedException("this arena reader is closed");
+            }
+            int sequence = (int) ArenaDescriptor.INT.getAcquire(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET);
+            ArenaIndex.Pinned pinned = index.pin(id);
+            if (pinned != null) {
+                return new View(id, pinned);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            Futex.await(sealWord, sequence, left);
+        }
+    }
+
+    public ArenaDescriptor layout() {
+        return layout;
+    }
+
+    /** Leaves the client table and unmaps; views still open become unusable. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        clientEntry.asSlice(ArenaDescriptor.CLIENT_START_TIME_OFFSET, Long.BYTES).fill((byte) 0);
+        ArenaDescriptor.LONG.setRelease(clientEntry, ArenaDescriptor.CLIENT_PID_OFFSET, 0L);
+        mapping.close();
+    }
+
+    private final class View implements ObjectView {
+        private final ObjectId id;
+        private final ArenaIndex.Pinned pinned;
+        private boolean released;
+
+        View(ObjectId id, ArenaIndex.Pinned pinned) {
+            this.id = id;
+            this.pinned = pinned;
+        }
+
+        @Override
+        public ObjectId id() {
+            return id;
+        }
+
+        @Override
+        public int kind() {
+            return pinned.kind();
+        }
+
+        @Override
+        public MemorySegment data() {
+            return arena.asSlice(pinned.offset(), pinned.size());
+        }
+
+        @Override
+        public void retainBytes(Object holder) {
+            throw new UnsupportedOperationException("views of another process's arena are released explicitly");
+        }
+
+        @Override
+        public void close() {
+            if (!released && !closed) {
+                released = true;
+                index.unpin(pinned.slot());
+            }
+        }
+    }
+}

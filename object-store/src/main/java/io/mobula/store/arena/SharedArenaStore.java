@@ -1,0 +1,502 @@
+package io.mobula.store.arena;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.mobula.store.ObjectBuilder;
+import io.mobula.store.ObjectExistsException;
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectStore;
+import io.mobula.store.ObjectTooLargeException;
+import io.mobula.store.ObjectView;
+import io.mobula.store.StoreClosedException;
+import io.mobula.store.StoreContext;
+import io.mobula.store.StoreFullException;
+import io.mobula.store.StoreStats;
+
+/**
+ * The node's object store: one shared-memory arena file (under {@code /dev/shm}) that this process
+ * owns and any local process can map ({@link ArenaReader}, or C through {@code mobula_store.h}) to
+ * read sealed objects in place. Format: {@code docs/object-store-format.md}.
+ * <p>
+ * This process alone allocates, creates, seals and deletes, under one lock; lookups and pins are
+ * lock-free for everyone. Waiters for a seal sleep on a futex in the arena, so a reader in another
+ * process wakes when the object is sealed. A reaper thread frees the pins of readers that died and
+ * the blocks of deleted objects whose last pin is gone.
+ */
+public final class SharedArenaStore implements ObjectStore {
+    private static final long REAP_INTERVAL_MS = 1000;
+    private static final long PRESSURE_RETRY_NS = 100_000_000L;
+    private static final double SOFT_PRESSURE_FRACTION = 0.75;
+    private static final int NODE_CLIENT = 0;
+
+    private final Path path;
+    private final Arena mapping = Arena.ofShared();
+    private final MemorySegment arena;
+    private final ArenaDescriptor layout;
+    private final ArenaIndex index;
+    private final ArenaAllocator allocator;
+    private final MemorySegment sealWord;
+    private final long createTimeoutNs;
+    private final Runnable pressureHook;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final BitSet reusable;
+    /** Tombstoned slots whose bytes someone still pins: slot -> {offset, size}. */
+    private final Map<Integer, long[]> deferred = new HashMap<>();
+    private final Cleaner cleaner = Cleaner.create(r -> daemon(r, "mobula-arena-cleaner"));
+    private final Thread reaper;
+    private final java.util.concurrent.atomic.AtomicBoolean softPressureRunning = new java.util.concurrent.atomic.AtomicBoolean();
+    private long usedBytes;
+    private long objectCount;
+    private long accessStamp;
+    private volatile boolean closed;
+
+    /**
+     * Creates the arena file at {@code path} (which must not exist) sized for the context's capacity.
+     *
+     * @param prefault populate the data region's pages in the background, so first puts do not fault.
+     */
+    public SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault) {
+        context.conclude();
+        this.path = path;
+        this.createTimeoutNs = context.createTimeoutNs();
+        this.pressureHook = context.pressureHook();
+        long dataBytes = context.capacityBytes();
+        int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
+        this.layout = ArenaDescriptor.layout(dataBytes, slots, maxClients);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+            channel.position(layout.fileBytes() - 1);
+            channel.write(java.nio.ByteBuffer.wrap(new byte[1])); // sparse: pages appear on first touch
+            this.arena = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileBytes(), mapping);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the object store arena " + path + ": " + e.getMessage()
+                + "; check that the directory exists, is writable and has room (df " + path.getParent() + ")", e);
+        }
+        this.reusable = new BitSet(layout.indexSlots());
+        this.allocator = new ArenaAllocator(layout.dataOffset(), layout.dataBytes());
+        this.index = new ArenaIndex(arena, layout, arena.asSlice(layout.pinRowOffset(NODE_CLIENT),
+            (long) layout.indexSlots() * Integer.BYTES));
+        this.sealWord = arena.asSlice(ArenaDescriptor.SEAL_SEQUENCE_OFFSET, Integer.BYTES);
+        long pid = ProcessHandle.current().pid();
+        arena.set(ValueLayout.JAVA_LONG, layout.clientOffset(NODE_CLIENT) + ArenaDescriptor.CLIENT_PID_OFFSET, pid);
+        arena.set(ValueLayout.JAVA_LONG, layout.clientOffset(NODE_CLIENT) + ArenaDescriptor.CLIENT_START_TIME_OFFSET,
+            ProcessLiveness.startTime(pid));
+        layout.writeHeader(arena, pid);
+        this.reaper = daemon(this::reapLoop, "mobula-arena-reaper");
+        reaper.start();
+        if (prefault) {
+            daemon(this::prefaultData, "mobula-arena-prefault").start();
+        }
+    }
+
+    /** A store in a new file under /dev/shm (or the temp directory where /dev/shm is missing). */
+    public static SharedArenaStore inSharedMemory(StoreContext context, boolean prefault) {
+        Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path path = dir.resolve("mobula-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".arena");
+        return new SharedArenaStore(context, path, 32, prefault);
+    }
+
+    /** The arena file, for readers in other processes. */
+    public Path path() {
+        return path;
+    }
+
+    public ArenaDescriptor layout() {
+        return layout;
+    }
+
+    @Override
+    public ObjectBuilder create(ObjectId id, long size, int kind) {
+        if (size < 0) {
+            throw new IllegalArgumentException("object size must be >= 0, got " + size);
+        }
+        if (size > layout.dataBytes()) {
+            throw new ObjectTooLargeException("object " + id + " is " + size + " bytes but the store holds only "
+                + layout.dataBytes() + " bytes in all; raise the store capacity or split the object");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            long deadline = System.nanoTime() + createTimeoutNs;
+            boolean hookCalled = false;
+            long offset;
+            int slot;
+            while (true) {
+                if (index.find(id) >= 0) {
+                    throw new ObjectExistsException("object " + id + " already exists in the store; ids are written once");
+                }
+                offset = allocator.allocate(size);
+                slot = offset < 0 ? -1 : freeSlot(id);
+                if (offset >= 0 && slot >= 0) {
+                    break;
+                }
+                if (offset >= 0) {
+                    allocator.free(offset, size);
+                }
+                if (!hookCalled) {
+                    hookCalled = true;
+                    relievePressure();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new StoreFullException("no room for object " + id + " (" + size + " bytes): " + usedBytes + " of "
+                        + layout.dataBytes() + " bytes hold " + objectCount + " objects still referenced (largest free block "
+                        + allocator.largestFree() + " bytes); release references, raise the store capacity, or retry");
+                }
+                changed.awaitNanos(Math.min(left, PRESSURE_RETRY_NS));
+                ensureOpen();
+                hookCalled = false;
+            }
+            long at = layout.slotOffset(slot);
+            IndexSlotDescriptor.fill(arena, at, id, offset, size, kind);
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.CREATED);
+            usedBytes += Math.max(ArenaDescriptor.ALIGNMENT, ArenaDescriptor.align(size));
+            objectCount++;
+            if (usedBytes > layout.dataBytes() * SOFT_PRESSURE_FRACTION) {
+                relieveEarly();
+            }
+            return new Builder(id, slot, arena.asSlice(offset, size));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreFullException("interrupted while waiting for room for object " + id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The first reusable slot on {@code id}'s probe path, or -1 if the index is full. Lock held. */
+    private int freeSlot(ObjectId id) {
+        int mask = layout.indexSlots() - 1;
+        int slot = IndexSlotDescriptor.home(id, layout.indexSlots());
+        for (int probes = 0; probes <= mask; probes++, slot = (slot + 1) & mask) {
+            int state = IndexSlotDescriptor.stateAcquire(arena, layout.slotOffset(slot));
+            if (state == IndexSlotDescriptor.EMPTY) {
+                return slot;
+            }
+            if (state == IndexSlotDescriptor.TOMBSTONE && reusable.get(slot)) {
+                reusable.clear(slot);
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public ObjectView get(ObjectId id, long timeoutNs) {
+        ensureOpen();
+        long deadline = System.nanoTime() + timeoutNs;
+        while (true) {
+            int sequence = (int) ArenaDescriptor.INT.getAcquire(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET);
+            ArenaIndex.Pinned pinned = index.pin(id);
+            if (pinned != null) {
+                touch(pinned.slot());
+                return new View(id, pinned);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || closed) {
+                return null;
+            }
+            Futex.await(sealWord, sequence, left);
+        }
+    }
+
+    @Override
+    public boolean contains(ObjectId id) {
+        return !closed && index.isSealed(id);
+    }
+
+    @Override
+    public boolean delete(ObjectId id) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            int slot = index.find(id);
+            if (slot < 0) {
+                return false;
+            }
+            long at = layout.slotOffset(slot);
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
+            long offset = IndexSlotDescriptor.offset(arena, at);
+            long size = IndexSlotDescriptor.size(arena, at);
+            if (index.pinnedByAnyone(slot)) {
+                deferred.put(slot, new long[] {offset, size});
+            } else {
+                free(slot, offset, size);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void free(int slot, long offset, long size) {
+        allocator.free(offset, size);
+        usedBytes -= Math.max(ArenaDescriptor.ALIGNMENT, ArenaDescriptor.align(size));
+        objectCount--;
+        reusable.set(slot);
+        changed.signalAll();
+    }
+
+    @Override
+    public StoreStats stats() {
+        lock.lock();
+        try {
+            return new StoreStats(layout.dataBytes(), usedBytes, objectCount, deferred.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees what deleted objects' last pins released, and the pins of readers that died. */
+    public void reap() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (int client = 1; client < layout.maxClients(); client++) {
+                long entry = layout.clientOffset(client);
+                long pid = (long) ArenaDescriptor.LONG.getVolatile(arena, entry + ArenaDescriptor.CLIENT_PID_OFFSET);
+                if (pid == 0) {
+                    continue;
+                }
+                long started = arena.get(ValueLayout.JAVA_LONG, entry + ArenaDescriptor.CLIENT_START_TIME_OFFSET);
+                if (started != 0 && !ProcessLiveness.isAlive(pid, started)) {
+                    arena.asSlice(layout.pinRowOffset(client), (long) layout.indexSlots() * Integer.BYTES).fill((byte) 0);
+                    ArenaDescriptor.LONG.setRelease(arena, entry + ArenaDescriptor.CLIENT_PID_OFFSET, 0L);
+                }
+            }
+            if (!deferred.isEmpty()) {
+                deferred.entrySet().removeIf(e -> {
+                    if (index.pinnedByAnyone(e.getKey())) {
+                        return false;
+                    }
+                    free(e.getKey(), e.getValue()[0], e.getValue()[1]);
+                    return true;
+                });
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        reaper.interrupt();
+        ArenaDescriptor.INT.getAndAdd(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET, 1);
+        Futex.wakeAll(sealWord);
+        try {
+            reaper.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        mapping.close();
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // the file goes with the machine's next boot; nothing holds it open now
+        }
+    }
+
+    private void reapLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(REAP_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            reap();
+        }
+    }
+
+    private void prefaultData() {
+        long chunk = 64L << 20;
+        for (long at = layout.dataOffset(); at < layout.fileBytes() && !closed; at += chunk) {
+            if (!Madvise.populateWrite(arena.asSlice(at, Math.min(chunk, layout.fileBytes() - at)))) {
+                return;
+            }
+        }
+    }
+
+    private void relievePressure() {
+        lock.unlock();
+        try {
+            pressureHook.run();
+            reap();
+        } finally {
+            lock.lock();
+        }
+        ensureOpen();
+    }
+
+    private void relieveEarly() {
+        if (softPressureRunning.compareAndSet(false, true)) {
+            daemon(() -> {
+                try {
+                    pressureHook.run();
+                } finally {
+                    softPressureRunning.set(false);
+                }
+            }, "mobula-arena-pressure").start();
+        }
+    }
+
+    private void touch(int slot) {
+        IndexSlotDescriptor.touch(arena, layout.slotOffset(slot), ++accessStamp);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreClosedException("the object store is closed");
+        }
+    }
+
+    private void seal(Builder builder) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long at = layout.slotOffset(builder.slot);
+            if (IndexSlotDescriptor.stateAcquire(arena, at) != IndexSlotDescriptor.CREATED || !IndexSlotDescriptor.holds(arena, at, builder.id)) {
+                throw new IllegalStateException("object " + builder.id + " was aborted or deleted before it was sealed");
+            }
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
+        } finally {
+            lock.unlock();
+        }
+        ArenaDescriptor.INT.getAndAdd(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET, 1);
+        Futex.wakeAll(sealWord);
+    }
+
+    private void released(int slot) {
+        index.unpin(slot);
+        if (!closed) {
+            lock.lock();
+            try {
+                long[] block = deferred.get(slot);
+                if (block != null && !index.pinnedByAnyone(slot)) {
+                    deferred.remove(slot);
+                    free(slot, block[0], block[1]);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private final class Builder implements ObjectBuilder {
+        private final ObjectId id;
+        private final int slot;
+        private final MemorySegment data;
+
+        Builder(ObjectId id, int slot, MemorySegment data) {
+            this.id = id;
+            this.slot = slot;
+            this.data = data;
+        }
+
+        @Override
+        public ObjectId id() {
+            return id;
+        }
+
+        @Override
+        public MemorySegment data() {
+            return data;
+        }
+
+        @Override
+        public void seal() {
+            SharedArenaStore.this.seal(this);
+        }
+
+        @Override
+        public void abort() {
+            delete(id);
+        }
+    }
+
+    private final class View implements ObjectView {
+        private final ObjectId id;
+        private final ArenaIndex.Pinned pinned;
+        private boolean released;
+
+        View(ObjectId id, ArenaIndex.Pinned pinned) {
+            this.id = id;
+            this.pinned = pinned;
+        }
+
+        @Override
+        public ObjectId id() {
+            return id;
+        }
+
+        @Override
+        public int kind() {
+            return pinned.kind();
+        }
+
+        @Override
+        public MemorySegment data() {
+            return arena.asSlice(pinned.offset(), pinned.size()).asReadOnly();
+        }
+
+        @Override
+        public void retainBytes(Object holder) {
+            int slot = pinned.slot();
+            ArenaDescriptor.INT.getAndAdd(arena, layout.pinOffset(NODE_CLIENT, slot), 1);
+            cleaner.register(holder, () -> released(slot));
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                released(pinned.slot());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StoreStats s = stats();
+        return "SharedArenaStore{" + path + ", used=" + s.usedBytes() + "/" + s.capacityBytes() + ", objects=" + s.objectCount()
+            + ", createTimeoutMs=" + TimeUnit.NANOSECONDS.toMillis(createTimeoutNs) + "}";
+    }
+}

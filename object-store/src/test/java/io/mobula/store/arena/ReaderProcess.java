@@ -1,0 +1,58 @@
+package io.mobula.store.arena;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts {@link ArenaReaderMain} in a JVM of its own, from this JVM's class path. */
+final class ReaderProcess implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+
+    ReaderProcess(Path arena, List<String> args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), ArenaReaderMain.class.getName(), arena.toString()));
+        command.addAll(args);
+        this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The next line the reader prints; fails after {@code timeoutSeconds}. */
+    String readLine(long timeoutSeconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!out.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the reader process printed nothing within " + timeoutSeconds + " s");
+            }
+            if (!process.isAlive() && !out.ready()) {
+                throw new AssertionError("the reader process exited with " + process.exitValue());
+            }
+            Thread.sleep(5);
+        }
+        return out.readLine();
+    }
+
+    int waitFor(long timeoutSeconds) throws InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the reader process did not finish within " + timeoutSeconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the process gets no chance to unpin anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
