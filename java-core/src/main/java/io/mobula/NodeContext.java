@@ -38,6 +38,8 @@ public final class NodeContext {
     private long spinBeforeParkNs = SPIN_BEFORE_PARK_DEFAULT_NS;
     private int spinIterations = SPIN_ITERATIONS_DEFAULT;
     private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+    private boolean sharedArena = !Boolean.getBoolean("mobula.store.inprocess");
+    private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
     private boolean concluded;
 
     /** Logical CPUs the node schedules (default: the machine's processors). May exceed the real count. */
@@ -82,6 +84,30 @@ public final class NodeContext {
     public NodeContext storeCreateTimeout(long duration, TimeUnit unit) {
         this.storeCreateTimeoutNs = unit.toNanos(duration);
         return this;
+    }
+
+    /**
+     * Where large objects live: {@code true} (the default) a shared-memory arena under
+     * {@code /dev/shm} that other local processes can map and read in place; {@code false} memory
+     * private to this process.
+     */
+    public NodeContext sharedArena(boolean sharedArena) {
+        this.sharedArena = sharedArena;
+        return this;
+    }
+
+    public boolean sharedArena() {
+        return sharedArena;
+    }
+
+    /** Populate the arena's pages in the background at start, so first puts do not page-fault. */
+    public NodeContext prefaultArena(boolean prefaultArena) {
+        this.prefaultArena = prefaultArena;
+        return this;
+    }
+
+    public boolean prefaultArena() {
+        return prefaultArena;
     }
 
     public NodeContext inlineThresholdBytes(long bytes) {

@@ -27,6 +27,7 @@ import io.mobula.store.InProcessObjectStore;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
 import io.mobula.store.StoreContext;
+import io.mobula.store.arena.SharedArenaStore;
 import io.mobula.store.codec.UnserializableValueException;
 import io.mobula.store.codec.ValueCodec;
 
@@ -70,10 +71,13 @@ public final class NodeRuntime implements AutoCloseable {
         this.defaultTaskVector = resources.vector(DEFAULT_TASK_RESOURCES);
         this.defaultActorPlacement = resources.vector(DEFAULT_ACTOR_PLACEMENT);
         this.noResources = resources.vector(Map.of());
-        this.store = new InProcessObjectStore(new StoreContext()
+        StoreContext storeContext = new StoreContext()
             .capacityBytes(context.storeCapacityBytes())
             .createTimeoutNs(context.storeCreateTimeoutNs())
-            .pressureHook(System::gc)); // objects are freed when their refs are collected
+            .pressureHook(System::gc); // objects are freed when their refs are collected
+        this.store = context.sharedArena()
+            ? SharedArenaStore.inSharedMemory(storeContext, context.prefaultArena())
+            : new InProcessObjectStore(storeContext);
         Cleaner cleaner = Cleaner.create(r -> {
             Thread t = new Thread(r, "mobula-store-cleaner");
             t.setDaemon(true);
@@ -362,6 +366,11 @@ public final class NodeRuntime implements AutoCloseable {
 
     public io.mobula.store.StoreStats storeStats() {
         return store.stats();
+    }
+
+    /** The arena file other local processes map, or null when the store is private to this process. */
+    public java.nio.file.Path arenaPath() {
+        return store instanceof SharedArenaStore arena ? arena.path() : null;
     }
 
     // ---- nested refs ----

@@ -130,10 +130,11 @@ public final class ValueMarshaller {
                 + "still referenced; this is a bug in Mobula, please report it");
         }
         try {
+            Object value = codec.decode(view.kind(), view.data());
             if (ValueKind.isView(view.kind())) {
-                view.retainBytes(); // the caller reads the store's bytes directly, for as long as it likes
+                view.retainBytes(value); // the caller reads the store's bytes directly, for as long as it likes
             }
-            return codec.decode(view.kind(), view.data());
+            return value;
         } finally {
             view.close();
             Reference.reachabilityFence(inStore);
