@@ -40,6 +40,7 @@ public final class NodeContext {
     private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
     private boolean sharedArena = !Boolean.getBoolean("mobula.store.inprocess");
     private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
+    private java.nio.file.Path spillDirectory;
     private boolean concluded;
 
     /** Logical CPUs the node schedules (default: the machine's processors). May exceed the real count. */
@@ -110,6 +111,19 @@ public final class NodeContext {
         return prefaultArena;
     }
 
+    /**
+     * Where the arena moves objects when it is full of objects still referenced (restored on get);
+     * default: a folder of the node's own under the temp directory, removed when the node stops.
+     */
+    public NodeContext spillDirectory(java.nio.file.Path spillDirectory) {
+        this.spillDirectory = spillDirectory;
+        return this;
+    }
+
+    public java.nio.file.Path spillDirectory() {
+        return spillDirectory;
+    }
+
     public NodeContext inlineThresholdBytes(long bytes) {
         this.inlineThresholdBytes = bytes;
         return this;
@@ -152,6 +166,9 @@ public final class NodeContext {
         }
         if (gpus < 0) {
             gpus = detectGpus();
+        }
+        if (spillDirectory == null) {
+            spillDirectory = io.mobula.store.arena.SharedArenaStore.defaultSpillDirectory();
         }
         long ram = physicalMemory();
         if (storeCapacityBytes == 0) {

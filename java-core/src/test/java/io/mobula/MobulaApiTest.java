@@ -398,6 +398,23 @@ class MobulaApiTest {
     }
 
     @Test
+    void fourTimesTheStoreOfReferencedObjectsAllReadBack() {
+        // 64 MiB store: 256 MiB of 1 MiB arrays, every ref kept, so the store spills to disk
+        List<ObjectRef<long[]>> refs = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            long[] values = new long[1 << 17];
+            java.util.Arrays.fill(values, i);
+            refs.add(mobula.put(values));
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            long[] back = refs.get(i).get();
+            assertEquals(1 << 17, back.length);
+            assertEquals(i, back[0]);
+            assertEquals(i, back[back.length - 1]);
+        }
+    }
+
+    @Test
     void closedRuntimeRefusesEveryCall() {
         ObjectRef<Integer> pending = mobula.task(TestFunctions::sleepMs, 5000).remote();
         ObjectRef<Integer> ready = mobula.put(1);

@@ -74,7 +74,8 @@ public final class NodeRuntime implements AutoCloseable {
         StoreContext storeContext = new StoreContext()
             .capacityBytes(context.storeCapacityBytes())
             .createTimeoutNs(context.storeCreateTimeoutNs())
-            .pressureHook(System::gc); // objects are freed when their refs are collected
+            .pressureHook(System::gc) // objects are freed when their refs are collected
+            .spillDirectory(context.spillDirectory());
         this.store = context.sharedArena()
             ? SharedArenaStore.inSharedMemory(storeContext, context.prefaultArena())
             : new InProcessObjectStore(storeContext);

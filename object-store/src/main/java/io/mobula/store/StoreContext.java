@@ -19,6 +19,7 @@ public final class StoreContext {
     private long createTimeoutNs = Long.getLong(CREATE_TIMEOUT_PROP_NAME, -1L) < 0
         ? CREATE_TIMEOUT_DEFAULT_NS : TimeUnit.MILLISECONDS.toNanos(Long.getLong(CREATE_TIMEOUT_PROP_NAME));
     private Runnable pressureHook = () -> { };
+    private java.nio.file.Path spillDirectory;
     private boolean concluded;
 
     /**
@@ -33,6 +34,20 @@ public final class StoreContext {
 
     public Runnable pressureHook() {
         return pressureHook;
+    }
+
+    /**
+     * Where objects go when the store is full and every object in it is still referenced: local
+     * disk, restored on get. Null (the default for a bare store) means never spill: creates wait,
+     * then fail.
+     */
+    public StoreContext spillDirectory(java.nio.file.Path spillDirectory) {
+        this.spillDirectory = spillDirectory;
+        return this;
+    }
+
+    public java.nio.file.Path spillDirectory() {
+        return spillDirectory;
     }
 
     public StoreContext capacityBytes(long capacityBytes) {

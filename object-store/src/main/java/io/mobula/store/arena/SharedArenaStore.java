@@ -60,6 +60,8 @@ public final class SharedArenaStore implements ObjectStore {
     private final Map<Integer, long[]> deferred = new HashMap<>();
     private final Cleaner cleaner = Cleaner.create(r -> daemon(r, "mobula-arena-cleaner"));
     private final Thread reaper;
+    /** Null when the store never spills. */
+    private final Spiller spiller;
     private final java.util.concurrent.atomic.AtomicBoolean softPressureRunning = new java.util.concurrent.atomic.AtomicBoolean();
     private long usedBytes;
     private long objectCount;
@@ -90,6 +92,7 @@ public final class SharedArenaStore implements ObjectStore {
                 + "; check that the directory exists, is writable and has room (df " + path.getParent() + ")", e);
         }
         this.reusable = new BitSet(layout.indexSlots());
+        this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
         this.allocator = new ArenaAllocator(layout.dataOffset(), layout.dataBytes());
         this.index = new ArenaIndex(arena, layout, arena.asSlice(layout.pinRowOffset(NODE_CLIENT),
             (long) layout.indexSlots() * Integer.BYTES));
@@ -111,6 +114,17 @@ public final class SharedArenaStore implements ObjectStore {
         Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Path path = dir.resolve("mobula-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".arena");
         return new SharedArenaStore(context, path, 32, prefault);
+    }
+
+    /** A spill directory of this process's own under the temp directory. */
+    public static Path defaultSpillDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "mobula-spill-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(System.nanoTime()));
+    }
+
+    /** Where spilled objects go, or null if this store never spills. */
+    public Path spillDirectory() {
+        return spiller == null ? null : spiller.directory();
     }
 
     /** The arena file, for readers in other processes. */
@@ -153,6 +167,9 @@ public final class SharedArenaStore implements ObjectStore {
                 if (!hookCalled) {
                     hookCalled = true;
                     relievePressure();
+                    continue;
+                }
+                if (offset < 0 && spillFor(size)) {
                     continue;
                 }
                 long left = deadline - System.nanoTime();
@@ -210,6 +227,9 @@ public final class SharedArenaStore implements ObjectStore {
                 touch(pinned.slot());
                 return new View(id, pinned);
             }
+            if (spiller != null && restore(id)) {
+                continue;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0 || closed) {
                 return null;
@@ -218,9 +238,114 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
+    /** Brings a spilled object back into the arena (spilling others if need be). @return false if not spilled. */
+    private boolean restore(ObjectId id) {
+        lock.lock();
+        try {
+            ensureOpen();
+            Spiller.Location location = spiller.location(id);
+            if (location == null) {
+                return false;
+            }
+            long offset;
+            int slot;
+            while (true) {
+                offset = allocator.allocate(location.size());
+                slot = offset < 0 ? -1 : freeSlot(id);
+                if (offset >= 0 && slot >= 0) {
+                    break;
+                }
+                if (offset >= 0) {
+                    allocator.free(offset, location.size());
+                }
+                if (!spillFor(location.size())) {
+                    throw new StoreFullException("cannot restore spilled object " + id + " (" + location.size()
+                        + " bytes): every object in the store is pinned; release views and retry");
+                }
+            }
+            spiller.restore(id, arena.asSlice(offset, location.size()));
+            long at = layout.slotOffset(slot);
+            IndexSlotDescriptor.fill(arena, at, id, offset, location.size(), location.kind());
+            usedBytes += Math.max(ArenaDescriptor.ALIGNMENT, ArenaDescriptor.align(location.size()));
+            objectCount++;
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
+        } finally {
+            lock.unlock();
+        }
+        ArenaDescriptor.INT.getAndAdd(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET, 1);
+        Futex.wakeAll(sealWord);
+        return true;
+    }
+
+    /**
+     * Moves the least recently used unpinned objects to disk, in one batch, until a block of
+     * {@code size} bytes is free. Lock held. @return false if nothing could be spilled.
+     */
+    private boolean spillFor(long size) {
+        if (spiller == null) {
+            return false;
+        }
+        java.util.List<long[]> candidates = new java.util.ArrayList<>(); // {lastAccess, slot}
+        for (int slot = 0; slot < layout.indexSlots(); slot++) {
+            long at = layout.slotOffset(slot);
+            if (IndexSlotDescriptor.stateAcquire(arena, at) == IndexSlotDescriptor.SEALED && !index.pinnedByAnyone(slot)) {
+                candidates.add(new long[] {arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.LAST_ACCESS), slot});
+            }
+        }
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        candidates.sort(java.util.Comparator.comparingLong(c -> c[0]));
+        long target = Math.max(size + size / 4, Math.min(64L << 20, layout.dataBytes() / 8)); // batch: fewer, larger files
+        java.util.List<Spiller.Victim> victims = new java.util.ArrayList<>();
+        java.util.List<Integer> slots = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (long[] candidate : candidates) {
+            int slot = (int) candidate[1];
+            long at = layout.slotOffset(slot);
+            ObjectId id = new ObjectId(arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.ID_HIGH),
+                arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.ID_LOW));
+            long objectSize = IndexSlotDescriptor.size(arena, at);
+            victims.add(new Spiller.Victim(id, IndexSlotDescriptor.kind(arena, at),
+                arena.asSlice(IndexSlotDescriptor.offset(arena, at), objectSize)));
+            slots.add(slot);
+            bytes += objectSize;
+            if (bytes >= target) {
+                break;
+            }
+        }
+        spiller.spill(victims);
+        boolean freedAny = false;
+        for (int i = 0; i < victims.size(); i++) {
+            int slot = slots.get(i);
+            long at = layout.slotOffset(slot);
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
+            if (index.pinnedByAnyone(slot)) {
+                // a reader pinned it while it was being written out: it stays, the disk copy goes
+                IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
+                spiller.forget(victims.get(i).id());
+                continue;
+            }
+            free(slot, IndexSlotDescriptor.offset(arena, at), IndexSlotDescriptor.size(arena, at));
+            freedAny = true;
+        }
+        return freedAny;
+    }
+
     @Override
     public boolean contains(ObjectId id) {
-        return !closed && index.isSealed(id);
+        if (closed) {
+            return false;
+        }
+        if (index.isSealed(id)) {
+            return true;
+        }
+        lock.lock();
+        try {
+            return spiller != null && spiller.contains(id);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -232,7 +357,7 @@ public final class SharedArenaStore implements ObjectStore {
             }
             int slot = index.find(id);
             if (slot < 0) {
-                return false;
+                return spiller != null && spiller.forget(id);
             }
             long at = layout.slotOffset(slot);
             IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
@@ -262,7 +387,9 @@ public final class SharedArenaStore implements ObjectStore {
     public StoreStats stats() {
         lock.lock();
         try {
-            return new StoreStats(layout.dataBytes(), usedBytes, objectCount, deferred.size());
+            return spiller == null ? new StoreStats(layout.dataBytes(), usedBytes, objectCount, deferred.size())
+                : new StoreStats(layout.dataBytes(), usedBytes, objectCount, deferred.size(), spiller.spilledBytes(),
+                    spiller.spilledCount());
         } finally {
             lock.unlock();
         }
@@ -322,6 +449,9 @@ public final class SharedArenaStore implements ObjectStore {
             Thread.currentThread().interrupt();
         }
         mapping.close();
+        if (spiller != null) {
+            spiller.clear();
+        }
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -1,0 +1,159 @@
+package io.mobula.store.arena;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mobula.store.ObjectId;
+
+/**
+ * Objects moved out of the arena to local disk when it is full, and back on demand. Victims are
+ * written together, one file per batch, in one sequential pass (many small files are what made
+ * Ray's spilling slow, ray#22485); a file is deleted once every object in it has been restored or
+ * freed, and the directory when the store closes. The store's alone; not thread safe (it locks).
+ */
+final class Spiller {
+    private final Path directory;
+    private final Map<ObjectId, Location> spilled = new HashMap<>();
+    private final Map<Path, Integer> liveObjectsPerFile = new HashMap<>();
+    private long spilledBytes;
+    private long writtenBytes;
+    private long restoredBytes;
+    private int nextFile;
+
+    Spiller(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Where one spilled object's bytes are. */
+    record Location(Path file, long offset, long size, int kind) {
+    }
+
+    /** An object to spill: its id, kind and bytes (still in the arena while being written). */
+    record Victim(ObjectId id, int kind, MemorySegment bytes) {
+    }
+
+    /** Writes the victims into one new file, in order, and records where each one went. */
+    void spill(List<Victim> victims) {
+        if (victims.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(directory);
+            Path file = directory.resolve("spill-" + (nextFile++) + ".bin");
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long offset = 0;
+                for (Victim victim : victims) {
+                    ByteBuffer bytes = victim.bytes().asByteBuffer();
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                    spilled.put(victim.id(), new Location(file, offset, victim.bytes().byteSize(), victim.kind()));
+                    offset += victim.bytes().byteSize();
+                }
+                spilledBytes += offset;
+                writtenBytes += offset;
+            }
+            liveObjectsPerFile.put(file, victims.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spill objects to " + directory + ": " + e.getMessage()
+                + "; give the node a spill directory with room (NodeContext.spillDirectory)", e);
+        }
+    }
+
+    Location location(ObjectId id) {
+        return spilled.get(id);
+    }
+
+    boolean contains(ObjectId id) {
+        return spilled.containsKey(id);
+    }
+
+    /** Reads a spilled object back into {@code target} (its size) and forgets the spilled copy. */
+    void restore(ObjectId id, MemorySegment target) {
+        Location location = spilled.get(id);
+        try (FileChannel channel = FileChannel.open(location.file(), StandardOpenOption.READ)) {
+            ByteBuffer into = target.asByteBuffer();
+            long position = location.offset();
+            while (into.hasRemaining()) {
+                int read = channel.read(into, position);
+                if (read < 0) {
+                    throw new IOException("spill file ended early");
+                }
+                position += read;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore object " + id + " from " + location.file() + ": " + e.getMessage(), e);
+        }
+        restoredBytes += location.size();
+        forget(id);
+    }
+
+    /** Drops a spilled object (deleted, or restored); deletes its file when it was the last one in it. */
+    boolean forget(ObjectId id) {
+        Location location = spilled.remove(id);
+        if (location == null) {
+            return false;
+        }
+        spilledBytes -= location.size();
+        int left = liveObjectsPerFile.merge(location.file(), -1, Integer::sum);
+        if (left == 0) {
+            liveObjectsPerFile.remove(location.file());
+            try {
+                Files.deleteIfExists(location.file());
+            } catch (IOException e) {
+                // a leftover file is removed with the directory at close
+            }
+        }
+        return true;
+    }
+
+    int spilledCount() {
+        return spilled.size();
+    }
+
+    long spilledBytes() {
+        return spilledBytes;
+    }
+
+    long writtenBytes() {
+        return writtenBytes;
+    }
+
+    long restoredBytes() {
+        return restoredBytes;
+    }
+
+    int fileCount() {
+        return liveObjectsPerFile.size();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Deletes every spill file and the directory. */
+    void clear() {
+        spilled.clear();
+        liveObjectsPerFile.clear();
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // best effort: the directory is under the node's own temp folder
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.mobula.store.arena;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.mobula.store.ObjectBuilder;
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectView;
+import io.mobula.store.StoreContext;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SpillingTest {
+    private static long expected(ObjectId id, int size) {
+        MemorySegment bytes = Arena.ofAuto().allocate(size);
+        Checksums.fill(bytes, id.low());
+        return Checksums.fnv1a64(bytes);
+    }
+
+    private static long filesIn(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void fourTimesTheCapacityStaysReadableAndTheSpillDirectoryEmptiesAsObjectsAreFreed() throws Exception {
+        long capacity = 32 << 20;
+        int size = 1 << 20;
+        Path spill = SharedArenaStore.defaultSpillDirectory();
+        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+            List<ObjectId> ids = new ArrayList<>();
+            for (int i = 0; i < 4 * capacity / size; i++) {
+                ObjectId id = new ObjectId(11, i + 1);
+                ObjectBuilder builder = store.create(id, size, 2);
+                Checksums.fill(builder.data(), id.low());
+                builder.seal();
+                ids.add(id);
+            }
+            assertTrue(store.stats().spilledCount() >= 3 * capacity / size - 2, "most objects went to disk: " + store.stats());
+            long files = filesIn(spill);
+            long spilled = store.stats().spilledCount();
+            // batches of an eighth of the store (up to 64 MiB): 4 objects of 1 MiB per file here
+            assertTrue(files > 0 && files * 4 <= spilled, "spilled in batches: " + spilled + " objects in " + files + " files");
+            // every object reads back right, in an order that makes restores spill others again
+            for (int pass = 0; pass < 2; pass++) {
+                for (ObjectId id : ids) {
+                    assertTrue(store.contains(id));
+                    try (ObjectView view = store.get(id, 0)) {
+                        assertNotNull(view, "object " + id + " lost");
+                        assertEquals(expected(id, size), Checksums.fnv1a64(view.data()), "object " + id + " corrupted");
+                    }
+                }
+            }
+            for (ObjectId id : ids) {
+                assertTrue(store.delete(id));
+            }
+            assertEquals(0, store.stats().spilledCount());
+            assertEquals(0, filesIn(spill), "spill files are removed when their objects are freed");
+            assertEquals(0, store.stats().usedBytes());
+        }
+        assertFalse(Files.exists(spill), "the spill directory goes with the store");
+    }
+}
