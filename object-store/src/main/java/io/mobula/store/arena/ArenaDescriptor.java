@@ -85,11 +85,12 @@ public final class ArenaDescriptor {
         if (maxClients < 2) {
             throw new IllegalArgumentException("maxClients must be >= 2 (the node and a reader), got " + maxClients);
         }
+        // Index, pin table and data start on pages, so each reader's pin row (indexSlots x 4 bytes,
+        // whole pages from 1024 slots up) can be mapped or protected writable on its own.
         long clientTable = HEADER_BYTES;
-        long index = align(clientTable + (long) maxClients * CLIENT_BYTES);
-        long pins = align(index + (long) indexSlots * IndexSlotDescriptor.SLOT_BYTES);
-        long data = align(pins + (long) maxClients * indexSlots * Integer.BYTES);
-        long data4k = (data + 4095) & ~4095L; // data starts on a page
+        long index = alignPage(clientTable + (long) maxClients * CLIENT_BYTES);
+        long pins = alignPage(index + (long) indexSlots * IndexSlotDescriptor.SLOT_BYTES);
+        long data4k = alignPage(pins + (long) maxClients * indexSlots * Integer.BYTES);
         long usable = dataBytes & ~(ALIGNMENT - 1);
         return new ArenaDescriptor(data4k + usable, maxClients, indexSlots, clientTable, index, pins, data4k, usable);
     }
@@ -128,6 +129,10 @@ public final class ArenaDescriptor {
         arena.set(ValueLayout.JAVA_LONG, DATA_BYTES_OFFSET, dataBytes);
         arena.set(ValueLayout.JAVA_LONG, OWNER_PID_OFFSET, ownerPid);
         LONG.setRelease(arena, MAGIC_OFFSET, MAGIC); // last: a reader that sees the magic sees the rest
+    }
+
+    static long alignPage(long offset) {
+        return (offset + 4095) & ~4095L;
     }
 
     static long align(long offset) {

@@ -24,6 +24,7 @@ public final class ArenaReader implements AutoCloseable {
     private final Arena mapping = Arena.ofShared();
     private final MemorySegment arena;
     private final MemorySegment clientEntry;
+    private final MemorySegment pinRow;
     private final ArenaDescriptor layout;
     private final ArenaIndex index;
     private final MemorySegment sealWord;
@@ -44,7 +45,7 @@ public final class ArenaReader implements AutoCloseable {
             int client = claimClient(clients);
             this.clientEntry = clients.asSlice((long) client * ArenaDescriptor.CLIENT_BYTES, ArenaDescriptor.CLIENT_BYTES);
             long rowBytes = (long) layout.indexSlots() * Integer.BYTES;
-            MemorySegment pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), rowBytes, mapping);
+            this.pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), rowBytes, mapping);
             this.index = new ArenaIndex(arena, layout, pinRow);
             MemorySegment headerRw = channel.map(FileChannel.MapMode.READ_WRITE, 0, ArenaDescriptor.HEADER_BYTES, mapping);
             this.sealWord = headerRw.asSlice(ArenaDescriptor.SEAL_SEQUENCE_OFFSET, Integer.BYTES);
@@ -108,6 +109,7 @@ public final class ArenaReader implements AutoCloseable {
             return;
         }
         closed = true;
+        pinRow.fill((byte) 0); // views left open: the next holder of this entry must not inherit their pins
         clientEntry.asSlice(ArenaDescriptor.CLIENT_START_TIME_OFFSET, Long.BYTES).fill((byte) 0);
         ArenaDescriptor.LONG.setRelease(clientEntry, ArenaDescriptor.CLIENT_PID_OFFSET, 0L);
         mapping.close();

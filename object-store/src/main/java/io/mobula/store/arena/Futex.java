@@ -13,7 +13,8 @@ import java.lang.invoke.MethodHandle;
  * Shared (not {@code FUTEX_PRIVATE_FLAG}) operations, since the word is mapped by several processes.
  */
 final class Futex {
-    private static final long SYS_FUTEX = 202; // x86-64
+    /** The futex system call's number: 202 on x86-64, 98 on arm64. */
+    private static final long SYS_FUTEX = System.getProperty("os.arch").matches("aarch64|arm64") ? 98 : 202;
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final MethodHandle SYSCALL;

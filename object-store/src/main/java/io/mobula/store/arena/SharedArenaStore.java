@@ -122,6 +122,16 @@ public final class SharedArenaStore implements ObjectStore {
             + Long.toHexString(System.nanoTime()));
     }
 
+    /** @return true if {@code id} is on disk now (spilled, not yet restored). */
+    public boolean isSpilled(ObjectId id) {
+        lock.lock();
+        try {
+            return spiller != null && spiller.contains(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Where spilled objects go, or null if this store never spills. */
     public Path spillDirectory() {
         return spiller == null ? null : spiller.directory();
@@ -321,9 +331,12 @@ public final class SharedArenaStore implements ObjectStore {
             long at = layout.slotOffset(slot);
             IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
             if (index.pinnedByAnyone(slot)) {
-                // a reader pinned it while it was being written out: it stays, the disk copy goes
+                // a reader pinned it while it was being written out: it stays, the disk copy goes;
+                // a reader that saw the brief tombstone and went to sleep must be woken
                 IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
                 spiller.forget(victims.get(i).id());
+                ArenaDescriptor.INT.getAndAdd(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET, 1);
+                Futex.wakeAll(sealWord);
                 continue;
             }
             free(slot, IndexSlotDescriptor.offset(arena, at), IndexSlotDescriptor.size(arena, at));

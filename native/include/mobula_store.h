@@ -1,0 +1,147 @@
+/*
+ * mobula_store.h: zero-copy reader of a Mobula node's shared-memory object-store arena.
+ *
+ * The node (a JVM) owns the arena file, `/dev/shm/mobula-<node>.arena`, in the format described
+ * by docs/object-store-format.md (format version 1). This library lets any local process read
+ * sealed objects out of it without copying:
+ *
+ *     mobula_store *store;
+ *     int rc = mobula_store_open("/dev/shm/mobula-n1.arena", &store);
+ *     if (rc != MOBULA_OK) { fprintf(stderr, "%s\n", mobula_store_strerror(rc)); ... }
+ *     mobula_object obj;
+ *     rc = mobula_store_wait_get(store, id_high, id_low, 1000, &obj);
+ *     if (rc == MOBULA_OK) {
+ *         use(obj.data, obj.size, obj.kind);      // bytes stay valid until the release
+ *         mobula_store_release(store, &obj);
+ *     }
+ *     mobula_store_close(store);
+ *
+ * Pinning. A successful get pins the object: the node will not free or reuse its bytes while any
+ * pin is held, even if the object is deleted meanwhile. Every successful get must be matched by
+ * exactly one mobula_store_release. Pins are counted in this client's row of the arena's pin
+ * table, so if the process dies the node reclaims them.
+ *
+ * Mapping. The file is mapped read-only, except this client's row of the pin table (and, briefly,
+ * its own client-table entry while it is claimed or freed). The object bytes are therefore
+ * `const`: writing through `data` faults.
+ *
+ * Threads. After open, get, wait_get and release may be called concurrently from any number of
+ * threads on one store. close must not race with any other call on the same store.
+ *
+ * Fork. A store handle belongs to the process that opened it (its client entry carries that
+ * pid). A forked child must not use its parent's handle; it opens its own.
+ *
+ * Errors. Functions return MOBULA_OK (0) or one of the positive mobula_status codes; on
+ * MOBULA_EIO and MOBULA_EACCES, errno also holds the failing system call's error.
+ */
+#ifndef MOBULA_STORE_H
+#define MOBULA_STORE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef MOBULA_STORE_EXPORT
+#define MOBULA_STORE_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* The arena format version this library reads. */
+#define MOBULA_STORE_FORMAT_VERSION 1u
+
+/* Status codes returned by every function that can fail. */
+typedef enum mobula_status {
+    MOBULA_OK = 0,
+    MOBULA_ENOTFOUND = 1,   /* no object with that id in the index */
+    MOBULA_ENOTSEALED = 2,  /* the id is in the index but still being written (CREATED) */
+    MOBULA_ETIMEDOUT = 3,   /* wait_get: not sealed before the timeout */
+    MOBULA_EFORMAT = 4,     /* not an arena (bad magic), an inconsistent header, or a corrupt slot */
+    MOBULA_EVERSION = 5,    /* an arena, but of a format version this library does not read */
+    MOBULA_EIO = 6,         /* a system call failed (open, fstat, read, mmap, mprotect, futex); see errno */
+    MOBULA_EACCES = 7,      /* the arena cannot be opened read-write (pins need write access); see errno */
+    MOBULA_ENOCLIENT = 8,   /* the client table is full: no free entry to register in */
+    MOBULA_EINVAL = 9,      /* a NULL argument, or release of an object that is not pinned */
+    MOBULA_ENOMEM = 10      /* out of memory for the handle */
+} mobula_status;
+
+/* An open arena (opaque). */
+typedef struct mobula_store mobula_store;
+
+/*
+ * A pinned object, filled by mobula_store_get / mobula_store_wait_get. `data`, `size` and `kind`
+ * are for the caller; the remaining fields are what mobula_store_release needs and should not be
+ * changed. After release, `data` is NULL.
+ */
+typedef struct mobula_object {
+    const void *data;   /* the object's bytes, inside the mapping; valid until released */
+    uint64_t size;      /* number of bytes at data */
+    uint32_t kind;      /* value encoding (io.mobula.store.codec.ValueKind: 1 Fory, 2 byte[], ...) */
+
+    /* For release (private). */
+    uint32_t slot;        /* index slot the pin was taken on */
+    uint64_t generation;  /* the slot's generation when pinned */
+    uint64_t id_high;
+    uint64_t id_low;
+} mobula_object;
+
+/*
+ * Opens the arena at `path` and registers this process as a client: claims a free entry of the
+ * client table (CAS of pid 0 -> getpid()) and records the process start time in it.
+ *
+ * Returns MOBULA_OK and sets *out, or:
+ *   MOBULA_EFORMAT    the file is not an arena (magic) or its header is inconsistent
+ *   MOBULA_EVERSION   formatVersion is not MOBULA_STORE_FORMAT_VERSION
+ *   MOBULA_ENOCLIENT  every reader entry of the client table is taken
+ *   MOBULA_EACCES     the file cannot be opened read-write (errno set)
+ *   MOBULA_EIO        another system error (errno set)
+ *   MOBULA_EINVAL / MOBULA_ENOMEM
+ */
+MOBULA_STORE_EXPORT int mobula_store_open(const char *path, mobula_store **out);
+
+/*
+ * Frees this client's entry and unmaps the arena. Pins still held are dropped (this client's
+ * pin-table row is zeroed first), and every `data` pointer obtained from the store becomes
+ * invalid. NULL is accepted and ignored.
+ */
+MOBULA_STORE_EXPORT void mobula_store_close(mobula_store *store);
+
+/*
+ * Looks up the object (id_high, id_low), pins it and fills *out. Does not wait.
+ * Returns MOBULA_OK, MOBULA_ENOTFOUND, MOBULA_ENOTSEALED (created, not yet sealed),
+ * MOBULA_EFORMAT (the slot points outside the data region) or MOBULA_EINVAL.
+ */
+MOBULA_STORE_EXPORT int mobula_store_get(mobula_store *store, uint64_t id_high, uint64_t id_low,
+                                         mobula_object *out);
+
+/*
+ * Like mobula_store_get, but if the object is not sealed yet, sleeps on the arena's seal futex
+ * until it is or `timeout_ms` milliseconds have passed. timeout_ms < 0 waits without limit;
+ * timeout_ms == 0 checks once. Returns MOBULA_ETIMEDOUT when the time runs out.
+ */
+MOBULA_STORE_EXPORT int mobula_store_wait_get(mobula_store *store, uint64_t id_high, uint64_t id_low,
+                                              int64_t timeout_ms, mobula_object *out);
+
+/*
+ * Unpins an object obtained from this store. Its bytes must not be touched afterwards.
+ * Returns MOBULA_OK, or MOBULA_EINVAL if `obj` is NULL, was already released, or holds no pin.
+ */
+MOBULA_STORE_EXPORT int mobula_store_release(mobula_store *store, mobula_object *obj);
+
+/* A static, human-readable description of a status code; never NULL. */
+MOBULA_STORE_EXPORT const char *mobula_store_strerror(int code);
+
+/* This client's entry in the client table (>= 1; entry 0 is the node). */
+MOBULA_STORE_EXPORT uint32_t mobula_store_client_index(const mobula_store *store);
+
+/*
+ * The index hash of an id: the same value as Java's ObjectId.hashCode(), as unsigned 32 bits.
+ * The id's home slot is mobula_store_id_hash(hi, lo) & (indexSlots - 1).
+ */
+MOBULA_STORE_EXPORT uint32_t mobula_store_id_hash(uint64_t id_high, uint64_t id_low);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOBULA_STORE_H */

@@ -1,0 +1,671 @@
+/*
+ * Zero-copy reader of the Mobula object-store arena, format version 1
+ * (docs/object-store-format.md; the API is documented in mobula_store.h).
+ *
+ * Who writes what:
+ *   - the node writes the header, the index and the data, and its own pin row (client 0);
+ *   - this reader writes only (a) its own client-table entry, with a CAS to claim it and a store
+ *     to free it, and (b) its own row of the pin table.
+ * So the file is mapped PROT_READ as a whole, the pin row is made writable with mprotect for the
+ * life of the handle, and the client entry is made writable only while it is claimed or freed.
+ *
+ * Memory ordering, in one place (each use below refers back here):
+ *   - Every word the node may write concurrently is read with an atomic load, so racing with the
+ *     node is never a data race in the C11 sense, and 64-bit words are never torn.
+ *   - The node publishes a slot with `state = SEALED` (release) after writing the other fields;
+ *     loading `state` with acquire makes those fields visible.
+ *   - Pin vs. delete is a store-buffering (Dekker) handshake:
+ *         reader: counter += 1 (seq_cst RMW);  load state (seq_cst)
+ *         node:   state = TOMBSTONE;  full fence (seq_cst);  load every row's counter
+ *     With both sides sequentially consistent, at least one sees the other: either the node sees
+ *     our pin (and postpones freeing the block) or we see TOMBSTONE (and back off). The state
+ *     re-check is a seq_cst load rather than a plain acquire: C11 only promises that a load
+ *     ordered after the node's fence in the single total order S observes the TOMBSTONE if that
+ *     load itself is in S. On x86-64 and arm64 it costs the same as acquire (mov / ldar).
+ *   - Unpinning is a release decrement, so all our reads of the bytes happen before the node can
+ *     observe the lower count and reuse the block.
+ *   - The seal futex word is read with acquire, before the lookup; see wait_get for why that
+ *     loses no wake-up.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* syscall(), for SYS_futex */
+#endif
+#include "mobula_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The format is little-endian and this reader uses the mapped words as native integers. */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "mobula_store reads a little-endian arena in place: only little-endian hosts are supported"
+#endif
+
+/*
+ * The mapped words are shared with another process (the node's JVM), so the atomics must be
+ * lock-free (hence address-free) and have the layout of the plain integers in the file.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free");
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
+_Static_assert(sizeof(_Atomic uint32_t) == 4 && _Alignof(_Atomic uint32_t) == 4, "u32 layout");
+_Static_assert(sizeof(_Atomic uint64_t) == 8 && _Alignof(_Atomic uint64_t) == 8, "u64 layout");
+
+/* ---- The format (docs/object-store-format.md) ---- */
+
+#define ARENA_MAGIC 0x3130414C55424F4DULL /* "MOBULA01" as little-endian bytes */
+#define HEADER_USED 96u                   /* bytes of the header that carry fields */
+#define CLIENT_BYTES 64u
+#define SLOT_BYTES 64u
+#define PIN_BYTES 4u
+#define DATA_ALIGN 64u
+
+/* Header field offsets. */
+enum {
+    H_MAGIC = 0,
+    H_FORMAT_VERSION = 8,
+    H_HEADER_BYTES = 12,
+    H_FILE_BYTES = 16,
+    H_CLIENT_TABLE_OFFSET = 24,
+    H_MAX_CLIENTS = 32,
+    H_CLIENT_BYTES = 36,
+    H_INDEX_OFFSET = 40,
+    H_INDEX_SLOTS = 48,
+    H_SLOT_BYTES = 52,
+    H_PIN_TABLE_OFFSET = 56,
+    H_DATA_OFFSET = 64,
+    H_DATA_BYTES = 72,
+    H_SEAL_SEQUENCE = 80,
+    H_OWNER_PID = 88
+};
+
+/* Client-table entry field offsets. */
+enum { C_PID = 0, C_START_TIME = 8 };
+
+/* Index slot field offsets. */
+enum {
+    S_STATE = 0,
+    S_KIND = 4,
+    S_ID_HIGH = 8,
+    S_ID_LOW = 16,
+    S_OFFSET = 24,
+    S_SIZE = 32,
+    S_GENERATION = 40,
+    S_LAST_ACCESS = 48
+};
+
+/* Slot states. */
+enum { ST_EMPTY = 0, ST_CREATED = 1, ST_SEALED = 2, ST_TOMBSTONE = 3 };
+
+struct mobula_store {
+    unsigned char *base;   /* the whole file, PROT_READ except the ranges below */
+    size_t map_bytes;      /* the file's size at open, >= fileBytes */
+    size_t page;
+
+    uint64_t client_table_offset;
+    uint32_t max_clients;
+    uint64_t index_offset;
+    uint32_t index_slots;  /* a power of two */
+    uint64_t pin_table_offset;
+    uint64_t data_offset;
+    uint64_t data_bytes;
+
+    uint32_t client;               /* our entry in the client table, >= 1 */
+    _Atomic uint32_t *pins;        /* our row: pins[slot], writable */
+    _Atomic uint32_t *seal_sequence;
+
+    /* Pins this handle holds, so close knows whether the row needs zeroing (see close). */
+    atomic_ulong pins_held;
+};
+
+/* ---- Small helpers ---- */
+
+static inline uint64_t read_u64(const unsigned char *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint32_t read_u32(const unsigned char *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Views of mapped words as atomics. The offsets are checked for alignment at open. */
+static inline _Atomic uint32_t *u32_at(const mobula_store *s, uint64_t offset) {
+    return (_Atomic uint32_t *)(void *)(s->base + offset);
+}
+
+static inline _Atomic uint64_t *u64_at(const mobula_store *s, uint64_t offset) {
+    return (_Atomic uint64_t *)(void *)(s->base + offset);
+}
+
+static inline uint64_t slot_offset(const mobula_store *s, uint32_t slot) {
+    return s->index_offset + (uint64_t)slot * SLOT_BYTES;
+}
+
+static inline uint64_t client_offset(const mobula_store *s, uint32_t client) {
+    return s->client_table_offset + (uint64_t)client * CLIENT_BYTES;
+}
+
+uint32_t mobula_store_id_hash(uint64_t id_high, uint64_t id_low) {
+    /* ObjectId.hashCode(): a 64-bit multiply-xor mix folded to 32 bits (unsigned here). */
+    uint64_t h = (id_high * 0x9E3779B97F4A7C15ULL) ^ (id_low * 0xC2B2AE3D27D4EB4FULL);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/*
+ * Changes the protection of the pages covering file bytes [offset, offset + length). mprotect
+ * works on whole pages, so neighbouring bytes that share a page share the protection; the node
+ * can avoid that by page-aligning the pin table (rows are then whole pages once indexSlots >= 1024).
+ */
+static int protect_range(mobula_store *s, uint64_t offset, uint64_t length, int prot) {
+    uint64_t page = s->page;
+    uint64_t start = offset & ~(page - 1);
+    uint64_t end = (offset + length + page - 1) & ~(page - 1);
+    if (mprotect(s->base + start, (size_t)(end - start), prot) != 0) {
+        return MOBULA_EIO;
+    }
+    return MOBULA_OK;
+}
+
+/*
+ * This process's start time, field 22 of /proc/self/stat (clock ticks since boot), the value the
+ * node compares with /proc/<pid>/stat to tell us from a later process that reuses our pid.
+ */
+static int read_start_time(uint64_t *out) {
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return MOBULA_EIO;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int saved = errno;
+    close(fd);
+    if (n <= 0) {
+        errno = n < 0 ? saved : EIO;
+        return MOBULA_EIO;
+    }
+    buf[n] = '\0';
+    /* Field 2, the command name, is in parentheses and may itself hold spaces and ')', so count
+     * from the last ')': the field after it is field 3, so field 22 is the 20th after it. */
+    char *p = strrchr(buf, ')');
+    if (p == NULL) {
+        errno = EIO;
+        return MOBULA_EIO;
+    }
+    p++;
+    for (int field = 3; field <= 22; field++) {
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p == '\0') {
+            errno = EIO;
+            return MOBULA_EIO;
+        }
+        if (field == 22) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(p, &end, 10);
+            if (end == p || errno != 0) {
+                errno = EIO;
+                return MOBULA_EIO;
+            }
+            *out = (uint64_t)v;
+            return MOBULA_OK;
+        }
+        while (*p != ' ' && *p != '\0') {
+            p++;
+        }
+    }
+    errno = EIO;
+    return MOBULA_EIO;
+}
+
+/* end = offset + count * unit, false on overflow or if the range passes `limit`. */
+static bool region_end(uint64_t offset, uint64_t count, uint64_t unit, uint64_t limit, uint64_t *end) {
+    uint64_t bytes;
+    if (__builtin_mul_overflow(count, unit, &bytes) || __builtin_add_overflow(offset, bytes, end)) {
+        return false;
+    }
+    return *end <= limit;
+}
+
+/*
+ * Checks the header of the mapped file (`file_size` >= HEADER_USED bytes at s->base) and fills
+ * the layout fields of `s`. The regions must be in the documented order and must not overlap;
+ * gaps between them (e.g. padding to page boundaries) are allowed.
+ */
+static int parse_header(mobula_store *s, uint64_t file_size) {
+    const unsigned char *h = s->base;
+    /*
+     * The node writes the magic last, with release, once the rest of the header is in place; an
+     * acquire load that sees it therefore sees the whole header. A file caught before that (the
+     * node still creating it) reads as "not an arena": MOBULA_EFORMAT, and the caller may retry.
+     */
+    uint64_t magic = atomic_load_explicit(u64_at(s, H_MAGIC), memory_order_acquire);
+    if (magic != ARENA_MAGIC) {
+        return MOBULA_EFORMAT;
+    }
+    if (read_u32(h + H_FORMAT_VERSION) != MOBULA_STORE_FORMAT_VERSION) {
+        return MOBULA_EVERSION;
+    }
+    uint32_t header_bytes = read_u32(h + H_HEADER_BYTES);
+    uint64_t file_bytes = read_u64(h + H_FILE_BYTES);
+    s->client_table_offset = read_u64(h + H_CLIENT_TABLE_OFFSET);
+    s->max_clients = read_u32(h + H_MAX_CLIENTS);
+    uint32_t client_bytes = read_u32(h + H_CLIENT_BYTES);
+    s->index_offset = read_u64(h + H_INDEX_OFFSET);
+    s->index_slots = read_u32(h + H_INDEX_SLOTS);
+    uint32_t slot_bytes = read_u32(h + H_SLOT_BYTES);
+    s->pin_table_offset = read_u64(h + H_PIN_TABLE_OFFSET);
+    s->data_offset = read_u64(h + H_DATA_OFFSET);
+    s->data_bytes = read_u64(h + H_DATA_BYTES);
+
+    if (header_bytes < HEADER_USED || client_bytes != CLIENT_BYTES || slot_bytes != SLOT_BYTES) {
+        return MOBULA_EFORMAT;
+    }
+    if (s->max_clients == 0 || s->index_slots == 0 || (s->index_slots & (s->index_slots - 1)) != 0) {
+        return MOBULA_EFORMAT;
+    }
+    /* Atomics need natural alignment: u64 words in entries and slots, u32 counters. */
+    if (s->client_table_offset % 8 != 0 || s->index_offset % 8 != 0 || s->pin_table_offset % 4 != 0 ||
+        s->data_offset % DATA_ALIGN != 0) {
+        return MOBULA_EFORMAT;
+    }
+    if (file_bytes > file_size) {
+        return MOBULA_EFORMAT;
+    }
+    uint64_t end;
+    if (s->client_table_offset < header_bytes ||
+        !region_end(s->client_table_offset, s->max_clients, CLIENT_BYTES, s->index_offset, &end) ||
+        !region_end(s->index_offset, s->index_slots, SLOT_BYTES, s->pin_table_offset, &end) ||
+        !region_end(s->pin_table_offset, (uint64_t)s->max_clients * s->index_slots, PIN_BYTES,
+                    s->data_offset, &end) ||
+        !region_end(s->data_offset, s->data_bytes, 1, file_bytes, &end)) {
+        return MOBULA_EFORMAT;
+    }
+    return MOBULA_OK;
+}
+
+/*
+ * Claims a free client entry (1 .. maxClients-1; 0 is the node) and records our start time.
+ * The client table is writable only for the duration of this call.
+ */
+static int claim_client(mobula_store *s, uint64_t start_time) {
+    if (s->max_clients < 2) {
+        return MOBULA_ENOCLIENT; /* only the node's own entry */
+    }
+    uint64_t table_rest = (uint64_t)(s->max_clients - 1) * CLIENT_BYTES;
+    int rc = protect_range(s, client_offset(s, 1), table_rest, PROT_READ | PROT_WRITE);
+    if (rc != MOBULA_OK) {
+        return rc;
+    }
+    uint64_t pid = (uint64_t)getpid();
+    rc = MOBULA_ENOCLIENT;
+    for (uint32_t c = 1; c < s->max_clients; c++) {
+        _Atomic uint64_t *entry_pid = u64_at(s, client_offset(s, c) + C_PID);
+        /* Cheap check first, so a full table costs loads, not locked RMWs. */
+        if (atomic_load_explicit(entry_pid, memory_order_relaxed) != 0) {
+            continue;
+        }
+        uint64_t expected = 0;
+        /* Acquire: pairs with the release store of pid 0 that freed the entry (by the node, or
+         * by the previous owner's close), so the row they zeroed before that is seen as zero. */
+        if (atomic_compare_exchange_strong_explicit(entry_pid, &expected, pid, memory_order_acquire,
+                                                    memory_order_relaxed)) {
+            /* Release: the node reads pid, then startTime; it sees the pid at least as soon. */
+            atomic_store_explicit(u64_at(s, client_offset(s, c) + C_START_TIME), start_time,
+                                  memory_order_release);
+            s->client = c;
+            rc = MOBULA_OK;
+            break;
+        }
+    }
+    int back = protect_range(s, client_offset(s, 1), table_rest, PROT_READ);
+    if (rc == MOBULA_OK && back != MOBULA_OK) {
+        rc = back; /* the caller frees the entry it got */
+    }
+    return rc;
+}
+
+/* Frees our client entry: startTime first, then pid (release), so the row zeroing done before
+ * is visible to whoever claims the entry next. */
+static void free_client(mobula_store *s) {
+    uint64_t entry = client_offset(s, s->client);
+    if (protect_range(s, entry, CLIENT_BYTES, PROT_READ | PROT_WRITE) != MOBULA_OK) {
+        return; /* cannot write it; the node frees it once our pid is gone */
+    }
+    atomic_store_explicit(u64_at(s, entry + C_START_TIME), 0, memory_order_relaxed);
+    atomic_store_explicit(u64_at(s, entry + C_PID), 0, memory_order_release);
+}
+
+/* ---- Open and close ---- */
+
+int mobula_store_open(const char *path, mobula_store **out) {
+    if (path == NULL || out == NULL) {
+        return MOBULA_EINVAL;
+    }
+    *out = NULL;
+
+    uint64_t start_time;
+    int rc = read_start_time(&start_time);
+    if (rc != MOBULA_OK) {
+        return rc;
+    }
+
+    /* Read-write, although almost all of it is mapped read-only: a MAP_SHARED mapping can only be
+     * made writable later (for the pin row) if the file was opened for writing. */
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return (errno == EACCES || errno == EPERM || errno == EROFS) ? MOBULA_EACCES : MOBULA_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return MOBULA_EIO;
+    }
+    if ((uint64_t)st.st_size < HEADER_USED || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+        close(fd);
+        return MOBULA_EFORMAT; /* too short to be an arena (or, on 32-bit, too large to map) */
+    }
+
+    mobula_store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        close(fd);
+        return MOBULA_ENOMEM;
+    }
+    long page = sysconf(_SC_PAGESIZE);
+    s->page = page > 0 ? (size_t)page : 4096;
+    atomic_init(&s->pins_held, 0);
+
+    /* The whole file, read-only: the header is checked in place (see parse_header). */
+    s->map_bytes = (size_t)st.st_size;
+    void *base = mmap(NULL, s->map_bytes, PROT_READ, MAP_SHARED, fd, 0);
+    int saved = errno;
+    close(fd); /* the mapping keeps the file; mprotect needs no descriptor */
+    if (base == MAP_FAILED) {
+        free(s);
+        errno = saved;
+        return MOBULA_EIO;
+    }
+    s->base = base;
+
+    rc = parse_header(s, (uint64_t)st.st_size);
+    if (rc != MOBULA_OK) {
+        munmap(s->base, s->map_bytes);
+        free(s);
+        return rc;
+    }
+    s->seal_sequence = u32_at(s, H_SEAL_SEQUENCE);
+
+    rc = claim_client(s, start_time);
+    if (rc != MOBULA_OK) {
+        saved = errno;
+        if (s->client != 0) {
+            free_client(s);
+        }
+        munmap(s->base, s->map_bytes);
+        free(s);
+        errno = saved;
+        return rc;
+    }
+
+    /* Our pin row becomes writable last, so restoring the client table to read-only above cannot
+     * take write access away from a page the two happen to share. */
+    uint64_t row = s->pin_table_offset + (uint64_t)s->client * s->index_slots * PIN_BYTES;
+    rc = protect_range(s, row, (uint64_t)s->index_slots * PIN_BYTES, PROT_READ | PROT_WRITE);
+    if (rc != MOBULA_OK) {
+        saved = errno;
+        free_client(s);
+        munmap(s->base, s->map_bytes);
+        free(s);
+        errno = saved;
+        return rc;
+    }
+    s->pins = u32_at(s, row);
+
+    *out = s;
+    return MOBULA_OK;
+}
+
+void mobula_store_close(mobula_store *store) {
+    if (store == NULL) {
+        return;
+    }
+    /*
+     * Pins left behind must not outlive the entry: once the entry is free the node no longer
+     * watches it, and the next process to claim it would inherit the counts. Scanning the row
+     * only when pins are outstanding avoids touching (and so allocating) a large row's pages.
+     */
+    if (atomic_load_explicit(&store->pins_held, memory_order_relaxed) != 0) {
+        for (uint32_t i = 0; i < store->index_slots; i++) {
+            if (atomic_load_explicit(&store->pins[i], memory_order_relaxed) != 0) {
+                /* Release, like any unpin: our reads of the bytes come before the drop. */
+                atomic_store_explicit(&store->pins[i], 0, memory_order_release);
+            }
+        }
+    }
+    free_client(store);
+    munmap(store->base, store->map_bytes);
+    free(store);
+}
+
+uint32_t mobula_store_client_index(const mobula_store *store) {
+    return store != NULL ? store->client : 0;
+}
+
+/* ---- Lookup and pinning ---- */
+
+/*
+ * Finds the id's slot by linear probing from its home slot: stops at the id or at an EMPTY slot,
+ * skips TOMBSTONEs (and other ids). At most indexSlots probes, so a table with no EMPTY slot left
+ * still terminates. On MOBULA_OK, *slot_out and *generation_out name the sealed slot as it was
+ * when read; the caller pins and re-validates.
+ */
+static int lookup(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint32_t *slot_out,
+                  uint64_t *generation_out) {
+    uint32_t mask = s->index_slots - 1;
+    uint32_t slot = mobula_store_id_hash(id_high, id_low) & mask;
+    for (uint32_t probes = 0; probes < s->index_slots; probes++, slot = (slot + 1) & mask) {
+        uint64_t so = slot_offset(s, slot);
+        /* Acquire: if this reads SEALED, the id, offset, size and generation the node wrote
+         * before sealing are visible to the loads below. */
+        uint32_t state = atomic_load_explicit(u32_at(s, so + S_STATE), memory_order_acquire);
+        if (state == ST_EMPTY) {
+            return MOBULA_ENOTFOUND;
+        }
+        if (state == ST_TOMBSTONE) {
+            continue;
+        }
+        if (state != ST_CREATED && state != ST_SEALED) {
+            return MOBULA_EFORMAT;
+        }
+        /* Relaxed is enough: ordered after the acquire above, and for a slot that is not pinned
+         * they may be mid-rewrite anyway; the pin-and-recheck in get catches that. */
+        if (atomic_load_explicit(u64_at(s, so + S_ID_HIGH), memory_order_relaxed) != id_high ||
+            atomic_load_explicit(u64_at(s, so + S_ID_LOW), memory_order_relaxed) != id_low) {
+            continue;
+        }
+        if (state == ST_CREATED) {
+            return MOBULA_ENOTSEALED;
+        }
+        *slot_out = slot;
+        *generation_out = atomic_load_explicit(u64_at(s, so + S_GENERATION), memory_order_relaxed);
+        return MOBULA_OK;
+    }
+    return MOBULA_ENOTFOUND;
+}
+
+int mobula_store_get(mobula_store *store, uint64_t id_high, uint64_t id_low, mobula_object *out) {
+    if (store == NULL || out == NULL) {
+        return MOBULA_EINVAL;
+    }
+    for (;;) {
+        uint32_t slot;
+        uint64_t generation;
+        int rc = lookup(store, id_high, id_low, &slot, &generation);
+        if (rc != MOBULA_OK) {
+            return rc;
+        }
+        uint64_t so = slot_offset(store, slot);
+        _Atomic uint32_t *pin = &store->pins[slot];
+
+        /* Pin first, then look again (the Dekker handshake in the file comment): seq_cst RMW,
+         * then seq_cst load, so that a concurrent delete either sees this pin or we see its
+         * TOMBSTONE. */
+        atomic_fetch_add_explicit(pin, 1, memory_order_seq_cst);
+        uint32_t state = atomic_load_explicit(u32_at(store, so + S_STATE), memory_order_seq_cst);
+        /* The loads below come after the seq_cst (so at least acquire) load of state. If it is
+         * SEALED, the slot is frozen while our pin holds: the node neither frees nor rewrites a
+         * slot whose counters are not all zero. The generation check rejects a slot that was
+         * deleted and refilled (even with the same id) between the lookup and the pin. */
+        if (state == ST_SEALED &&
+            atomic_load_explicit(u64_at(store, so + S_ID_HIGH), memory_order_relaxed) == id_high &&
+            atomic_load_explicit(u64_at(store, so + S_ID_LOW), memory_order_relaxed) == id_low &&
+            atomic_load_explicit(u64_at(store, so + S_GENERATION), memory_order_relaxed) == generation) {
+            uint64_t offset = atomic_load_explicit(u64_at(store, so + S_OFFSET), memory_order_relaxed);
+            uint64_t size = atomic_load_explicit(u64_at(store, so + S_SIZE), memory_order_relaxed);
+            uint32_t kind = atomic_load_explicit(u32_at(store, so + S_KIND), memory_order_relaxed);
+            uint64_t end;
+            if (offset < store->data_offset || __builtin_add_overflow(offset, size, &end) ||
+                end > store->data_offset + store->data_bytes) {
+                atomic_fetch_sub_explicit(pin, 1, memory_order_release);
+                return MOBULA_EFORMAT;
+            }
+            atomic_fetch_add_explicit(&store->pins_held, 1, memory_order_relaxed);
+            out->data = store->base + offset;
+            out->size = size;
+            out->kind = kind;
+            out->slot = slot;
+            out->generation = generation;
+            out->id_high = id_high;
+            out->id_low = id_low;
+            return MOBULA_OK;
+        }
+        /* The slot changed under us (deleted, or reused for another object): drop the pin and
+         * look the id up again; it may have moved, or be gone. Release, as for any unpin. */
+        atomic_fetch_sub_explicit(pin, 1, memory_order_release);
+    }
+}
+
+int mobula_store_release(mobula_store *store, mobula_object *obj) {
+    if (store == NULL || obj == NULL || obj->data == NULL || obj->slot >= store->index_slots) {
+        return MOBULA_EINVAL;
+    }
+    /* Release: every read of the object's bytes happens before the node can see the count drop
+     * (it reads counters after a full fence) and reuse the block. */
+    uint32_t before = atomic_fetch_sub_explicit(&store->pins[obj->slot], 1, memory_order_release);
+    if (before == 0) {
+        /* Not pinned by us (a double release through a copy of the struct): undo the wrap. A
+         * node that saw the transient 0xFFFFFFFF only postpones a free. */
+        atomic_fetch_add_explicit(&store->pins[obj->slot], 1, memory_order_relaxed);
+        return MOBULA_EINVAL;
+    }
+    atomic_fetch_sub_explicit(&store->pins_held, 1, memory_order_relaxed);
+    obj->data = NULL;
+    return MOBULA_OK;
+}
+
+/* ---- Waiting for a seal ---- */
+
+static int64_t monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int mobula_store_wait_get(mobula_store *store, uint64_t id_high, uint64_t id_low, int64_t timeout_ms,
+                          mobula_object *out) {
+    if (store == NULL || out == NULL) {
+        return MOBULA_EINVAL;
+    }
+    int64_t deadline = 0;
+    if (timeout_ms > 0) {
+        int64_t limit_ms = INT64_MAX / 2 / 1000000; /* ~146 years; keeps the sum from overflowing */
+        deadline = monotonic_ns() + (timeout_ms > limit_ms ? limit_ms : timeout_ms) * 1000000LL;
+    }
+    for (;;) {
+        /*
+         * Read the sequence before looking up, with acquire. If this load already sees the
+         * node's increment for our object's seal, it synchronizes with that release increment,
+         * which follows the `state = SEALED` store, so the lookup finds the object. If it does
+         * not, the kernel's FUTEX_WAIT compares the word with `seq` atomically against
+         * FUTEX_WAKE: either the increment has happened (EAGAIN, we look again) or we are queued
+         * before the node's wake. Either way no seal is missed.
+         */
+        uint32_t seq = atomic_load_explicit(store->seal_sequence, memory_order_acquire);
+        int rc = mobula_store_get(store, id_high, id_low, out);
+        if (rc != MOBULA_ENOTFOUND && rc != MOBULA_ENOTSEALED) {
+            return rc;
+        }
+        struct timespec left;
+        struct timespec *timeout = NULL;
+        if (timeout_ms == 0) {
+            return MOBULA_ETIMEDOUT;
+        }
+        if (timeout_ms > 0) {
+            int64_t remaining = deadline - monotonic_ns();
+            if (remaining <= 0) {
+                return MOBULA_ETIMEDOUT;
+            }
+            left.tv_sec = (time_t)(remaining / 1000000000LL);
+            left.tv_nsec = (long)(remaining % 1000000000LL);
+            timeout = &left;
+        }
+        /* FUTEX_WAIT, not FUTEX_WAIT_PRIVATE: the word is in a mapping shared with the node, so
+         * the kernel must key it by the file page, not by our address space. The timeout is
+         * relative (CLOCK_MONOTONIC). */
+        long r = syscall(SYS_futex, (uint32_t *)store->seal_sequence, FUTEX_WAIT, seq, timeout, NULL, 0);
+        if (r != 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT) {
+            return MOBULA_EIO;
+        }
+        /* Woken (by any seal, not necessarily ours), interrupted, value already changed, or timed
+         * out: look again; the deadline check above ends the wait. */
+    }
+}
+
+/* ---- Errors ---- */
+
+const char *mobula_store_strerror(int code) {
+    switch (code) {
+    case MOBULA_OK:
+        return "success";
+    case MOBULA_ENOTFOUND:
+        return "object not found in the arena";
+    case MOBULA_ENOTSEALED:
+        return "object is being created and not sealed yet";
+    case MOBULA_ETIMEDOUT:
+        return "timed out waiting for the object to be sealed";
+    case MOBULA_EFORMAT:
+        return "not a Mobula arena, or its header or index is inconsistent";
+    case MOBULA_EVERSION:
+        return "unsupported arena format version (this library reads version 1)";
+    case MOBULA_EIO:
+        return "system error accessing the arena";
+    case MOBULA_EACCES:
+        return "permission denied: the arena must be readable and writable";
+    case MOBULA_ENOCLIENT:
+        return "the arena's client table is full";
+    case MOBULA_EINVAL:
+        return "invalid argument (or object not pinned)";
+    case MOBULA_ENOMEM:
+        return "out of memory";
+    default:
+        return "unknown mobula_store error";
+    }
+}
