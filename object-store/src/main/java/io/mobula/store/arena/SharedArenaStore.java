@@ -122,6 +122,16 @@ public final class SharedArenaStore implements ObjectStore {
             + Long.toHexString(System.nanoTime()));
     }
 
+    /** The largest free block over all free bytes: 1 when the free space is one block, near 0 when shredded. */
+    public double largestFreeFraction() {
+        lock.lock();
+        try {
+            return allocator.freeBytes() == 0 ? 1 : allocator.largestFree() / (double) allocator.freeBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return true if {@code id} is on disk now (spilled, not yet restored). */
     public boolean isSpilled(ObjectId id) {
         lock.lock();
