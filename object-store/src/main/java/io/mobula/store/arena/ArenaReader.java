@@ -29,6 +29,19 @@ public final class ArenaReader implements AutoCloseable {
     private final ArenaIndex index;
     private final MemorySegment sealWord;
     private volatile boolean closed;
+    private final PinnedView.Owner pins = new PinnedView.Owner() {
+        @Override
+        public void unpin(int slot) {
+            if (!closed) {
+                index.unpin(slot);
+            }
+        }
+
+        @Override
+        public void retain(int slot, Object holder) {
+            throw new UnsupportedOperationException("a reader's views are released explicitly, with close()");
+        }
+    };
 
     /**
      * Attaches to the arena at {@code path}.
@@ -88,7 +101,7 @@ public final class ArenaReader implements AutoCloseable {
             int sequence = (int) ArenaDescriptor.INT.getAcquire(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET);
             ArenaIndex.Pinned pinned = index.pin(id);
             if (pinned != null) {
-                return new View(id, pinned);
+                return new PinnedView(id, pinned, arena.asSlice(pinned.offset(), pinned.size()), pins);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -113,44 +126,5 @@ public final class ArenaReader implements AutoCloseable {
         clientEntry.asSlice(ArenaDescriptor.CLIENT_START_TIME_OFFSET, Long.BYTES).fill((byte) 0);
         ArenaDescriptor.LONG.setRelease(clientEntry, ArenaDescriptor.CLIENT_PID_OFFSET, 0L);
         mapping.close();
-    }
-
-    private final class View implements ObjectView {
-        private final ObjectId id;
-        private final ArenaIndex.Pinned pinned;
-        private boolean released;
-
-        View(ObjectId id, ArenaIndex.Pinned pinned) {
-            this.id = id;
-            this.pinned = pinned;
-        }
-
-        @Override
-        public ObjectId id() {
-            return id;
-        }
-
-        @Override
-        public int kind() {
-            return pinned.kind();
-        }
-
-        @Override
-        public MemorySegment data() {
-            return arena.asSlice(pinned.offset(), pinned.size());
-        }
-
-        @Override
-        public void retainBytes(Object holder) {
-            throw new UnsupportedOperationException("views of another process's arena are released explicitly");
-        }
-
-        @Override
-        public void close() {
-            if (!released && !closed) {
-                released = true;
-                index.unpin(pinned.slot());
-            }
-        }
     }
 }

@@ -59,6 +59,19 @@ public final class SharedArenaStore implements ObjectStore {
     /** Tombstoned slots whose bytes someone still pins: slot -> {offset, size}. */
     private final Map<Integer, long[]> deferred = new HashMap<>();
     private final Cleaner cleaner = Cleaner.create(r -> daemon(r, "mobula-arena-cleaner"));
+    /** The node's pins: a view's close, and pins kept for zero-copy values handed to user code. */
+    private final PinnedView.Owner pins = new PinnedView.Owner() {
+        @Override
+        public void unpin(int slot) {
+            released(slot);
+        }
+
+        @Override
+        public void retain(int slot, Object holder) {
+            ArenaDescriptor.INT.getAndAdd(arena, layout.pinOffset(NODE_CLIENT, slot), 1);
+            cleaner.register(holder, () -> released(slot));
+        }
+    };
     private final Thread reaper;
     /** Null when the store never spills. */
     private final Spiller spiller;
@@ -245,7 +258,7 @@ public final class SharedArenaStore implements ObjectStore {
             ArenaIndex.Pinned pinned = index.pin(id);
             if (pinned != null) {
                 touch(pinned.slot());
-                return new View(id, pinned);
+                return new PinnedView(id, pinned, arena.asSlice(pinned.offset(), pinned.size()).asReadOnly(), pins);
             }
             if (spiller != null && restore(id)) {
                 continue;
@@ -602,47 +615,6 @@ public final class SharedArenaStore implements ObjectStore {
         @Override
         public void abort() {
             delete(id);
-        }
-    }
-
-    private final class View implements ObjectView {
-        private final ObjectId id;
-        private final ArenaIndex.Pinned pinned;
-        private boolean released;
-
-        View(ObjectId id, ArenaIndex.Pinned pinned) {
-            this.id = id;
-            this.pinned = pinned;
-        }
-
-        @Override
-        public ObjectId id() {
-            return id;
-        }
-
-        @Override
-        public int kind() {
-            return pinned.kind();
-        }
-
-        @Override
-        public MemorySegment data() {
-            return arena.asSlice(pinned.offset(), pinned.size()).asReadOnly();
-        }
-
-        @Override
-        public void retainBytes(Object holder) {
-            int slot = pinned.slot();
-            ArenaDescriptor.INT.getAndAdd(arena, layout.pinOffset(NODE_CLIENT, slot), 1);
-            cleaner.register(holder, () -> released(slot));
-        }
-
-        @Override
-        public void close() {
-            if (!released) {
-                released = true;
-                released(pinned.slot());
-            }
         }
     }
 

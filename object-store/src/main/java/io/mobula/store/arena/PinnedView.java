@@ -1,0 +1,62 @@
+package io.mobula.store.arena;
+
+import java.lang.foreign.MemorySegment;
+
+import io.mobula.store.ObjectId;
+import io.mobula.store.ObjectView;
+
+/**
+ * A pinned object of an arena, as the node or a reader process sees it: its bytes in place, read
+ * only, until {@link #close()} gives the pin back (once; later calls do nothing). What a pin is,
+ * and how one outlives the view, is the owner's business.
+ */
+final class PinnedView implements ObjectView {
+    /** The store or reader the pin belongs to. */
+    interface Owner {
+        void unpin(int slot);
+
+        /** Holds another pin on {@code slot} for as long as {@code holder} is reachable. */
+        void retain(int slot, Object holder);
+    }
+
+    private final ObjectId id;
+    private final ArenaIndex.Pinned pinned;
+    private final MemorySegment data;
+    private final Owner owner;
+    private boolean released;
+
+    PinnedView(ObjectId id, ArenaIndex.Pinned pinned, MemorySegment data, Owner owner) {
+        this.id = id;
+        this.pinned = pinned;
+        this.data = data;
+        this.owner = owner;
+    }
+
+    @Override
+    public ObjectId id() {
+        return id;
+    }
+
+    @Override
+    public int kind() {
+        return pinned.kind();
+    }
+
+    @Override
+    public MemorySegment data() {
+        return data;
+    }
+
+    @Override
+    public void retainBytes(Object holder) {
+        owner.retain(pinned.slot(), holder);
+    }
+
+    @Override
+    public void close() {
+        if (!released) {
+            released = true;
+            owner.unpin(pinned.slot());
+        }
+    }
+}
