@@ -18,7 +18,8 @@ import io.mobula.ObjectRef;
  */
 public final class ParameterServerSeed implements SeedProgram<ParameterServerSeed.Result> {
     static final int WORKERS = 4;
-    static final int STEPS_PER_WORKER = 60;
+    /** Enough that any interleaving of the workers converges well inside the tolerance. */
+    static final int STEPS_PER_WORKER = 150;
     static final int ROWS_PER_SHARD = 256;
     static final double LEARNING_RATE = 0.05;
     /** How close every weight must come to the true one. */

@@ -44,6 +44,22 @@ public final class GpuProbe {
         return r;
     }
 
+    /**
+     * The line of JCuda's load error that names what is missing (such as {@code libcuda.so.1:
+     * cannot open shared object file}) rather than its whole nested stack traces.
+     */
+    static String summary(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        for (String line : message.split("\\R")) {
+            int at = line.indexOf("cannot open shared object file");
+            if (at >= 0) {
+                int start = line.lastIndexOf(": ", Math.max(0, at - 3));
+                return (start >= 0 ? line.substring(start + 2) : line).strip();
+            }
+        }
+        return message.lines().findFirst().orElse(message).strip();
+    }
+
     private static Result detect() {
         try {
             JCudaDriver.setExceptionsEnabled(true);
@@ -62,7 +78,7 @@ public final class GpuProbe {
             }
             return new Result(List.copyOf(devices), devices.isEmpty() ? "the CUDA driver reports no devices" : null);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            return new Result(List.of(), "no CUDA driver on this machine (" + e.getMessage() + ")");
+            return new Result(List.of(), "no CUDA driver on this machine (" + summary(e) + ")");
         } catch (RuntimeException e) {
             return new Result(List.of(), "CUDA failed to initialise: " + e.getMessage());
         }
