@@ -35,7 +35,7 @@ mvn -B -q -o -pl gpu -am install -DskipTests
 PTX=native/target/cmake/gpu-resources/io/mobula/gpu/kernels/mobula_kernels.ptx
 [ -f "$PTX" ] || fail "no PTX at $PTX: nvcc was not found by CMake, and the device check needs the kernels"
 GPU_JAR=$(ls gpu/target/mobula-gpu-*.jar | grep -v -e sources -e tests | head -1)
-unzip -l "$GPU_JAR" | grep -q 'io/mobula/gpu/kernels/mobula_kernels.ptx' || fail "$GPU_JAR lacks the PTX"
+unzip -l "$GPU_JAR" | grep 'io/mobula/gpu/kernels/mobula_kernels.ptx' > /dev/null || fail "$GPU_JAR lacks the PTX"
 
 echo "== collect jars and test classes"
 rm -rf "$BUNDLE"

@@ -1,8 +1,11 @@
 package io.mobula.gpu;
 
+import java.lang.foreign.MemorySegment;
+
 import java.lang.ref.Reference;
 
 import io.mobula.spi.DeviceResident;
+import io.mobula.store.codec.ValueKind;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
@@ -69,6 +72,32 @@ public final class DeviceArray implements DeviceResident {
         return array;
     }
 
+    /**
+     * Copies {@code count} elements of {@code type} from native memory, such as a store object's
+     * bytes (a read-only {@code MemorySegment} from {@code get}): from the store, the copy runs by DMA
+     * from page-locked memory, with no staging buffer.
+     */
+    public static DeviceArray fromSegment(GpuContext gpu, MemorySegment source, ElementType type) {
+        if (!source.isNative()) {
+            throw new IllegalArgumentException("fromSegment copies native memory; for a heap array use fromHost");
+        }
+        if (source.byteSize() % type.bytes() != 0 || source.byteSize() / type.bytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + source.byteSize() + "-byte segment is not a whole number of "
+                + type + " elements (or too many)");
+        }
+        DeviceArray array = allocate(gpu, type, (int) (source.byteSize() / type.bytes()));
+        if (array.memory.bytes > 0) {
+            array.memory.owner.bind();
+            for (long[] piece : StoreMemoryPinner.pinnedPieces(source)) {
+                JCudaDriver.cuMemcpyHtoD(array.memory.pointer.withByteOffset(piece[0]),
+                    new AddressPointer(source.address() + piece[0]), piece[1]);
+            }
+        }
+        Reference.reachabilityFence(source);
+        Reference.reachabilityFence(array);
+        return array;
+    }
+
     /** A synchronous copy on the legacy default stream, which every context stream waits for. */
     private void upload(Pointer host) {
         if (memory.bytes > 0) {
@@ -109,6 +138,34 @@ public final class DeviceArray implements DeviceResident {
     @Override
     public Object toHost() {
         return type == ElementType.FLOAT32 ? toFloatArray() : toIntArray();
+    }
+
+    @Override
+    public long hostBytes() {
+        return memory.bytes;
+    }
+
+    @Override
+    public int hostKind() {
+        return type == ElementType.FLOAT32 ? ValueKind.FLOATS : ValueKind.INTS;
+    }
+
+    /** Writes the contents (after the last write) into {@code target}, by DMA when it is store memory. */
+    @Override
+    public void copyToHost(MemorySegment target) {
+        if (target.byteSize() != memory.bytes) {
+            throw new IllegalArgumentException("the target is " + target.byteSize() + " bytes; this array is " + memory.bytes);
+        }
+        if (memory.bytes > 0) {
+            memory.owner.bind();
+            JCudaDriver.cuEventSynchronize(memory.written);
+            for (long[] piece : StoreMemoryPinner.pinnedPieces(target)) {
+                JCudaDriver.cuMemcpyDtoH(new AddressPointer(target.address() + piece[0]),
+                    memory.pointer.withByteOffset(piece[0]), piece[1]);
+            }
+        }
+        Reference.reachabilityFence(target);
+        Reference.reachabilityFence(this);
     }
 
     /** The contents, after the last write. */

@@ -54,6 +54,10 @@ public final class NodeResources {
         return cpuIndex;
     }
 
+    public int gpuIndex() {
+        return index.get(GPU);
+    }
+
     /**
      * Turns a request into a vector over this node's resources.
      *

@@ -61,6 +61,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final Map<String, ActorRecord> namedActors = new ConcurrentHashMap<>();
     private final Map<ObjectId, WeakReference<ObjectEntry>> exported = new ConcurrentHashMap<>();
     private final AtomicInteger exportsSinceSweep = new AtomicInteger();
+    private final List<io.mobula.spi.HostMemoryPinner> pinners;
     private volatile Object face;
     private volatile boolean closing;
 
@@ -98,6 +99,20 @@ public final class NodeRuntime implements AutoCloseable {
             });
         workers.scheduler(scheduler);
         scheduler.start();
+        this.pinners = pinStoreForDevices();
+    }
+
+    /** With GPUs and a shared store: page-lock the store for the devices (through the pinners found). */
+    private List<io.mobula.spi.HostMemoryPinner> pinStoreForDevices() {
+        if (!(store instanceof SharedArenaStore arena) || resources.total(resources.gpuIndex()) == 0) {
+            return List.of();
+        }
+        List<io.mobula.spi.HostMemoryPinner> found = new java.util.ArrayList<>();
+        for (io.mobula.spi.HostMemoryPinner pinner : java.util.ServiceLoader.load(io.mobula.spi.HostMemoryPinner.class)) {
+            pinner.attach(arena.dataRegion());
+            found.add(pinner);
+        }
+        return List.copyOf(found);
     }
 
     /** The API object this runtime serves, handed to code inside tasks by {@code Mobula.current()}. */
@@ -412,6 +427,11 @@ public final class NodeRuntime implements AutoCloseable {
         }
         scheduler.stop(timeoutNs);
         workers.stop(TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+        if (store instanceof SharedArenaStore arena) {
+            for (io.mobula.spi.HostMemoryPinner pinner : pinners) {
+                pinner.detach(arena.dataRegion()); // before the mapping goes
+            }
+        }
         store.close();
     }
 

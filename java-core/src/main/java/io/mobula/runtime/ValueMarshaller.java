@@ -120,7 +120,27 @@ public final class ValueMarshaller {
             return context.holdsGpu(onDevice.value.deviceOrdinal())
                 ? onDevice.value : onDevice.value.copyToDevice(context.gpuIds[0]);
         }
-        return unmarshal(onDevice.hostCopy(() -> marshal(onDevice.value.toHost(), null)));
+        return unmarshal(onDevice.hostCopy(() -> hostForm(onDevice.value)));
+    }
+
+    /** A device value's host form, written once: straight from the device into the store when large. */
+    private Object hostForm(io.mobula.spi.DeviceResident value) {
+        long bytes = value.hostBytes();
+        if (bytes <= inlineThresholdBytes) {
+            return marshal(value.toHost(), null);
+        }
+        ObjectId id = ids.get();
+        ObjectBuilder builder = store.create(id, bytes, value.hostKind());
+        try {
+            value.copyToHost(builder.data());
+        } catch (RuntimeException e) {
+            builder.abort();
+            throw e;
+        }
+        builder.seal();
+        StoredValues.InStore inStore = new StoredValues.InStore(id, value.hostKind(), bytes, null);
+        cleaner.register(inStore, new Delete(store, id));
+        return inStore;
     }
 
     private Object readFromStore(StoredValues.InStore inStore) {

@@ -18,4 +18,22 @@ public interface DeviceResident {
 
     /** A copy on another device, for a task that runs there. */
     DeviceResident copyToDevice(int ordinal);
+
+    /**
+     * The size of the host form in bytes, when it can be written straight into store memory by
+     * {@link #copyToHost}; -1 (the default) when only {@link #toHost()} can make it.
+     */
+    default long hostBytes() {
+        return -1;
+    }
+
+    /** The store encoding of the host form ({@code io.mobula.store.codec.ValueKind}), with {@link #hostBytes}. */
+    default int hostKind() {
+        return 0;
+    }
+
+    /** Copies the host form into {@code target} ({@link #hostBytes} long): store memory, no staging. */
+    default void copyToHost(java.lang.foreign.MemorySegment target) {
+        throw new UnsupportedOperationException(getClass().getName() + " copies to the host only through toHost()");
+    }
 }

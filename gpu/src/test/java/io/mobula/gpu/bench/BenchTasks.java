@@ -43,4 +43,25 @@ final class BenchTasks {
         DeviceArray device = DeviceArray.fromHost(gpu, x);
         return GpuKernels.saxpy(ALPHA, device, device).toFloatArray();
     }
+
+    /** A device array of {@code n} floats. */
+    public static io.mobula.gpu.DeviceArray filled(int n) {
+        return io.mobula.gpu.DeviceArray.fromHost(io.mobula.gpu.GpuContext.current(), new float[n]);
+    }
+
+    /** Waits for an array to be settled on its device. */
+    public static int touch(io.mobula.gpu.DeviceArray array) {
+        io.mobula.gpu.GpuContext.current().synchronize();
+        return array.length();
+    }
+
+    /** Copies a store segment onto the device; returns the seconds the copy took. */
+    public static double uploadSegment(java.lang.foreign.MemorySegment floats) {
+        long start = System.nanoTime();
+        io.mobula.gpu.DeviceArray array = io.mobula.gpu.DeviceArray.fromSegment(io.mobula.gpu.GpuContext.current(), floats,
+            io.mobula.gpu.DeviceArray.ElementType.FLOAT32);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        java.lang.ref.Reference.reachabilityFence(array);
+        return seconds;
+    }
 }

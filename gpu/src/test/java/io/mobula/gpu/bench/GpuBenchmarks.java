@@ -67,6 +67,7 @@ public final class GpuBenchmarks {
             section(report, "transfer", "transfers", () -> transfers(report));
             section(report, "matmul", "matmul", () -> matmul(report));
             section(report, "chain", "task chain", () -> chain(mobula, report));
+            section(report, "store", "store <-> device", () -> storeCopies(mobula, report));
         }
         report.fact("total_s", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         System.out.println();
@@ -246,6 +247,26 @@ public final class GpuBenchmarks {
     }
 
     // ---- device-resident chain vs host chain ----
+
+    /** A device array's host get (D2H straight into the pinned store) and a store segment onto a device. */
+    private static void storeCopies(Mobula mobula, BenchReport report) {
+        int floats = 64 << 20; // 256 MiB
+        io.mobula.ObjectRef<?> onDevice = mobula.task(BenchTasks::filled, floats).resources("GPU", 1).remote();
+        mobula.get(mobula.task(BenchTasks::touch, onDevice).resources("GPU", 1).remote()); // made and settled
+        long start = System.nanoTime();
+        Object host = mobula.get(onDevice);
+        double getSeconds = (System.nanoTime() - start) / 1e9;
+        long bytes = (long) floats * Float.BYTES;
+        java.lang.foreign.MemorySegment segment = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
+        io.mobula.ObjectRef<java.lang.foreign.MemorySegment> stored = mobula.put(segment);
+        mobula.task(BenchTasks::uploadSegment, stored).resources("GPU", 1).remote().get(); // pins the chunks once
+        double uploadSeconds = mobula.task(BenchTasks::uploadSegment, stored).resources("GPU", 1).remote().get();
+        report.add("get_device_array_gbps", "host get of a device array", bytes / 1e9 / getSeconds, "GB/s",
+            "D2H into the pinned store + decode to float[] (" + ((float[]) host).length / (1 << 20) + " Mi floats)");
+        report.add("store_to_device_gbps", "store segment onto a device", bytes / 1e9 / uploadSeconds, "GB/s",
+            "DeviceArray.fromSegment, chunks pinned");
+        report.add("store_pinned_mib", "store memory page-locked", StoreMemoryPinnerAccess.pinnedMiB(), "MiB", "64 MiB chunks, on first use");
+    }
 
     private static void chain(Mobula mobula, BenchReport report) {
         float[] data = random(CHAIN_FLOATS, 4);

@@ -169,6 +169,11 @@ public final class SharedArenaStore implements ObjectStore {
         return layout;
     }
 
+    /** The data region, where every object's bytes live (for page-locking it for devices, say). */
+    public MemorySegment dataRegion() {
+        return arena.asSlice(layout.dataOffset(), layout.dataBytes());
+    }
+
     @Override
     public ObjectBuilder create(ObjectId id, long size, int kind) {
         if (size < 0) {
