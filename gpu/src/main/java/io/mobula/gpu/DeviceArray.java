@@ -86,16 +86,28 @@ public final class DeviceArray implements DeviceResident {
                 + type + " elements (or too many)");
         }
         DeviceArray array = allocate(gpu, type, (int) (source.byteSize() / type.bytes()));
-        if (array.memory.bytes > 0) {
-            array.memory.owner.bind();
+        array.copyFrom(source);
+        return array;
+    }
+
+    /**
+     * Overwrites this array with {@code source}'s bytes (exactly {@link #byteSize()} of them), by DMA
+     * from page-locked store memory where {@code source} is a store object. Returns once copied.
+     * For refilling a device buffer from the store without a new allocation.
+     */
+    public void copyFrom(MemorySegment source) {
+        if (source.byteSize() != memory.bytes) {
+            throw new IllegalArgumentException("the source is " + source.byteSize() + " bytes; this array is " + memory.bytes);
+        }
+        if (memory.bytes > 0) {
+            memory.owner.bind();
             for (long[] piece : StoreMemoryPinner.pinnedPieces(source)) {
-                JCudaDriver.cuMemcpyHtoD(array.memory.pointer.withByteOffset(piece[0]),
-                    new AddressPointer(source.address() + piece[0]), piece[1]);
+                JCudaDriver.cuMemcpyHtoD(memory.pointer.withByteOffset(piece[0]), new AddressPointer(source.address() + piece[0]),
+                    piece[1]);
             }
         }
         Reference.reachabilityFence(source);
-        Reference.reachabilityFence(array);
-        return array;
+        Reference.reachabilityFence(this);
     }
 
     /** A synchronous copy on the legacy default stream, which every context stream waits for. */

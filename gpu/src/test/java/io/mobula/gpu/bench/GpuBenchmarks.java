@@ -265,6 +265,10 @@ public final class GpuBenchmarks {
             "D2H into the pinned store + decode to float[] (" + ((float[]) host).length / (1 << 20) + " Mi floats)");
         report.add("store_to_device_gbps", "store segment onto a device", bytes / 1e9 / uploadSeconds, "GB/s",
             "DeviceArray.fromSegment, chunks pinned");
+        // The store's own copy: an existing device array refilled from a store object (chunks pinned,
+        // copy split at their edges), against cuMemAllocHost measured above in the same run.
+        double storeH2d = mobula.task(BenchTasks::storeToDevice, stored).resources("GPU", 1).remote().get();
+        report.add("store_h2d_gbps", "H2D from a store object", storeH2d, "GB/s", "DeviceArray.copyFrom, median of 5");
         report.add("store_pinned_mib", "store memory page-locked", StoreMemoryPinnerAccess.pinnedMiB(), "MiB", "64 MiB chunks, on first use");
     }
 
