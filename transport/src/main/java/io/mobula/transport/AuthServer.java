@@ -1,0 +1,239 @@
+package io.mobula.transport;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.mobula.transport.codec.ChallengeEncoder;
+import io.mobula.transport.codec.HelloDecoder;
+import io.mobula.transport.codec.MessageHeaderDecoder;
+import io.mobula.transport.codec.MessageHeaderEncoder;
+import io.mobula.transport.codec.ProofDecoder;
+import io.mobula.transport.codec.RejectEncoder;
+import io.mobula.transport.codec.RequestDecoder;
+import io.mobula.transport.codec.ResponseEncoder;
+import io.mobula.transport.codec.WelcomeEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+/**
+ * The listening end of Mobula's wire: clients join with a challenge-response over the cluster
+ * secret, then send requests that a handler answers. One agent thread reads the stream.
+ * <p>
+ * Nothing unauthenticated is executed: a request whose session is unknown, or that arrives from
+ * another Aeron publication than the one that completed the handshake, is dropped and counted;
+ * so is every frame that is not a well-formed message of this schema. The server keeps serving the
+ * others in every case. Half-open handshakes are bounded, so a flood of hellos cannot grow state.
+ * <pre>
+ *   client                          server
+ *     Hello(clientId, clientNonce, replyTo) ->
+ *                                   <- Challenge(serverNonce)
+ *     Proof(HMAC(s, serverNonce|clientNonce|clientId)) ->
+ *                                   <- Welcome(sessionId, HMAC(s, clientNonce|serverNonce|sessionId))
+ *     Request(sessionId, correlationId, payload) ->
+ *                                   <- Response(correlationId, payload)
+ * </pre>
+ */
+public final class AuthServer implements Agent, AutoCloseable {
+    /** What the server does with an authenticated request. */
+    @FunctionalInterface
+    public interface RequestHandler {
+        byte[] handle(long sessionId, byte[] payload);
+    }
+
+    private static final int MAX_PENDING_HANDSHAKES = 64;
+    private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final ClusterSecret secret;
+    private final RequestHandler handler;
+    private final FragmentHandler assembler = new FragmentAssembler(this::onMessage);
+    private final SecureRandom random = new SecureRandom();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final HelloDecoder hello = new HelloDecoder();
+    private final ProofDecoder proof = new ProofDecoder();
+    private final RequestDecoder request = new RequestDecoder();
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong unauthenticated = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
+    private AgentRunner runner;
+
+    private record Pending(long clientId, byte[] clientNonce, byte[] serverNonce, int aeronSession, Publication reply) {
+    }
+
+    private record Session(long sessionId, int aeronSession, Publication reply) {
+    }
+
+    public AuthServer(Aeron aeron, String channel, int streamId, ClusterSecret secret, RequestHandler handler) {
+        this.aeron = aeron;
+        this.subscription = aeron.addSubscription(channel, streamId);
+        this.secret = secret;
+        this.handler = handler;
+    }
+
+    /** Starts the agent on a daemon thread of its own. */
+    public AuthServer start() {
+        runner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, this);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, "mobula-auth-server");
+            t.setDaemon(true);
+            return t;
+        });
+        return this;
+    }
+
+    @Override
+    public int doWork() {
+        return subscription.poll(assembler, 16);
+    }
+
+    @Override
+    public String roleName() {
+        return "mobula-auth-server";
+    }
+
+    /** Frames that were not well-formed messages of this schema, dropped. */
+    public long malformedCount() {
+        return malformed.get();
+    }
+
+    /** Requests without a valid session (or from another publication than the session's), dropped. */
+    public long unauthenticatedCount() {
+        return unauthenticated.get();
+    }
+
+    /** Handshakes refused: a wrong proof, or too many half-open ones. */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    public long servedCount() {
+        return served.get();
+    }
+
+    private void onMessage(DirectBuffer buffer, int offset, int length, Header header) {
+        try {
+            if (!Messages.headerOk(headerDecoder, buffer, offset, length)) {
+                malformed.incrementAndGet();
+                return;
+            }
+            int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+            switch (headerDecoder.templateId()) {
+                case HelloDecoder.TEMPLATE_ID -> onHello(buffer, body, header.sessionId());
+                case ProofDecoder.TEMPLATE_ID -> onProof(buffer, body, header.sessionId());
+                case RequestDecoder.TEMPLATE_ID -> onRequest(buffer, body, header.sessionId());
+                default -> malformed.incrementAndGet();
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
+            malformed.incrementAndGet(); // truncated or inconsistent: a decoder ran off the frame
+        }
+    }
+
+    private void onHello(DirectBuffer buffer, int body, int aeronSession) {
+        hello.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
+        long clientId = hello.clientId();
+        byte[] clientNonce = new byte[ClusterSecret.BYTES];
+        hello.getClientNonce(clientNonce, 0, ClusterSecret.BYTES);
+        int replyStream = hello.replyStreamId();
+        String replyChannel = hello.replyChannel();
+        String media = ChannelUri.parse(replyChannel).media();
+        if (!"ipc".equals(media) && !"udp".equals(media)) {
+            malformed.incrementAndGet();
+            return;
+        }
+        if (pending.size() >= MAX_PENDING_HANDSHAKES || pending.containsKey(clientId)) {
+            rejected.incrementAndGet();
+            return;
+        }
+        byte[] serverNonce = new byte[ClusterSecret.BYTES];
+        random.nextBytes(serverNonce);
+        Publication reply = aeron.addExclusivePublication(replyChannel, replyStream);
+        pending.put(clientId, new Pending(clientId, clientNonce, serverNonce, aeronSession, reply));
+        ChallengeEncoder challenge = new ChallengeEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
+        challenge.clientId(clientId).putServerNonce(serverNonce, 0, ClusterSecret.BYTES);
+        if (!Messages.offer(reply, out, MessageHeaderEncoder.ENCODED_LENGTH + challenge.encodedLength(), SEND_TIMEOUT_NS)) {
+            pending.remove(clientId);
+            CloseHelper.quietClose(reply);
+        }
+    }
+
+    private void onProof(DirectBuffer buffer, int body, int aeronSession) {
+        proof.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
+        Pending handshake = pending.remove(proof.clientId());
+        if (handshake == null || handshake.aeronSession() != aeronSession) {
+            unauthenticated.incrementAndGet();
+            return;
+        }
+        byte[] mac = new byte[ClusterSecret.BYTES];
+        proof.getMac(mac, 0, ClusterSecret.BYTES);
+        byte[] expected = secret.mac(handshake.serverNonce(), handshake.clientNonce(), Messages.longBytes(handshake.clientId()));
+        if (!ClusterSecret.equal(mac, expected)) {
+            rejected.incrementAndGet();
+            RejectEncoder reject = new RejectEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
+            reject.clientId(handshake.clientId()).reason("the proof does not match: this client does not hold the cluster secret");
+            Messages.offer(handshake.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + reject.encodedLength(), SEND_TIMEOUT_NS);
+            CloseHelper.quietClose(handshake.reply());
+            return;
+        }
+        long sessionId = random.nextLong();
+        sessions.put(sessionId, new Session(sessionId, aeronSession, handshake.reply()));
+        WelcomeEncoder welcome = new WelcomeEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
+        welcome.clientId(handshake.clientId()).sessionId(sessionId)
+            .putServerMac(secret.mac(handshake.clientNonce(), handshake.serverNonce(), Messages.longBytes(sessionId)), 0,
+                ClusterSecret.BYTES);
+        Messages.offer(handshake.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + welcome.encodedLength(), SEND_TIMEOUT_NS);
+    }
+
+    private void onRequest(DirectBuffer buffer, int body, int aeronSession) {
+        request.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
+        Session session = sessions.get(request.sessionId());
+        if (session == null || session.aeronSession() != aeronSession) {
+            unauthenticated.incrementAndGet();
+            return;
+        }
+        long correlationId = request.correlationId();
+        byte[] payload = new byte[request.payloadLength()];
+        request.getPayload(payload, 0, payload.length);
+        byte[] answer = handler.handle(session.sessionId(), payload);
+        ResponseEncoder response = new ResponseEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
+        response.correlationId(correlationId).putPayload(answer, 0, answer.length);
+        if (Messages.offer(session.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength(), SEND_TIMEOUT_NS)) {
+            served.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onClose() {
+        pending.values().forEach(p -> CloseHelper.quietClose(p.reply()));
+        sessions.values().forEach(s -> CloseHelper.quietClose(s.reply()));
+        CloseHelper.quietClose(subscription);
+    }
+
+    @Override
+    public void close() {
+        if (runner != null) {
+            runner.close();
+        } else {
+            onClose();
+        }
+    }
+}

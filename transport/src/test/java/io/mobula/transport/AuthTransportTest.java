@@ -1,0 +1,155 @@
+package io.mobula.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.aeron.ExclusivePublication;
+import io.mobula.transport.codec.MessageHeaderEncoder;
+import io.mobula.transport.codec.RequestEncoder;
+
+/** The authenticated wire, over Aeron IPC and UDP on loopback, against good and bad peers. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AuthTransportTest {
+    private static final int SERVER_STREAM = 1001;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final ClusterSecret secret = ClusterSecret.generate();
+    private final AtomicInteger handled = new AtomicInteger();
+    private EmbeddedTransport transport;
+    private AuthServer server;
+
+    /** Echoes the payload reversed, counting what it executes. */
+    private byte[] reverse(long session, byte[] payload) {
+        handled.incrementAndGet();
+        byte[] out = new byte[payload.length];
+        for (int i = 0; i < payload.length; i++) {
+            out[i] = payload[payload.length - 1 - i];
+        }
+        return out;
+    }
+
+    @BeforeEach
+    void start() {
+        transport = new EmbeddedTransport();
+        server = new AuthServer(transport.aeron(), AeronChannels.IPC, SERVER_STREAM, secret, this::reverse).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        transport.close();
+    }
+
+    private AuthClient client(ClusterSecret with, int replyStream) {
+        return new AuthClient(transport.aeron(), AeronChannels.IPC, SERVER_STREAM, AeronChannels.IPC, replyStream, with, TIMEOUT);
+    }
+
+    private static void await(LongSupplier count, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (count.getAsLong() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(count.getAsLong() >= atLeast, "count reached " + count.getAsLong() + ", wanted " + atLeast);
+    }
+
+    @Test
+    void aClientWithTheSecretJoinsAndIsServed() {
+        try (AuthClient client = client(secret, 2001)) {
+            assertArrayEquals(new byte[] {3, 2, 1}, client.request(new byte[] {1, 2, 3}, TIMEOUT));
+            byte[] large = new byte[1 << 20]; // larger than a frame: reassembled on both sides
+            new Random(1).nextBytes(large);
+            byte[] back = client.request(large, TIMEOUT);
+            assertEquals(large.length, back.length);
+            assertEquals(large[0], back[back.length - 1]);
+        }
+        assertEquals(2, server.servedCount());
+    }
+
+    @Test
+    void aClientWithoutTheSecretCanNeitherJoinNorSubmit() {
+        AuthenticationException refused = assertThrows(AuthenticationException.class,
+            () -> client(ClusterSecret.generate(), 2002));
+        assertTrue(refused.getMessage().contains("does not hold the cluster secret"), refused.getMessage());
+        assertEquals(1, server.rejectedCount());
+        assertEquals(0, handled.get(), "nothing was executed for it");
+    }
+
+    @Test
+    void garbageAndForgedRequestsAreDroppedAndCountedAndOthersAreStillServed() throws Exception {
+        try (AuthClient honest = client(secret, 2003);
+             ExclusivePublication attacker = transport.aeron().addExclusivePublication(AeronChannels.IPC, SERVER_STREAM)) {
+            UnsafeBuffer junk = new UnsafeBuffer(new byte[64]);
+            Random random = new Random(7);
+            for (int i = 0; i < 20; i++) {
+                byte[] bytes = new byte[1 + random.nextInt(63)];
+                random.nextBytes(bytes);
+                junk.putBytes(0, bytes);
+                assertTrue(Messages.offer(attacker, junk, bytes.length, TimeUnit.SECONDS.toNanos(5)));
+            }
+            // a truncated request: a valid header that promises more than the frame holds
+            ExpandableArrayBuffer frame = new ExpandableArrayBuffer();
+            RequestEncoder truncated = new RequestEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder());
+            truncated.sessionId(honest.sessionId()).correlationId(1).putPayload(new byte[100], 0, 100);
+            assertTrue(Messages.offer(attacker, frame, MessageHeaderEncoder.ENCODED_LENGTH + 20, TimeUnit.SECONDS.toNanos(5)));
+            // a well-formed request with the honest client's session id, from another publication
+            RequestEncoder forged = new RequestEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder());
+            forged.sessionId(honest.sessionId()).correlationId(2).putPayload(new byte[] {9}, 0, 1);
+            assertTrue(Messages.offer(attacker, frame, MessageHeaderEncoder.ENCODED_LENGTH + forged.encodedLength(),
+                TimeUnit.SECONDS.toNanos(5)));
+
+            await(server::unauthenticatedCount, 1);
+            await(server::malformedCount, 15);
+            assertEquals(0, handled.get(), "no junk, truncated or forged request was executed");
+            assertArrayEquals(new byte[] {5, 4}, honest.request(new byte[] {4, 5}, TIMEOUT), "the server still serves");
+        }
+    }
+
+    @Test
+    void overUdpOnLoopback() throws Exception {
+        int serverPort;
+        int replyPort;
+        try (DatagramSocket a = new DatagramSocket(0); DatagramSocket b = new DatagramSocket(0)) {
+            serverPort = a.getLocalPort();
+            replyPort = b.getLocalPort();
+        }
+        String serverChannel = AeronChannels.udp("127.0.0.1", serverPort);
+        try (AuthServer udpServer = new AuthServer(transport.aeron(), serverChannel, SERVER_STREAM, secret, this::reverse).start();
+             AuthClient client = new AuthClient(transport.aeron(), serverChannel, SERVER_STREAM,
+                 AeronChannels.udp("127.0.0.1", replyPort), 2004, secret, TIMEOUT)) {
+            assertArrayEquals(new byte[] {2, 1}, client.request(new byte[] {1, 2}, TIMEOUT));
+        }
+    }
+
+    @Test
+    void theSecretFileIsTheOwnersAlone(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cluster.secret");
+        secret.writeTo(file);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        ClusterSecret read = ClusterSecret.readFrom(file);
+        assertArrayEquals(secret.mac(new byte[] {1}), read.mac(new byte[] {1}));
+        assertThrows(java.io.UncheckedIOException.class, () -> secret.writeTo(file), "never overwritten");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThrows(IllegalStateException.class, () -> ClusterSecret.readFrom(file));
+        assertEquals("ClusterSecret[hidden]", secret.toString());
+    }
+}
