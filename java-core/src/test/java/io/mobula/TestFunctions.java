@@ -124,6 +124,16 @@ final class TestFunctions {
             throw new IllegalArgumentException("bad call");
         }
 
+        /** Counts itself in, then waits for {@code started} to reach zero; returns how many it waited for. */
+        int waitForAll() throws InterruptedException {
+            CountDownLatch latch = started;
+            latch.countDown();
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other calls never started: they are not running concurrently");
+            }
+            return 4;
+        }
+
         int slow(int ms) throws InterruptedException {
             Thread.sleep(ms);
             return ++value;

@@ -115,6 +115,11 @@ public final class ArenaReader implements AutoCloseable {
         return layout;
     }
 
+    /** Where this process mapped the arena file (views of objects lie inside it: no copies). */
+    public long mappedAddress() {
+        return arena.address();
+    }
+
     /** Leaves the client table and unmaps; views still open become unusable. */
     @Override
     public void close() {

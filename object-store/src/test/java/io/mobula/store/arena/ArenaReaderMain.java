@@ -29,8 +29,11 @@ public final class ArenaReaderMain {
                     System.out.println(args[i] + " missing");
                     continue;
                 }
+                long base = reader.mappedAddress();
+                boolean inPlace = view.data().address() >= base && view.data().address() + view.data().byteSize()
+                    <= base + reader.layout().fileBytes();
                 System.out.println(args[i] + " size=" + view.data().byteSize() + " getNanos=" + getNanos + " fnv1a64="
-                    + Long.toHexString(Checksums.fnv1a64(view.data())) + " address=" + view.data().address());
+                    + Long.toHexString(Checksums.fnv1a64(view.data())) + " inPlace=" + inPlace);
                 if (!hold) {
                     view.close();
                 }

@@ -53,11 +53,11 @@ class CrossProcessArenaTest {
                 assertEquals(Long.toString(gib), l.get("size"));
                 assertEquals(smallSum, s.get("fnv1a64"), "the bytes match");
                 assertEquals(largeSum, l.get("fnv1a64"), "the bytes match");
-                // A get is a lookup and a pin: no copy. 1 GiB copied would take well over 50 ms here.
-                long smallNanos = Long.parseLong(s.get("getNanos"));
-                long largeNanos = Long.parseLong(l.get("getNanos"));
-                assertTrue(largeNanos < TimeUnit.MILLISECONDS.toNanos(50),
-                    "get of 1 GiB took " + largeNanos + " ns (1 KiB: " + smallNanos + " ns): it must not copy");
+                // A get is a lookup and a pin: the bytes the reader sees are the arena's own, in its
+                // mapping of the file (no copy), whatever the size; the times are printed for people.
+                assertEquals("true", s.get("inPlace"));
+                assertEquals("true", l.get("inPlace"));
+                System.out.println("reader get: 1 KiB " + s.get("getNanos") + " ns, 1 GiB " + l.get("getNanos") + " ns");
             }
         }
     }
