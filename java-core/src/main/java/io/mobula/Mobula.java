@@ -283,6 +283,16 @@ public final class Mobula implements AutoCloseable {
         return List.copyOf(ids);
     }
 
+    /** The node's object store: capacity, use, objects, spilled bytes. */
+    public io.mobula.store.StoreStats storeStats() {
+        return open().storeStats();
+    }
+
+    /** The node's shared-memory arena file, which local processes map to read objects; null if private. */
+    public java.nio.file.Path arenaPath() {
+        return open().arenaPath();
+    }
+
     public boolean isClosed() {
         return runtime.isClosed();
     }

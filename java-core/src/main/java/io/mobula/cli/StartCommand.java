@@ -1,0 +1,168 @@
+package io.mobula.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.mobula.node.NodeDaemon;
+import io.mobula.node.NodeRecord;
+import io.mobula.node.ResourceSpec;
+import io.mobula.node.StateDirectory;
+
+/**
+ * {@code mobula start --head [--port P] [--resources SPEC]}: starts a head node as a daemon process
+ * on this host and prints where it listens and where the cluster secret is. Joining a head from
+ * another node ({@code --address}) needs the control service, which is not built yet: it says so.
+ */
+public final class StartCommand implements CliCommand {
+    static final int DEFAULT_PORT = 6380;
+    private static final long READY_TIMEOUT_MS = 60_000;
+
+    @Override
+    public String name() {
+        return "start";
+    }
+
+    @Override
+    public String summary() {
+        return "start a head node on this host as a daemon";
+    }
+
+    @Override
+    public String usage() {
+        return "start --head [--port P] [--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        boolean head = false;
+        int port = DEFAULT_PORT;
+        String resources = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--head" -> head = true;
+                case "--port" -> port = port(value(args, ++i, arg));
+                case "--resources" -> resources = value(args, ++i, arg);
+                case "--address" -> throw new UsageException("joining a head (--address) needs the cluster's control "
+                    + "service, which this version does not have yet; start a head with --head");
+                default -> throw new UsageException("unknown argument '" + arg + "'");
+            }
+        }
+        if (!head) {
+            throw new UsageException("say --head: this version starts head nodes only");
+        }
+        if (resources != null) {
+            try {
+                ResourceSpec.parse(resources);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        StateDirectory state = StateDirectory.fromEnvironment();
+        for (NodeRecord node : state.nodes()) {
+            if (node.alive() && node.address().endsWith(":" + port)) {
+                throw new UsageException("a node already listens at " + node.address() + " (pid " + node.pid()
+                    + "); stop it with 'mobula stop' or pick another --port");
+            }
+        }
+        state.secret(true);
+        Path log = state.logFile(port);
+        Files.createDirectories(log.getParent());
+        List<String> command = daemonCommand(port, state.root(), resources);
+        Process daemon = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        NodeRecord ready = awaitReady(state, daemon, port);
+        if (ready == null) {
+            err.println("mobula start: the node did not come up within " + READY_TIMEOUT_MS / 1000 + " s; its log (" + log + "):");
+            err.println(tail(log));
+            daemon.destroyForcibly();
+            return 1;
+        }
+        out.println("Started a head node at " + ready.address() + " (pid " + ready.pid() + ").");
+        out.println("  cluster secret: " + state.secretFile() + " (mode 0600; joining and submitting need it)");
+        out.println("  object store:   " + (ready.arena().isEmpty() ? "private to the node" : ready.arena()));
+        out.println("  log:            " + log);
+        out.println("  status:         mobula status        stop: mobula stop");
+        return 0;
+    }
+
+    /** The daemon's command line: this JVM's binary, flags and class path, run in a session of its own. */
+    private static List<String> daemonCommand(int port, Path stateDir, String resources) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid"); // not in the terminal's process group: a Ctrl-C there does not reach it
+        }
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (flag.startsWith("--") || flag.startsWith("-X") || flag.startsWith("-Dmobula.")) {
+                command.add(flag);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(NodeDaemon.class.getName());
+        command.addAll(List.of("--head", "--port", Integer.toString(port), "--state-dir", stateDir.toString()));
+        if (resources != null) {
+            command.addAll(List.of("--resources", resources));
+        }
+        return command;
+    }
+
+    private static NodeRecord awaitReady(StateDirectory state, Process daemon, int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            for (NodeRecord node : state.nodes()) {
+                if (node.address().endsWith(":" + port) && node.alive()) {
+                    return node;
+                }
+            }
+            if (!daemon.isAlive() && daemon.toHandle().descendants().findAny().isEmpty()) {
+                return null; // it exited (setsid forks: then the child is the node, checked through the record)
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read the log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String value(List<String> args, int i, String flag) throws UsageException {
+        if (i >= args.size()) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int port(String text) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--port must be 1..65535, got '" + text + "'");
+    }
+
+    static void sleepQuietly(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.mobula.cli;
+
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.mobula.node.NodeDaemon;
+import io.mobula.node.NodeRecord;
+import io.mobula.node.NodeStatus;
+import io.mobula.node.StateDirectory;
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthClient;
+import io.mobula.transport.AuthenticationException;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.EmbeddedTransport;
+
+/**
+ * {@code mobula status [--json]}: asks every node started from this host, over the authenticated
+ * wire, for its resources and store use; an aligned table for people, JSON for machines.
+ */
+public final class StatusCommand implements CliCommand {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Override
+    public String name() {
+        return "status";
+    }
+
+    @Override
+    public String summary() {
+        return "show the nodes started from this host: resources used/total, store use";
+    }
+
+    @Override
+    public String usage() {
+        return "status [--json]";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        boolean json = false;
+        for (String arg : args) {
+            if (arg.equals("--json")) {
+                json = true;
+            } else {
+                throw new UsageException("unknown argument '" + arg + "'");
+            }
+        }
+        StateDirectory state = StateDirectory.fromEnvironment();
+        List<NodeRecord> nodes = state.nodes().stream().filter(NodeRecord::alive).toList();
+        if (nodes.isEmpty()) {
+            out.println(json ? "{\"nodes\": []}" : "No nodes are running on this host; start one with 'mobula start --head'.");
+            return 0;
+        }
+        ClusterSecret secret = state.secret(false);
+        List<NodeStatus> statuses = new ArrayList<>();
+        try (EmbeddedTransport transport = new EmbeddedTransport()) {
+            for (NodeRecord node : nodes) {
+                statuses.add(ask(transport, node, secret));
+            }
+        } catch (AuthenticationException e) {
+            err.println("mobula status: " + e.getMessage());
+            return 1;
+        }
+        out.print(json ? json(statuses) : table(statuses));
+        return 0;
+    }
+
+    static NodeStatus ask(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
+        String[] hostPort = node.address().split(":");
+        int replyPort;
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            replyPort = socket.getLocalPort();
+        }
+        try (AuthClient client = new AuthClient(transport.aeron(), AeronChannels.udp(hostPort[0], Integer.parseInt(hostPort[1])),
+            NodeDaemon.STREAM, AeronChannels.udp("127.0.0.1", replyPort), 2001, secret, TIMEOUT)) {
+            return NodeStatus.decode(client.request(NodeStatus.REQUEST.getBytes(), TIMEOUT));
+        }
+    }
+
+    private static String table(List<NodeStatus> statuses) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"id", "address", "pid", "head", "CPU used/total", "GPU used/total", "store used/capacity", "objects"});
+        for (NodeStatus s : statuses) {
+            rows.add(new String[] {s.get("id"), s.get("address"), s.get("pid"), s.get("head").equals("true") ? "yes" : "no",
+                usedOfTotal(s, "CPU"), usedOfTotal(s, "GPU"),
+                bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
+        }
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                out.append(String.format("%-" + width[i] + "s", row[i])).append(i + 1 < row.length ? "  " : "\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String usedOfTotal(NodeStatus s, String resource) {
+        double total = s.number("total." + resource);
+        double used = total - s.number("available." + resource);
+        return number(used) + " / " + number(total);
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String bytes(double value) {
+        if (value >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", value / (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20));
+    }
+
+    private static String json(List<NodeStatus> statuses) {
+        StringBuilder out = new StringBuilder("{\"nodes\": [");
+        for (int i = 0; i < statuses.size(); i++) {
+            NodeStatus s = statuses.get(i);
+            out.append(i == 0 ? "\n  " : ",\n  ").append("{\"id\": \"").append(s.get("id")).append("\", \"address\": \"")
+                .append(s.get("address")).append("\", \"pid\": ").append(s.get("pid")).append(", \"head\": ").append(s.get("head"))
+                .append(", \"resources\": {\"total\": ").append(resources(s, "total.")).append(", \"used\": ")
+                .append(used(s)).append("}, \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
+                .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects")).append("}}");
+        }
+        return out.append("\n]}\n").toString();
+    }
+
+    private static String resources(NodeStatus s, String prefix) {
+        StringBuilder out = new StringBuilder("{");
+        s.fields().forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.append(out.length() > 1 ? ", " : "").append('"').append(k.substring(prefix.length())).append("\": ").append(v);
+            }
+        });
+        return out.append('}').toString();
+    }
+
+    private static String used(NodeStatus s) {
+        StringBuilder out = new StringBuilder("{");
+        s.fields().forEach((k, v) -> {
+            if (k.startsWith("total.")) {
+                String name = k.substring("total.".length());
+                double used = Double.parseDouble(v) - s.number("available." + name);
+                out.append(out.length() > 1 ? ", " : "").append('"').append(name).append("\": ").append(used);
+            }
+        });
+        return out.append('}').toString();
+    }
+}

@@ -1,0 +1,87 @@
+package io.mobula.node;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import io.mobula.Mobula;
+import io.mobula.NodeContext;
+import io.mobula.store.StoreStats;
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthServer;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.EmbeddedTransport;
+
+/**
+ * A node as a process of its own ({@code mobula start} runs this): an embedded node, its Aeron
+ * media driver, and an authenticated server on {@code 127.0.0.1:PORT} that answers status requests
+ * from holders of the cluster secret. It records itself in the host's state directory and removes
+ * the record when it stops (SIGTERM, from {@code mobula stop}).
+ * <p>
+ * Arguments: {@code --port P --state-dir DIR [--head] [--resources NAME=AMOUNT,...]}.
+ */
+public final class NodeDaemon {
+    public static final int STREAM = 1001;
+
+    private NodeDaemon() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = 0;
+        Path stateDir = null;
+        boolean head = false;
+        Map<String, Double> resources = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--state-dir" -> stateDir = Path.of(args[++i]);
+                case "--head" -> head = true;
+                case "--resources" -> resources.putAll(ResourceSpec.parse(args[++i]));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (port == 0 || stateDir == null) {
+            throw new IllegalArgumentException("usage: NodeDaemon --port P --state-dir DIR [--head] [--resources SPEC]");
+        }
+        StateDirectory state = new StateDirectory(stateDir);
+        ClusterSecret secret = state.secret(false);
+        NodeContext context = new NodeContext();
+        resources.forEach(context::resource);
+        long pid = ProcessHandle.current().pid();
+        String address = "127.0.0.1:" + port;
+        boolean isHead = head;
+        Mobula mobula = Mobula.init(context);
+        EmbeddedTransport transport = new EmbeddedTransport();
+        AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp("127.0.0.1", port), STREAM, secret,
+            (session, payload) -> status(mobula, pid, address, isHead).encode()).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            state.forget(pid);
+            server.close();
+            transport.close();
+            mobula.close();
+            stopped.countDown();
+        }, "mobula-node-shutdown"));
+        state.record(new NodeRecord(pid, address, head, mobula.arenaPath() == null ? "" : mobula.arenaPath().toString()));
+        System.out.println("mobula node " + pid + " ready at " + address + (head ? " (head)" : ""));
+        System.out.flush();
+        stopped.await();
+    }
+
+    static NodeStatus status(Mobula mobula, long pid, String address, boolean head) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", Long.toString(pid));
+        fields.put("pid", Long.toString(pid));
+        fields.put("address", address);
+        fields.put("head", Boolean.toString(head));
+        mobula.totalResources().forEach((name, amount) -> fields.put("total." + name, Double.toString(amount)));
+        mobula.availableResources().forEach((name, amount) -> fields.put("available." + name, Double.toString(amount)));
+        StoreStats store = mobula.storeStats();
+        fields.put("store.used", Long.toString(store.usedBytes()));
+        fields.put("store.capacity", Long.toString(store.capacityBytes()));
+        fields.put("store.objects", Long.toString(store.objectCount()));
+        fields.put("store.spilled", Long.toString(store.spilledBytes()));
+        return new NodeStatus(fields);
+    }
+}
