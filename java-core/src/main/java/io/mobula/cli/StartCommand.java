@@ -15,9 +15,10 @@ import io.mobula.node.ResourceSpec;
 import io.mobula.node.StateDirectory;
 
 /**
- * {@code mobula start --head [--port P] [--resources SPEC]}: starts a head node as a daemon process
- * on this host and prints where it listens and where the cluster secret is. Joining a head from
- * another node ({@code --address}) needs the control service, which is not built yet: it says so.
+ * {@code mobula start --head [--port P] [--resources SPEC]} starts a head node as a daemon process
+ * on this host and prints where it listens and where the cluster secret is;
+ * {@code mobula start --address HOST:PORT [--port P] [--resources SPEC]} starts a node that joins
+ * that head (with the secret in this host's state directory).
  */
 public final class StartCommand implements CliCommand {
     static final int DEFAULT_PORT = 6380;
@@ -30,32 +31,37 @@ public final class StartCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "start a head node on this host as a daemon";
+        return "start a head node (--head) or a node joining one (--address) on this host, as a daemon";
     }
 
     @Override
     public String usage() {
-        return "start --head [--port P] [--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
+        return "start (--head [--dead-after-ms N] | --address HOST:PORT) [--port P] [--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         boolean head = false;
-        int port = DEFAULT_PORT;
+        Integer port = null;
         String resources = null;
+        String join = null;
+        String deadAfterMs = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--head" -> head = true;
                 case "--port" -> port = port(value(args, ++i, arg));
                 case "--resources" -> resources = value(args, ++i, arg);
-                case "--address" -> throw new UsageException("joining a head (--address) needs the cluster's control "
-                    + "service, which this version does not have yet; start a head with --head");
+                case "--address" -> join = address(value(args, ++i, arg));
+                case "--dead-after-ms" -> deadAfterMs = Integer.toString(positive(value(args, ++i, arg), arg));
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        if (!head) {
-            throw new UsageException("say --head: this version starts head nodes only");
+        if (head == (join != null)) {
+            throw new UsageException("say either --head (start a head) or --address HOST:PORT (join one)");
+        }
+        if (port == null) {
+            port = head ? DEFAULT_PORT : freePort();
         }
         if (resources != null) {
             try {
@@ -71,10 +77,13 @@ public final class StartCommand implements CliCommand {
                     + "); stop it with 'mobula stop' or pick another --port");
             }
         }
-        state.secret(true);
+        state.secret(head); // a joining node needs the head's secret here already
         Path log = state.logFile(port);
         Files.createDirectories(log.getParent());
-        List<String> command = daemonCommand(port, state.root(), resources);
+        List<String> command = daemonCommand(port, state.root(), resources, join);
+        if (deadAfterMs != null) {
+            command.addAll(List.of("--dead-after-ms", deadAfterMs));
+        }
         Process daemon = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         NodeRecord ready = awaitReady(state, daemon, port);
@@ -84,16 +93,20 @@ public final class StartCommand implements CliCommand {
             daemon.destroyForcibly();
             return 1;
         }
-        out.println("Started a head node at " + ready.address() + " (pid " + ready.pid() + ").");
+        out.println("Started a " + (head ? "head node" : "node joining " + join) + " at " + ready.address()
+            + " (pid " + ready.pid() + ").");
         out.println("  cluster secret: " + state.secretFile() + " (mode 0600; joining and submitting need it)");
         out.println("  object store:   " + (ready.arena().isEmpty() ? "private to the node" : ready.arena()));
         out.println("  log:            " + log);
         out.println("  status:         mobula status        stop: mobula stop");
+        if (head) {
+            out.println("  join another:   mobula start --address " + ready.address());
+        }
         return 0;
     }
 
     /** The daemon's command line: this JVM's binary, flags and class path, run in a session of its own. */
-    private static List<String> daemonCommand(int port, Path stateDir, String resources) {
+    private static List<String> daemonCommand(int port, Path stateDir, String resources, String join) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid"); // not in the terminal's process group: a Ctrl-C there does not reach it
@@ -107,7 +120,8 @@ public final class StartCommand implements CliCommand {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(NodeDaemon.class.getName());
-        command.addAll(List.of("--head", "--port", Integer.toString(port), "--state-dir", stateDir.toString()));
+        command.addAll(join == null ? List.of("--head") : List.of("--join", join));
+        command.addAll(List.of("--port", Integer.toString(port), "--state-dir", stateDir.toString()));
         if (resources != null) {
             command.addAll(List.of("--resources", resources));
         }
@@ -156,6 +170,33 @@ public final class StartCommand implements CliCommand {
             // reported below
         }
         throw new UsageException("--port must be 1..65535, got '" + text + "'");
+    }
+
+    private static String address(String text) throws UsageException {
+        try {
+            io.mobula.transport.AeronChannels.parseAddress(text);
+            return text;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int positive(String text, String flag) throws UsageException {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flag + " must be a positive whole number, got '" + text + "'");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     static void sleepQuietly(long ms) {

@@ -58,8 +58,13 @@ public final class StatusCommand implements CliCommand {
         ClusterSecret secret = state.secret(false);
         List<NodeStatus> statuses = new ArrayList<>();
         try (EmbeddedTransport transport = new EmbeddedTransport()) {
-            for (NodeRecord node : nodes) {
-                statuses.add(ask(transport, node, secret));
+            NodeRecord head = nodes.stream().filter(NodeRecord::head).findFirst().orElse(null);
+            if (head != null) {
+                statuses.addAll(askCluster(transport, head, secret)); // the head knows every member
+            } else {
+                for (NodeRecord node : nodes) {
+                    statuses.add(ask(transport, node, secret));
+                }
             }
         } catch (AuthenticationException e) {
             err.println("mobula status: " + e.getMessage());
@@ -70,6 +75,19 @@ public final class StatusCommand implements CliCommand {
     }
 
     static NodeStatus ask(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
+        return askCluster(transport, node, secret).get(0);
+    }
+
+    /** A node's answer to a status request: one block, or at a head, its own then every member's. */
+    static List<NodeStatus> askCluster(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
+        List<NodeStatus> blocks = new ArrayList<>();
+        for (String block : new String(request(transport, node, secret), java.nio.charset.StandardCharsets.UTF_8).split("---\n")) {
+            blocks.add(NodeStatus.decode(block.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return blocks;
+    }
+
+    private static byte[] request(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
         String[] hostPort = node.address().split(":");
         int replyPort;
         try (DatagramSocket socket = new DatagramSocket(0)) {
@@ -77,15 +95,17 @@ public final class StatusCommand implements CliCommand {
         }
         try (AuthClient client = new AuthClient(transport.aeron(), AeronChannels.udp(hostPort[0], Integer.parseInt(hostPort[1])),
             NodeDaemon.STREAM, AeronChannels.udp("127.0.0.1", replyPort), 2001, secret, TIMEOUT)) {
-            return NodeStatus.decode(client.request(NodeStatus.REQUEST.getBytes(), TIMEOUT));
+            return client.request(NodeStatus.REQUEST.getBytes(java.nio.charset.StandardCharsets.UTF_8), TIMEOUT);
         }
     }
 
     private static String table(List<NodeStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"id", "address", "pid", "head", "CPU used/total", "GPU used/total", "store used/capacity", "objects"});
+        rows.add(new String[] {"id", "address", "pid", "head", "state", "CPU used/total", "GPU used/total", "store used/capacity",
+            "objects"});
         for (NodeStatus s : statuses) {
             rows.add(new String[] {s.get("id"), s.get("address"), s.get("pid"), s.get("head").equals("true") ? "yes" : "no",
+                s.get("alive").equals("false") ? "DEAD" : "alive",
                 usedOfTotal(s, "CPU"), usedOfTotal(s, "GPU"),
                 bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
         }
@@ -127,6 +147,7 @@ public final class StatusCommand implements CliCommand {
             NodeStatus s = statuses.get(i);
             out.append(i == 0 ? "\n  " : ",\n  ").append("{\"id\": \"").append(s.get("id")).append("\", \"address\": \"")
                 .append(s.get("address")).append("\", \"pid\": ").append(s.get("pid")).append(", \"head\": ").append(s.get("head"))
+                .append(", \"alive\": ").append(!s.get("alive").equals("false"))
                 .append(", \"resources\": {\"total\": ").append(resources(s, "total.")).append(", \"used\": ")
                 .append(used(s)).append("}, \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
                 .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects")).append("}}");

@@ -26,7 +26,9 @@ public final class StopCommand implements CliCommand {
         }
         StateDirectory state = StateDirectory.fromEnvironment();
         int stopped = 0;
-        for (NodeRecord node : state.nodes()) {
+        java.util.List<NodeRecord> nodes = new java.util.ArrayList<>(state.nodes());
+        java.util.Collections.reverse(nodes); // members first, so their leaves reach the head
+        for (NodeRecord node : nodes) {
             ProcessHandle.of(node.pid()).ifPresent(process -> {
                 process.destroy();
                 try {

@@ -19,7 +19,12 @@ import io.mobula.transport.EmbeddedTransport;
  * from holders of the cluster secret. It records itself in the host's state directory and removes
  * the record when it stops (SIGTERM, from {@code mobula stop}).
  * <p>
- * Arguments: {@code --port P --state-dir DIR [--head] [--resources NAME=AMOUNT,...]}.
+ * A head also runs the {@link ControlService}: nodes join it ({@code --join HOST:PORT}) and send a
+ * heartbeat every second; one silent for {@code --dead-after-ms} (default 5 s) is declared dead.
+ * Every command goes to the head's control log first, so a restarted head has its tables back.
+ * <p>
+ * Arguments: {@code --port P --state-dir DIR [--head | --join HOST:PORT] [--resources SPEC]
+ * [--dead-after-ms N]}.
  */
 public final class NodeDaemon {
     public static final int STREAM = 1001;
@@ -32,18 +37,23 @@ public final class NodeDaemon {
         Path stateDir = null;
         boolean head = false;
         Map<String, Double> resources = new LinkedHashMap<>();
+        String join = null;
+        long deadAfterMs = 5000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--state-dir" -> stateDir = Path.of(args[++i]);
                 case "--head" -> head = true;
+                case "--join" -> join = args[++i];
                 case "--resources" -> resources.putAll(ResourceSpec.parse(args[++i]));
+                case "--dead-after-ms" -> deadAfterMs = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (port == 0 || stateDir == null) {
             throw new IllegalArgumentException("usage: NodeDaemon --port P --state-dir DIR [--head] [--resources SPEC]");
         }
+        StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // what crashed nodes and readers left behind
         StateDirectory state = new StateDirectory(stateDir);
         ClusterSecret secret = state.secret(false);
         NodeContext context = new NodeContext();
@@ -53,12 +63,21 @@ public final class NodeDaemon {
         boolean isHead = head;
         Mobula mobula = Mobula.init(context);
         EmbeddedTransport transport = new EmbeddedTransport();
+        HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs) : null;
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp("127.0.0.1", port), STREAM, secret,
-            (session, payload) -> status(mobula, pid, address, isHead).encode()).start();
+            (session, payload) -> answer(payload, status(mobula, pid, address, isHead), tables)).start();
+        Membership membership = join == null ? null
+            : Membership.join(transport, join, secret, pid, () -> status(mobula, pid, address, false));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             state.forget(pid);
+            if (membership != null) {
+                membership.close();
+            }
             server.close();
+            if (tables != null) {
+                tables.close();
+            }
             transport.close();
             mobula.close();
             stopped.countDown();
@@ -67,6 +86,18 @@ public final class NodeDaemon {
         System.out.println("mobula node " + pid + " ready at " + address + (head ? " (head)" : ""));
         System.out.flush();
         stopped.await();
+    }
+
+    /** A request's answer: this node's status, or (at the head) the cluster's, or a control command's result. */
+    static byte[] answer(byte[] payload, NodeStatus self, HeadTables tables) {
+        String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.equals(NodeStatus.REQUEST)) {
+            return tables == null ? self.encode() : tables.clusterStatus(self);
+        }
+        if (tables == null) {
+            return "error only the head keeps the cluster's tables".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return tables.command(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static NodeStatus status(Mobula mobula, long pid, String address, boolean head) {

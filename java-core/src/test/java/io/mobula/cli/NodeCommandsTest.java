@@ -43,6 +43,7 @@ class NodeCommandsTest {
     @AfterEach
     void stopEverything() {
         run("stop");
+        io.mobula.node.StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // the node killed with SIGKILL
         if (previousHome == null) {
             System.clearProperty("mobula.home");
         } else {
@@ -97,6 +98,48 @@ class NodeCommandsTest {
         assertTrue(out.toString().startsWith("No nodes are running"), out.toString());
     }
 
+    private static long pidIn(String started) {
+        Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(started);
+        assertTrue(pid.find(), started);
+        return Long.parseLong(pid.group(1));
+    }
+
+    private String statusUntil(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (run("status", "--json") == 0 && out.toString().contains(expected)) {
+                return out.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("status never showed " + expected + "; last: " + out + err);
+    }
+
+    @Test
+    void nodesJoinTheHeadADeadOneIsDeclaredDeadAndARestartedHeadRemembers() throws Exception {
+        int headPort = freePort();
+        assertEquals(0, run("start", "--head", "--port", Integer.toString(headPort), "--dead-after-ms", "1500",
+            "--resources", "{\"CPU\":2}"), err.toString());
+        long headPid = pidIn(out.toString());
+        assertEquals(0, run("start", "--address", "127.0.0.1:" + headPort, "--resources", "{\"CPU\":3,\"camera\":1}"),
+            err.toString());
+        long memberPid = pidIn(out.toString());
+
+        String both = statusUntil("\"pid\": " + memberPid + ", \"head\": false, \"alive\": true");
+        assertTrue(both.contains("\"pid\": " + headPid + ", \"head\": true"), both);
+        assertTrue(both.contains("\"camera\": 1.0"), both);
+
+        ProcessHandle.of(memberPid).orElseThrow().destroyForcibly(); // SIGKILL: no leave, just silence
+        statusUntil("\"pid\": " + memberPid + ", \"head\": false, \"alive\": false");
+
+        // The head restarts on the same port: its control log gives it the table back.
+        ProcessHandle.of(headPid).orElseThrow().destroy();
+        ProcessHandle.of(headPid).orElseThrow().onExit().get(20, TimeUnit.SECONDS);
+        assertEquals(0, run("start", "--head", "--port", Integer.toString(headPort)), err.toString());
+        String recovered = statusUntil("\"pid\": " + memberPid);
+        assertTrue(recovered.contains("\"pid\": " + memberPid + ", \"head\": false, \"alive\": false"), recovered);
+    }
+
     @Test
     void badStartsFailWithOneLineAndTheUsage() {
         assertEquals(2, run("start"));
@@ -105,8 +148,10 @@ class NodeCommandsTest {
         assertTrue(err.toString().contains("1..65535"), err.toString());
         assertEquals(2, run("start", "--head", "--resources", "{\"CPU\":x}"));
         assertTrue(err.toString().contains("cannot read resource"), err.toString());
-        assertEquals(2, run("start", "--address", "127.0.0.1:6380"));
-        assertTrue(err.toString().contains("control service"), err.toString());
+        assertEquals(2, run("start", "--head", "--address", "127.0.0.1:6380"));
+        assertTrue(err.toString().contains("either --head"), err.toString());
+        assertEquals(2, run("start", "--address", "nohost"));
+        assertTrue(err.toString().contains("HOST:PORT"), err.toString());
         assertEquals(2, run("status", "--bogus"));
     }
 }

@@ -1,0 +1,117 @@
+package io.mobula.node;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The head's cluster tables as a deterministic state machine: it changes only by {@link #apply}ing
+ * commands, in order, and the same commands always give the same tables (times travel inside the
+ * commands, never read from a clock here). So the head can log every command and rebuild its tables
+ * after a restart by replaying the log ({@link ControlLog}).
+ * <p>
+ * Today's table is node membership: who joined, with what resources, their last reported use, and
+ * whether they are alive. Not thread safe: the head applies commands from one thread.
+ */
+public final class ControlService {
+    /** A command, as one line of text: {@code VERB key=value;key=value...} with the node's id. */
+    public record Command(String verb, long nodeId, Map<String, String> fields) {
+        public static final String JOIN = "join";
+        public static final String HEARTBEAT = "heartbeat";
+        public static final String LEAVE = "leave";
+        public static final String DEAD = "dead";
+
+        public String toLine() {
+            StringBuilder out = new StringBuilder(verb).append(' ').append(nodeId);
+            fields.forEach((k, v) -> out.append(' ').append(k).append('=').append(v.replace(' ', '_')));
+            return out.toString();
+        }
+
+        public static Command parse(String line) {
+            String[] parts = line.trim().split(" ");
+            if (parts.length < 2) {
+                throw new IllegalArgumentException("not a control command: '" + line + "'");
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 2; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("not a key=value field: '" + parts[i] + "' in '" + line + "'");
+                }
+                fields.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+            return new Command(parts[0], Long.parseLong(parts[1]), fields);
+        }
+    }
+
+    /** One node as the head knows it. */
+    public record Member(long nodeId, Map<String, String> status, boolean alive, long lastSeenMs) {
+    }
+
+    private final Map<Long, Member> members = new TreeMap<>();
+    private long applied;
+
+    /**
+     * Applies a command.
+     *
+     * @return true if it changed the tables (a heartbeat from an unknown or dead node does not:
+     *         a node declared dead must join again, and is fenced until it does).
+     */
+    public boolean apply(Command command) {
+        applied++;
+        Member member = members.get(command.nodeId());
+        long time = Long.parseLong(command.fields().getOrDefault("time", "0"));
+        switch (command.verb()) {
+            case Command.JOIN -> {
+                members.put(command.nodeId(), new Member(command.nodeId(), status(command), true, time));
+                return true;
+            }
+            case Command.HEARTBEAT -> {
+                if (member == null || !member.alive()) {
+                    return false;
+                }
+                members.put(command.nodeId(), new Member(command.nodeId(), status(command), true, time));
+                return true;
+            }
+            case Command.LEAVE -> {
+                return members.remove(command.nodeId()) != null;
+            }
+            case Command.DEAD -> {
+                if (member == null || !member.alive()) {
+                    return false;
+                }
+                members.put(command.nodeId(), new Member(command.nodeId(), member.status(), false, member.lastSeenMs()));
+                return true;
+            }
+            default -> throw new IllegalArgumentException("unknown control command '" + command.verb() + "'");
+        }
+    }
+
+    private static Map<String, String> status(Command command) {
+        Map<String, String> status = new LinkedHashMap<>(command.fields());
+        status.remove("time");
+        return status;
+    }
+
+    /** Members alive whose last heartbeat is older than {@code deadlineMs} (to be declared dead). */
+    public List<Long> silentSince(long deadlineMs) {
+        List<Long> silent = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.alive() && m.lastSeenMs() < deadlineMs) {
+                silent.add(m.nodeId());
+            }
+        }
+        return silent;
+    }
+
+    public List<Member> members() {
+        return List.copyOf(members.values());
+    }
+
+    /** How many commands have been applied (a restored service counts the replayed ones). */
+    public long appliedCount() {
+        return applied;
+    }
+}

@@ -1,0 +1,79 @@
+package io.mobula.node;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The head's side of membership: the {@link ControlService} behind its log (joins, leaves and
+ * deaths; heartbeats are applied but not logged), fed by the commands joining nodes send, and a
+ * timer that declares silent nodes dead. Requests arrive on the server's
+ * agent thread and the timer runs on its own, so both go through this object's lock: the service
+ * sees one command at a time, in log order.
+ */
+final class HeadTables implements AutoCloseable {
+    private final ControlService service = new ControlService();
+    private final ControlLog log;
+    private final long deadAfterMs;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mobula-head-liveness");
+        t.setDaemon(true);
+        return t;
+    });
+
+    HeadTables(Path logFile, long deadAfterMs) {
+        this.log = ControlLog.openAndReplay(logFile, service);
+        this.deadAfterMs = deadAfterMs;
+        timer.scheduleAtFixedRate(this::declareSilentDead, deadAfterMs / 4, deadAfterMs / 4, TimeUnit.MILLISECONDS);
+    }
+
+    /** Applies a command line from a node; answers {@code ok}, {@code fenced} or {@code error ...}. */
+    synchronized String command(String line) {
+        try {
+            ControlService.Command parsed = ControlService.Command.parse(line);
+            Map<String, String> fields = new LinkedHashMap<>(parsed.fields());
+            fields.put("time", Long.toString(System.currentTimeMillis())); // the head's clock, logged with the command
+            ControlService.Command stamped = new ControlService.Command(parsed.verb(), parsed.nodeId(), fields);
+            if (!stamped.verb().equals(ControlService.Command.HEARTBEAT)) {
+                log.append(stamped); // heartbeats are soft state: a restarted head hears them again
+            }
+            return service.apply(stamped) ? "ok" : "fenced";
+        } catch (IllegalArgumentException e) {
+            return "error " + e.getMessage();
+        }
+    }
+
+    private synchronized void declareSilentDead() {
+        long now = System.currentTimeMillis();
+        for (long nodeId : service.silentSince(now - deadAfterMs)) {
+            ControlService.Command dead = new ControlService.Command(ControlService.Command.DEAD, nodeId,
+                Map.of("time", Long.toString(now)));
+            log.append(dead);
+            service.apply(dead);
+        }
+    }
+
+    /** The head's own status, then each member's, as {@code ---}-separated blocks. */
+    synchronized byte[] clusterStatus(NodeStatus self) {
+        StringBuilder out = new StringBuilder(new String(self.encode(), StandardCharsets.UTF_8));
+        for (ControlService.Member member : service.members()) {
+            out.append("---\n");
+            Map<String, String> fields = new LinkedHashMap<>(member.status());
+            fields.put("alive", Boolean.toString(member.alive()));
+            out.append(new String(new NodeStatus(fields).encode(), StandardCharsets.UTF_8));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        synchronized (this) {
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.mobula.node;
+
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthClient;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.EmbeddedTransport;
+
+/**
+ * A node's side of membership: it joins the head (proving the cluster secret), reports its status
+ * every second as a heartbeat, and leaves when it stops. If the head answers {@code fenced} (it
+ * declared this node dead), the node joins again as new.
+ */
+final class Membership implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Short: a beat or a leave that cannot reach the head must not hold up the node (or its stop). */
+    private static final Duration BEAT_TIMEOUT = Duration.ofSeconds(2);
+    private static final long HEARTBEAT_MS = 1000;
+
+    private final AuthClient head;
+    private final long nodeId;
+    private final Supplier<NodeStatus> status;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mobula-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Membership(AuthClient head, long nodeId, Supplier<NodeStatus> status) {
+        this.head = head;
+        this.nodeId = nodeId;
+        this.status = status;
+    }
+
+    static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
+                           Supplier<NodeStatus> status) throws Exception {
+        String endpoint = AeronChannels.parseAddress(headAddress);
+        int colon = endpoint.lastIndexOf(':');
+        int replyPort;
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            replyPort = socket.getLocalPort();
+        }
+        AuthClient client = new AuthClient(transport.aeron(), AeronChannels.udp(endpoint.substring(0, colon),
+            Integer.parseInt(endpoint.substring(colon + 1))), NodeDaemon.STREAM, AeronChannels.udp("127.0.0.1", replyPort),
+            3001, secret, TIMEOUT);
+        Membership membership = new Membership(client, nodeId, status);
+        String answer = membership.send(ControlService.Command.JOIN);
+        if (!answer.equals("ok")) {
+            client.close();
+            throw new IllegalStateException("the head refused this node: " + answer);
+        }
+        membership.timer.scheduleAtFixedRate(membership::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        return membership;
+    }
+
+    private String send(String verb) {
+        return send(verb, TIMEOUT);
+    }
+
+    private synchronized String send(String verb, Duration timeout) {
+        ControlService.Command command = new ControlService.Command(verb, nodeId, status.get().fields());
+        return new String(head.request(command.toLine().getBytes(StandardCharsets.UTF_8), timeout), StandardCharsets.UTF_8);
+    }
+
+    private void heartbeat() {
+        try {
+            if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
+                send(ControlService.Command.JOIN, BEAT_TIMEOUT); // declared dead while away: come back as new
+            }
+        } catch (RuntimeException e) {
+            // the head is away; the next beat tries again
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(BEAT_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            send(ControlService.Command.LEAVE, BEAT_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // the head will declare this node dead instead
+        }
+        head.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.mobula.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The head's tables as a state machine: stepped by hand, logged, replayed. */
+class ControlServiceTest {
+    private static ControlService.Command command(String verb, long node, long time) {
+        return new ControlService.Command(verb, node, Map.of("time", Long.toString(time), "total.CPU", "2.0"));
+    }
+
+    @Test
+    void joinsHeartbeatsDeathsAndFencing() {
+        ControlService service = new ControlService();
+        assertTrue(service.apply(command(ControlService.Command.JOIN, 7, 1000)));
+        assertTrue(service.apply(command(ControlService.Command.HEARTBEAT, 7, 2000)));
+        assertEquals(List.of(), service.silentSince(1500));
+        assertEquals(List.of(7L), service.silentSince(2500), "silent since 2000");
+        assertTrue(service.apply(command(ControlService.Command.DEAD, 7, 3000)));
+        assertFalse(service.members().get(0).alive());
+        assertFalse(service.apply(command(ControlService.Command.HEARTBEAT, 7, 3500)), "a dead node is fenced until it joins again");
+        assertTrue(service.apply(command(ControlService.Command.JOIN, 7, 4000)));
+        assertTrue(service.members().get(0).alive());
+        assertEquals("2.0", service.members().get(0).status().get("total.CPU"));
+        assertTrue(service.apply(command(ControlService.Command.LEAVE, 7, 5000)));
+        assertEquals(List.of(), service.members());
+        assertThrows(IllegalArgumentException.class, () -> service.apply(command("explode", 7, 1)));
+    }
+
+    @Test
+    void commandsRoundTripThroughText() {
+        ControlService.Command join = new ControlService.Command("join", 42, Map.of("address", "127.0.0.1:6380", "time", "9"));
+        assertEquals(join, ControlService.Command.parse(join.toLine()));
+        assertThrows(IllegalArgumentException.class, () -> ControlService.Command.parse("join"));
+        assertThrows(IllegalArgumentException.class, () -> ControlService.Command.parse("join 1 novalue"));
+    }
+
+    @Test
+    void aRestartedHeadReplaysItsLogToTheSameTables(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("control.log");
+        ControlService first = new ControlService();
+        try (ControlLog log = ControlLog.openAndReplay(file, first)) {
+            for (ControlService.Command c : List.of(command("join", 1, 10), command("join", 2, 11), command("dead", 1, 20),
+                command("join", 3, 21), command("leave", 3, 30))) {
+                log.append(c);
+                first.apply(c);
+            }
+        }
+        Files.writeString(file, Files.readString(file) + "join 9 torn", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        ControlService replayed = new ControlService();
+        ControlLog.openAndReplay(file, replayed).close();
+        assertEquals(first.members(), replayed.members(), "same commands, same tables (the torn last line skipped)");
+        assertEquals(2, replayed.members().size());
+    }
+}
