@@ -12,6 +12,12 @@ public final class InternalAccess {
     private InternalAccess() {
     }
 
+    /** Submits a task of any function (a node running a connected driver's call). */
+    public static <T> ObjectRef<T> submitTask(Mobula mobula, io.mobula.function.RemoteFunction function, Object[] args) {
+        NodeRuntime runtime = mobula.runtime();
+        return new ObjectRef<>(runtime.submitTask(function, args, null, io.mobula.runtime.RetryPolicy.NONE), runtime);
+    }
+
     public static ObjectEntry entryOf(ObjectRef<?> ref) {
         return ref.entry();
     }

@@ -47,9 +47,29 @@ public final class Mobula implements AutoCloseable {
         runtime.face(this);
     }
 
-    /** Starts an embedded node with the machine's resources and default settings. */
+    /**
+     * Starts an embedded node with the machine's resources and default settings; or, when
+     * {@code MOBULA_ADDRESS} is set, connects to that node as {@link #init(String)} does.
+     */
     public static Mobula init() {
-        return init(new NodeContext());
+        String address = System.getenv("MOBULA_ADDRESS");
+        return address == null || address.isBlank() ? init(new NodeContext()) : init(address);
+    }
+
+    /**
+     * Connects to a running node ({@code mobula start}) as a driver: tasks run there; this program
+     * owns their results, as Ray's drivers do. Needs the cluster secret in this host's state
+     * directory ({@code ~/.mobula/cluster.secret}, or {@code MOBULA_HOME}).
+     * <p>
+     * What crosses today: static functions with their arguments and results by value. Actors and
+     * refs nested inside arguments do not yet (they fail with a message saying so).
+     */
+    public static Mobula init(String address) {
+        return new Mobula(io.mobula.node.ConnectedDriver.runtimeFor(address));
+    }
+
+    NodeRuntime runtime() {
+        return runtime;
     }
 
     /** Starts an embedded node configured by {@code context}. */

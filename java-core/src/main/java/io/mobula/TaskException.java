@@ -27,6 +27,15 @@ public class TaskException extends MobulaException {
         this.remoteStackTrace = trace.toString();
     }
 
+    /** A task that failed in another process: its exception arrives as text. */
+    public TaskException(String functionName, String remoteClassName, String remoteMessage, String remoteStackTrace) {
+        super(functionName + " threw " + remoteClassName + (remoteMessage == null ? "" : ": " + remoteMessage));
+        this.functionName = functionName;
+        this.remoteClassName = remoteClassName;
+        this.remoteMessage = remoteMessage;
+        this.remoteStackTrace = remoteStackTrace;
+    }
+
     /** The fully qualified class of the exception the task threw. */
     public String remoteClassName() {
         return remoteClassName;

@@ -65,7 +65,7 @@ public final class NodeDaemon {
         EmbeddedTransport transport = new EmbeddedTransport();
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs) : null;
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp("127.0.0.1", port), STREAM, secret,
-            (session, payload) -> answer(payload, status(mobula, pid, address, isHead), tables)).start();
+            (session, payload) -> answer(payload, status(mobula, pid, address, isHead), tables, mobula)).start();
         Membership membership = join == null ? null
             : Membership.join(transport, join, secret, pid, () -> status(mobula, pid, address, false));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,6 +90,13 @@ public final class NodeDaemon {
 
     /** A request's answer: this node's status, or (at the head) the cluster's, or a control command's result. */
     static byte[] answer(byte[] payload, NodeStatus self, HeadTables tables) {
+        return answer(payload, self, tables, null);
+    }
+
+    static byte[] answer(byte[] payload, NodeStatus self, HeadTables tables, Mobula mobula) {
+        if (payload.length > 0 && payload[0] == RemoteCall.CALL && mobula != null) {
+            return runCall(mobula, payload);
+        }
         String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
         if (text.equals(NodeStatus.REQUEST)) {
             return tables == null ? self.encode() : tables.clusterStatus(self);
@@ -98,6 +105,37 @@ public final class NodeDaemon {
             return "error only the head keeps the cluster's tables".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         return tables.command(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs a connected driver's task through this node's scheduler and answers with its result or
+     * what it threw. The server's thread waits for it: calls from drivers run one at a time per node
+     * for now (the answer path is synchronous).
+     */
+    static byte[] runCall(Mobula mobula, byte[] payload) {
+        RemoteCall.Call call;
+        try {
+            call = RemoteCall.decodeCall(payload);
+        } catch (java.io.IOException | RuntimeException e) {
+            return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e.getMessage(), "");
+        }
+        try {
+            ReflectiveFunction function = ReflectiveFunction.find(call.className(), call.methodName(), call.signature());
+            Object result = io.mobula.InternalAccess.submitTask(mobula, function, call.args()).get();
+            byte[] answer = RemoteCall.encodeResult(result);
+            if (answer.length > RemoteCall.MAX_BYTES) {
+                return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "the result of "
+                    + call.className() + "." + call.methodName() + " takes " + answer.length + " bytes; a connected driver "
+                    + "receives at most " + RemoteCall.MAX_BYTES + " per call for now", "");
+            }
+            return answer;
+        } catch (io.mobula.TaskException e) {
+            return RemoteCall.encodeFailure(e.remoteClassName(), e.remoteMessage(), e.remoteStackTrace());
+        } catch (RuntimeException e) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            return RemoteCall.encodeFailure(e.getClass().getName(), e.getMessage(), trace.toString());
+        }
     }
 
     static NodeStatus status(Mobula mobula, long pid, String address, boolean head) {

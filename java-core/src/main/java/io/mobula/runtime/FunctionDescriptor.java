@@ -40,6 +40,10 @@ public final class FunctionDescriptor {
         if (function == null) {
             throw new IllegalArgumentException("the function is null; pass a method reference such as MyTasks::add");
         }
+        if (function instanceof io.mobula.function.NamedFunction named) {
+            // one class, many functions: never cached by class
+            return new FunctionDescriptor(named.className(), named.methodName(), named.methodSignature(), null);
+        }
         FunctionDescriptor[] slot = SLOTS.get(function.getClass());
         FunctionDescriptor descriptor = slot[0];
         if (descriptor == null) {

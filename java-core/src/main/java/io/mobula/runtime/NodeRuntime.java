@@ -62,10 +62,17 @@ public final class NodeRuntime implements AutoCloseable {
     private final Map<ObjectId, WeakReference<ObjectEntry>> exported = new ConcurrentHashMap<>();
     private final AtomicInteger exportsSinceSweep = new AtomicInteger();
     private final List<io.mobula.spi.HostMemoryPinner> pinners;
+    private final TaskInvoker invoker;
     private volatile Object face;
     private volatile boolean closing;
 
     public NodeRuntime(NodeContext context) {
+        this(context, TaskInvoker.LOCAL);
+    }
+
+    /** A node whose tasks run through {@code invoker} (a connected driver's forwards them). */
+    public NodeRuntime(NodeContext context, TaskInvoker invoker) {
+        this.invoker = invoker;
         this.context = context.conclude();
         this.resources = new NodeResources(context.resources());
         this.ledger = new ResourceLedger(resources);
@@ -132,6 +139,10 @@ public final class NodeRuntime implements AutoCloseable {
         return executor;
     }
 
+    TaskInvoker invoker() {
+        return invoker;
+    }
+
     LocalScheduler scheduler() {
         return scheduler;
     }
@@ -180,6 +191,10 @@ public final class NodeRuntime implements AutoCloseable {
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name) {
         ensureOpen();
+        if (!invoker.runsActors()) {
+            throw new UnsupportedOperationException("actors through a connected driver are not built yet; create them "
+                + "on an embedded node (Mobula.init()) or run this program on the node's host");
+        }
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
             throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
@@ -433,6 +448,7 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }
         store.close();
+        invoker.close();
     }
 
     private void ensureOpen() {

@@ -35,7 +35,7 @@ public final class TaskExecutor {
         Object stored;
         try {
             Object[] args = resolveArguments(task, 0);
-            stored = runtime.marshaller().marshal(task.function.invoke(args), task.result.id());
+            stored = runtime.marshaller().marshal(runtime.invoker().invoke(task, args), task.result.id());
         } catch (Throwable error) {
             if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
                 return true;
@@ -80,6 +80,9 @@ public final class TaskExecutor {
     Object failure(TaskSpec task, Throwable error) {
         if (error instanceof ArgumentFailure argument) {
             return new StoredValues.Failed(argument.cause());
+        }
+        if (error instanceof io.mobula.TaskException remote) {
+            return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)
         }
         if (runtime.isClosing()) {
             return new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed while "

@@ -115,6 +115,11 @@ public final class TaskSpec {
         return state == CANCELLED;
     }
 
+    /** The function's portable name. */
+    public FunctionDescriptor descriptor() {
+        return descriptor;
+    }
+
     public String displayName() {
         return descriptor.displayName();
     }

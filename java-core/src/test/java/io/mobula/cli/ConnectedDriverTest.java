@@ -1,0 +1,131 @@
+package io.mobula.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mobula.Mobula;
+import io.mobula.MobulaException;
+import io.mobula.ObjectRef;
+import io.mobula.TaskException;
+import io.mobula.transport.ClusterSecret;
+
+/** A program in this JVM connected to a node in another process: its tasks run there. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConnectedDriverTest {
+    @TempDir
+    Path home;
+    private String previousHome;
+    private int port;
+
+    static long nodePid() {
+        return ProcessHandle.current().pid();
+    }
+
+    static int add(int a, int b) {
+        return a + b;
+    }
+
+    static double[] scale(double[] values, double factor) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] * factor;
+        }
+        return out;
+    }
+
+    static int explode(String why) {
+        throw new IllegalStateException(why);
+    }
+
+    static final class Box {
+        Box() {
+        }
+    }
+
+    private int cli(String... args) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        return new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args), out, out);
+    }
+
+    @BeforeEach
+    void startANode() throws Exception {
+        previousHome = System.getProperty("mobula.home");
+        System.setProperty("mobula.home", home.toString());
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertEquals(0, cli("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+    }
+
+    @AfterEach
+    void stopIt() {
+        cli("stop");
+        if (previousHome == null) {
+            System.clearProperty("mobula.home");
+        } else {
+            System.setProperty("mobula.home", previousHome);
+        }
+    }
+
+    @Test
+    void tasksRunOnTheNodeAndTheDriverOwnsTheirResults() {
+        try (Mobula driver = Mobula.init("127.0.0.1:" + port)) {
+            long remotePid = driver.task(ConnectedDriverTest::nodePid).remote().get();
+            assertNotEquals(ProcessHandle.current().pid(), remotePid, "the task ran in the node's process");
+            assertEquals(5, driver.task(ConnectedDriverTest::add, 2, 3).remote().get());
+
+            // refs as arguments: resolved by the driver (the owner), then sent by value
+            ObjectRef<Integer> seven = driver.task(ConnectedDriverTest::add, 3, 4).remote();
+            assertEquals(10, driver.task(ConnectedDriverTest::add, seven, 3).remote().get());
+
+            double[] big = new double[1 << 17]; // 1 MiB each way
+            java.util.Arrays.fill(big, 1.5);
+            double[] scaled = driver.task(ConnectedDriverTest::scale, big, 2.0).remote().get();
+            assertEquals(1 << 17, scaled.length);
+            assertEquals(3.0, scaled[scaled.length - 1]);
+            TaskException tooBig = assertThrows(TaskException.class,
+                () -> driver.task(ConnectedDriverTest::scale, new double[1 << 19], 2.0).remote().get());
+            assertTrue(tooBig.getMessage().contains("at most"), tooBig.getMessage());
+
+            TaskException thrown = assertThrows(TaskException.class,
+                () -> driver.task(ConnectedDriverTest::explode, "on the node").remote().get());
+            assertEquals(IllegalStateException.class.getName(), thrown.remoteClassName());
+            assertEquals("on the node", thrown.remoteMessage());
+            assertTrue(thrown.remoteStackTrace().contains("explode"), thrown.remoteStackTrace());
+
+            assertThrows(UnsupportedOperationException.class, () -> driver.actor(Box::new).remote(),
+                "actors through a connected driver are not built yet, and say so");
+        }
+    }
+
+    @Test
+    void aDriverWithoutTheSecretCannotSubmit() throws Exception {
+        Path secret = home.resolve("cluster.secret");
+        Files.delete(secret);
+        ClusterSecret.generate().writeTo(secret);
+        MobulaException refused = assertThrows(MobulaException.class, () -> Mobula.init("127.0.0.1:" + port));
+        assertTrue(refused.getMessage().contains("does not hold the cluster secret"), refused.getMessage());
+        MobulaException nobody = assertThrows(MobulaException.class, () -> Mobula.init("not-an-address"));
+        assertTrue(nobody.getMessage().contains("HOST:PORT"), nobody.getMessage());
+    }
+}
