@@ -20,7 +20,6 @@ import io.mobula.transport.codec.WelcomeDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -111,7 +110,7 @@ public final class AuthClient implements AutoCloseable {
 
     private void awaitReply(int template, long timeoutNs, String what) {
         long deadline = System.nanoTime() + timeoutNs;
-        IdleStrategy idle = new BackoffIdleStrategy();
+        IdleStrategy idle = Idle.backoff();
         replyTemplate = -1;
         while (replyTemplate != template) {
             if (replyTemplate == RejectDecoder.TEMPLATE_ID) {

@@ -27,7 +27,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * The listening end of Mobula's wire: clients join with a challenge-response over the cluster
@@ -92,7 +91,7 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     /** Starts the agent on a daemon thread of its own. */
     public AuthServer start() {
-        runner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, this);
+        runner = new AgentRunner(Idle.backoff(), Throwable::printStackTrace, null, this);
         AgentRunner.startOnThread(runner, r -> {
             Thread t = new Thread(r, "mobula-auth-server");
             t.setDaemon(true);

@@ -8,7 +8,6 @@ import io.aeron.logbuffer.BufferClaim;
 import io.mobula.transport.codec.MessageHeaderEncoder;
 import io.mobula.transport.codec.TransferChunkEncoder;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -26,7 +25,7 @@ public final class ChunkSender {
     private final BufferClaim claim = new BufferClaim();
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TransferChunkEncoder chunk = new TransferChunkEncoder();
-    private final IdleStrategy idle = new BackoffIdleStrategy();
+    private final IdleStrategy idle = Idle.backoff();
 
     public ChunkSender(ExclusivePublication publication) {
         this.publication = publication;

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * An Aeron media driver owned by one process, and its client: what a node (or a standalone driver
@@ -24,7 +23,7 @@ public final class EmbeddedTransport implements AutoCloseable {
         this.driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .sharedIdleStrategy(Idle.backoff())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));

@@ -7,7 +7,11 @@ package io.mobula.benchmarks.micro;
  * @param memcpyGbps   for GB/s cases, a bare {@code MemorySegment.copy} of the same bytes into
  *                     touched native memory, in the same run; NaN otherwise.
  */
-record Measurement(MicroCase microCase, double value, double memcpyGbps) {
+record Measurement(MicroCase microCase, double value, double memcpyGbps, boolean connected) {
+    Measurement(MicroCase microCase, double value, double memcpyGbps) {
+        this(microCase, value, memcpyGbps, false);
+    }
+
     boolean measured() {
         return !Double.isNaN(value);
     }
@@ -28,6 +32,7 @@ record Measurement(MicroCase microCase, double value, double memcpyGbps) {
         if (microCase.gigabytes()) {
             return memcpyRatio() >= 0.80;
         }
-        return Double.isNaN(microCase.embeddedTarget()) ? null : value >= microCase.embeddedTarget();
+        double target = connected ? microCase.connectedTarget() : microCase.embeddedTarget();
+        return Double.isNaN(target) ? null : value >= target;
     }
 }

@@ -11,7 +11,18 @@ package io.mobula.benchmarks.micro;
  * @param setup           prepares the case (actors, arrays; not timed) and returns its trial, or
  *                        null when the case does not apply to this node yet.
  */
-record MicroCase(String name, String unit, double rayFigure, double embeddedTarget, String note, Setup setup) {
+record MicroCase(String name, String unit, double rayFigure, double embeddedTarget, String note, Setup setup,
+                 double connectedTarget, boolean connected) {
+    /** A case measured on an embedded node only. */
+    MicroCase(String name, String unit, double rayFigure, double embeddedTarget, String note, Setup setup) {
+        this(name, unit, rayFigure, embeddedTarget, note, setup, Double.NaN, false);
+    }
+
+    /** The same case also measured through a connected driver (a node in another process). */
+    MicroCase alsoConnected(double target) {
+        return new MicroCase(name, unit, rayFigure, embeddedTarget, note, setup, target, true);
+    }
+
     boolean gigabytes() {
         return "GB/s".equals(unit);
     }

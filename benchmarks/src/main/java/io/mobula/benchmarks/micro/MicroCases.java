@@ -42,11 +42,12 @@ final class MicroCases {
     static List<MicroCase> all() {
         List<MicroCase> cases = new ArrayList<>();
         cases.add(new MicroCase("single_client_tasks_sync", "ops/s", 952, 80_000, "submit one task, get it, repeat",
-            c -> ctx -> syncTasks(c.mobula, SYNC_BATCH)));
+            c -> ctx -> syncTasks(c.mobula, SYNC_BATCH)).alsoConnected(30_000));
         cases.add(new MicroCase("single_client_tasks_async", "ops/s", 7_691, 1_000_000, "submit 20k tasks, then get them all",
-            c -> ctx -> asyncTasks(c.mobula, ASYNC_BATCH)));
+            c -> ctx -> asyncTasks(c.mobula, ASYNC_BATCH)).alsoConnected(200_000));
         cases.add(new MicroCase("multi_client_tasks_async", "ops/s", 22_009, Double.NaN,
-            SuiteContext.CLIENTS + " client threads, each as tasks_async", c -> ctx -> ctx.onClients(x -> asyncTasks(c.mobula, ASYNC_BATCH / 4))));
+            SuiteContext.CLIENTS + " client threads, each as tasks_async", c -> ctx -> ctx.onClients(x -> asyncTasks(c.mobula, ASYNC_BATCH / 4)))
+            .alsoConnected(Double.NaN));
         cases.add(new MicroCase("single_client_tasks_and_get_batch", "ops/s", 7.99, Double.NaN,
             "one op = get of a list of 1,000 fresh tasks", c -> ctx -> {
                 asyncTasks(c.mobula, 1_000);

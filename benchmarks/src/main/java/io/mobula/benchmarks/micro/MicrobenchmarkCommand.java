@@ -42,7 +42,7 @@ public final class MicrobenchmarkCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "microbenchmark [--filter REGEX] [--json] [--time-ms N]";
+        return "microbenchmark [--filter REGEX] [--json] [--time-ms N] [--no-connected]";
     }
 
     @Override
@@ -50,12 +50,14 @@ public final class MicrobenchmarkCommand implements CliCommand {
         Pattern filter = null;
         boolean json = false;
         long measureMs = DEFAULT_MEASURE_MS;
+        boolean connected = true;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--json" -> json = true;
                 case "--filter" -> filter = compile(value(args, ++i, arg));
                 case "--time-ms" -> measureMs = parsePositive(value(args, ++i, arg), arg);
+                case "--no-connected" -> connected = false;
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
@@ -69,6 +71,9 @@ public final class MicrobenchmarkCommand implements CliCommand {
             throw new UsageException("no case matches the filter; cases are named as Ray's, e.g. single_client_tasks_sync");
         }
         List<Measurement> results = runAll(cases, measureMs, err);
+        if (connected && cases.stream().anyMatch(MicroCase::connected)) {
+            results.addAll(ConnectedSuite.run(cases, measureMs, err));
+        }
         if (json) {
             out.println(ResultsFormat.json(results));
         } else {

@@ -14,11 +14,11 @@ final class ResultsFormat {
         rows.add(header);
         for (Measurement m : results) {
             MicroCase c = m.microCase();
-            String target = c.gigabytes() ? ">= 80% memcpy" : Double.isNaN(c.embeddedTarget()) ? "-"
-                : ">= " + MicrobenchmarkCommand.format(c.embeddedTarget());
+            double goal = m.connected() ? c.connectedTarget() : c.embeddedTarget();
+            String target = c.gigabytes() ? ">= 80% memcpy" : Double.isNaN(goal) ? "-" : ">= " + MicrobenchmarkCommand.format(goal);
             Boolean met = m.metTarget();
             rows.add(new String[] {
-                c.name(), "embedded", MicrobenchmarkCommand.format(m.value()), c.unit(),
+                c.name(), m.connected() ? "connected" : "embedded", MicrobenchmarkCommand.format(m.value()), c.unit(),
                 MicrobenchmarkCommand.format(c.rayFigure()),
                 m.measured() ? String.format(Locale.ROOT, "%.1fx", m.rayRatio()) : "-",
                 target, met == null ? "-" : met ? "yes" : "NO"});
@@ -66,10 +66,20 @@ final class ResultsFormat {
 
     static String json(List<Measurement> results) {
         StringBuilder out = new StringBuilder("{");
-        for (int i = 0; i < results.size(); i++) {
-            Measurement m = results.get(i);
-            out.append(i == 0 ? "\n" : ",\n").append("  \"").append(m.microCase().name()).append("\": {\"embedded\": ")
-                .append(number(m.value())).append(", \"connected\": null");
+        java.util.Map<String, Double> connected = new java.util.HashMap<>();
+        for (Measurement m : results) {
+            if (m.connected()) {
+                connected.put(m.microCase().name(), m.value());
+            }
+        }
+        int written = 0;
+        for (Measurement m : results) {
+            if (m.connected()) {
+                continue;
+            }
+            Double remote = connected.get(m.microCase().name());
+            out.append(written++ == 0 ? "\n" : ",\n").append("  \"").append(m.microCase().name()).append("\": {\"embedded\": ")
+                .append(number(m.value())).append(", \"connected\": ").append(remote == null ? "null" : number(remote));
             if (m.microCase().gigabytes()) {
                 out.append(", \"memcpy_gbps\": ").append(number(m.memcpyGbps()))
                     .append(", \"ratio_to_memcpy\": ").append(number(m.memcpyRatio()));
