@@ -111,15 +111,30 @@ class MobulaApiTest {
     }
 
     @Test
-    void waitReturnsReadyAndUnreadyInOrder() {
+    void waitReturnsReadyAndUnreadyInOrder() throws Exception {
+        TestFunctions.gate = new CountDownLatch(1);
         ObjectRef<Integer> fast = mobula.put(1);
-        ObjectRef<Integer> slow = mobula.task(TestFunctions::sleepMs, 3000).remote();
-        ObjectRef<Integer> fast2 = mobula.task(TestFunctions::add, 1, 1).remote();
-        WaitResult<Integer> result = mobula.wait(List.of(fast, slow, fast2), 2, Duration.ofSeconds(10));
+        ObjectRef<Integer> gated = mobula.task(TestFunctions::awaitGate).remote();
+        ObjectRef<Integer> fast2 = mobula.put(2);
+        WaitResult<Integer> result = mobula.wait(List.of(fast, gated, fast2), 2, Duration.ofSeconds(10));
         assertEquals(List.of(fast, fast2), result.ready());
-        assertEquals(List.of(slow), result.unready());
-        WaitResult<Integer> timedOut = mobula.wait(List.of(slow), 1, Duration.ofMillis(20));
+        assertEquals(List.of(gated), result.unready());
+        WaitResult<Integer> timedOut = mobula.wait(List.of(gated), 1, Duration.ofMillis(20));
         assertEquals(List.of(), timedOut.ready());
+        // a wait wakes when a task finishes while it waits
+        Thread opener = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            TestFunctions.gate.countDown();
+        });
+        opener.start();
+        WaitResult<Integer> woken = mobula.wait(List.of(gated), 1, Duration.ofSeconds(10));
+        assertEquals(List.of(gated), woken.ready());
+        assertEquals(7, gated.get());
+        opener.join();
         assertThrows(IllegalArgumentException.class, () -> mobula.wait(List.of(fast), 2, Duration.ZERO));
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestFunctions {
     static final AtomicInteger FLAKY_CALLS = new AtomicInteger();
     static volatile CountDownLatch started = new CountDownLatch(1);
+    static volatile CountDownLatch gate = new CountDownLatch(1);
 
     private TestFunctions() {
     }
@@ -55,6 +56,11 @@ final class TestFunctions {
         started.countDown();
         Thread.sleep(TimeUnit.MINUTES.toMillis(10));
         return -1;
+    }
+
+    static int awaitGate() throws InterruptedException {
+        gate.await(30, TimeUnit.SECONDS);
+        return 7;
     }
 
     static int sleepMs(int ms) throws InterruptedException {
