@@ -6,35 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.mobula.Mobula;
 import io.mobula.ObjectRef;
 
 /** Device arrays through the runtime: kept on the device, the same object for the next GPU task, a host array for get. */
 @Tag("gpu")
-class DeviceResidentGpuTest {
-    private static Mobula mobula;
+class DeviceResidentGpuTest extends GpuNodeTest {
 
-    /** Per test, so each GPU test is reported as skipped, with the reason, where there is no GPU. */
-    @BeforeEach
-    void start() {
-        GpuAssumptions.assumeGpu();
-        if (mobula == null) {
-            mobula = Mobula.init();
-        }
-    }
 
-    @AfterAll
-    static void stop() {
-        if (mobula != null) {
-            mobula.close();
-            mobula = null;
-        }
-    }
 
     @Test
     void aChainStaysOnTheDeviceAndGetYieldsTheHostArray() {

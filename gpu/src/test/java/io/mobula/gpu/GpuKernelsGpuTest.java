@@ -6,34 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.mobula.Mobula;
 
 /** Every kernel against its CPU reference on random data, each run as a Mobula task holding a GPU. */
 @Tag("gpu")
-class GpuKernelsGpuTest {
-    private static Mobula mobula;
+class GpuKernelsGpuTest extends GpuNodeTest {
 
-    /** Per test, so each GPU test is reported as skipped, with the reason, where there is no GPU. */
-    @BeforeEach
-    void start() {
-        GpuAssumptions.assumeGpu();
-        if (mobula == null) {
-            mobula = Mobula.init();
-        }
-    }
 
-    @AfterAll
-    static void stop() {
-        if (mobula != null) {
-            mobula.close();
-            mobula = null;
-        }
-    }
 
     @Test
     void vectorAdd() {

@@ -9,12 +9,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.mobula.Mobula;
 import io.mobula.ObjectRef;
 
 /**
@@ -23,25 +20,10 @@ import io.mobula.ObjectRef;
  * straight onto its device.
  */
 @Tag("gpu")
-class StoreDeviceCopyGpuTest {
+class StoreDeviceCopyGpuTest extends GpuNodeTest {
     private static final int FLOATS = 40 << 20; // 160 MiB: a store object spanning several 64 MiB pinned chunks
-    private static Mobula mobula;
 
-    @BeforeEach
-    void start() {
-        GpuAssumptions.assumeGpu();
-        if (mobula == null) {
-            mobula = Mobula.init();
-        }
-    }
 
-    @AfterAll
-    static void stop() {
-        if (mobula != null) {
-            mobula.close();
-            mobula = null;
-        }
-    }
 
     static DeviceArray ramp(int n) {
         float[] values = new float[n];

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.mobula.node.NodeDaemon;
 import io.mobula.node.NodeRecord;
@@ -50,10 +49,10 @@ public final class StartCommand implements CliCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--head" -> head = true;
-                case "--port" -> port = port(value(args, ++i, arg));
-                case "--resources" -> resources = value(args, ++i, arg);
-                case "--address" -> join = address(value(args, ++i, arg));
-                case "--dead-after-ms" -> deadAfterMs = Integer.toString(positive(value(args, ++i, arg), arg));
+                case "--port" -> port = Flags.port(Flags.value(args, ++i, arg), arg);
+                case "--resources" -> resources = Flags.value(args, ++i, arg);
+                case "--address" -> join = address(Flags.value(args, ++i, arg));
+                case "--dead-after-ms" -> deadAfterMs = Long.toString(Flags.positive(Flags.value(args, ++i, arg), arg));
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
@@ -153,25 +152,6 @@ public final class StartCommand implements CliCommand {
         }
     }
 
-    private static String value(List<String> args, int i, String flag) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    private static int port(String text) throws UsageException {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--port must be 1..65535, got '" + text + "'");
-    }
-
     private static String address(String text) throws UsageException {
         try {
             io.mobula.transport.AeronChannels.parseAddress(text);
@@ -181,29 +161,10 @@ public final class StartCommand implements CliCommand {
         }
     }
 
-    private static int positive(String text, String flag) throws UsageException {
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(flag + " must be a positive whole number, got '" + text + "'");
-    }
-
     private static int freePort() throws java.io.IOException {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    static void sleepQuietly(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -12,6 +12,7 @@ import java.util.regex.PatternSyntaxException;
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.cli.CliCommand;
+import io.mobula.cli.Flags;
 import io.mobula.cli.UsageException;
 
 /**
@@ -55,8 +56,8 @@ public final class MicrobenchmarkCommand implements CliCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--json" -> json = true;
-                case "--filter" -> filter = compile(value(args, ++i, arg));
-                case "--time-ms" -> measureMs = parsePositive(value(args, ++i, arg), arg);
+                case "--filter" -> filter = compile(Flags.value(args, ++i, arg));
+                case "--time-ms" -> measureMs = Flags.positive(Flags.value(args, ++i, arg), arg);
                 case "--no-connected" -> connected = false;
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
@@ -148,31 +149,12 @@ public final class MicrobenchmarkCommand implements CliCommand {
         }
     }
 
-    private static String value(List<String> args, int i, String flag) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
     private static Pattern compile(String regex) throws UsageException {
         try {
             return Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
             throw new UsageException("--filter is not a valid regular expression: " + e.getDescription());
         }
-    }
-
-    private static long parsePositive(String text, String flag) throws UsageException {
-        try {
-            long value = Long.parseLong(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(flag + " must be a positive whole number, got '" + text + "'");
     }
 
     static String format(double value) {
