@@ -18,6 +18,11 @@ public final class InternalAccess {
         return new ObjectRef<>(runtime.submitTask(function, args, null, io.mobula.runtime.RetryPolicy.NONE), runtime);
     }
 
+    /** Runs {@code callback} when {@code ref} is ready (at once if it is; else on the completing thread). */
+    public static void whenReady(ObjectRef<?> ref, Runnable callback) {
+        ref.entry().whenReady(callback);
+    }
+
     public static ObjectEntry entryOf(ObjectRef<?> ref) {
         return ref.entry();
     }

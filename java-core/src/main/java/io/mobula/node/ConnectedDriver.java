@@ -27,6 +27,8 @@ import io.mobula.transport.EmbeddedTransport;
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Forwarding workers, each with a session of its own: the calls a driver keeps in flight. */
+    private static final int CALLS_IN_FLIGHT = 16;
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
@@ -72,7 +74,9 @@ public final class ConnectedDriver implements TaskInvoker {
             throw new MobulaException("cannot connect to the node at " + address + ": " + e.getMessage(), e);
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its tasks.
-        return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0), driver);
+        // Its CPUs are calls in flight to the node: each forwarding worker waits for its own answer.
+        return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
+            .cpus(CALLS_IN_FLIGHT), driver);
     }
 
     @Override

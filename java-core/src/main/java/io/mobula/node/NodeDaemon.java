@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
+import io.mobula.ObjectRef;
 import io.mobula.store.StoreStats;
 import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthServer;
@@ -65,7 +66,13 @@ public final class NodeDaemon {
         EmbeddedTransport transport = new EmbeddedTransport();
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs) : null;
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp("127.0.0.1", port), STREAM, secret,
-            (session, payload) -> answer(payload, status(mobula, pid, address, isHead), tables, mobula)).start();
+            (AuthServer.AsyncRequestHandler) (session, payload, reply) -> {
+                if (payload.length > 0 && payload[0] == RemoteCall.CALL) {
+                    runCall(mobula, payload, reply); // answered when the task is done, not on this thread
+                } else {
+                    reply.send(answer(payload, status(mobula, pid, address, isHead), tables));
+                }
+            }).start();
         Membership membership = join == null ? null
             : Membership.join(transport, join, secret, pid, () -> status(mobula, pid, address, false));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,13 +97,6 @@ public final class NodeDaemon {
 
     /** A request's answer: this node's status, or (at the head) the cluster's, or a control command's result. */
     static byte[] answer(byte[] payload, NodeStatus self, HeadTables tables) {
-        return answer(payload, self, tables, null);
-    }
-
-    static byte[] answer(byte[] payload, NodeStatus self, HeadTables tables, Mobula mobula) {
-        if (payload.length > 0 && payload[0] == RemoteCall.CALL && mobula != null) {
-            return runCall(mobula, payload);
-        }
         String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
         if (text.equals(NodeStatus.REQUEST)) {
             return tables == null ? self.encode() : tables.clusterStatus(self);
@@ -108,21 +108,33 @@ public final class NodeDaemon {
     }
 
     /**
-     * Runs a connected driver's task through this node's scheduler and answers with its result or
-     * what it threw. The server's thread waits for it: calls from drivers run one at a time per node
-     * for now (the answer path is synchronous).
+     * Runs a connected driver's task through this node's scheduler and answers, when it is done,
+     * with its result or what it threw. The server's thread only submits: calls from drivers run
+     * concurrently, as the node's resources allow.
      */
-    static byte[] runCall(Mobula mobula, byte[] payload) {
+    static void runCall(Mobula mobula, byte[] payload, AuthServer.Reply reply) {
         RemoteCall.Call call;
         try {
             call = RemoteCall.decodeCall(payload);
         } catch (java.io.IOException | RuntimeException e) {
-            return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e.getMessage(), "");
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e.getMessage(), ""));
+            return;
         }
+        ObjectRef<Object> result;
         try {
             ReflectiveFunction function = ReflectiveFunction.find(call.className(), call.methodName(), call.signature());
-            Object result = io.mobula.InternalAccess.submitTask(mobula, function, call.args()).get();
-            byte[] answer = RemoteCall.encodeResult(result);
+            result = io.mobula.InternalAccess.submitTask(mobula, function, call.args());
+        } catch (RuntimeException e) {
+            reply.send(failure(e));
+            return;
+        }
+        io.mobula.InternalAccess.whenReady(result, () -> reply.send(outcome(call, result)));
+    }
+
+    /** The answer for a finished call: its encoded result, or what it threw. */
+    private static byte[] outcome(RemoteCall.Call call, ObjectRef<Object> result) {
+        try {
+            byte[] answer = RemoteCall.encodeResult(result.get());
             if (answer.length > RemoteCall.MAX_BYTES) {
                 return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "the result of "
                     + call.className() + "." + call.methodName() + " takes " + answer.length + " bytes; a connected driver "
@@ -132,10 +144,14 @@ public final class NodeDaemon {
         } catch (io.mobula.TaskException e) {
             return RemoteCall.encodeFailure(e.remoteClassName(), e.remoteMessage(), e.remoteStackTrace());
         } catch (RuntimeException e) {
-            java.io.StringWriter trace = new java.io.StringWriter();
-            e.printStackTrace(new java.io.PrintWriter(trace));
-            return RemoteCall.encodeFailure(e.getClass().getName(), e.getMessage(), trace.toString());
+            return failure(e);
         }
+    }
+
+    private static byte[] failure(RuntimeException e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        return RemoteCall.encodeFailure(e.getClass().getName(), e.getMessage(), trace.toString());
     }
 
     static NodeStatus status(Mobula mobula, long pid, String address, boolean head) {

@@ -95,6 +95,21 @@ public final class ObjectEntry {
         }
     }
 
+    /**
+     * Runs {@code callback} once the entry is complete: at once on the calling thread if it is,
+     * else on the completing thread (so it must be quick and must not block).
+     */
+    public void whenReady(Runnable callback) {
+        if (!addWaiter(new Waiter() {
+            @Override
+            void onReady(ObjectEntry entry) {
+                callback.run();
+            }
+        })) {
+            callback.run();
+        }
+    }
+
     /** Removes a waiter that is no longer interested (a timed-out get); a no-op if already called. */
     public void removeWaiter(Waiter waiter) {
         synchronized (this) {

@@ -24,7 +24,8 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The joining end of Mobula's wire: proves it holds the cluster secret (and checks that the server
- * does too), then makes requests. One thread at a time; requests are answered in order.
+ * does too), then makes requests. One thread at a time: a request waits for its own answer
+ * (answers to earlier requests that timed out are skipped by correlation id).
  */
 public final class AuthClient implements AutoCloseable {
     private final ExclusivePublication toServer;

@@ -47,10 +47,26 @@ import org.agrona.concurrent.AgentRunner;
  * </pre>
  */
 public final class AuthServer implements Agent, AutoCloseable {
-    /** What the server does with an authenticated request. */
+    /** What the server does with an authenticated request, answering at once. */
     @FunctionalInterface
     public interface RequestHandler {
         byte[] handle(long sessionId, byte[] payload);
+    }
+
+    /**
+     * What the server does with an authenticated request, answering when it is ready: the handler
+     * returns at once and calls {@link Reply#send} later, from any thread. Requests of one session
+     * may then be answered out of order (each answer carries its request's correlation id).
+     */
+    @FunctionalInterface
+    public interface AsyncRequestHandler {
+        void handle(long sessionId, byte[] payload, Reply reply);
+    }
+
+    /** The way back to one request's sender; thread safe, once. */
+    @FunctionalInterface
+    public interface Reply {
+        void send(byte[] answer);
     }
 
     private static final int MAX_PENDING_HANDSHAKES = 64;
@@ -59,7 +75,13 @@ public final class AuthServer implements Agent, AutoCloseable {
     private final Aeron aeron;
     private final Subscription subscription;
     private final ClusterSecret secret;
-    private final RequestHandler handler;
+    private final AsyncRequestHandler handler;
+    /** Answers made on other threads, sent by the agent: it alone writes to the sessions' publications. */
+    private final org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<Answer> answers =
+        new org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<>();
+
+    private record Answer(Session session, long correlationId, byte[] payload) {
+    }
     private final FragmentHandler assembler = new FragmentAssembler(this::onMessage);
     private final SecureRandom random = new SecureRandom();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -83,6 +105,10 @@ public final class AuthServer implements Agent, AutoCloseable {
     }
 
     public AuthServer(Aeron aeron, String channel, int streamId, ClusterSecret secret, RequestHandler handler) {
+        this(aeron, channel, streamId, secret, (AsyncRequestHandler) (session, payload, reply) -> reply.send(handler.handle(session, payload)));
+    }
+
+    public AuthServer(Aeron aeron, String channel, int streamId, ClusterSecret secret, AsyncRequestHandler handler) {
         this.aeron = aeron;
         this.subscription = aeron.addSubscription(channel, streamId);
         this.secret = secret;
@@ -102,7 +128,22 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     @Override
     public int doWork() {
-        return subscription.poll(assembler, 16);
+        int work = 0;
+        Answer answer;
+        while ((answer = answers.poll()) != null) {
+            send(answer);
+            work++;
+        }
+        return work + subscription.poll(assembler, 16);
+    }
+
+    private void send(Answer answer) {
+        ResponseEncoder response = new ResponseEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
+        response.correlationId(answer.correlationId()).putPayload(answer.payload(), 0, answer.payload().length);
+        if (Messages.offer(answer.session().reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength(),
+            SEND_TIMEOUT_NS)) {
+            served.incrementAndGet();
+        }
     }
 
     @Override
@@ -212,12 +253,7 @@ public final class AuthServer implements Agent, AutoCloseable {
         long correlationId = request.correlationId();
         byte[] payload = new byte[request.payloadLength()];
         request.getPayload(payload, 0, payload.length);
-        byte[] answer = handler.handle(session.sessionId(), payload);
-        ResponseEncoder response = new ResponseEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
-        response.correlationId(correlationId).putPayload(answer, 0, answer.length);
-        if (Messages.offer(session.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength(), SEND_TIMEOUT_NS)) {
-            served.incrementAndGet();
-        }
+        handler.handle(session.sessionId(), payload, answer -> answers.offer(new Answer(session, correlationId, answer)));
     }
 
     @Override
