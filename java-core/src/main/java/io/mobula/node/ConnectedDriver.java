@@ -23,12 +23,13 @@ import io.mobula.transport.EmbeddedTransport;
  * A program connected to a running node ({@code Mobula.init("host:port")}): a node of its own
  * that owns the program's objects and resolves task dependencies (Ray's ownership: the submitter
  * owns what its tasks return), whose worker threads forward each ready task to the node over the
- * authenticated wire and store what comes back. Each forwarding thread has its own session.
+ * authenticated wire and store what comes back; the workers share one pipelined session, many
+ * calls in flight, answered as the node finishes them.
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Forwarding workers, each with a session of its own: the calls a driver keeps in flight. */
-    private static final int CALLS_IN_FLIGHT = 16;
+    /** Forwarding workers, sharing one pipelined session: the calls a driver keeps in flight. */
+    private static final int CALLS_IN_FLIGHT = 64;
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
@@ -38,6 +39,7 @@ public final class ConnectedDriver implements TaskInvoker {
     private final ClusterSecret secret;
     private final List<AuthClient> clients = new ArrayList<>();
     private final ThreadLocal<AuthClient> session = new ThreadLocal<>();
+    private volatile AuthClient pipelined;
 
     private ConnectedDriver(String host, int port, ClusterSecret secret) {
         this.host = host;
@@ -68,7 +70,7 @@ public final class ConnectedDriver implements TaskInvoker {
         ConnectedDriver driver = new ConnectedDriver(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)),
             secret);
         try {
-            driver.client(); // fail now, not at the first task, if the node or the secret is wrong
+            driver.pipelined = driver.client(); // fail now, not at the first task, if the node or the secret is wrong
         } catch (RuntimeException e) {
             driver.close();
             throw new MobulaException("cannot connect to the node at " + address + ": " + e.getMessage(), e);
@@ -88,8 +90,27 @@ public final class ConnectedDriver implements TaskInvoker {
                 + " bytes; a connected driver sends at most " + RemoteCall.MAX_BYTES + " per call for now (objects move "
                 + "between processes in chunks once the object manager lands); pass less, or run on the node's host");
         }
-        byte[] answer = client().request(call, CALL_TIMEOUT);
+        byte[] answer;
+        try {
+            answer = session().submit(call, CONNECT_TIMEOUT).get(CALL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MobulaException("the call to the node failed: " + e.getCause().getMessage(), e.getCause());
+        }
         return RemoteCall.decodeAnswer(answer, task.displayName());
+    }
+
+    /** The one pipelined session every forwarding worker shares (made on first use). */
+    private AuthClient session() {
+        AuthClient shared = pipelined;
+        if (shared == null) {
+            synchronized (clients) {
+                if (pipelined == null) {
+                    pipelined = client();
+                }
+                shared = pipelined;
+            }
+        }
+        return shared;
     }
 
     private AuthClient client() {

@@ -24,8 +24,10 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The joining end of Mobula's wire: proves it holds the cluster secret (and checks that the server
- * does too), then makes requests. One thread at a time: a request waits for its own answer
- * (answers to earlier requests that timed out are skipped by correlation id).
+ * does too), then makes requests, in one of two ways: {@link #request} from one thread at a time,
+ * waiting for each answer; or {@link #submit} from any number of threads, many requests in flight,
+ * answered out of order and matched by correlation id by a reader thread of the client's own. A
+ * client uses one way only.
  */
 public final class AuthClient implements AutoCloseable {
     private final ExclusivePublication toServer;
@@ -37,6 +39,14 @@ public final class AuthClient implements AutoCloseable {
     private final long clientId;
     private final long sessionId;
     private long nextCorrelation;
+    // Pipelined use: requests in flight by correlation id, answered by the reader thread.
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<byte[]>> inFlight =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong correlations = new java.util.concurrent.atomic.AtomicLong();
+    private final FragmentAssembler pipelinedAssembler = new FragmentAssembler(this::onPipelinedReply);
+    private final ExpandableArrayBuffer pipelinedOut = new ExpandableArrayBuffer(1024);
+    private volatile Thread reader;
+    private volatile boolean closed;
     // The reply being waited for, written by onReply.
     private int replyTemplate;
     private byte[] replyBytes;
@@ -99,6 +109,62 @@ public final class AuthClient implements AutoCloseable {
             if (replyLong == correlationId) {
                 return replyBytes;
             }
+        }
+    }
+
+    /**
+     * Sends a request without waiting: the future completes with the answer (or fails if the client
+     * closes first, or the request cannot be sent within {@code timeout}). Thread safe.
+     */
+    public java.util.concurrent.CompletableFuture<byte[]> submit(byte[] payload, Duration timeout) {
+        startReader();
+        long correlationId = correlations.incrementAndGet();
+        java.util.concurrent.CompletableFuture<byte[]> answer = new java.util.concurrent.CompletableFuture<>();
+        inFlight.put(correlationId, answer);
+        boolean sent;
+        synchronized (pipelinedOut) {
+            RequestEncoder request = new RequestEncoder().wrapAndApplyHeader(pipelinedOut, 0, new MessageHeaderEncoder());
+            request.sessionId(sessionId).correlationId(correlationId).putPayload(payload, 0, payload.length);
+            sent = Messages.offer(toServer, pipelinedOut, MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength(),
+                timeout.toNanos());
+        }
+        if (!sent) {
+            inFlight.remove(correlationId);
+            answer.completeExceptionally(new AuthenticationException("could not send a request within "
+                + timeout.toMillis() + " ms: is the server still there?"));
+        }
+        return answer;
+    }
+
+    private void startReader() {
+        if (reader == null) {
+            synchronized (inFlight) {
+                if (reader == null) {
+                    Thread t = new Thread(() -> {
+                        IdleStrategy idle = Idle.backoff();
+                        while (!closed) {
+                            idle.idle(replies.poll(pipelinedAssembler, 16));
+                        }
+                    }, "mobula-client-reader");
+                    t.setDaemon(true);
+                    t.start();
+                    reader = t;
+                }
+            }
+        }
+    }
+
+    private void onPipelinedReply(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
+        if (!Messages.headerOk(headerDecoder, buffer, offset, length) || headerDecoder.templateId() != ResponseDecoder.TEMPLATE_ID) {
+            return;
+        }
+        ResponseDecoder response = new ResponseDecoder().wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            headerDecoder.blockLength(), headerDecoder.version());
+        java.util.concurrent.CompletableFuture<byte[]> answer = inFlight.remove(response.correlationId());
+        byte[] bytes = new byte[response.payloadLength()];
+        response.getPayload(bytes, 0, bytes.length);
+        if (answer != null) {
+            answer.complete(bytes);
         }
     }
 
@@ -172,6 +238,17 @@ public final class AuthClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        Thread t = reader;
+        if (t != null) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        inFlight.values().forEach(f -> f.completeExceptionally(new AuthenticationException("the client closed")));
+        inFlight.clear();
         CloseHelper.quietCloseAll(toServer, replies);
     }
 }
