@@ -31,7 +31,7 @@ public final class StatusCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "show the nodes started from this host: resources used/total, store use";
+        return "show the cluster as its head sees it (or each node of this host): alive, resources used/total, store use";
     }
 
     @Override

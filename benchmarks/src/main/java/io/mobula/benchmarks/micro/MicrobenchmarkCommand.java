@@ -38,7 +38,7 @@ public final class MicrobenchmarkCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "run Ray's microbenchmark cases on an embedded node, next to Ray's figures";
+        return "run Ray's microbenchmark cases, embedded and through a connected driver, next to Ray's figures";
     }
 
     @Override
