@@ -60,7 +60,7 @@ public final class StartCommand implements CliCommand {
             throw new UsageException("say either --head (start a head) or --address HOST:PORT (join one)");
         }
         if (port == null) {
-            port = head ? DEFAULT_PORT : freePort();
+            port = head ? DEFAULT_PORT : io.mobula.transport.AeronChannels.freeUdpPort();
         }
         if (resources != null) {
             try {
@@ -161,10 +161,5 @@ public final class StartCommand implements CliCommand {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
 }

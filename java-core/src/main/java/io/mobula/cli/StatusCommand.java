@@ -1,7 +1,6 @@
 package io.mobula.cli;
 
 import java.io.PrintStream;
-import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import io.mobula.node.NodeDaemon;
 import io.mobula.node.NodeRecord;
 import io.mobula.node.NodeStatus;
 import io.mobula.node.StateDirectory;
-import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ClusterSecret;
@@ -88,13 +86,7 @@ public final class StatusCommand implements CliCommand {
     }
 
     private static byte[] request(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
-        String[] hostPort = node.address().split(":");
-        int replyPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            replyPort = socket.getLocalPort();
-        }
-        try (AuthClient client = new AuthClient(transport.aeron(), AeronChannels.udp(hostPort[0], Integer.parseInt(hostPort[1])),
-            NodeDaemon.STREAM, AeronChannels.udp("127.0.0.1", replyPort), 2001, secret, TIMEOUT)) {
+        try (AuthClient client = AuthClient.connect(transport.aeron(), node.address(), NodeDaemon.STREAM, secret, TIMEOUT)) {
             return client.request(NodeStatus.REQUEST.getBytes(java.nio.charset.StandardCharsets.UTF_8), TIMEOUT);
         }
     }

@@ -1,19 +1,12 @@
 package io.mobula.node;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;
 import io.mobula.runtime.TaskSpec;
-import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ClusterSecret;
@@ -33,18 +26,12 @@ public final class ConnectedDriver implements TaskInvoker {
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
-    private final EmbeddedTransport transport = new EmbeddedTransport();
-    private final String host;
-    private final int port;
-    private final ClusterSecret secret;
-    private final List<AuthClient> clients = new ArrayList<>();
-    private final ThreadLocal<AuthClient> session = new ThreadLocal<>();
-    private volatile AuthClient pipelined;
+    private final EmbeddedTransport transport;
+    private final AuthClient session;
 
-    private ConnectedDriver(String host, int port, ClusterSecret secret) {
-        this.host = host;
-        this.port = port;
-        this.secret = secret;
+    private ConnectedDriver(EmbeddedTransport transport, AuthClient session) {
+        this.transport = transport;
+        this.session = session;
     }
 
     /**
@@ -54,31 +41,30 @@ public final class ConnectedDriver implements TaskInvoker {
      * @throws MobulaException if the address is bad, no node answers there, or the secret is refused.
      */
     public static NodeRuntime runtimeFor(String address) {
-        String endpoint;
         try {
-            endpoint = AeronChannels.parseAddress(address);
+            io.mobula.transport.AeronChannels.parseAddress(address);
         } catch (IllegalArgumentException e) {
             throw new MobulaException("cannot connect to '" + address + "': " + e.getMessage());
         }
-        int colon = endpoint.lastIndexOf(':');
         ClusterSecret secret;
         try {
             secret = StateDirectory.fromEnvironment().secret(false);
         } catch (RuntimeException e) {
             throw new MobulaException("cannot connect to " + address + ": " + e.getMessage(), e);
         }
-        ConnectedDriver driver = new ConnectedDriver(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)),
-            secret);
+        EmbeddedTransport transport = new EmbeddedTransport();
+        AuthClient session;
         try {
-            driver.pipelined = driver.client(); // fail now, not at the first task, if the node or the secret is wrong
-        } catch (RuntimeException e) {
-            driver.close();
+            // joined now, not at the first task: a wrong address or secret fails here
+            session = AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT);
+        } catch (IllegalArgumentException | AuthenticationException e) {
+            transport.close();
             throw new MobulaException("cannot connect to the node at " + address + ": " + e.getMessage(), e);
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its tasks.
         // Its CPUs are calls in flight to the node: each forwarding worker waits for its own answer.
         return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(CALLS_IN_FLIGHT), driver);
+            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, session));
     }
 
     @Override
@@ -92,49 +78,11 @@ public final class ConnectedDriver implements TaskInvoker {
         }
         byte[] answer;
         try {
-            answer = session().submit(call, CONNECT_TIMEOUT).get(CALL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            answer = session.submit(call, CONNECT_TIMEOUT).get(CALL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new MobulaException("the call to the node failed: " + e.getCause().getMessage(), e.getCause());
         }
         return RemoteCall.decodeAnswer(answer, task.displayName());
-    }
-
-    /** The one pipelined session every forwarding worker shares (made on first use). */
-    private AuthClient session() {
-        AuthClient shared = pipelined;
-        if (shared == null) {
-            synchronized (clients) {
-                if (pipelined == null) {
-                    pipelined = client();
-                }
-                shared = pipelined;
-            }
-        }
-        return shared;
-    }
-
-    private AuthClient client() {
-        AuthClient client = session.get();
-        if (client == null) {
-            int replyPort;
-            try (DatagramSocket socket = new DatagramSocket(0)) {
-                replyPort = socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            try {
-                client = new AuthClient(transport.aeron(), AeronChannels.udp(host, port), NodeDaemon.STREAM,
-                    AeronChannels.udp("127.0.0.1", replyPort), ThreadLocalRandom.current().nextInt(10_000, 1 << 30), secret,
-                    CONNECT_TIMEOUT);
-            } catch (AuthenticationException e) {
-                throw new MobulaException(e.getMessage(), e);
-            }
-            synchronized (clients) {
-                clients.add(client);
-            }
-            session.set(client);
-        }
-        return client;
     }
 
     @Override
@@ -144,10 +92,7 @@ public final class ConnectedDriver implements TaskInvoker {
 
     @Override
     public void close() {
-        synchronized (clients) {
-            clients.forEach(AuthClient::close);
-            clients.clear();
-        }
+        session.close();
         transport.close();
     }
 }

@@ -1,6 +1,5 @@
 package io.mobula.node;
 
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -8,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
@@ -41,15 +39,7 @@ final class Membership implements AutoCloseable {
 
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
                            Supplier<NodeStatus> status) throws Exception {
-        String endpoint = AeronChannels.parseAddress(headAddress);
-        int colon = endpoint.lastIndexOf(':');
-        int replyPort;
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            replyPort = socket.getLocalPort();
-        }
-        AuthClient client = new AuthClient(transport.aeron(), AeronChannels.udp(endpoint.substring(0, colon),
-            Integer.parseInt(endpoint.substring(colon + 1))), NodeDaemon.STREAM, AeronChannels.udp("127.0.0.1", replyPort),
-            3001, secret, TIMEOUT);
+        AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
         Membership membership = new Membership(client, nodeId, status);
         String answer = membership.send(ControlService.Command.JOIN);
         if (!answer.equals("ok")) {

@@ -147,10 +147,6 @@ public final class NodeRuntime implements AutoCloseable {
         return scheduler;
     }
 
-    boolean isClosing() {
-        return closing;
-    }
-
     public boolean isClosed() {
         return closing;
     }

@@ -84,7 +84,7 @@ public final class TaskExecutor {
         if (error instanceof io.mobula.TaskException remote) {
             return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)
         }
-        if (runtime.isClosing()) {
+        if (runtime.isClosed()) {
             return new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed while "
                 + task.displayName() + " was running"));
         }

@@ -161,10 +161,6 @@ public final class ValueMarshaller {
         }
     }
 
-    /** @return true if the stored form is a failure. */
-    public static boolean isFailure(Object stored) {
-        return stored instanceof StoredValues.Failed;
-    }
 
     /** Collects the entries and actors nested in a value while it is serialized. */
     private static final class NestedHandles implements Consumer<Object> {

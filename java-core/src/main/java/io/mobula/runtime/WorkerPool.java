@@ -40,11 +40,6 @@ public final class WorkerPool {
         }
     }
 
-    public int size() {
-        synchronized (all) {
-            return all.size();
-        }
-    }
 
     /** Stops every worker, interrupting running tasks, and waits up to {@code timeoutMs} for each. */
     public void stop(long timeoutMs) {

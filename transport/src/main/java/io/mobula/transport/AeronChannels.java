@@ -42,6 +42,15 @@ public final class AeronChannels {
         }
     }
 
+    /** A UDP port free on this host now, for a channel to bind (taken by asking the OS for one). */
+    public static int freeUdpPort() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException("no free UDP port on this host: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Parses {@code HOST:PORT} (the form {@code mobula start --address} takes).
      *

@@ -93,6 +93,23 @@ public final class AuthClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins the server at {@code address} ({@code HOST:PORT}, UDP) on {@code serverStream}, with its
+     * answers coming back to a free UDP port of this host's loopback.
+     *
+     * @throws IllegalArgumentException for an address that is not HOST:PORT.
+     * @throws AuthenticationException  as the constructor does.
+     */
+    public static AuthClient connect(Aeron aeron, String address, int serverStream, ClusterSecret secret, Duration timeout) {
+        String endpoint = AeronChannels.parseAddress(address);
+        int colon = endpoint.lastIndexOf(':');
+        String serverChannel = AeronChannels.udp(endpoint.substring(0, colon).replace("[", "").replace("]", ""),
+            Integer.parseInt(endpoint.substring(colon + 1)));
+        int replyStream = 1 + new SecureRandom().nextInt(Integer.MAX_VALUE - 1);
+        return new AuthClient(aeron, serverChannel, serverStream, AeronChannels.udp("127.0.0.1", AeronChannels.freeUdpPort()),
+            replyStream, secret, timeout);
+    }
+
     public long sessionId() {
         return sessionId;
     }

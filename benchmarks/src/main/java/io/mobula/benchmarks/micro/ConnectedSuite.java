@@ -2,7 +2,6 @@ package io.mobula.benchmarks.micro;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +28,7 @@ final class ConnectedSuite {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8);
         try {
-            int port;
-            try (DatagramSocket socket = new DatagramSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = io.mobula.transport.AeronChannels.freeUdpPort();
             progress.printf("\r%-60s", "starting a node for the connected cases...");
             if (new StartCommand().run(List.of("--head", "--port", Integer.toString(port)), quiet, quiet) != 0) {
                 throw new IllegalStateException("could not start a node for the connected cases: " + log);

@@ -3,7 +3,6 @@ package io.mobula.benchmarks.transport;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.DatagramSocket;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +75,9 @@ public final class TransferBenchmarkCommand implements CliCommand {
         return 0;
     }
 
-    private static String channel() throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            return "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort() + "|mtu=8192|so-sndbuf=4m|so-rcvbuf=4m|rcv-wnd=4m";
-        }
+    private static String channel() {
+        return "aeron:udp?endpoint=127.0.0.1:" + io.mobula.transport.AeronChannels.freeUdpPort()
+            + "|mtu=8192|so-sndbuf=4m|so-rcvbuf=4m|rcv-wnd=4m";
     }
 
     /** Frames of the chunk size, claimed and committed with nothing copied; the receiver only counts. */

@@ -25,8 +25,6 @@ final class Spiller {
     private final Map<ObjectId, Location> spilled = new HashMap<>();
     private final Map<Path, Integer> liveObjectsPerFile = new HashMap<>();
     private long spilledBytes;
-    private long writtenBytes;
-    private long restoredBytes;
     private int nextFile;
 
     Spiller(Path directory) {
@@ -60,7 +58,6 @@ final class Spiller {
                     offset += victim.bytes().byteSize();
                 }
                 spilledBytes += offset;
-                writtenBytes += offset;
             }
             liveObjectsPerFile.put(file, victims.size());
         } catch (IOException e) {
@@ -93,7 +90,6 @@ final class Spiller {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore object " + id + " from " + location.file() + ": " + e.getMessage(), e);
         }
-        restoredBytes += location.size();
         forget(id);
     }
 
@@ -124,17 +120,8 @@ final class Spiller {
         return spilledBytes;
     }
 
-    long writtenBytes() {
-        return writtenBytes;
-    }
 
-    long restoredBytes() {
-        return restoredBytes;
-    }
 
-    int fileCount() {
-        return liveObjectsPerFile.size();
-    }
 
     Path directory() {
         return directory;
