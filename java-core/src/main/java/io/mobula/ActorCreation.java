@@ -20,6 +20,7 @@ public final class ActorCreation<A> {
     private int maxRestarts;
     private int maxConcurrency = 1;
     private String name;
+    private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
 
     ActorCreation(NodeRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -62,12 +63,21 @@ public final class ActorCreation<A> {
         return this;
     }
 
+    /** Where in the cluster the actor may live (default: local first, then spill-back). */
+    public ActorCreation<A> scheduling(SchedulingStrategy strategy) {
+        if (strategy == null) {
+            throw new IllegalArgumentException("the scheduling strategy is null; pass SchedulingStrategy.defaultStrategy()");
+        }
+        this.strategy = strategy;
+        return this;
+    }
+
     /**
      * Creates the actor. Calls may be made on the handle at once; they run after the constructor.
      *
      * @throws ActorNameTakenException if a live actor already has the name.
      */
     public ActorHandle<A> remote() {
-        return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name), runtime);
+        return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name, strategy), runtime);
     }
 }

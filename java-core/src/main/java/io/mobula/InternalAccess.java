@@ -12,10 +12,9 @@ public final class InternalAccess {
     private InternalAccess() {
     }
 
-    /** Submits a task of any function (a node running a connected driver's call). */
-    public static <T> ObjectRef<T> submitTask(Mobula mobula, io.mobula.function.RemoteFunction function, Object[] args) {
-        NodeRuntime runtime = mobula.runtime();
-        return new ObjectRef<>(runtime.submitTask(function, args, null, io.mobula.runtime.RetryPolicy.NONE), runtime);
+    /** The runtime behind the API object (a node daemon submits its drivers' work to it directly). */
+    public static NodeRuntime runtimeOf(Mobula mobula) {
+        return mobula.runtime();
     }
 
     /** Runs {@code callback} when {@code ref} is ready (at once if it is; else on the completing thread). */

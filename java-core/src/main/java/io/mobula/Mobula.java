@@ -282,6 +282,15 @@ public final class Mobula implements AutoCloseable {
         return open().totalResources();
     }
 
+    /**
+     * The cluster's nodes, as the node this program runs on or is connected to last heard of them
+     * (within about a second); on an embedded node, just that node. Their ids name nodes for
+     * {@link SchedulingStrategy#nodeAffinity(String, boolean)}.
+     */
+    public List<NodeInfo> nodes() {
+        return open().nodes();
+    }
+
     /** The resources free now, by name (in use = total - available). */
     public Map<String, Double> availableResources() {
         return open().availableResources();

@@ -23,6 +23,7 @@ public final class TaskCall<R> {
     private Map<String, Double> resources;
     private int maxRetries;
     private List<Class<? extends Throwable>> retryOn = List.of();
+    private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
 
     TaskCall(NodeRuntime runtime, RemoteFunction function, Object[] args) {
         this.runtime = runtime;
@@ -71,6 +72,15 @@ public final class TaskCall<R> {
         return this;
     }
 
+    /** Where in the cluster the task may run (default: local first, then spill-back). */
+    public TaskCall<R> scheduling(SchedulingStrategy strategy) {
+        if (strategy == null) {
+            throw new IllegalArgumentException("the scheduling strategy is null; pass SchedulingStrategy.defaultStrategy()");
+        }
+        this.strategy = strategy;
+        return this;
+    }
+
     /**
      * Submits the task.
      *
@@ -79,6 +89,6 @@ public final class TaskCall<R> {
      * @throws RuntimeClosedException          if the runtime is closed.
      */
     public ObjectRef<R> remote() {
-        return new ObjectRef<>(runtime.submitTask(function, args, resources, new RetryPolicy(maxRetries, retryOn)), runtime);
+        return new ObjectRef<>(runtime.submitTask(function, args, resources, new RetryPolicy(maxRetries, retryOn), strategy), runtime);
     }
 }

@@ -188,6 +188,23 @@ class MobulaApiTest {
     }
 
     @Test
+    void anEmbeddedNodeIsTheOnePlaceEveryStrategyMayChoose() {
+        List<NodeInfo> nodes = mobula.nodes();
+        assertEquals(1, nodes.size());
+        NodeInfo self = nodes.get(0);
+        assertEquals(ProcessHandle.current().pid(), self.pid());
+        assertEquals(4.0, self.totalResources().get("CPU"));
+        assertEquals(1, mobula.task(TestFunctions::one).scheduling(SchedulingStrategy.spread()).remote().get());
+        assertEquals(1, mobula.task(TestFunctions::one).scheduling(SchedulingStrategy.nodeAffinity(self.id(), false)).remote().get());
+        assertEquals(1, mobula.task(TestFunctions::one).scheduling(SchedulingStrategy.nodeAffinity("0123456789abcdef", true))
+            .remote().get());
+        InfeasibleResourcesException elsewhere = assertThrows(InfeasibleResourcesException.class, () -> mobula
+            .task(TestFunctions::one).scheduling(SchedulingStrategy.nodeAffinity("0123456789abcdef", false)).remote());
+        assertTrue(elsewhere.getMessage().contains("0123456789abcdef"), elsewhere.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SchedulingStrategy.nodeAffinity(" ", true));
+    }
+
+    @Test
     void infeasibleResourcesFailFastNamingRequestAndCapacity() {
         InfeasibleResourcesException gpu = assertThrows(InfeasibleResourcesException.class,
             () -> mobula.task(TestFunctions::one).resources("GPU", 1).remote());

@@ -17,7 +17,8 @@ import io.mobula.node.StateDirectory;
  * {@code mobula start --head [--port P] [--resources SPEC]} starts a head node as a daemon process
  * on this host and prints where it listens and where the cluster secret is;
  * {@code mobula start --address HOST:PORT [--port P] [--resources SPEC]} starts a node that joins
- * that head (with the secret in this host's state directory).
+ * that head (with the secret in this host's state directory). A node listens on loopback only unless
+ * {@code --node-ip} names this host's address for other hosts to reach it by.
  */
 public final class StartCommand implements CliCommand {
     static final int DEFAULT_PORT = 6380;
@@ -35,7 +36,8 @@ public final class StartCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "start (--head [--dead-after-ms N] | --address HOST:PORT) [--port P] [--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
+        return "start (--head [--dead-after-ms N] | --address HOST:PORT) [--port P] [--node-ip ADDRESS] "
+            + "[--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
     }
 
     @Override
@@ -45,6 +47,7 @@ public final class StartCommand implements CliCommand {
         String resources = null;
         String join = null;
         String deadAfterMs = null;
+        String nodeIp = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -52,6 +55,7 @@ public final class StartCommand implements CliCommand {
                 case "--port" -> port = Flags.port(Flags.value(args, ++i, arg), arg);
                 case "--resources" -> resources = Flags.value(args, ++i, arg);
                 case "--address" -> join = address(Flags.value(args, ++i, arg));
+                case "--node-ip" -> nodeIp = host(Flags.value(args, ++i, arg));
                 case "--dead-after-ms" -> deadAfterMs = Long.toString(Flags.positive(Flags.value(args, ++i, arg), arg));
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
@@ -82,6 +86,9 @@ public final class StartCommand implements CliCommand {
         List<String> command = daemonCommand(port, state.root(), resources, join);
         if (deadAfterMs != null) {
             command.addAll(List.of("--dead-after-ms", deadAfterMs));
+        }
+        if (nodeIp != null) {
+            command.addAll(List.of("--bind", nodeIp));
         }
         Process daemon = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -161,5 +168,17 @@ public final class StartCommand implements CliCommand {
         }
     }
 
-
+    /** A --node-ip: an address of this host's (a node binds it, so it must be local). */
+    private static String host(String text) throws UsageException {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(text);
+            if (java.net.NetworkInterface.getByInetAddress(address) == null) {
+                throw new UsageException("--node-ip " + text + " is not an address of this host; name one of its interfaces' "
+                    + "addresses (see 'ip addr')");
+            }
+            return address.getHostAddress();
+        } catch (java.io.IOException e) {
+            throw new UsageException("--node-ip " + text + " is not an address: " + e.getMessage());
+        }
+    }
 }

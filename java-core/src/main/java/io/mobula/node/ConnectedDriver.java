@@ -1,37 +1,47 @@
 package io.mobula.node;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
+import io.mobula.NodeInfo;
+import io.mobula.runtime.ActorRecord;
+import io.mobula.runtime.FunctionDescriptor;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;
 import io.mobula.runtime.TaskSpec;
-import io.mobula.transport.AuthClient;
-import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
 
 /**
- * A program connected to a running node ({@code Mobula.init("host:port")}): a node of its own
- * that owns the program's objects and resolves task dependencies (Ray's ownership: the submitter
- * owns what its tasks return), whose worker threads forward each ready task to the node over the
- * authenticated wire and store what comes back; the workers share one pipelined session, many
- * calls in flight, answered as the node finishes them.
+ * A program connected to a cluster ({@code Mobula.init("host:port")}): a node of its own that owns
+ * the program's objects and resolves task dependencies (Ray's ownership: the submitter owns what its
+ * tasks return), whose worker threads send each ready task to the node it connected to, which places
+ * it in the cluster; what comes back is stored here. Actors are created the same way; their calls go
+ * straight to the node the actor lives on, from the actor's own thread here, in order. The sessions
+ * are pipelined: many calls in flight, answered as the nodes finish them.
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Forwarding workers, sharing one pipelined session: the calls a driver keeps in flight. */
+    /** Forwarding workers: the calls a driver keeps in flight. */
     private static final int CALLS_IN_FLIGHT = 64;
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
     private final EmbeddedTransport transport;
-    private final AuthClient session;
+    private final PeerSessions sessions;
+    private final String address;
 
-    private ConnectedDriver(EmbeddedTransport transport, AuthClient session) {
+    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address) {
         this.transport = transport;
-        this.session = session;
+        this.sessions = sessions;
+        this.address = address;
     }
 
     /**
@@ -53,46 +63,95 @@ public final class ConnectedDriver implements TaskInvoker {
             throw new MobulaException("cannot connect to " + address + ": " + e.getMessage(), e);
         }
         EmbeddedTransport transport = new EmbeddedTransport();
-        AuthClient session;
+        PeerSessions sessions = new PeerSessions(transport, secret);
         try {
             // joined now, not at the first task: a wrong address or secret fails here
-            session = AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT);
-        } catch (IllegalArgumentException | AuthenticationException e) {
+            sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+                .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            sessions.close();
             transport.close();
-            throw new MobulaException("cannot connect to the node at " + address + ": " + e.getMessage(), e);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new MobulaException("cannot connect to the node at " + address + ": " + cause.getMessage(), cause);
         }
-        // The driver's own node: it holds the program's objects (privately) and forwards its tasks.
-        // Its CPUs are calls in flight to the node: each forwarding worker waits for its own answer.
+        // The driver's own node: it holds the program's objects (privately) and forwards its work.
+        // Its CPUs are calls in flight: each forwarding worker waits for its own answer.
         return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, session));
+            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, sessions, address));
     }
 
     @Override
     public Object invoke(TaskSpec task, Object[] args) throws Exception {
-        var descriptor = task.descriptor();
-        byte[] call = RemoteCall.encodeCall(descriptor.className(), descriptor.methodName(), descriptor.methodSignature(), args);
-        if (call.length > RemoteCall.MAX_BYTES) {
-            throw new IllegalArgumentException("the arguments of " + task.displayName() + " take " + call.length
-                + " bytes; a connected driver sends at most " + RemoteCall.MAX_BYTES + " per call for now (objects move "
-                + "between processes in chunks once the object manager lands); pass less, or run on the node's host");
-        }
-        byte[] answer;
-        try {
-            answer = session.submit(call, CONNECT_TIMEOUT).get(CALL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new MobulaException("the call to the node failed: " + e.getCause().getMessage(), e.getCause());
-        }
-        return RemoteCall.decodeAnswer(answer, task.displayName());
+        FunctionDescriptor f = task.descriptor();
+        RemoteCall.Call call = RemoteCall.task(f.className(), f.methodName(), f.methodSignature(), task.requested(),
+            task.strategy(), args);
+        return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
     }
 
     @Override
-    public boolean runsActors() {
-        return false;
+    public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
+        FunctionDescriptor f = creation.descriptor();
+        RemoteCall.Call call = RemoteCall.actorCreation(f.className(), f.methodName(), f.methodSignature(),
+            creation.requested(), creation.strategy(), actor.maxRestarts(), actor.maxConcurrency(), args);
+        return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
+    }
+
+    @Override
+    public Object invokeMethod(TaskSpec method, Object[] args) throws Exception {
+        RemoteActor actor = (RemoteActor) args[0];
+        FunctionDescriptor f = method.descriptor();
+        Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        RemoteCall.Call call = RemoteCall.actorCall(actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
+        return RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName());
+    }
+
+    @Override
+    public void kill(Object instance) {
+        if (instance instanceof RemoteActor actor) {
+            sessions.send(actor.address(), RemoteCall.actorKill(actor.id())); // the local record is dead already
+        }
+    }
+
+    private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+        byte[] payload = RemoteCall.encode(call);
+        if (payload.length > RemoteCall.MAX_BYTES) {
+            throw new IllegalArgumentException("the arguments of " + spec.displayName() + " take " + payload.length
+                + " bytes; a call carries at most " + RemoteCall.MAX_BYTES + " for now (objects move between processes "
+                + "in chunks once the object manager lands); pass less, or run on the node's host");
+        }
+        try {
+            return sessions.send(node, payload).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new MobulaException("the call to the node at " + node + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public boolean placesElsewhere() {
+        return true;
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        try {
+            byte[] answer = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+                .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<NodeInfo> nodes = new ArrayList<>();
+            for (NodeStatus status : ClusterView.decodeBlocks(answer)) {
+                nodes.add(ClusterView.toInfo(status));
+            }
+            return nodes;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MobulaException("cannot ask the node at " + address + " for the cluster's nodes: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while asking the node at " + address + " for the cluster's nodes", e);
+        }
     }
 
     @Override
     public void close() {
-        session.close();
+        sessions.close();
         transport.close();
     }
 }

@@ -19,15 +19,19 @@ final class HeadTables implements AutoCloseable {
     private final ControlService service = new ControlService();
     private final ControlLog log;
     private final long deadAfterMs;
+    private final java.util.function.Consumer<java.util.List<NodeStatus>> onChange;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mobula-head-liveness");
         t.setDaemon(true);
         return t;
     });
 
-    HeadTables(Path logFile, long deadAfterMs) {
+    /** @param onChange told the members' statuses after every command (the head's {@link ClusterView}). */
+    HeadTables(Path logFile, long deadAfterMs, java.util.function.Consumer<java.util.List<NodeStatus>> onChange) {
         this.log = ControlLog.openAndReplay(logFile, service);
         this.deadAfterMs = deadAfterMs;
+        this.onChange = onChange;
+        onChange.accept(memberStatuses());
         timer.scheduleAtFixedRate(this::declareSilentDead, deadAfterMs / 4, deadAfterMs / 4, TimeUnit.MILLISECONDS);
     }
 
@@ -41,7 +45,9 @@ final class HeadTables implements AutoCloseable {
             if (!stamped.verb().equals(ControlService.Command.HEARTBEAT)) {
                 log.append(stamped); // heartbeats are soft state: a restarted head hears them again
             }
-            return service.apply(stamped) ? "ok" : "fenced";
+            boolean applied = service.apply(stamped);
+            onChange.accept(memberStatuses());
+            return applied ? "ok" : "fenced";
         } catch (IllegalArgumentException e) {
             return "error " + e.getMessage();
         }
@@ -54,19 +60,28 @@ final class HeadTables implements AutoCloseable {
                 Map.of("time", Long.toString(now)));
             log.append(dead);
             service.apply(dead);
+            onChange.accept(memberStatuses());
         }
     }
 
     /** The head's own status, then each member's, as {@code ---}-separated blocks. */
     synchronized byte[] clusterStatus(NodeStatus self) {
         StringBuilder out = new StringBuilder(new String(self.encode(), StandardCharsets.UTF_8));
-        for (ControlService.Member member : service.members()) {
-            out.append("---\n");
-            Map<String, String> fields = new LinkedHashMap<>(member.status());
-            fields.put("alive", Boolean.toString(member.alive()));
-            out.append(new String(new NodeStatus(fields).encode(), StandardCharsets.UTF_8));
+        for (NodeStatus member : memberStatuses()) {
+            out.append("---\n").append(new String(member.encode(), StandardCharsets.UTF_8));
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Each member's last reported status, with whether it is alive. */
+    private java.util.List<NodeStatus> memberStatuses() {
+        java.util.List<NodeStatus> statuses = new java.util.ArrayList<>();
+        for (ControlService.Member member : service.members()) {
+            Map<String, String> fields = new LinkedHashMap<>(member.status());
+            fields.put("alive", Boolean.toString(member.alive()));
+            statuses.add(new NodeStatus(fields));
+        }
+        return statuses;
     }
 
     @Override

@@ -25,27 +25,31 @@ final class Membership implements AutoCloseable {
     private final AuthClient head;
     private final long nodeId;
     private final Supplier<NodeStatus> status;
+    private final ClusterView view;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mobula-heartbeat");
         t.setDaemon(true);
         return t;
     });
 
-    private Membership(AuthClient head, long nodeId, Supplier<NodeStatus> status) {
+    private Membership(AuthClient head, long nodeId, Supplier<NodeStatus> status, ClusterView view) {
         this.head = head;
         this.nodeId = nodeId;
         this.status = status;
+        this.view = view;
     }
 
+    /** Joins the head; every heartbeat then refreshes {@code view} with the cluster as the head knows it. */
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
-                           Supplier<NodeStatus> status) throws Exception {
+                           Supplier<NodeStatus> status, ClusterView view) throws Exception {
         AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
-        Membership membership = new Membership(client, nodeId, status);
+        Membership membership = new Membership(client, nodeId, status, view);
         String answer = membership.send(ControlService.Command.JOIN);
         if (!answer.equals("ok")) {
             client.close();
             throw new IllegalStateException("the head refused this node: " + answer);
         }
+        membership.refreshView();
         membership.timer.scheduleAtFixedRate(membership::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
         return membership;
     }
@@ -64,9 +68,15 @@ final class Membership implements AutoCloseable {
             if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
                 send(ControlService.Command.JOIN, BEAT_TIMEOUT); // declared dead while away: come back as new
             }
+            refreshView();
         } catch (RuntimeException e) {
             // the head is away; the next beat tries again
         }
+    }
+
+    private synchronized void refreshView() {
+        byte[] cluster = head.request(NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8), BEAT_TIMEOUT);
+        view.update(ClusterView.decodeBlocks(cluster));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.mobula.node;
 
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -8,41 +10,52 @@ import java.lang.reflect.Modifier;
 import io.mobula.function.NamedFunction;
 
 /**
- * A static method found by class, name and descriptor on this node's class path: how a node runs
- * a connected driver's call. The method's own exception propagates as what the task threw.
+ * A function found by class, name and descriptor on this node's class path: how a node runs work
+ * sent by a driver or another node. A static method takes the arguments as they are; an instance
+ * method (an actor's) takes its receiver first; {@code <init>} is a constructor (an actor's
+ * creation). What the function throws propagates as what the task threw.
  */
 final class ReflectiveFunction implements NamedFunction {
-    private final transient Method method;
+    private final transient Executable executable;
     private final String className;
     private final String methodName;
     private final String signature;
 
-    private ReflectiveFunction(Method method, String className, String methodName, String signature) {
-        this.method = method;
+    private ReflectiveFunction(Executable executable, String className, String methodName, String signature) {
+        this.executable = executable;
         this.className = className;
         this.methodName = methodName;
         this.signature = signature;
     }
 
     /**
+     * @param receiverFirst true for an actor's method (an instance method, receiver first), false
+     *                      for a task or a creation (a static method or a constructor).
      * @throws IllegalArgumentException if the class or method is not on this node's class path, or
-     *                                  the method is not static.
+     *                                  is not of the kind asked for.
      */
-    static ReflectiveFunction find(String className, String methodName, String signature) {
+    static ReflectiveFunction find(String className, String methodName, String signature, boolean receiverFirst) {
         try {
             ClassLoader loader = ReflectiveFunction.class.getClassLoader();
             Class<?> owner = Class.forName(className, true, loader);
             Class<?>[] parameters = MethodType.fromMethodDescriptorString(signature, loader).parameterArray();
-            Method method = owner.getDeclaredMethod(methodName, parameters);
-            if (!Modifier.isStatic(method.getModifiers())) {
-                throw new IllegalArgumentException(className + "." + methodName + " is not static; a connected driver "
-                    + "sends static functions (Class::staticMethod) only");
+            Executable executable;
+            if ("<init>".equals(methodName)) {
+                executable = owner.getDeclaredConstructor(parameters);
+            } else {
+                Method method = owner.getDeclaredMethod(methodName, parameters);
+                if (Modifier.isStatic(method.getModifiers()) == receiverFirst) {
+                    throw new IllegalArgumentException(className + "." + methodName + (receiverFirst
+                        ? " is static; call an actor through its own methods (Type::method)"
+                        : " is not static; a task sent to a node is a static function (Class::staticMethod)"));
+                }
+                executable = method;
             }
-            method.setAccessible(true);
-            return new ReflectiveFunction(method, className, methodName, signature);
+            executable.setAccessible(true);
+            return new ReflectiveFunction(executable, className, methodName, signature);
         } catch (ClassNotFoundException | NoSuchMethodException | TypeNotPresentException e) {
             throw new IllegalArgumentException(className + "." + methodName + signature + " is not on this node's class "
-                + "path; start the node with the job's jars on its class path", e);
+                + "path; submit the job with its jars (mobula submit --jar) or start the node with them", e);
         }
     }
 
@@ -63,13 +76,21 @@ final class ReflectiveFunction implements NamedFunction {
 
     @Override
     public int arity() {
-        return method.getParameterCount();
+        boolean receiver = executable instanceof Method m && !Modifier.isStatic(m.getModifiers());
+        return executable.getParameterCount() + (receiver ? 1 : 0);
     }
 
     @Override
     public Object invoke(Object[] args) throws Exception {
         try {
-            return method.invoke(null, args);
+            if (executable instanceof Constructor<?> constructor) {
+                return constructor.newInstance(args);
+            }
+            Method method = (Method) executable;
+            if (Modifier.isStatic(method.getModifiers())) {
+                return method.invoke(null, args);
+            }
+            return method.invoke(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

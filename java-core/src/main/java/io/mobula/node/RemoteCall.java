@@ -7,25 +7,42 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.mobula.ActorDiedException;
+import io.mobula.InfeasibleResourcesException;
 import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
 import io.mobula.TaskException;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
 
 /**
- * A task call from a connected driver to a node, and its answer, as bytes: the function's class,
- * method and descriptor, and the arguments and the result by value through the store's codec.
+ * The work a connected driver or a node sends to a node, and the answers, as bytes: a task, an
+ * actor's creation, a call on an actor, and an actor's end. Functions
+ * travel by class, method and descriptor; arguments and results by value through the store's codec.
  * <pre>
- *   call:   0x01 | class | method | descriptor | count | (kind u32, length u64, bytes)*
- *   answer: 0x00 | kind | length | bytes          (the result)
- *           0x01 | class | message | stack trace  (what the function threw)
+ *   task:          0x01 | function | resources | strategy | placed | args
+ *   actor create:  0x02 | function | resources | strategy | placed | maxRestarts i32 | maxConcurrency i32 | args
+ *   actor call:    0x03 | actor id i64 | function | args
+ *   actor kill:    0x04 | actor id i64
+ *     function  = class UTF | method UTF | descriptor UTF
+ *     resources = count i32 (-1: the default) | (name UTF, amount f64)*
+ *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool
+ *     placed    = bool: a node already chose this one; run it here, do not pass it on
+ *     args      = count i32 | (kind i32, length i64, bytes)*
+ *   answer:        0x00 | kind | length | bytes          (the result)
+ *                  0x01 | class | message | stack trace  (what failed)
  * </pre>
  */
 final class RemoteCall {
-    static final byte CALL = 1;
+    static final byte TASK = 1;
+    static final byte ACTOR_CREATE = 2;
+    static final byte ACTOR_CALL = 3;
+    static final byte ACTOR_KILL = 4;
     /** The most bytes one call or answer may take: an Aeron message on the default 16 MiB term, less a margin. */
     static final int MAX_BYTES = (2 << 20) - 4096;
     private static final byte OK = 0;
@@ -51,21 +68,76 @@ final class RemoteCall {
         }
     }));
 
-    record Call(String className, String methodName, String signature, Object[] args) {
+    /**
+     * A decoded call. {@code requested} is null for the default request; {@code actorId} is set for
+     * actor calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations.
+     */
+    record Call(byte kind, String className, String methodName, String signature, Map<String, Double> requested,
+                SchedulingStrategy strategy, boolean placed, long actorId, int maxRestarts, int maxConcurrency,
+                Object[] args) {
+        String displayName() {
+            int dot = className.lastIndexOf('.');
+            return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
+        }
+
+        /** The same call, marked as placed (a node forwarding it to the node it chose). */
+        Call placedHere() {
+            return new Call(kind, className, methodName, signature, requested, strategy, true, actorId, maxRestarts,
+                maxConcurrency, args);
+        }
     }
 
     private RemoteCall() {
     }
 
-    static byte[] encodeCall(String className, String methodName, String signature, Object[] args) {
+    static Call task(String className, String methodName, String signature, Map<String, Double> requested,
+                     SchedulingStrategy strategy, Object[] args) {
+        return new Call(TASK, className, methodName, signature, requested, strategy, false, 0, 0, 0, args);
+    }
+
+    static Call actorCreation(String className, String methodName, String signature, Map<String, Double> requested,
+                              SchedulingStrategy strategy, int maxRestarts, int maxConcurrency, Object[] args) {
+        return new Call(ACTOR_CREATE, className, methodName, signature, requested, strategy, false, 0, maxRestarts,
+            maxConcurrency, args);
+    }
+
+    static Call actorCall(long actorId, String className, String methodName, String signature, Object[] args) {
+        return new Call(ACTOR_CALL, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
+            actorId, 0, 0, args);
+    }
+
+    static byte[] actorKill(long actorId) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(CALL);
-            out.writeUTF(className);
-            out.writeUTF(methodName);
-            out.writeUTF(signature);
-            out.writeInt(args.length);
-            for (Object arg : args) {
+            out.writeByte(ACTOR_KILL);
+            out.writeLong(actorId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] encode(Call call) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(call.kind());
+            if (call.kind() == ACTOR_CALL) {
+                out.writeLong(call.actorId());
+            }
+            out.writeUTF(call.className());
+            out.writeUTF(call.methodName());
+            out.writeUTF(call.signature());
+            if (call.kind() != ACTOR_CALL) {
+                writeResources(out, call.requested());
+                writeStrategy(out, call.strategy());
+                out.writeBoolean(call.placed());
+            }
+            if (call.kind() == ACTOR_CREATE) {
+                out.writeInt(call.maxRestarts());
+                out.writeInt(call.maxConcurrency());
+            }
+            out.writeInt(call.args().length);
+            for (Object arg : call.args()) {
                 writeValue(out, arg);
             }
         } catch (IOException e) {
@@ -74,14 +146,31 @@ final class RemoteCall {
         return bytes.toByteArray();
     }
 
-    static Call decodeCall(byte[] payload) throws IOException {
+    /** @throws IOException for anything that is not a well-formed call. */
+    static Call decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            if (in.readByte() != CALL) {
-                throw new IOException("not a call");
+            byte kind = in.readByte();
+            if (kind == ACTOR_KILL) {
+                return new Call(kind, "", "", "", null, SchedulingStrategy.defaultStrategy(), true, in.readLong(), 0, 0,
+                    new Object[0]);
             }
+            if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
+                throw new IOException("not a call (kind " + kind + ")");
+            }
+            long actorId = kind == ACTOR_CALL ? in.readLong() : 0;
             String className = in.readUTF();
             String methodName = in.readUTF();
             String signature = in.readUTF();
+            Map<String, Double> requested = null;
+            SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
+            boolean placed = true;
+            if (kind != ACTOR_CALL) {
+                requested = readResources(in);
+                strategy = readStrategy(in);
+                placed = in.readBoolean();
+            }
+            int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
+            int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
             int count = in.readInt();
             if (count < 0 || count > 255) {
                 throw new IOException("a call with " + count + " arguments");
@@ -90,8 +179,57 @@ final class RemoteCall {
             for (int i = 0; i < count; i++) {
                 args[i] = readValue(in);
             }
-            return new Call(className, methodName, signature, args);
+            return new Call(kind, className, methodName, signature, requested, strategy, placed, actorId, maxRestarts,
+                maxConcurrency, args);
         }
+    }
+
+    private static void writeResources(DataOutputStream out, Map<String, Double> requested) throws IOException {
+        if (requested == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(requested.size());
+        for (Map.Entry<String, Double> e : requested.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeDouble(e.getValue());
+        }
+    }
+
+    private static Map<String, Double> readResources(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count == -1) {
+            return null;
+        }
+        if (count < 0 || count > 1024) {
+            throw new IOException("a request of " + count + " resources");
+        }
+        Map<String, Double> requested = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            requested.put(in.readUTF(), in.readDouble());
+        }
+        return requested;
+    }
+
+    private static void writeStrategy(DataOutputStream out, SchedulingStrategy strategy) throws IOException {
+        switch (strategy) {
+            case SchedulingStrategy.Default d -> out.writeByte(0);
+            case SchedulingStrategy.Spread s -> out.writeByte(1);
+            case SchedulingStrategy.NodeAffinity a -> {
+                out.writeByte(2);
+                out.writeUTF(a.nodeId());
+                out.writeBoolean(a.soft());
+            }
+        }
+    }
+
+    private static SchedulingStrategy readStrategy(DataInputStream in) throws IOException {
+        return switch (in.readByte()) {
+            case 0 -> SchedulingStrategy.defaultStrategy();
+            case 1 -> SchedulingStrategy.spread();
+            case 2 -> SchedulingStrategy.nodeAffinity(in.readUTF(), in.readBoolean());
+            default -> throw new IOException("an unknown scheduling strategy");
+        };
     }
 
     static byte[] encodeResult(Object value) {
@@ -118,7 +256,17 @@ final class RemoteCall {
         return bytes.toByteArray();
     }
 
-    /** @throws TaskException what the function threw on the node. */
+    static byte[] encodeFailure(Throwable error) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(trace));
+        return encodeFailure(error.getClass().getName(), error.getMessage(), trace.toString());
+    }
+
+    /**
+     * @throws TaskException               what the function threw on the node.
+     * @throws ActorDiedException          the actor called is gone.
+     * @throws InfeasibleResourcesException no node of the cluster could ever run it.
+     */
     static Object decodeAnswer(byte[] answer, String functionName) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer))) {
             byte status = in.readByte();
@@ -128,6 +276,12 @@ final class RemoteCall {
             String className = in.readUTF();
             String message = in.readUTF();
             String trace = in.readUTF();
+            if (className.equals(ActorDiedException.class.getName())) {
+                throw new ActorDiedException(message);
+            }
+            if (className.equals(InfeasibleResourcesException.class.getName())) {
+                throw new InfeasibleResourcesException(message);
+            }
             throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
         }
     }

@@ -147,6 +147,19 @@ public final class ActorRecord {
     }
 
     /** Kills the actor: queued and running calls fail with {@code cause}; idempotent. */
+    public int maxRestarts() {
+        return maxRestarts;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** What stands for the instance on this node (a connected driver's: where the actor lives); null until built. */
+    Object instance() {
+        return instance;
+    }
+
     void kill(MobulaException cause) {
         if (markDead(cause)) {
             for (Thread t : threads) {
@@ -232,7 +245,7 @@ public final class ActorRecord {
         TaskExecutor executor = runtime.executor();
         try {
             Object[] args = executor.resolveArguments(creation, 0);
-            Object created = creation.function.invoke(args);
+            Object created = runtime.invoker().construct(this, creation, args);
             synchronized (this) {
                 if (state == State.DEAD) {
                     return false;
@@ -263,7 +276,7 @@ public final class ActorRecord {
             try {
                 Object[] args = executor.resolveArguments(call, 1);
                 args[0] = instance;
-                stored = runtime.marshaller().marshal(call.function.invoke(args), call.result.id());
+                stored = runtime.marshaller().marshal(runtime.invoker().invokeMethod(call, args), call.result.id());
             } catch (Throwable error) {
                 if (state == State.DEAD) {
                     stored = new StoredValues.Failed(deathCause);

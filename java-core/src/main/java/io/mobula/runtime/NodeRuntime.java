@@ -20,6 +20,7 @@ import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.ObjectRef;
 import io.mobula.RuntimeClosedException;
+import io.mobula.SchedulingStrategy;
 import io.mobula.TaskCancelledException;
 import io.mobula.UnserializableArgumentException;
 import io.mobula.function.RemoteFunction;
@@ -163,16 +164,51 @@ public final class NodeRuntime implements AutoCloseable {
      * @param requested resources, or null for the default of one CPU.
      * @return the entry of its result.
      */
-    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry) {
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                                  SchedulingStrategy strategy) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
-        ResourceVector vector = requested == null ? defaultTaskVector : feasible("task " + descriptor.displayName(), requested);
+        ResourceVector vector = placement("task " + descriptor.displayName(), requested, strategy, defaultTaskVector);
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry result = new ObjectEntry(newObjectId());
-        TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null);
+        TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
+            requested, strategy);
         result.producer(task);
         scheduler.submit(task);
         return result;
+    }
+
+    /**
+     * The resources a task or actor holds here. Where the invoker places work elsewhere (a connected
+     * driver), a task holds one forwarding slot and the request travels on to the node that places
+     * it; here, the request must fit this node and the strategy must allow it.
+     */
+    private ResourceVector placement(String what, Map<String, Double> requested, SchedulingStrategy strategy,
+                                     ResourceVector byDefault) {
+        if (invoker.placesElsewhere()) {
+            return byDefault;
+        }
+        if (strategy instanceof SchedulingStrategy.NodeAffinity affinity && !affinity.soft() && !affinity.nodeId().equals(nodeId())) {
+            throw new InfeasibleResourcesException(what + " must run on node " + affinity.nodeId() + ", but this is node "
+                + nodeId() + " and it is not connected to a cluster; make the affinity soft, or connect to the cluster "
+                + "(Mobula.init(\"host:port\"))");
+        }
+        return requested == null ? byDefault : feasible(what, requested);
+    }
+
+    /** This node's id (16 hex digits), as {@link io.mobula.NodeInfo#id()} and node affinity name it. */
+    public String nodeId() {
+        return String.format("%016x", nodeId);
+    }
+
+    /** The cluster's nodes as this node knows them; just this one on an embedded node. */
+    public List<io.mobula.NodeInfo> nodes() {
+        List<io.mobula.NodeInfo> cluster = invoker.nodes();
+        if (cluster != null) {
+            return cluster;
+        }
+        return List.of(new io.mobula.NodeInfo(nodeId(), "embedded", ProcessHandle.current().pid(), true, true,
+            totalResources(), availableResources()));
     }
 
     // ---- actors ----
@@ -185,12 +221,8 @@ public final class NodeRuntime implements AutoCloseable {
      *                  and holding none while it lives (Ray's default).
      */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
-                                   int maxRestarts, int maxConcurrency, String name) {
+                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy) {
         ensureOpen();
-        if (!invoker.runsActors()) {
-            throw new UnsupportedOperationException("actors through a connected driver are not built yet; create them "
-                + "on an embedded node (Mobula.init()) or run this program on the node's host");
-        }
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
             throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
@@ -201,16 +233,17 @@ public final class NodeRuntime implements AutoCloseable {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
         }
-        ResourceVector held = requested == null ? noResources : feasible("actor " + descriptor.displayName(), requested);
-        ResourceVector placement = requested == null ? defaultActorPlacement : held;
+        ResourceVector held = invoker.placesElsewhere() ? noResources
+            : placement("actor " + descriptor.displayName(), requested, strategy, noResources);
+        ResourceVector placement = requested == null || invoker.placesElsewhere() ? defaultActorPlacement : held;
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry created = new ObjectEntry(newObjectId());
         long id = actorCounter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, null);
+            RetryPolicy.NONE, created, null, requested, strategy);
         ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, this, idler);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, actor);
+            RetryPolicy.NONE, created, actor, requested, strategy);
         if (name != null) {
             ActorRecord previous = namedActors.putIfAbsent(name, actor);
             if (previous != null) {
@@ -229,7 +262,8 @@ public final class NodeRuntime implements AutoCloseable {
         FunctionDescriptor descriptor = FunctionDescriptor.of(method);
         Object[] marshalled = marshalArguments(descriptor, args, 1);
         ObjectEntry result = new ObjectEntry(newObjectId());
-        TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, noResources, retry, result, actor);
+        TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, noResources, retry, result, actor,
+            null, null);
         result.producer(call);
         actor.submit(call);
         return result;
@@ -239,6 +273,9 @@ public final class NodeRuntime implements AutoCloseable {
         ensureOpen();
         actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
             + " was killed"));
+        if (invoker.placesElsewhere()) {
+            invoker.kill(actor.instance());
+        }
     }
 
     public ActorRecord actorByName(String name) {

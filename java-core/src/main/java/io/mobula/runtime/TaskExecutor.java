@@ -84,6 +84,9 @@ public final class TaskExecutor {
         if (error instanceof io.mobula.TaskException remote) {
             return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)
         }
+        if (error instanceof MobulaException typed && runtime.invoker().placesElsewhere()) {
+            return new StoredValues.Failed(typed); // the cluster's own verdict (actor died, no node fits), as it said it
+        }
         if (runtime.isClosed()) {
             return new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed while "
                 + task.displayName() + " was running"));

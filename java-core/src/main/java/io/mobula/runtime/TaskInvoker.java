@@ -1,11 +1,15 @@
 package io.mobula.runtime;
 
+import java.util.List;
+
+import io.mobula.NodeInfo;
+
 /**
- * How a node runs a task's function once its arguments are resolved: here, on the worker thread
- * ({@link #LOCAL}), or elsewhere (a connected driver forwards to the node it is connected to).
+ * How a node runs work once its arguments are resolved: here, on the calling worker or actor thread
+ * ({@link #LOCAL}), or elsewhere (a connected driver sends it to the cluster, which places it).
  */
 public interface TaskInvoker extends AutoCloseable {
-    /** Calls the function on the calling worker thread. */
+    /** Runs everything on the calling thread. */
     TaskInvoker LOCAL = new TaskInvoker() {
         @Override
         public Object invoke(TaskSpec task, Object[] args) throws Exception {
@@ -13,8 +17,13 @@ public interface TaskInvoker extends AutoCloseable {
         }
 
         @Override
-        public boolean runsActors() {
-            return true;
+        public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
+            return creation.function.invoke(args);
+        }
+
+        @Override
+        public Object invokeMethod(TaskSpec call, Object[] args) throws Exception {
+            return call.function.invoke(args);
         }
 
         @Override
@@ -25,8 +34,28 @@ public interface TaskInvoker extends AutoCloseable {
     /** @return the task's result; throws what the function threw. */
     Object invoke(TaskSpec task, Object[] args) throws Exception;
 
-    /** False where actors cannot run (a connected driver does not host them). */
-    boolean runsActors();
+    /** Runs {@code actor}'s constructor. @return what stands for the instance on this node. */
+    Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception;
+
+    /** Calls an actor's method; {@code args[0]} is what {@link #construct} returned. */
+    Object invokeMethod(TaskSpec call, Object[] args) throws Exception;
+
+    /**
+     * True where work is placed by the cluster rather than by this node (a connected driver): the
+     * node then holds one slot per task in flight and leaves resource checks to the cluster.
+     */
+    default boolean placesElsewhere() {
+        return false;
+    }
+
+    /** Ends an actor that lives elsewhere ({@code instance}: what {@link #construct} returned; may be null). */
+    default void kill(Object instance) {
+    }
+
+    /** The cluster's nodes, or null where this node is on its own. */
+    default List<NodeInfo> nodes() {
+        return null;
+    }
 
     @Override
     void close();

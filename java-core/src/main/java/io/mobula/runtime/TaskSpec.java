@@ -1,5 +1,6 @@
 package io.mobula.runtime;
 
+import io.mobula.SchedulingStrategy;
 import io.mobula.function.RemoteFunction;
 
 /**
@@ -30,6 +31,10 @@ public final class TaskSpec {
     final ObjectEntry result;
     /** The actor created or called; null for a task. */
     final ActorRecord actor;
+    /** The resources asked for, as asked (a connected driver sends them on to the node that places it); null: the default. */
+    final java.util.Map<String, Double> requested;
+    /** Where in the cluster it may run. */
+    final SchedulingStrategy strategy;
 
     private int state = QUEUED;
     private Thread runner;
@@ -39,7 +44,8 @@ public final class TaskSpec {
     int unresolvedArgs;
 
     TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
-             RetryPolicy retry, ObjectEntry result, ActorRecord actor) {
+             RetryPolicy retry, ObjectEntry result, ActorRecord actor, java.util.Map<String, Double> requested,
+             SchedulingStrategy strategy) {
         this.kind = kind;
         this.function = function;
         this.descriptor = descriptor;
@@ -48,6 +54,8 @@ public final class TaskSpec {
         this.retry = retry;
         this.result = result;
         this.actor = actor;
+        this.requested = requested;
+        this.strategy = strategy;
         this.retriesLeft = retry.maxRetries();
     }
 
@@ -118,6 +126,15 @@ public final class TaskSpec {
     /** The function's portable name. */
     public FunctionDescriptor descriptor() {
         return descriptor;
+    }
+
+    /** The resources asked for, as asked; null for the default. */
+    public java.util.Map<String, Double> requested() {
+        return requested;
+    }
+
+    public SchedulingStrategy strategy() {
+        return strategy;
     }
 
     public String displayName() {

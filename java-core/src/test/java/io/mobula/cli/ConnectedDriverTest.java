@@ -59,6 +59,10 @@ class ConnectedDriverTest {
     static final class Box {
         Box() {
         }
+
+        long where() {
+            return ProcessHandle.current().pid();
+        }
     }
 
     private int cli(String... args) {
@@ -113,8 +117,9 @@ class ConnectedDriverTest {
             assertEquals("on the node", thrown.remoteMessage());
             assertTrue(thrown.remoteStackTrace().contains("explode"), thrown.remoteStackTrace());
 
-            assertThrows(UnsupportedOperationException.class, () -> driver.actor(Box::new).remote(),
-                "actors through a connected driver are not built yet, and say so");
+            // an actor lives on the node; its calls come back to the driver
+            io.mobula.ActorHandle<Box> box = driver.actor(Box::new).remote();
+            assertEquals(remotePid, box.task(Box::where).remote().get());
         }
     }
 

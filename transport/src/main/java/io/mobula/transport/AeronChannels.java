@@ -52,6 +52,21 @@ public final class AeronChannels {
     }
 
     /**
+     * This host's address on the route to {@code host}: where a peer there can send answers back
+     * (loopback for a loopback peer, the interface's own address for one across a network). The
+     * kernel picks it from its routes; no packet is sent.
+     */
+    public static String localAddressFacing(String host) {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+            socket.connect(java.net.InetAddress.getByName(host), 9);
+            java.net.InetAddress local = socket.getLocalAddress();
+            return local == null || local.isAnyLocalAddress() ? "127.0.0.1" : local.getHostAddress();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("no route to " + host + " from this host: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Parses {@code HOST:PORT} (the form {@code mobula start --address} takes).
      *
      * @throws IllegalArgumentException naming what is wrong with the text.

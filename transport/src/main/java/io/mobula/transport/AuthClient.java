@@ -95,7 +95,7 @@ public final class AuthClient implements AutoCloseable {
 
     /**
      * Joins the server at {@code address} ({@code HOST:PORT}, UDP) on {@code serverStream}, with its
-     * answers coming back to a free UDP port of this host's loopback.
+     * answers coming back to a free UDP port of this host's address on the route to the server.
      *
      * @throws IllegalArgumentException for an address that is not HOST:PORT.
      * @throws AuthenticationException  as the constructor does.
@@ -103,11 +103,11 @@ public final class AuthClient implements AutoCloseable {
     public static AuthClient connect(Aeron aeron, String address, int serverStream, ClusterSecret secret, Duration timeout) {
         String endpoint = AeronChannels.parseAddress(address);
         int colon = endpoint.lastIndexOf(':');
-        String serverChannel = AeronChannels.udp(endpoint.substring(0, colon).replace("[", "").replace("]", ""),
-            Integer.parseInt(endpoint.substring(colon + 1)));
+        String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
+        String serverChannel = AeronChannels.udp(host, Integer.parseInt(endpoint.substring(colon + 1)));
         int replyStream = 1 + new SecureRandom().nextInt(Integer.MAX_VALUE - 1);
-        return new AuthClient(aeron, serverChannel, serverStream, AeronChannels.udp("127.0.0.1", AeronChannels.freeUdpPort()),
-            replyStream, secret, timeout);
+        String replyChannel = AeronChannels.udp(AeronChannels.localAddressFacing(host), AeronChannels.freeUdpPort());
+        return new AuthClient(aeron, serverChannel, serverStream, replyChannel, replyStream, secret, timeout);
     }
 
     public long sessionId() {

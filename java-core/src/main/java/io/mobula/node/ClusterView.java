@@ -1,0 +1,76 @@
+package io.mobula.node;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mobula.NodeInfo;
+
+/**
+ * What a node knows of the cluster's other nodes: their last reported status (address, resources
+ * in all and free, alive), refreshed about once a second (a node from the head's answers to its
+ * heartbeats, the head from its own tables). Free resources are as of that report, so a spilled
+ * task may find its node busy by the time it lands and queue there.
+ */
+final class ClusterView {
+    private volatile List<NodeInfo> nodes = List.of();
+    private volatile List<NodeStatus> statuses = List.of();
+
+    /** Replaces the view with these statuses (blocks of {@link NodeStatus} fields). */
+    void update(List<NodeStatus> reported) {
+        List<NodeInfo> fresh = new ArrayList<>(reported.size());
+        for (NodeStatus status : reported) {
+            fresh.add(toInfo(status));
+        }
+        statuses = List.copyOf(reported);
+        nodes = List.copyOf(fresh);
+    }
+
+    /** The statuses as last reported. */
+    List<NodeStatus> statuses() {
+        return statuses;
+    }
+
+    /** Every node last heard of, this one excluded only if the reports did not include it. */
+    List<NodeInfo> nodes() {
+        return nodes;
+    }
+
+    /** The other nodes that are alive. */
+    List<NodeInfo> peers(String selfId) {
+        List<NodeInfo> peers = new ArrayList<>();
+        for (NodeInfo node : nodes) {
+            if (node.alive() && !node.id().equals(selfId)) {
+                peers.add(node);
+            }
+        }
+        return peers;
+    }
+
+    static NodeInfo toInfo(NodeStatus status) {
+        Map<String, Double> total = new LinkedHashMap<>();
+        Map<String, Double> available = new LinkedHashMap<>();
+        status.fields().forEach((key, value) -> {
+            if (key.startsWith("total.")) {
+                total.put(key.substring("total.".length()), Double.parseDouble(value));
+            } else if (key.startsWith("available.")) {
+                available.put(key.substring("available.".length()), Double.parseDouble(value));
+            }
+        });
+        String alive = status.get("alive");
+        return new NodeInfo(status.get("id"), status.get("address"), (long) status.number("pid"),
+            Boolean.parseBoolean(status.get("head")), alive.isEmpty() || Boolean.parseBoolean(alive), total, available);
+    }
+
+    /** Splits a cluster status answer ({@code ---}-separated blocks) into its nodes' statuses. */
+    static List<NodeStatus> decodeBlocks(byte[] answer) {
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (String block : new String(answer, java.nio.charset.StandardCharsets.UTF_8).split("---\n")) {
+            if (!block.isBlank()) {
+                statuses.add(NodeStatus.decode(block.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return statuses;
+    }
+}

@@ -1,0 +1,197 @@
+package io.mobula.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mobula.ActorDiedException;
+import io.mobula.ActorHandle;
+import io.mobula.InfeasibleResourcesException;
+import io.mobula.Mobula;
+import io.mobula.NodeInfo;
+import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
+import io.mobula.transport.AeronChannels;
+
+/**
+ * A head and a second node, each a process of its own, and a driver in this JVM connected to the
+ * head: work lands where its resources and strategy say, spills back when the head is busy, and
+ * actors live on the node chosen for them.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterSchedulingTest {
+    @TempDir
+    Path home;
+    private String previousHome;
+    private String headAddress;
+
+    static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    static long pidAfter(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return ProcessHandle.current().pid();
+    }
+
+    static int add(int a, int b) {
+        return a + b;
+    }
+
+    /** An actor with state, to show its calls run in order in one place. */
+    static final class Tally {
+        private final List<Integer> seen = new ArrayList<>();
+
+        Tally(String unused) {
+        }
+
+        List<Integer> record(int value) {
+            seen.add(value);
+            return List.copyOf(seen);
+        }
+
+        long where() {
+            return ProcessHandle.current().pid();
+        }
+    }
+
+    private static int cli(String... args) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        int code = new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args), out, out);
+        if (code != 0) {
+            System.err.println(sink.toString(StandardCharsets.UTF_8));
+        }
+        return code;
+    }
+
+    @BeforeEach
+    void startAHeadAndANode() {
+        previousHome = System.getProperty("mobula.home");
+        System.setProperty("mobula.home", home.toString());
+        int headPort = AeronChannels.freeUdpPort();
+        headAddress = "127.0.0.1:" + headPort;
+        assertEquals(0, cli("start", "--head", "--port", Integer.toString(headPort), "--resources", "{\"CPU\":1}"));
+        assertEquals(0, cli("start", "--address", headAddress, "--resources", "{\"CPU\":2,\"camera\":1}"));
+    }
+
+    @AfterEach
+    void stopThem() {
+        cli("stop");
+        if (previousHome == null) {
+            System.clearProperty("mobula.home");
+        } else {
+            System.setProperty("mobula.home", previousHome);
+        }
+    }
+
+    /** The node with {@code camera}, once the head has heard of it. */
+    private static NodeInfo awaitCameraNode(Mobula driver) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.alive() && node.totalResources().getOrDefault("camera", 0.0) > 0) {
+                    return node;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the second node never joined: " + driver.nodes());
+    }
+
+    @Test
+    void workLandsWhereItsResourcesAndStrategySay() throws Exception {
+        try (Mobula driver = Mobula.init(headAddress)) {
+            NodeInfo camera = awaitCameraNode(driver);
+            NodeInfo head = driver.nodes().stream().filter(NodeInfo::head).findFirst().orElseThrow();
+            assertEquals(2, driver.nodes().size(), driver.nodes().toString());
+            assertNotEquals(head.pid(), camera.pid());
+
+            // a resource only the second node has: spilled there
+            assertEquals(camera.pid(), driver.task(ClusterSchedulingTest::pid).resources(Map.of("camera", 1.0)).remote().get());
+            // plain tasks on an idle head stay there
+            assertEquals(head.pid(), driver.task(ClusterSchedulingTest::pid).remote().get());
+
+            // spread: across both nodes
+            Set<Long> pids = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                pids.add(driver.task(ClusterSchedulingTest::pid).scheduling(SchedulingStrategy.spread()).remote().get());
+            }
+            assertEquals(Set.of(head.pid(), camera.pid()), pids);
+
+            // node affinity: hard goes there; to a node that does not exist, hard fails and soft runs anyway
+            assertEquals(camera.pid(), driver.task(ClusterSchedulingTest::pid)
+                .scheduling(SchedulingStrategy.nodeAffinity(camera.id(), false)).remote().get());
+            InfeasibleResourcesException nowhere = assertThrows(InfeasibleResourcesException.class, () -> driver
+                .task(ClusterSchedulingTest::pid).scheduling(SchedulingStrategy.nodeAffinity("00000000deadbeef", false))
+                .remote().get());
+            assertTrue(nowhere.getMessage().contains("deadbeef"), nowhere.getMessage());
+            assertTrue(driver.task(ClusterSchedulingTest::pid).scheduling(SchedulingStrategy.nodeAffinity("00000000deadbeef", true))
+                .remote().get() > 0);
+
+            // more than any node has: a clear error, and the cluster goes on
+            InfeasibleResourcesException tooMuch = assertThrows(InfeasibleResourcesException.class,
+                () -> driver.task(ClusterSchedulingTest::pid).resources(Map.of("CPU", 16.0)).remote().get());
+            assertTrue(tooMuch.getMessage().contains("no node of the cluster could ever run it"), tooMuch.getMessage());
+
+            // the head's one CPU busy: the next task spills back to the node with free CPUs
+            ObjectRef<Long> busy = driver.task(ClusterSchedulingTest::pidAfter, 3000L)
+                .scheduling(SchedulingStrategy.nodeAffinity(head.id(), false)).remote();
+            Thread.sleep(300); // it has started on the head
+            assertEquals(camera.pid(), driver.task(ClusterSchedulingTest::pid).remote().get());
+            assertEquals(head.pid(), busy.get());
+
+            // refs between tasks on different nodes: the driver owns them and passes their values on
+            ObjectRef<Integer> onHead = driver.task(ClusterSchedulingTest::add, 20, 1)
+                .scheduling(SchedulingStrategy.nodeAffinity(head.id(), false)).remote();
+            ObjectRef<Integer> onCamera = driver.task(ClusterSchedulingTest::add, onHead, 21)
+                .scheduling(SchedulingStrategy.nodeAffinity(camera.id(), false)).remote();
+            assertEquals(42, onCamera.get());
+        }
+    }
+
+    @Test
+    void actorsLiveOnTheNodeChosenForThemAndKeepTheirCallsInOrder() throws Exception {
+        try (Mobula driver = Mobula.init(headAddress)) {
+            NodeInfo camera = awaitCameraNode(driver);
+            ActorHandle<Tally> tally = driver.actor(Tally::new, "x").resources(Map.of("camera", 1.0)).remote();
+            assertEquals(camera.pid(), tally.task(Tally::where).remote().get());
+            List<ObjectRef<List<Integer>>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(tally.task(Tally::record, i).remote());
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, calls.get(49).get());
+
+            driver.kill(tally);
+            assertThrows(ActorDiedException.class, () -> tally.task(Tally::where).remote().get());
+            // its camera is free again: a second actor can hold it
+            long deadline = System.currentTimeMillis() + 10_000;
+            ActorHandle<Tally> next = driver.actor(Tally::new, "y").resources(Map.of("camera", 1.0)).remote();
+            assertEquals(camera.pid(), next.task(Tally::where).remote().get(deadline - System.currentTimeMillis() > 0
+                ? java.time.Duration.ofMillis(deadline - System.currentTimeMillis()) : java.time.Duration.ofSeconds(1)));
+        }
+    }
+}
