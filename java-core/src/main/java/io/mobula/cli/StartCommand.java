@@ -2,12 +2,12 @@ package io.mobula.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.mobula.node.JvmCommand;
 import io.mobula.node.NodeDaemon;
 import io.mobula.node.NodeRecord;
 import io.mobula.node.ResourceSpec;
@@ -111,26 +111,18 @@ public final class StartCommand implements CliCommand {
         return 0;
     }
 
-    /** The daemon's command line: this JVM's binary, flags and class path, run in a session of its own. */
+    /** The daemon's command line: a JVM like this one, run in a session of its own. */
     private static List<String> daemonCommand(int port, Path stateDir, String resources, String join) {
+        List<String> args = new ArrayList<>(join == null ? List.of("--head") : List.of("--join", join));
+        args.addAll(List.of("--port", Integer.toString(port), "--state-dir", stateDir.toString()));
+        if (resources != null) {
+            args.addAll(List.of("--resources", resources));
+        }
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid"); // not in the terminal's process group: a Ctrl-C there does not reach it
         }
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (flag.startsWith("--") || flag.startsWith("-X") || flag.startsWith("-Dmobula.")) {
-                command.add(flag);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(NodeDaemon.class.getName());
-        command.addAll(join == null ? List.of("--head") : List.of("--join", join));
-        command.addAll(List.of("--port", Integer.toString(port), "--state-dir", stateDir.toString()));
-        if (resources != null) {
-            command.addAll(List.of("--resources", resources));
-        }
+        command.addAll(JvmCommand.of(NodeDaemon.class, args));
         return command;
     }
 

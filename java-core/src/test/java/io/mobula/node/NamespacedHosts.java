@@ -1,0 +1,114 @@
+package io.mobula.node;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test hosts: {@code count} network namespaces of our own, each with a veth into a bridge that
+ * this (the test's) namespace is on too, addresses 10.205.x.1 .. 10.205.x.count and 10.205.x.254
+ * here (x random, so parallel runs do not collide). Removed at close, even after a failure. Needs
+ * root and iproute2, as CI has.
+ */
+final class NamespacedHosts implements AutoCloseable {
+    private final List<String> names = new ArrayList<>();
+    private final List<String> addresses = new ArrayList<>();
+    private final String bridge;
+    private final String localAddress;
+
+    NamespacedHosts(int count) throws IOException, InterruptedException {
+        int tag = ThreadLocalRandom.current().nextInt(1, 250);
+        String suffix = tag + "-" + ProcessHandle.current().pid();
+        this.bridge = "mbr" + tag;
+        this.localAddress = "10.205." + tag + ".254";
+        try {
+            ip("link", "add", bridge, "type", "bridge");
+            ip("addr", "add", localAddress + "/24", "dev", bridge);
+            ip("link", "set", bridge, "up");
+            for (int i = 1; i <= count; i++) {
+                String name = "mobula-h" + i + "-" + suffix;
+                String address = "10.205." + tag + "." + i;
+                String inside = "mh" + i + "t" + tag;
+                String outside = "mb" + i + "t" + tag;
+                ip("netns", "add", name);
+                names.add(name);
+                ip("link", "add", inside, "type", "veth", "peer", "name", outside);
+                ip("link", "set", inside, "netns", name);
+                ip("-n", name, "addr", "add", address + "/24", "dev", inside);
+                ip("-n", name, "link", "set", "lo", "up");
+                ip("-n", name, "link", "set", inside, "up");
+                ip("link", "set", outside, "master", bridge);
+                ip("link", "set", outside, "up");
+                addresses.add(address);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** @return null if namespaces can be made here, else why not. */
+    static String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "network namespaces need root (CI runs as root)";
+        }
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : "'ip netns' does not work here";
+        } catch (IOException | InterruptedException e) {
+            return "iproute2 ('ip') is not installed";
+        }
+    }
+
+    /** Host {@code i}'s (from 0) namespace name. */
+    String name(int i) {
+        return names.get(i);
+    }
+
+    /** Host {@code i}'s (from 0) address. */
+    String address(int i) {
+        return addresses.get(i);
+    }
+
+    /** This namespace's address on the hosts' network. */
+    String localAddress() {
+        return localAddress;
+    }
+
+    /** A command run inside host {@code i}. */
+    List<String> inHost(int i, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", names.get(i)));
+        full.addAll(command);
+        return full;
+    }
+
+    private static void ip(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out.trim());
+        }
+    }
+
+    @Override
+    public void close() {
+        List<List<String>> removals = new ArrayList<>();
+        for (String name : names) {
+            removals.add(List.of("ip", "netns", "delete", name)); // takes its veth pair with it
+        }
+        removals.add(List.of("ip", "link", "delete", bridge));
+        for (List<String> removal : removals) {
+            try {
+                Process p = new ProcessBuilder(removal).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // nothing more to do: it may not have been made
+            }
+        }
+    }
+}
