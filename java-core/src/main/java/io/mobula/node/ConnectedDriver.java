@@ -37,11 +37,14 @@ public final class ConnectedDriver implements TaskInvoker {
     private final EmbeddedTransport transport;
     private final PeerSessions sessions;
     private final String address;
+    /** The job's class path id, named in every call ("" when it ships no jars). */
+    private final String job;
 
-    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address) {
+    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String job) {
         this.transport = transport;
         this.sessions = sessions;
         this.address = address;
+        this.job = job;
     }
 
     /**
@@ -64,11 +67,13 @@ public final class ConnectedDriver implements TaskInvoker {
         }
         EmbeddedTransport transport = new EmbeddedTransport();
         PeerSessions sessions = new PeerSessions(transport, secret);
+        String job;
         try {
             // joined now, not at the first task: a wrong address or secret fails here
             sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
                 .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            job = JobUpload.register(sessions, address, JobUpload.configuredJars());
+        } catch (Exception e) {
             sessions.close();
             transport.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -77,13 +82,13 @@ public final class ConnectedDriver implements TaskInvoker {
         // The driver's own node: it holds the program's objects (privately) and forwards its work.
         // Its CPUs are calls in flight: each forwarding worker waits for its own answer.
         return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, sessions, address));
+            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, sessions, address, job));
     }
 
     @Override
     public Object invoke(TaskSpec task, Object[] args) throws Exception {
         FunctionDescriptor f = task.descriptor();
-        RemoteCall.Call call = RemoteCall.task(f.className(), f.methodName(), f.methodSignature(), task.requested(),
+        RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), args);
         return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
     }
@@ -91,7 +96,7 @@ public final class ConnectedDriver implements TaskInvoker {
     @Override
     public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
         FunctionDescriptor f = creation.descriptor();
-        RemoteCall.Call call = RemoteCall.actorCreation(f.className(), f.methodName(), f.methodSignature(),
+        RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), actor.maxRestarts(), actor.maxConcurrency(), args);
         return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
     }
@@ -101,7 +106,7 @@ public final class ConnectedDriver implements TaskInvoker {
         RemoteActor actor = (RemoteActor) args[0];
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
         return RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName());
     }
 

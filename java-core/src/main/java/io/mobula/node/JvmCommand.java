@@ -14,6 +14,11 @@ public final class JvmCommand {
     }
 
     public static List<String> of(Class<?> main, List<String> args) {
+        return of(main.getName(), System.getProperty("java.class.path"), List.of(), args);
+    }
+
+    /** A JVM like this one running {@code mainClass} from {@code classPath}, with extra JVM options. */
+    public static List<String> of(String mainClass, String classPath, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -21,9 +26,10 @@ public final class JvmCommand {
                 command.add(flag);
             }
         }
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
+        command.add(classPath);
+        command.add(mainClass);
         command.addAll(args);
         return command;
     }

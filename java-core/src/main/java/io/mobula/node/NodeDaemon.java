@@ -74,8 +74,10 @@ public final class NodeDaemon {
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs, view::update)
             : null;
         PeerSessions peers = new PeerSessions(transport, secret);
-        NodeService service = new NodeService(runtime, address, head, tables, view, peers);
-        AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service).start();
+        NodeService service = new NodeService(runtime, address, head, tables, view, peers,
+            new JobClassPaths(state.root().resolve("jars")));
+        AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
+            .onSessionEnd(service::sessionEnded).start();
         boolean isHead = head;
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
             Long.parseUnsignedLong(runtime.nodeId(), 16), () -> status(runtime, address, isHead), view);

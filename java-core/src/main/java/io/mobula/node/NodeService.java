@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.mobula.ActorDiedException;
@@ -35,12 +36,22 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final HeadTables tables;
     private final ClusterView view;
     private final PeerSessions peers;
+    private final JobClassPaths jobs;
     private final Placement placement = new Placement();
+    /** The jobs each peer has been told of (by "address job"): told once, before the first work of the job sent there. */
+    private final Map<String, CompletableFuture<Void>> jobsTold = new ConcurrentHashMap<>();
     /** Actors created here for drivers and other nodes, by their id on this node. */
     private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
+    /**
+     * The actors each session asked this node for, wherever they were placed: when the session ends
+     * (its driver closed or died), they end too, as a Ray driver's actors do.
+     */
+    private final Map<Long, List<RemoteActor>> actorsBySession = new ConcurrentHashMap<>();
 
-    NodeService(NodeRuntime runtime, String address, boolean head, HeadTables tables, ClusterView view, PeerSessions peers) {
+    NodeService(NodeRuntime runtime, String address, boolean head, HeadTables tables, ClusterView view, PeerSessions peers,
+                JobClassPaths jobs) {
         this.runtime = runtime;
+        this.jobs = jobs;
         this.address = address;
         this.head = head;
         this.tables = tables;
@@ -51,7 +62,16 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     @Override
     public void handle(long session, byte[] payload, AuthServer.Reply reply) {
         if (payload.length > 0 && payload[0] >= RemoteCall.TASK && payload[0] <= RemoteCall.ACTOR_KILL) {
-            onCall(payload, reply);
+            onCall(session, payload, reply);
+            return;
+        }
+        if (payload.length > 0 && payload[0] >= JobMessages.JOB && payload[0] <= JobMessages.JAR_READ) {
+            try {
+                onJobMessage(payload, reply);
+            } catch (IOException | RuntimeException e) {
+                reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed or refused job message: "
+                    + e.getMessage(), ""));
+            }
             return;
         }
         String text = new String(payload, StandardCharsets.UTF_8);
@@ -64,7 +84,25 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
-    private void onCall(byte[] payload, AuthServer.Reply reply) {
+    /** A session ended: the actors it asked for go, here and on the nodes they were placed on. */
+    void sessionEnded(long session) {
+        List<RemoteActor> owned = actorsBySession.remove(session);
+        if (owned == null) {
+            return;
+        }
+        for (RemoteActor actor : owned) {
+            if (actor.address().equals(address)) {
+                ActorRecord record = actors.remove(actor.id());
+                if (record != null && !runtime.isClosed()) {
+                    runtime.kill(record);
+                }
+            } else {
+                peers.send(actor.address(), RemoteCall.actorKill(actor.id()));
+            }
+        }
+    }
+
+    private void onCall(long session, byte[] payload, AuthServer.Reply reply) {
         RemoteCall.Call call;
         try {
             call = RemoteCall.decode(payload);
@@ -74,7 +112,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
         try {
             switch (call.kind()) {
-                case RemoteCall.TASK, RemoteCall.ACTOR_CREATE -> place(call, reply);
+                case RemoteCall.TASK, RemoteCall.ACTOR_CREATE -> place(call, call.kind() == RemoteCall.ACTOR_CREATE
+                    ? ownedBy(session, reply) : reply);
                 case RemoteCall.ACTOR_CALL -> callActor(call, reply);
                 case RemoteCall.ACTOR_KILL -> killActor(call, reply);
                 default -> throw new IllegalStateException("not a call kind: " + call.kind());
@@ -84,31 +123,48 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
+    /** A reply that, on the way back, notes the actor a creation made as {@code session}'s. */
+    private AuthServer.Reply ownedBy(long session, AuthServer.Reply reply) {
+        return answer -> {
+            try {
+                if (RemoteCall.decodeAnswer(answer, "creation") instanceof String place) {
+                    actorsBySession.computeIfAbsent(session, s -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(RemoteActor.parse(place));
+                }
+            } catch (IOException | RuntimeException e) {
+                // a failed creation: no actor to own
+            }
+            reply.send(answer);
+        };
+    }
+
     private void place(RemoteCall.Call call, AuthServer.Reply reply) {
         NodeInfo self = self();
         Placement.Target target = placement.place(call.requested(), call.strategy(), call.placed(), self, view.peers(self.id()));
         if (target.problem() != null) {
             reply.send(RemoteCall.encodeFailure(new InfeasibleResourcesException(call.displayName() + ": " + target.problem())));
         } else if (target.here()) {
-            runHere(call, reply);
+            withJob(call, reply, job -> runHere(call, job, reply));
         } else {
             String peer = target.node().address();
-            peers.send(peer, RemoteCall.encode(call.placedHere())).whenComplete((answer, error) -> reply.send(error == null
+            tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
+                .whenComplete((answer, error) -> reply.send(error == null
                 ? answer
                 : RemoteCall.encodeFailure(new MobulaException("node " + target.node().id() + " at " + peer + " chosen for "
                     + call.displayName() + " could not be reached: " + error.getMessage(), error))));
         }
     }
 
-    private void runHere(RemoteCall.Call call, AuthServer.Reply reply) {
+    private void runHere(RemoteCall.Call call, JobClassPaths.Job job, AuthServer.Reply reply) throws IOException {
         SchedulingStrategy here = SchedulingStrategy.defaultStrategy();
+        ReflectiveFunction function = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
+            call.signature(), false);
+        Object[] args = call.args(job.codec());
         if (call.kind() == RemoteCall.TASK) {
-            ReflectiveFunction function = ReflectiveFunction.find(call.className(), call.methodName(), call.signature(), false);
-            ObjectEntry result = runtime.submitTask(function, call.args(), call.requested(), RetryPolicy.NONE, here);
-            answerWhenReady(call, result, reply);
+            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here);
+            answerWhenReady(call, job, result, reply);
         } else {
-            ReflectiveFunction constructor = ReflectiveFunction.find(call.className(), call.methodName(), call.signature(), false);
-            ActorRecord actor = runtime.createActor(constructor, call.args(), call.requested(), call.maxRestarts(),
+            ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
                 Math.max(1, call.maxConcurrency()), null, here);
             actors.put(actor.id(), actor);
             reply.send(RemoteCall.encodeResult(new RemoteActor(actor.id(), address).toString()));
@@ -121,8 +177,114 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             throw new ActorDiedException("no actor " + call.actorId() + " lives on node " + runtime.nodeId() + " at " + address
                 + " (it was killed, or the node restarted)");
         }
-        ReflectiveFunction method = ReflectiveFunction.find(call.className(), call.methodName(), call.signature(), true);
-        answerWhenReady(call, runtime.submitActorCall(actor, method, call.args(), RetryPolicy.NONE), reply);
+        withJob(call, reply, job -> {
+            ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
+                call.signature(), true);
+            answerWhenReady(call, job, runtime.submitActorCall(actor, method, call.args(job.codec()), RetryPolicy.NONE), reply);
+        });
+    }
+
+    /** Work that needs its job's classes. */
+    private interface JobWork {
+        void run(JobClassPaths.Job job) throws IOException;
+    }
+
+    /** Runs {@code work} once the call's job is ready here; answers a failure if the job is unknown or fails. */
+    private void withJob(RemoteCall.Call call, AuthServer.Reply reply, JobWork work) {
+        CompletableFuture<JobClassPaths.Job> job = jobs.job(call.job());
+        if (job == null) {
+            reply.send(RemoteCall.encodeFailure(new MobulaException("job " + call.job() + " is not known on node "
+                + runtime.nodeId() + "; its driver registers its class path when it connects (mobula submit --jar)")));
+            return;
+        }
+        job.whenComplete((ready, error) -> {
+            try {
+                if (error != null) {
+                    throw new MobulaException("the class path of job " + call.job() + " did not reach node " + runtime.nodeId()
+                        + ": " + error.getMessage(), error);
+                }
+                work.run(ready);
+            } catch (IOException | RuntimeException e) {
+                reply.send(RemoteCall.encodeFailure(e));
+            }
+        });
+    }
+
+    /** Tells the node at {@code peer} of a job before work of it goes there; it fetches the jars it lacks from here. */
+    private CompletableFuture<Void> tell(String peer, String job) {
+        if (job.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return jobsTold.computeIfAbsent(peer + " " + job, key -> {
+            List<JobClassPaths.Jar> jars = jobs.jars(job);
+            if (jars == null) {
+                return CompletableFuture.failedFuture(new MobulaException("job " + job + " is not known on node "
+                    + runtime.nodeId()));
+            }
+            CompletableFuture<Void> told = peers.send(peer, JobMessages.job(job, address, jars)).thenApply(answer -> {
+                try {
+                    RemoteCall.decodeAnswer(answer, "registering job " + job);
+                    return null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            told.whenComplete((ok, error) -> {
+                if (error != null) {
+                    jobsTold.remove(key); // tell it again next time
+                }
+            });
+            return told;
+        });
+    }
+
+    private void onJobMessage(byte[] payload, AuthServer.Reply reply) throws IOException {
+        switch (payload[0]) {
+            case JobMessages.JOB -> {
+                JobMessages.JobRequest request = JobMessages.decodeJob(payload);
+                jobs.register(request.id(), request.jars());
+                List<JobClassPaths.Jar> missing = jobs.missing(request.jars());
+                if (request.source().isEmpty() || missing.isEmpty()) {
+                    reply.send(RemoteCall.encodeResult(String.join(",", missing.stream().map(JobClassPaths.Jar::sha256).toList())));
+                } else {
+                    fetch(request.source(), missing).whenComplete((done, error) -> reply.send(error == null
+                        ? RemoteCall.encodeResult("")
+                        : RemoteCall.encodeFailure(new MobulaException("cannot fetch job " + request.id() + "'s jars from "
+                            + request.source() + ": " + error.getMessage(), error))));
+                }
+            }
+            case JobMessages.JAR_PIECE -> {
+                JobMessages.JarPiece piece = JobMessages.decodeJarPiece(payload);
+                jobs.putPiece(piece.sha256(), piece.size(), piece.offset(), piece.bytes());
+                reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+            }
+            case JobMessages.JAR_READ -> {
+                JobMessages.JarRead read = JobMessages.decodeJarRead(payload);
+                reply.send(RemoteCall.encodeResult(jobs.readPiece(read.sha256(), read.offset(), read.length())));
+            }
+            default -> throw new IOException("not a job message");
+        }
+    }
+
+    /** Fetches {@code missing} jars from the node at {@code source}, piece by piece, one after another. */
+    private CompletableFuture<Void> fetch(String source, List<JobClassPaths.Jar> missing) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (JobClassPaths.Jar jar : missing) {
+            for (long offset = 0; offset < jar.size() || offset == 0; offset += JobMessages.PIECE_BYTES) {
+                long at = offset;
+                int length = (int) Math.min(JobMessages.PIECE_BYTES, jar.size() - at);
+                chain = chain.thenCompose(v -> peers.send(source, JobMessages.jarRead(jar.sha256(), at, length)))
+                    .thenAccept(answer -> {
+                        try {
+                            byte[] bytes = (byte[]) RemoteCall.decodeAnswer(answer, "reading jar " + jar.sha256());
+                            jobs.putPiece(jar.sha256(), jar.size(), at, bytes);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            }
+        }
+        return chain;
     }
 
     private void killActor(RemoteCall.Call call, AuthServer.Reply reply) {
@@ -133,15 +295,15 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         reply.send(RemoteCall.encodeResult(actor != null));
     }
 
-    private void answerWhenReady(RemoteCall.Call call, ObjectEntry entry, AuthServer.Reply reply) {
+    private void answerWhenReady(RemoteCall.Call call, JobClassPaths.Job job, ObjectEntry entry, AuthServer.Reply reply) {
         ObjectRef<Object> result = InternalAccess.newRef(entry, runtime);
-        InternalAccess.whenReady(result, () -> reply.send(outcome(call, result)));
+        InternalAccess.whenReady(result, () -> reply.send(outcome(call, job, result)));
     }
 
     /** The answer for finished work: its encoded result, or what it threw. */
-    private static byte[] outcome(RemoteCall.Call call, ObjectRef<Object> result) {
+    private static byte[] outcome(RemoteCall.Call call, JobClassPaths.Job job, ObjectRef<Object> result) {
         try {
-            byte[] answer = RemoteCall.encodeResult(result.get());
+            byte[] answer = RemoteCall.encodeResult(result.get(), job.codec());
             if (answer.length > RemoteCall.MAX_BYTES) {
                 return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "the result of "
                     + call.displayName() + " takes " + answer.length + " bytes; a call's answer carries at most "

@@ -29,14 +29,15 @@ final class ReflectiveFunction implements NamedFunction {
     }
 
     /**
+     * @param loader        where to look: the job's classes, then the node's.
      * @param receiverFirst true for an actor's method (an instance method, receiver first), false
      *                      for a task or a creation (a static method or a constructor).
      * @throws IllegalArgumentException if the class or method is not on this node's class path, or
      *                                  is not of the kind asked for.
      */
-    static ReflectiveFunction find(String className, String methodName, String signature, boolean receiverFirst) {
+    static ReflectiveFunction find(ClassLoader loader, String className, String methodName, String signature,
+                                   boolean receiverFirst) {
         try {
-            ClassLoader loader = ReflectiveFunction.class.getClassLoader();
             Class<?> owner = Class.forName(className, true, loader);
             Class<?>[] parameters = MethodType.fromMethodDescriptorString(signature, loader).parameterArray();
             Executable executable;

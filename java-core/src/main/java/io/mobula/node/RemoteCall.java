@@ -24,11 +24,14 @@ import io.mobula.store.codec.ValueCodec;
  * The work a connected driver or a node sends to a node, and the answers, as bytes: a task, an
  * actor's creation, a call on an actor, and an actor's end. Functions
  * travel by class, method and descriptor; arguments and results by value through the store's codec.
+ * Arguments stay encoded until the node that runs the work decodes them with its job's classes; a
+ * node that passes work on copies them as they came.
  * <pre>
- *   task:          0x01 | function | resources | strategy | placed | args
- *   actor create:  0x02 | function | resources | strategy | placed | maxRestarts i32 | maxConcurrency i32 | args
- *   actor call:    0x03 | actor id i64 | function | args
+ *   task:          0x01 | job | function | resources | strategy | placed | args
+ *   actor create:  0x02 | job | function | resources | strategy | placed | maxRestarts i32 | maxConcurrency i32 | args
+ *   actor call:    0x03 | actor id i64 | job | function | args
  *   actor kill:    0x04 | actor id i64
+ *     job       = UTF: the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     function  = class UTF | method UTF | descriptor UTF
  *     resources = count i32 (-1: the default) | (name UTF, amount f64)*
  *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool
@@ -48,62 +51,84 @@ final class RemoteCall {
     private static final byte OK = 0;
     private static final byte FAILED = 1;
 
-    /** Arguments and results cross by value; a ref nested inside one cannot cross yet. */
+    /** The node's own classes' codec. */
+    static final ValueCodec CODEC = codecFor(RemoteCall.class.getClassLoader());
+
+    /** Arguments and results cross by value, read with {@code loader}'s classes; a ref nested inside one cannot cross yet. */
     @SuppressWarnings("rawtypes")
-    static final ValueCodec CODEC = new ValueCodec(RemoteCall.class.getClassLoader(), List.of(new HandleCodec<ObjectRef>() {
-        @Override
-        public Class<ObjectRef> type() {
-            return ObjectRef.class;
-        }
+    static ValueCodec codecFor(ClassLoader loader) {
+        return new ValueCodec(loader, List.of(new HandleCodec<ObjectRef>() {
+            @Override
+            public Class<ObjectRef> type() {
+                return ObjectRef.class;
+            }
 
-        @Override
-        public void write(ObjectRef value, HandleOutput out) {
-            throw new UnsupportedOperationException("a ref nested inside an argument cannot cross to a node yet; "
-                + "pass the ref itself as the argument (it is resolved first), or its value");
-        }
+            @Override
+            public void write(ObjectRef value, HandleOutput out) {
+                throw new UnsupportedOperationException("a ref nested inside an argument cannot cross to a node yet; "
+                    + "pass the ref itself as the argument (it is resolved first), or its value");
+            }
 
-        @Override
-        public ObjectRef read(HandleInput in) {
-            throw new UnsupportedOperationException("refs do not cross between processes yet");
-        }
-    }));
+            @Override
+            public ObjectRef read(HandleInput in) {
+                throw new UnsupportedOperationException("refs do not cross between processes yet");
+            }
+        }));
+    }
 
     /**
-     * A decoded call. {@code requested} is null for the default request; {@code actorId} is set for
-     * actor calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations.
+     * A call. {@code requested} is null for the default request; {@code actorId} is set for actor
+     * calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations. {@code encodedArgs}
+     * holds the arguments as they travel (count, then each value).
      */
-    record Call(byte kind, String className, String methodName, String signature, Map<String, Double> requested,
+    record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, long actorId, int maxRestarts, int maxConcurrency,
-                Object[] args) {
+                byte[] encodedArgs) {
         String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
         }
 
-        /** The same call, marked as placed (a node forwarding it to the node it chose). */
+        /** The same call, marked as placed (a node passing it to the node it chose). */
         Call placedHere() {
-            return new Call(kind, className, methodName, signature, requested, strategy, true, actorId, maxRestarts,
-                maxConcurrency, args);
+            return new Call(kind, job, className, methodName, signature, requested, strategy, true, actorId, maxRestarts,
+                maxConcurrency, encodedArgs);
+        }
+
+        /** The arguments, read with {@code codec} (the job's classes). */
+        Object[] args(ValueCodec codec) throws IOException {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {
+                int count = in.readInt();
+                if (count < 0 || count > 255) {
+                    throw new IOException("a call with " + count + " arguments");
+                }
+                Object[] args = new Object[count];
+                for (int i = 0; i < count; i++) {
+                    args[i] = readValue(in, codec);
+                }
+                return args;
+            }
         }
     }
 
     private RemoteCall() {
     }
 
-    static Call task(String className, String methodName, String signature, Map<String, Double> requested,
+    static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, Object[] args) {
-        return new Call(TASK, className, methodName, signature, requested, strategy, false, 0, 0, 0, args);
+        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, 0, 0, 0, encodeArgs(args));
     }
 
-    static Call actorCreation(String className, String methodName, String signature, Map<String, Double> requested,
-                              SchedulingStrategy strategy, int maxRestarts, int maxConcurrency, Object[] args) {
-        return new Call(ACTOR_CREATE, className, methodName, signature, requested, strategy, false, 0, maxRestarts,
-            maxConcurrency, args);
+    static Call actorCreation(String job, String className, String methodName, String signature,
+                              Map<String, Double> requested, SchedulingStrategy strategy, int maxRestarts,
+                              int maxConcurrency, Object[] args) {
+        return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, 0, maxRestarts,
+            maxConcurrency, encodeArgs(args));
     }
 
-    static Call actorCall(long actorId, String className, String methodName, String signature, Object[] args) {
-        return new Call(ACTOR_CALL, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            actorId, 0, 0, args);
+    static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
+        return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
+            actorId, 0, 0, encodeArgs(args));
     }
 
     static byte[] actorKill(long actorId) {
@@ -117,13 +142,27 @@ final class RemoteCall {
         return bytes.toByteArray();
     }
 
-    static byte[] encode(Call call) {
+    private static byte[] encodeArgs(Object[] args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(args.length);
+            for (Object arg : args) {
+                writeValue(out, arg, CODEC);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] encode(Call call) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + call.encodedArgs().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(call.kind());
             if (call.kind() == ACTOR_CALL) {
                 out.writeLong(call.actorId());
             }
+            out.writeUTF(call.job());
             out.writeUTF(call.className());
             out.writeUTF(call.methodName());
             out.writeUTF(call.signature());
@@ -136,10 +175,7 @@ final class RemoteCall {
                 out.writeInt(call.maxRestarts());
                 out.writeInt(call.maxConcurrency());
             }
-            out.writeInt(call.args().length);
-            for (Object arg : call.args()) {
-                writeValue(out, arg);
-            }
+            out.write(call.encodedArgs());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,13 +187,14 @@ final class RemoteCall {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
-                return new Call(kind, "", "", "", null, SchedulingStrategy.defaultStrategy(), true, in.readLong(), 0, 0,
-                    new Object[0]);
+                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, in.readLong(), 0, 0,
+                    new byte[0]);
             }
             if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
                 throw new IOException("not a call (kind " + kind + ")");
             }
             long actorId = kind == ACTOR_CALL ? in.readLong() : 0;
+            String job = in.readUTF();
             String className = in.readUTF();
             String methodName = in.readUTF();
             String signature = in.readUTF();
@@ -171,16 +208,8 @@ final class RemoteCall {
             }
             int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
-            int count = in.readInt();
-            if (count < 0 || count > 255) {
-                throw new IOException("a call with " + count + " arguments");
-            }
-            Object[] args = new Object[count];
-            for (int i = 0; i < count; i++) {
-                args[i] = readValue(in);
-            }
-            return new Call(kind, className, methodName, signature, requested, strategy, placed, actorId, maxRestarts,
-                maxConcurrency, args);
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, actorId, maxRestarts,
+                maxConcurrency, in.readAllBytes());
         }
     }
 
@@ -233,10 +262,14 @@ final class RemoteCall {
     }
 
     static byte[] encodeResult(Object value) {
+        return encodeResult(value, CODEC);
+    }
+
+    static byte[] encodeResult(Object value, ValueCodec codec) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(OK);
-            writeValue(out, value);
+            writeValue(out, value, codec);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -271,7 +304,7 @@ final class RemoteCall {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer))) {
             byte status = in.readByte();
             if (status == OK) {
-                return readValue(in);
+                return readValue(in, CODEC);
             }
             String className = in.readUTF();
             String message = in.readUTF();
@@ -286,21 +319,21 @@ final class RemoteCall {
         }
     }
 
-    private static void writeValue(DataOutputStream out, Object value) throws IOException {
-        EncodedValue encoded = CODEC.encode(value, null);
+    private static void writeValue(DataOutputStream out, Object value, ValueCodec codec) throws IOException {
+        EncodedValue encoded = codec.encode(value, null);
         out.writeInt(encoded.kind());
         out.writeLong(encoded.size());
         out.write(encoded.toByteArray());
     }
 
-    private static Object readValue(DataInputStream in) throws IOException {
+    private static Object readValue(DataInputStream in, ValueCodec codec) throws IOException {
         int kind = in.readInt();
         long length = in.readLong();
         if (length < 0 || length > Integer.MAX_VALUE - 64) {
             throw new IOException("a value of " + length + " bytes");
         }
         byte[] bytes = in.readNBytes((int) length);
-        return CODEC.decode(kind, MemorySegment.ofArray(bytes).asSlice(0, bytes.length));
+        return codec.decode(kind, MemorySegment.ofArray(bytes).asSlice(0, bytes.length));
     }
 
 }

@@ -82,6 +82,12 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     private record Answer(Session session, long correlationId, byte[] payload) {
     }
+
+    /** Aeron sessions whose image went away (the client closed, or went silent past the image timeout). */
+    private final org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<Integer> lostImages =
+        new org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<>();
+    private volatile java.util.function.LongConsumer sessionEnded = id -> {
+    };
     private final FragmentHandler assembler = new FragmentAssembler(this::onMessage);
     private final SecureRandom random = new SecureRandom();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -110,9 +116,19 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     public AuthServer(Aeron aeron, String channel, int streamId, ClusterSecret secret, AsyncRequestHandler handler) {
         this.aeron = aeron;
-        this.subscription = aeron.addSubscription(channel, streamId);
+        this.subscription = aeron.addSubscription(channel, streamId, image -> {
+        }, image -> lostImages.offer(image.sessionId()));
         this.secret = secret;
         this.handler = handler;
+    }
+
+    /**
+     * Tells {@code listener} (on the agent's thread) of each session that ended: its client closed,
+     * or fell silent past Aeron's image timeout. The session's requests are answered no more.
+     */
+    public AuthServer onSessionEnd(java.util.function.LongConsumer listener) {
+        this.sessionEnded = listener;
+        return this;
     }
 
     /** Starts the agent on a daemon thread of its own. */
@@ -132,6 +148,11 @@ public final class AuthServer implements Agent, AutoCloseable {
         Answer answer;
         while ((answer = answers.poll()) != null) {
             send(answer);
+            work++;
+        }
+        Integer lost;
+        while ((lost = lostImages.poll()) != null) {
+            endSessionsOf(lost);
             work++;
         }
         return work + subscription.poll(assembler, 16);
@@ -254,6 +275,22 @@ public final class AuthServer implements Agent, AutoCloseable {
         byte[] payload = new byte[request.payloadLength()];
         request.getPayload(payload, 0, payload.length);
         handler.handle(session.sessionId(), payload, answer -> answers.offer(new Answer(session, correlationId, answer)));
+    }
+
+    private void endSessionsOf(int aeronSession) {
+        pending.values().removeIf(p -> {
+            if (p.aeronSession() == aeronSession) {
+                CloseHelper.quietClose(p.reply());
+                return true;
+            }
+            return false;
+        });
+        java.util.List<Session> ended = new java.util.ArrayList<>();
+        sessions.values().removeIf(s -> s.aeronSession() == aeronSession && ended.add(s));
+        for (Session session : ended) {
+            CloseHelper.quietClose(session.reply());
+            sessionEnded.accept(session.sessionId());
+        }
     }
 
     @Override
