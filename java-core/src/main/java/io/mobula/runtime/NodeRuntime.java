@@ -63,6 +63,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final AtomicInteger exportsSinceSweep = new AtomicInteger();
     private final List<io.mobula.spi.HostMemoryPinner> pinners;
     private final TaskInvoker invoker;
+    /** Worker processes for isolated tasks and actors: started with the node or at first use. */
+    private volatile io.mobula.worker.WorkerProcessPool workerProcesses;
     private volatile Object face;
     private volatile boolean closing;
 
@@ -107,6 +109,36 @@ public final class NodeRuntime implements AutoCloseable {
         workers.scheduler(scheduler);
         scheduler.start();
         this.pinners = pinStoreForDevices();
+        if (context.isolatedWorkers() > 0) {
+            workerProcesses();
+        }
+    }
+
+    /**
+     * The node's worker processes, starting the pool (its transport, and a first worker) at the first
+     * call: {@code NodeContext.isolatedWorkers(n)} starts them with the node instead.
+     */
+    io.mobula.worker.WorkerProcessPool workerProcesses() {
+        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
+        if (pool == null) {
+            synchronized (this) {
+                ensureOpen();
+                pool = workerProcesses;
+                if (pool == null) {
+                    int n = context.isolatedWorkers();
+                    pool = new io.mobula.worker.WorkerProcessPool(Math.max(1, n), n,
+                        TimeUnit.NANOSECONDS.toMillis(context.shutdownTimeoutNs()));
+                    workerProcesses = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    /** The pids of the node's worker processes alive now (empty before the first isolated use). */
+    public List<Long> workerProcessPids() {
+        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
+        return pool == null ? List.of() : pool.pids();
     }
 
     /** With GPUs and a shared store: page-lock the store for the devices (through the pinners found). */
@@ -164,12 +196,29 @@ public final class NodeRuntime implements AutoCloseable {
      * @return the entry of its result.
      */
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry) {
+        return submitTask(function, args, requested, retry, false);
+    }
+
+    /**
+     * Submits a task, on a thread of the node or, {@code isolated}, in one of its worker processes.
+     *
+     * @throws IllegalArgumentException if it is isolated and its function cannot be named in another process.
+     */
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                                  boolean isolated) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
+        if (isolated) {
+            checkIsolatable(descriptor, "the task");
+        }
         ResourceVector vector = requested == null ? defaultTaskVector : feasible("task " + descriptor.displayName(), requested);
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry result = new ObjectEntry(newObjectId());
-        TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null);
+        TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
+            isolated);
+        if (isolated) {
+            workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
+        }
         result.producer(task);
         scheduler.submit(task);
         return result;
@@ -186,6 +235,17 @@ public final class NodeRuntime implements AutoCloseable {
      */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name) {
+        return createActor(constructor, args, requested, maxRestarts, maxConcurrency, name, false);
+    }
+
+    /**
+     * Creates an actor; {@code isolated}, it lives in a worker process of its own.
+     *
+     * @throws IllegalArgumentException if it is isolated with {@code maxConcurrency > 1}, or its
+     *                                  constructor cannot be named in another process.
+     */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, String name, boolean isolated) {
         ensureOpen();
         if (!invoker.runsActors()) {
             throw new UnsupportedOperationException("actors through a connected driver are not built yet; create them "
@@ -201,16 +261,26 @@ public final class NodeRuntime implements AutoCloseable {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
         }
+        if (isolated) {
+            checkIsolatable(descriptor, "the actor constructor");
+            if (maxConcurrency > 1) {
+                throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so "
+                    + "maxConcurrency must be 1 (got " + maxConcurrency + "); drop isolated() or maxConcurrency");
+            }
+        }
         ResourceVector held = requested == null ? noResources : feasible("actor " + descriptor.displayName(), requested);
         ResourceVector placement = requested == null ? defaultActorPlacement : held;
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry created = new ObjectEntry(newObjectId());
         long id = actorCounter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, null);
+            RetryPolicy.NONE, created, null, isolated);
         ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, this, idler);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, actor);
+            RetryPolicy.NONE, created, actor, isolated);
+        if (isolated) {
+            workerProcesses();
+        }
         if (name != null) {
             ActorRecord previous = namedActors.putIfAbsent(name, actor);
             if (previous != null) {
@@ -436,6 +506,13 @@ public final class NodeRuntime implements AutoCloseable {
         for (ActorRecord actor : List.copyOf(actors.values())) {
             actor.kill(new RuntimeClosedException("the Mobula runtime closed; actor " + actor.displayName() + " was stopped"));
         }
+        io.mobula.worker.WorkerProcessPool pool;
+        synchronized (this) {
+            pool = workerProcesses;
+        }
+        if (pool != null) {
+            pool.close(); // calls in flight there fail; the threads waiting on them finish
+        }
         scheduler.stop(timeoutNs);
         workers.stop(TimeUnit.NANOSECONDS.toMillis(timeoutNs));
         if (store instanceof SharedArenaStore arena) {
@@ -445,6 +522,14 @@ public final class NodeRuntime implements AutoCloseable {
         }
         store.close();
         invoker.close();
+    }
+
+    private void checkIsolatable(FunctionDescriptor descriptor, String what) {
+        if (!invoker.runsActors()) {
+            throw new UnsupportedOperationException("isolated tasks and actors run in worker processes of an embedded "
+                + "node; a connected driver does not start them yet: drop isolated(), or use Mobula.init() on this host");
+        }
+        descriptor.checkNamable(what);
     }
 
     private void ensureOpen() {

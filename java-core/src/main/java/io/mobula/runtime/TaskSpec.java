@@ -30,6 +30,8 @@ public final class TaskSpec {
     final ObjectEntry result;
     /** The actor created or called; null for a task. */
     final ActorRecord actor;
+    /** Runs in a worker process (a task), or lives in one (an actor's creation). */
+    final boolean isolated;
 
     private int state = QUEUED;
     private Thread runner;
@@ -40,6 +42,12 @@ public final class TaskSpec {
 
     TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
              RetryPolicy retry, ObjectEntry result, ActorRecord actor) {
+        this(kind, function, descriptor, args, resources, retry, result, actor, false);
+    }
+
+    TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
+             RetryPolicy retry, ObjectEntry result, ActorRecord actor, boolean isolated) {
+        this.isolated = isolated;
         this.kind = kind;
         this.function = function;
         this.descriptor = descriptor;
@@ -82,13 +90,19 @@ public final class TaskSpec {
      * left and the policy retries this error; the spec must then be submitted again.
      */
     synchronized boolean requeueForRetry(Throwable error) {
-        if (state != RUNNING || retriesLeft <= 0 || !retry.retries(error)) {
+        boolean crashed = isolated && error instanceof io.mobula.WorkerCrashedException; // always retryable
+        if (state != RUNNING || retriesLeft <= 0 || !(crashed || retry.retries(error))) {
             return false;
         }
         retriesLeft--;
         runner = null;
         state = QUEUED;
         return true;
+    }
+
+    /** Which run this is: 1 for the first, then one more for each retry. */
+    synchronized int attempt() {
+        return retry.maxRetries() - retriesLeft + 1;
     }
 
     /**
