@@ -55,6 +55,16 @@ final class IsolatedFunctions {
         throw new IOException(message);
     }
 
+    /** Throws an IOException the first time (leaving a marker), returns the second time. */
+    static String failOnce(String marker) throws IOException {
+        Path file = Path.of(marker);
+        if (!Files.exists(file)) {
+            Files.writeString(file, "failed");
+            throw new IOException("first attempt fails");
+        }
+        return "second attempt";
+    }
+
     static byte[] bytes(int n) {
         return new byte[n];
     }

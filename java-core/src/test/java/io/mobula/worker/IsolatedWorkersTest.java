@@ -64,6 +64,13 @@ class IsolatedWorkersTest {
         assertEquals("java.io.IOException", thrown.remoteClassName());
         assertEquals("disk on fire", thrown.remoteMessage());
         assertTrue(thrown.remoteStackTrace().contains("failWithIo"), thrown.remoteStackTrace());
+
+        String marker = temp.resolve("failed-once").toString();
+        assertEquals("second attempt", mobula.task(IsolatedFunctions::failOnce, marker).isolated().maxRetries(1)
+            .retryExceptions(java.io.IOException.class).remote().get());
+        String otherMarker = temp.resolve("failed-once-not-retried").toString();
+        assertThrows(TaskException.class, () -> mobula.task(IsolatedFunctions::failOnce, otherMarker).isolated().maxRetries(1)
+            .retryExceptions(IllegalStateException.class).remote().get());
     }
 
     @Test
