@@ -65,6 +65,14 @@ final class IsolatedFunctions {
         return "second attempt";
     }
 
+    /** Writes its pid to {@code marker}, then sleeps. */
+    static int markThenSleep(String marker, int ms) throws IOException, InterruptedException {
+        Files.writeString(Path.of(marker + ".tmp"), Long.toString(ProcessHandle.current().pid()));
+        Files.move(Path.of(marker + ".tmp"), Path.of(marker));
+        Thread.sleep(ms);
+        return 0;
+    }
+
     static byte[] bytes(int n) {
         return new byte[n];
     }
