@@ -21,6 +21,7 @@ public final class ActorCreation<A> {
     private int maxConcurrency = 1;
     private String name;
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
+    private boolean isolated;
 
     ActorCreation(NodeRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -45,7 +46,10 @@ public final class ActorCreation<A> {
         return this;
     }
 
-    /** How many times the constructor re-runs after a method throws an {@link Error} (default 0). */
+    /**
+     * How many times the constructor re-runs after a method throws an {@link Error}, or, for an
+     * {@link #isolated()} actor, after its worker process dies (default 0).
+     */
     public ActorCreation<A> maxRestarts(int maxRestarts) {
         this.maxRestarts = maxRestarts;
         return this;
@@ -73,11 +77,26 @@ public final class ActorCreation<A> {
     }
 
     /**
+     * Runs the actor in a worker process of its own: its constructor and its methods run there, in
+     * call order. If the process dies, calls in flight fail with {@link ActorDiedException} and the
+     * constructor runs again in a fresh process while {@code maxRestarts} allows; after that every
+     * call fails with {@link ActorDiedException}. Arguments and results are copied (2 MiB at most
+     * each, for now); {@code maxConcurrency} must stay 1.
+     */
+    public ActorCreation<A> isolated() {
+        this.isolated = true;
+        return this;
+    }
+
+    /**
      * Creates the actor. Calls may be made on the handle at once; they run after the constructor.
      *
      * @throws ActorNameTakenException if a live actor already has the name.
+     * @throws IllegalArgumentException if the actor is {@link #isolated()} with {@code maxConcurrency > 1},
+     *                                  or its constructor is a capturing lambda.
      */
     public ActorHandle<A> remote() {
-        return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name, strategy), runtime);
+        return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name, strategy,
+            isolated), runtime);
     }
 }

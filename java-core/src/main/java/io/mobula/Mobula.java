@@ -84,6 +84,10 @@ public final class Mobula implements AutoCloseable {
      */
     public static Mobula current() {
         ExecutionContext context = ExecutionContext.current();
+        if (context == null && Boolean.getBoolean("mobula.worker.process")) {
+            throw new IllegalStateException("Mobula.current() is not available inside an isolated task or actor (it runs "
+                + "in a worker process, apart from the node); submit further tasks from the caller, or drop isolated()");
+        }
         if (context == null || !(context.runtime().face() instanceof Mobula mobula)) {
             throw new IllegalStateException("Mobula.current() works only inside a task or an actor; elsewhere use the "
                 + "Mobula that Mobula.init() returned");

@@ -41,6 +41,7 @@ public final class NodeContext {
     private boolean sharedArena = !Boolean.getBoolean("mobula.store.inprocess");
     private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
     private java.nio.file.Path spillDirectory;
+    private int isolatedWorkers;
     private boolean concluded;
 
     /** Logical CPUs the node schedules (default: the machine's processors). May exceed the real count. */
@@ -156,6 +157,21 @@ public final class NodeContext {
         return this;
     }
 
+    /**
+     * Worker processes (JVMs) for isolated tasks and actors to start with the node and keep warm
+     * (default 0: the first isolated task or actor starts them, and from then on the node keeps one
+     * spare ready). With {@code n > 0}, {@code n} start with the node and {@code n} spares are kept,
+     * so isolated work does not wait for a JVM to boot. More start on demand.
+     */
+    public NodeContext isolatedWorkers(int n) {
+        this.isolatedWorkers = n;
+        return this;
+    }
+
+    public int isolatedWorkers() {
+        return isolatedWorkers;
+    }
+
     /** Fills defaults from the machine and validates every value. Idempotent. */
     public NodeContext conclude() {
         if (concluded) {
@@ -189,6 +205,7 @@ public final class NodeContext {
         require(maxWorkers > 0, "maxWorkers must be > 0, got " + maxWorkers);
         require(spinBeforeParkNs >= 0 && spinIterations >= 0, "spin settings must be >= 0");
         require(shutdownTimeoutNs >= 0, "shutdownTimeout must be >= 0");
+        require(isolatedWorkers >= 0, "isolatedWorkers must be >= 0, got " + isolatedWorkers);
         concluded = true;
         return this;
     }

@@ -24,6 +24,7 @@ public final class TaskCall<R> {
     private int maxRetries;
     private List<Class<? extends Throwable>> retryOn = List.of();
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
+    private boolean isolated;
 
     TaskCall(NodeRuntime runtime, RemoteFunction function, Object[] args) {
         this.runtime = runtime;
@@ -82,13 +83,32 @@ public final class TaskCall<R> {
     }
 
     /**
+     * Runs the task in a worker process of the node instead of on one of its threads: a crash,
+     * {@code System.exit} or native fault there ends only that process; the task then runs again
+     * in a fresh one while {@code maxRetries} allows (a crash is always retryable), and {@code get}
+     * finally throws {@link WorkerCrashedException}. Costs a round trip between processes (tens of
+     * microseconds) and copies the arguments and the result (2 MiB at most each, for now).
+     * <p>
+     * The function must be one a process can find by name: a static method, a method of the first
+     * argument's class ({@code String::length}), a constructor, or a lambda that captures nothing.
+     * Code inside cannot call {@code Mobula.current()} (nested tasks stay on the node's threads).
+     */
+    public TaskCall<R> isolated() {
+        this.isolated = true;
+        return this;
+    }
+
+    /**
      * Submits the task.
      *
      * @throws UnserializableArgumentException naming the argument that cannot be serialized.
      * @throws InfeasibleResourcesException    if no node could ever satisfy the resource request.
      * @throws RuntimeClosedException          if the runtime is closed.
+     * @throws IllegalArgumentException         if the task is {@link #isolated()} and its function is a
+     *                                          capturing lambda or a bound method reference.
      */
     public ObjectRef<R> remote() {
-        return new ObjectRef<>(runtime.submitTask(function, args, resources, new RetryPolicy(maxRetries, retryOn), strategy), runtime);
+        return new ObjectRef<>(runtime.submitTask(function, args, resources, new RetryPolicy(maxRetries, retryOn), strategy,
+            isolated), runtime);
     }
 }

@@ -36,6 +36,16 @@ public class TaskException extends MobulaException {
         this.remoteStackTrace = remoteStackTrace;
     }
 
+    /** A failure with a message of its own (a subclass's), not "function threw class: message". */
+    protected TaskException(String message, String functionName, String remoteClassName, String remoteMessage,
+                            String remoteStackTrace) {
+        super(message);
+        this.functionName = functionName;
+        this.remoteClassName = remoteClassName;
+        this.remoteMessage = remoteMessage;
+        this.remoteStackTrace = remoteStackTrace;
+    }
+
     /** The fully qualified class of the exception the task threw. */
     public String remoteClassName() {
         return remoteClassName;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.mobula.node.JvmCommand;
+import io.mobula.worker.JvmCommand;
 import io.mobula.node.NodeDaemon;
 import io.mobula.node.NodeRecord;
 import io.mobula.node.ResourceSpec;

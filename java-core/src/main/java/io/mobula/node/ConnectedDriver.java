@@ -89,7 +89,7 @@ public final class ConnectedDriver implements TaskInvoker {
     public Object invoke(TaskSpec task, Object[] args) throws Exception {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-            task.strategy(), args);
+            task.strategy(), task.isolated(), args);
         return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
     }
 
@@ -97,7 +97,7 @@ public final class ConnectedDriver implements TaskInvoker {
     public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
-            creation.requested(), creation.strategy(), actor.maxRestarts(), actor.maxConcurrency(), args);
+            creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(), args);
         return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
     }
 

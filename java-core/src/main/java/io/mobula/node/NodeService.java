@@ -161,11 +161,11 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             call.signature(), false);
         Object[] args = call.args(job.codec());
         if (call.kind() == RemoteCall.TASK) {
-            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here);
+            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
             answerWhenReady(call, job, result, reply);
         } else {
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
-                Math.max(1, call.maxConcurrency()), null, here);
+                Math.max(1, call.maxConcurrency()), null, here, call.isolated());
             actors.put(actor.id(), actor);
             reply.send(RemoteCall.encodeResult(new RemoteActor(actor.id(), address).toString()));
         }

@@ -17,7 +17,9 @@ import io.mobula.SchedulingStrategy;
  *   <li>Default: here if the request fits this node's free resources now; else the alive node with
  *       the most free CPU among those it fits now; else here if it could ever fit here (it queues);
  *       else a node where it could ever fit; else nowhere.</li>
- *   <li>Spread: the nodes it could ever fit, in id order, taken in turn (those it fits now, if any).</li>
+ *   <li>Spread: the nodes it could ever fit, in id order, taken in turn. Not only those it fits now:
+ *       the view of others' free resources is up to a second old, and a spread that followed it would
+ *       pile onto whichever node last reported itself idle.</li>
  *   <li>Node affinity: that node if it is alive and could ever fit it; soft falls back to Default.</li>
  * </ul>
  * Work another node already placed runs where it lands.
@@ -78,9 +80,7 @@ final class Placement {
         List<NodeInfo> all = new ArrayList<>(peers);
         all.add(self);
         all.sort(Comparator.comparing(NodeInfo::id));
-        List<NodeInfo> now = all.stream().filter(n -> fits(request, n.availableResources())).toList();
-        List<NodeInfo> ever = all.stream().filter(n -> fits(request, n.totalResources())).toList();
-        List<NodeInfo> candidates = now.isEmpty() ? ever : now;
+        List<NodeInfo> candidates = all.stream().filter(n -> fits(request, n.totalResources())).toList();
         if (candidates.isEmpty()) {
             return localFirst(request, self, peers); // says why nothing fits
         }

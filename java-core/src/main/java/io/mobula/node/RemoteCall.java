@@ -27,15 +27,16 @@ import io.mobula.store.codec.ValueCodec;
  * Arguments stay encoded until the node that runs the work decodes them with its job's classes; a
  * node that passes work on copies them as they came.
  * <pre>
- *   task:          0x01 | job | function | resources | strategy | placed | args
- *   actor create:  0x02 | job | function | resources | strategy | placed | maxRestarts i32 | maxConcurrency i32 | args
+ *   task:          0x01 | job | function | resources | strategy | flags | args
+ *   actor create:  0x02 | job | function | resources | strategy | flags | maxRestarts i32 | maxConcurrency i32 | args
  *   actor call:    0x03 | actor id i64 | job | function | args
  *   actor kill:    0x04 | actor id i64
  *     job       = UTF: the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     function  = class UTF | method UTF | descriptor UTF
  *     resources = count i32 (-1: the default) | (name UTF, amount f64)*
  *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool
- *     placed    = bool: a node already chose this one; run it here, do not pass it on
+ *     flags     = byte: 1 placed (a node already chose this one: run it here, do not pass it on),
+ *                 2 isolated (run it, or keep the actor, in a worker process)
  *     args      = count i32 | (kind i32, length i64, bytes)*
  *   answer:        0x00 | kind | length | bytes          (the result)
  *                  0x01 | class | message | stack trace  (what failed)
@@ -82,7 +83,7 @@ final class RemoteCall {
      * holds the arguments as they travel (count, then each value).
      */
     record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
-                SchedulingStrategy strategy, boolean placed, long actorId, int maxRestarts, int maxConcurrency,
+                SchedulingStrategy strategy, boolean placed, boolean isolated, long actorId, int maxRestarts, int maxConcurrency,
                 byte[] encodedArgs) {
         String displayName() {
             int dot = className.lastIndexOf('.');
@@ -91,8 +92,8 @@ final class RemoteCall {
 
         /** The same call, marked as placed (a node passing it to the node it chose). */
         Call placedHere() {
-            return new Call(kind, job, className, methodName, signature, requested, strategy, true, actorId, maxRestarts,
-                maxConcurrency, encodedArgs);
+            return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, actorId,
+                maxRestarts, maxConcurrency, encodedArgs);
         }
 
         /** The arguments, read with {@code codec} (the job's classes). */
@@ -115,20 +116,21 @@ final class RemoteCall {
     }
 
     static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
-                     SchedulingStrategy strategy, Object[] args) {
-        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, 0, 0, 0, encodeArgs(args));
+                     SchedulingStrategy strategy, boolean isolated, Object[] args) {
+        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0,
+            encodeArgs(args));
     }
 
     static Call actorCreation(String job, String className, String methodName, String signature,
-                              Map<String, Double> requested, SchedulingStrategy strategy, int maxRestarts,
+                              Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
                               int maxConcurrency, Object[] args) {
-        return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, 0, maxRestarts,
-            maxConcurrency, encodeArgs(args));
+        return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, 0,
+            maxRestarts, maxConcurrency, encodeArgs(args));
     }
 
     static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            actorId, 0, 0, encodeArgs(args));
+            false, actorId, 0, 0, encodeArgs(args));
     }
 
     static byte[] actorKill(long actorId) {
@@ -169,7 +171,7 @@ final class RemoteCall {
             if (call.kind() != ACTOR_CALL) {
                 writeResources(out, call.requested());
                 writeStrategy(out, call.strategy());
-                out.writeBoolean(call.placed());
+                out.writeByte((call.placed() ? 1 : 0) | (call.isolated() ? 2 : 0));
             }
             if (call.kind() == ACTOR_CREATE) {
                 out.writeInt(call.maxRestarts());
@@ -187,8 +189,8 @@ final class RemoteCall {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
-                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, in.readLong(), 0, 0,
-                    new byte[0]);
+                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, in.readLong(), 0,
+                    0, new byte[0]);
             }
             if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
                 throw new IOException("not a call (kind " + kind + ")");
@@ -201,15 +203,18 @@ final class RemoteCall {
             Map<String, Double> requested = null;
             SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
             boolean placed = true;
+            boolean isolated = false;
             if (kind != ACTOR_CALL) {
                 requested = readResources(in);
                 strategy = readStrategy(in);
-                placed = in.readBoolean();
+                int flags = in.readByte();
+                placed = (flags & 1) != 0;
+                isolated = (flags & 2) != 0;
             }
             int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
-            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, actorId, maxRestarts,
-                maxConcurrency, in.readAllBytes());
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
+                maxRestarts, maxConcurrency, in.readAllBytes());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.mobula.ActorDiedException;
 import io.mobula.MobulaException;
+import io.mobula.worker.IsolatedActor;
 
 /**
  * One actor on this node: its instance, its mailbox of method calls, and the thread(s) that run
@@ -186,6 +187,9 @@ public final class ActorRecord {
             state = State.DEAD;
             notifyAll();
         }
+        if (instance instanceof IsolatedActor worker) {
+            worker.stop(); // its process holds nothing else
+        }
         creation.result.complete(new StoredValues.Failed(cause));
         runtime.actorDied(this, started);
         for (Idler.Doorbell doorbell : doorbells) {
@@ -245,9 +249,14 @@ public final class ActorRecord {
         TaskExecutor executor = runtime.executor();
         try {
             Object[] args = executor.resolveArguments(creation, 0);
-            Object created = runtime.invoker().construct(this, creation, args);
+            Object created = creation.isolated && !runtime.invoker().placesElsewhere()
+                ? runtime.workerProcesses().createActor(creation.descriptor, displayName(), args)
+                : runtime.invoker().construct(this, creation, args);
             synchronized (this) {
                 if (state == State.DEAD) {
+                    if (created instanceof IsolatedActor worker) {
+                        worker.stop();
+                    }
                     return false;
                 }
                 instance = created;
@@ -266,20 +275,41 @@ public final class ActorRecord {
     }
 
     private void invoke(TaskSpec call) {
+        if (instance instanceof IsolatedActor worker && !worker.isAlive()) {
+            workerDied(worker); // it died between calls: restart before this one, if allowed
+            if (state == State.DEAD) {
+                call.result.complete(new StoredValues.Failed(deathCause));
+                return;
+            }
+        }
         if (!call.tryStart()) {
             return; // cancelled while queued
         }
         TaskExecutor executor = runtime.executor();
         Object stored;
         Throwable fatal = null;
+        IsolatedActor crashed = null;
         while (true) {
+            Object target = instance;
             try {
                 Object[] args = executor.resolveArguments(call, 1);
-                args[0] = instance;
-                stored = runtime.marshaller().marshal(runtime.invoker().invokeMethod(call, args), call.result.id());
+                Object result;
+                if (target instanceof IsolatedActor worker) {
+                    result = worker.call(call.descriptor, call.displayName(), java.util.Arrays.copyOfRange(args, 1, args.length));
+                } else {
+                    args[0] = target;
+                    result = runtime.invoker().invokeMethod(call, args);
+                }
+                stored = runtime.marshaller().marshal(result, call.result.id());
             } catch (Throwable error) {
                 if (state == State.DEAD) {
                     stored = new StoredValues.Failed(deathCause);
+                } else if (error instanceof io.mobula.WorkerCrashedException crash && target instanceof IsolatedActor worker) {
+                    crashed = worker;
+                    stored = new StoredValues.Failed(new ActorDiedException("actor " + displayName() + " lost its worker "
+                        + "process (pid " + crash.pid() + ", exit status " + crash.exitStatus() + ") while running "
+                        + call.displayName() + "; this call is lost. The actor restarts in a fresh process while "
+                        + "maxRestarts (" + maxRestarts + ") allows", crash));
                 } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error) && call.tryStart()) {
                     continue;
                 } else {
@@ -298,6 +328,33 @@ public final class ActorRecord {
         if (fatal != null) {
             onFatal(call, fatal);
         }
+        if (crashed != null) {
+            workerDied(crashed);
+        }
+    }
+
+    /**
+     * The worker process of an isolated actor died: the constructor runs again in a fresh one while
+     * restarts are left; then the actor dies.
+     */
+    private void workerDied(IsolatedActor worker) {
+        synchronized (this) {
+            if (state != State.ALIVE || instance != worker) {
+                return;
+            }
+            if (restarts < maxRestarts) {
+                restarts++;
+                state = State.RESTARTING;
+                instance = null;
+            }
+        }
+        if (state == State.RESTARTING) {
+            construct(true);
+            return;
+        }
+        kill(new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'") + " died: its worker "
+            + "process (pid " + worker.pid() + ") exited with status " + worker.exitStatus() + " and no restarts are "
+            + "left (maxRestarts=" + maxRestarts + "); create it again, with a higher maxRestarts if it should survive this"));
     }
 
     private void onFatal(TaskSpec call, Throwable fatal) {

@@ -28,12 +28,16 @@ public final class FunctionDescriptor {
     private final String methodName;
     private final String methodSignature;
     private final Class<?>[] parameterTypes;
+    /** Why another process could not call this function by name, or null if it can. */
+    private final String unnamable;
 
-    private FunctionDescriptor(String className, String methodName, String methodSignature, Class<?>[] parameterTypes) {
+    private FunctionDescriptor(String className, String methodName, String methodSignature, Class<?>[] parameterTypes,
+                               String unnamable) {
         this.className = className;
         this.methodName = methodName;
         this.methodSignature = methodSignature;
         this.parameterTypes = parameterTypes;
+        this.unnamable = unnamable;
     }
 
     public static FunctionDescriptor of(RemoteFunction function) {
@@ -42,7 +46,7 @@ public final class FunctionDescriptor {
         }
         if (function instanceof io.mobula.function.NamedFunction named) {
             // one class, many functions: never cached by class
-            return new FunctionDescriptor(named.className(), named.methodName(), named.methodSignature(), null);
+            return new FunctionDescriptor(named.className(), named.methodName(), named.methodSignature(), null, null);
         }
         FunctionDescriptor[] slot = SLOTS.get(function.getClass());
         FunctionDescriptor descriptor = slot[0];
@@ -72,6 +76,21 @@ public final class FunctionDescriptor {
         int dot = className.lastIndexOf('.');
         String simple = className.substring(dot + 1).replace('$', '.');
         return "<init>".equals(methodName) ? simple + "::new" : simple + "." + methodName;
+    }
+
+    /**
+     * Checks that another process can find and call this function from its name alone (what an
+     * isolated task or actor needs): a static method, a constructor, or an instance method whose
+     * receiver is the first argument; a lambda that captures nothing compiles to a static method.
+     *
+     * @throws IllegalArgumentException for a capturing lambda or a bound method reference, naming the fix.
+     */
+    public void checkNamable(String what) {
+        if (unnamable != null) {
+            throw new IllegalArgumentException(what + " " + displayName() + " cannot run in a worker process: "
+                + unnamable + "; pass a static method (MyTasks::work), a constructor, or a lambda that captures "
+                + "nothing, with every value it needs as an argument");
+        }
     }
 
     /**
@@ -114,7 +133,8 @@ public final class FunctionDescriptor {
         SerializedLambda lambda = serializedForm(function);
         if (lambda == null) {
             // A class implementing the interface itself: it is its own function.
-            return new FunctionDescriptor(lambdaClass.getName(), "apply", "", null);
+            return new FunctionDescriptor(lambdaClass.getName(), "apply", "", null,
+                "it is a class implementing the function interface, not a method reference");
         }
         String implClass = lambda.getImplClass().replace('/', '.');
         Class<?>[] parameters = null;
@@ -124,7 +144,14 @@ public final class FunctionDescriptor {
         } catch (IllegalArgumentException | TypeNotPresentException e) {
             // The signature names a class this loader cannot see; skip argument checks.
         }
-        return new FunctionDescriptor(implClass, lambda.getImplMethodName(), lambda.getImplMethodSignature(), parameters);
+        String unnamable = null;
+        if (lambda.getCapturedArgCount() > 0) {
+            unnamable = lambda.getImplMethodName().startsWith("lambda$")
+                ? "it is a lambda that captures " + lambda.getCapturedArgCount() + " value(s) of its enclosing scope"
+                : "it is a method reference bound to an object (instance::method)";
+        }
+        return new FunctionDescriptor(implClass, lambda.getImplMethodName(), lambda.getImplMethodSignature(), parameters,
+            unnamable);
     }
 
     private static SerializedLambda serializedForm(RemoteFunction function) {

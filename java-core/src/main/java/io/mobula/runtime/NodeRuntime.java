@@ -64,6 +64,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final AtomicInteger exportsSinceSweep = new AtomicInteger();
     private final List<io.mobula.spi.HostMemoryPinner> pinners;
     private final TaskInvoker invoker;
+    /** Worker processes for isolated tasks and actors: started with the node or at first use. */
+    private volatile io.mobula.worker.WorkerProcessPool workerProcesses;
     private volatile Object face;
     private volatile boolean closing;
 
@@ -108,6 +110,36 @@ public final class NodeRuntime implements AutoCloseable {
         workers.scheduler(scheduler);
         scheduler.start();
         this.pinners = pinStoreForDevices();
+        if (context.isolatedWorkers() > 0) {
+            workerProcesses();
+        }
+    }
+
+    /**
+     * The node's worker processes, starting the pool (its transport, and a first worker) at the first
+     * call: {@code NodeContext.isolatedWorkers(n)} starts them with the node instead.
+     */
+    io.mobula.worker.WorkerProcessPool workerProcesses() {
+        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
+        if (pool == null) {
+            synchronized (this) {
+                ensureOpen();
+                pool = workerProcesses;
+                if (pool == null) {
+                    int n = context.isolatedWorkers();
+                    pool = new io.mobula.worker.WorkerProcessPool(Math.max(1, n), n,
+                        TimeUnit.NANOSECONDS.toMillis(context.shutdownTimeoutNs()));
+                    workerProcesses = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    /** The pids of the node's worker processes alive now (empty before the first isolated use). */
+    public List<Long> workerProcessPids() {
+        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
+        return pool == null ? List.of() : pool.pids();
     }
 
     /** With GPUs and a shared store: page-lock the store for the devices (through the pinners found). */
@@ -159,20 +191,27 @@ public final class NodeRuntime implements AutoCloseable {
     // ---- tasks ----
 
     /**
-     * Submits a task.
+     * Submits a task, on a thread of the node or, {@code isolated}, in one of its worker processes.
      *
      * @param requested resources, or null for the default of one CPU.
      * @return the entry of its result.
+     * @throws IllegalArgumentException if it is isolated and its function cannot be named in another process.
      */
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
-                                  SchedulingStrategy strategy) {
+                                  SchedulingStrategy strategy, boolean isolated) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
+        if (isolated) {
+            checkIsolatable(descriptor, "the task");
+        }
         ResourceVector vector = placement("task " + descriptor.displayName(), requested, strategy, defaultTaskVector);
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
-            requested, strategy);
+            requested, strategy, isolated);
+        if (isolated && !invoker.placesElsewhere()) {
+            workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
+        }
         result.producer(task);
         scheduler.submit(task);
         return result;
@@ -221,7 +260,8 @@ public final class NodeRuntime implements AutoCloseable {
      *                  and holding none while it lives (Ray's default).
      */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
-                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy) {
+                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
+                                   boolean isolated) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -233,6 +273,13 @@ public final class NodeRuntime implements AutoCloseable {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
         }
+        if (isolated) {
+            checkIsolatable(descriptor, "the actor constructor");
+            if (maxConcurrency > 1) {
+                throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so "
+                    + "maxConcurrency must be 1 (got " + maxConcurrency + "); drop isolated() or maxConcurrency");
+            }
+        }
         ResourceVector held = invoker.placesElsewhere() ? noResources
             : placement("actor " + descriptor.displayName(), requested, strategy, noResources);
         ResourceVector placement = requested == null || invoker.placesElsewhere() ? defaultActorPlacement : held;
@@ -240,10 +287,13 @@ public final class NodeRuntime implements AutoCloseable {
         ObjectEntry created = new ObjectEntry(newObjectId());
         long id = actorCounter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, null, requested, strategy);
+            RetryPolicy.NONE, created, null, requested, strategy, isolated);
         ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, this, idler);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, actor, requested, strategy);
+            RetryPolicy.NONE, created, actor, requested, strategy, isolated);
+        if (isolated && !invoker.placesElsewhere()) {
+            workerProcesses();
+        }
         if (name != null) {
             ActorRecord previous = namedActors.putIfAbsent(name, actor);
             if (previous != null) {
@@ -263,7 +313,7 @@ public final class NodeRuntime implements AutoCloseable {
         Object[] marshalled = marshalArguments(descriptor, args, 1);
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, noResources, retry, result, actor,
-            null, null);
+            null, null, false);
         result.producer(call);
         actor.submit(call);
         return result;
@@ -473,6 +523,13 @@ public final class NodeRuntime implements AutoCloseable {
         for (ActorRecord actor : List.copyOf(actors.values())) {
             actor.kill(new RuntimeClosedException("the Mobula runtime closed; actor " + actor.displayName() + " was stopped"));
         }
+        io.mobula.worker.WorkerProcessPool pool;
+        synchronized (this) {
+            pool = workerProcesses;
+        }
+        if (pool != null) {
+            pool.close(); // calls in flight there fail; the threads waiting on them finish
+        }
         scheduler.stop(timeoutNs);
         workers.stop(TimeUnit.NANOSECONDS.toMillis(timeoutNs));
         if (store instanceof SharedArenaStore arena) {
@@ -482,6 +539,11 @@ public final class NodeRuntime implements AutoCloseable {
         }
         store.close();
         invoker.close();
+    }
+
+    /** An isolated function is found by name in another process (a worker JVM, or the node a driver sends it to). */
+    private void checkIsolatable(FunctionDescriptor descriptor, String what) {
+        descriptor.checkNamable(what);
     }
 
     private void ensureOpen() {

@@ -19,12 +19,28 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
         retryOn = List.copyOf(retryOn);
     }
 
+    /**
+     * True if {@code error} is of a retryable type. An error thrown in another process arrives as a
+     * {@link io.mobula.TaskException} carrying only the class name: that class is looked up here.
+     */
     public boolean retries(Throwable error) {
+        Class<?> remote = null;
+        if (error instanceof io.mobula.TaskException task && task.getCause() == null && !retryOn.isEmpty()) {
+            remote = remoteClass(task.remoteClassName());
+        }
         for (Class<? extends Throwable> type : retryOn) {
-            if (type.isInstance(error)) {
+            if (type.isInstance(error) || (remote != null && type.isAssignableFrom(remote))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static Class<?> remoteClass(String name) {
+        try {
+            return Class.forName(name, false, RetryPolicy.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 }

@@ -35,7 +35,10 @@ public final class TaskExecutor {
         Object stored;
         try {
             Object[] args = resolveArguments(task, 0);
-            stored = runtime.marshaller().marshal(runtime.invoker().invoke(task, args), task.result.id());
+            Object value = task.isolated && !runtime.invoker().placesElsewhere() // a driver sends it to the cluster as isolated
+                ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt())
+                : runtime.invoker().invoke(task, args);
+            stored = runtime.marshaller().marshal(value, task.result.id());
         } catch (Throwable error) {
             if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
                 return true;

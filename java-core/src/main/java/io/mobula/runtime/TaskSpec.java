@@ -35,6 +35,8 @@ public final class TaskSpec {
     final java.util.Map<String, Double> requested;
     /** Where in the cluster it may run. */
     final SchedulingStrategy strategy;
+    /** Runs in a worker process (a task), or lives in one (an actor's creation). */
+    final boolean isolated;
 
     private int state = QUEUED;
     private Thread runner;
@@ -45,7 +47,8 @@ public final class TaskSpec {
 
     TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
              RetryPolicy retry, ObjectEntry result, ActorRecord actor, java.util.Map<String, Double> requested,
-             SchedulingStrategy strategy) {
+             SchedulingStrategy strategy, boolean isolated) {
+        this.isolated = isolated;
         this.kind = kind;
         this.function = function;
         this.descriptor = descriptor;
@@ -90,13 +93,19 @@ public final class TaskSpec {
      * left and the policy retries this error; the spec must then be submitted again.
      */
     synchronized boolean requeueForRetry(Throwable error) {
-        if (state != RUNNING || retriesLeft <= 0 || !retry.retries(error)) {
+        boolean crashed = isolated && error instanceof io.mobula.WorkerCrashedException; // always retryable
+        if (state != RUNNING || retriesLeft <= 0 || !(crashed || retry.retries(error))) {
             return false;
         }
         retriesLeft--;
         runner = null;
         state = QUEUED;
         return true;
+    }
+
+    /** Which run this is: 1 for the first, then one more for each retry. */
+    synchronized int attempt() {
+        return retry.maxRetries() - retriesLeft + 1;
     }
 
     /**
@@ -131,6 +140,11 @@ public final class TaskSpec {
     /** The resources asked for, as asked; null for the default. */
     public java.util.Map<String, Double> requested() {
         return requested;
+    }
+
+    /** Whether it runs (or, an actor, lives) in a worker process. */
+    public boolean isolated() {
+        return isolated;
     }
 
     public SchedulingStrategy strategy() {

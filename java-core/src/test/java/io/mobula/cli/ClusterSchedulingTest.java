@@ -160,6 +160,12 @@ class ClusterSchedulingTest {
             assertEquals(camera.pid(), driver.task(ClusterSchedulingTest::pid).remote().get());
             assertEquals(head.pid(), busy.get());
 
+            // isolated: in a worker process of the node chosen, not in the node itself
+            long worker = driver.task(ClusterSchedulingTest::pid).resources(Map.of("camera", 1.0)).isolated().remote().get();
+            assertNotEquals(camera.pid(), worker);
+            assertEquals(camera.pid(), ProcessHandle.of(worker).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L),
+                "the worker process is the camera node's");
+
             // refs between tasks on different nodes: the driver owns them and passes their values on
             ObjectRef<Integer> onHead = driver.task(ClusterSchedulingTest::add, 20, 1)
                 .scheduling(SchedulingStrategy.nodeAffinity(head.id(), false)).remote();

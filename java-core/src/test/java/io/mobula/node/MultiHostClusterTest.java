@@ -26,6 +26,7 @@ import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
 import io.mobula.transport.ClusterSecret;
+import io.mobula.worker.JvmCommand;
 
 /**
  * A cluster over a real network: a head and two nodes, each in a network namespace of its own

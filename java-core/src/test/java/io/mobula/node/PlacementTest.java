@@ -54,7 +54,13 @@ class PlacementTest {
             Placement.Target t = place(null, SchedulingStrategy.spread(), self);
             chosen.add(t.here() ? "a" : t.node().id());
         }
-        assertEquals(Set.of("a", "c"), chosen, "b has no free CPU while a and c do");
+        assertEquals(Set.of("a", "b", "c"), chosen, "every node that could run it, busy or not");
+        Set<String> gpu = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            Placement.Target t = place(Map.of("GPU", 1.0), SchedulingStrategy.spread(), self);
+            gpu.add(t.here() ? "a" : t.node().id());
+        }
+        assertEquals(Set.of("c"), gpu, "only c could ever run it");
     }
 
     @Test

@@ -16,6 +16,9 @@ final class MicroCases {
     private static final int SYNC_BATCH = 2_000;
     private static final int ASYNC_BATCH = 20_000;
     private static final int OBJECT_BATCH = 100_000;
+    /** Isolated tasks cross to a worker process and back: batches sized to that. */
+    private static final int ISOLATED_SYNC_BATCH = 200;
+    private static final int ISOLATED_ASYNC_BATCH = 2_000;
 
     private MicroCases() {
     }
@@ -133,6 +136,17 @@ final class MicroCases {
                 c.mobula.get(refs);
                 return ctx -> c.mobula.wait(refs, refs.size(), java.time.Duration.ofSeconds(10)).ready().size() == 1_000 ? 1 : 0;
             }));
+        cases.add(new MicroCase("isolated_tasks_sync", "ops/s", 952, Double.NaN,
+            "as tasks_sync, each task run in a worker process (isolated()); Ray's column: its tasks_sync, whose tasks "
+                + "always run in worker processes", c -> {
+                isolatedTasks(c.mobula, 1); // the pool starts at the first isolated task: not timed
+                return ctx -> isolatedSyncTasks(c.mobula, ISOLATED_SYNC_BATCH);
+            }));
+        cases.add(new MicroCase("isolated_tasks_async", "ops/s", 7_691, Double.NaN,
+            "as tasks_async (2k tasks), each run in a worker process; Ray's column: its tasks_async", c -> {
+                isolatedTasks(c.mobula, 1);
+                return ctx -> isolatedTasks(c.mobula, ISOLATED_ASYNC_BATCH);
+            }));
         cases.add(new MicroCase("placement_group_create_removal", "ops/s", 791, Double.NaN,
             "placement groups come with the cluster; not measured on an embedded node", c -> null));
         return cases;
@@ -184,6 +198,27 @@ final class MicroCases {
         ObjectRef<Integer>[] refs = new ObjectRef[n];
         for (int i = 0; i < n; i++) {
             refs[i] = mobula.task(MicroCases::small).remote();
+        }
+        long sum = 0;
+        for (ObjectRef<Integer> ref : refs) {
+            sum += ref.get();
+        }
+        return sum;
+    }
+
+    static long isolatedSyncTasks(Mobula mobula, int n) {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += mobula.task(MicroCases::small).isolated().remote().get();
+        }
+        return sum;
+    }
+
+    @SuppressWarnings("unchecked")
+    static long isolatedTasks(Mobula mobula, int n) {
+        ObjectRef<Integer>[] refs = new ObjectRef[n];
+        for (int i = 0; i < n; i++) {
+            refs[i] = mobula.task(MicroCases::small).isolated().remote();
         }
         long sum = 0;
         for (ObjectRef<Integer> ref : refs) {

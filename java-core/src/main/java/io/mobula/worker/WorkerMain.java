@@ -1,0 +1,113 @@
+package io.mobula.worker;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.aeron.Aeron;
+import io.mobula.store.codec.ValueCodec;
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthClient;
+import io.mobula.transport.ClusterSecret;
+
+/**
+ * A worker process: the main of a JVM the node starts for isolated tasks and actors. It reads the
+ * node's per-node secret from standard input (never from its command line, which other users can
+ * read), attaches to the node's media driver as an Aeron client, joins the node's worker stream
+ * with the secret, and then asks for work: each request carries the last answer, each response is
+ * the next call. It holds at most one actor instance (an actor's worker runs nothing else).
+ * <p>
+ * It exits when the node's process ends (it watches the node's pid), so a node killed with
+ * {@code kill -9} leaves no workers behind.
+ * <p>
+ * Arguments: {@code AERON_DIR SERVER_STREAM REPLY_STREAM NODE_PID}.
+ */
+public final class WorkerMain {
+    /** How long a worker waits for its next call; the node's death ends the wait sooner. */
+    private static final Duration IDLE_WAIT = Duration.ofDays(365);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ValueCodec codec;
+    private final ClassLoader loader;
+    private final Map<String, FunctionTarget> targets = new HashMap<>();
+    private Object actor;
+
+    private WorkerMain(ClassLoader loader) {
+        this.loader = loader;
+        this.codec = WorkerProtocol.codec(loader);
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            System.err.println("usage: WorkerMain AERON_DIR SERVER_STREAM REPLY_STREAM NODE_PID (the secret on stdin); "
+                + "nodes start workers themselves, for tasks and actors marked isolated()");
+            System.exit(2);
+        }
+        System.setProperty("mobula.worker.process", "true"); // Mobula.current() says why it is unavailable here
+        long nodePid = Long.parseLong(args[3]);
+        ProcessHandle.of(nodePid).ifPresentOrElse(node -> node.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+            () -> Runtime.getRuntime().halt(0));
+        byte[] key = System.in.readNBytes(ClusterSecret.BYTES);
+        ClusterSecret secret = ClusterSecret.of(key);
+        java.util.Arrays.fill(key, (byte) 0);
+        Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(args[0]));
+        AuthClient node = new AuthClient(aeron, AeronChannels.IPC, Integer.parseInt(args[1]), AeronChannels.IPC,
+            Integer.parseInt(args[2]), secret, JOIN_TIMEOUT);
+        new WorkerMain(WorkerMain.class.getClassLoader()).serve(node);
+    }
+
+    private void serve(AuthClient node) {
+        byte[] answer = WorkerProtocol.hello(ProcessHandle.current().pid());
+        while (true) {
+            byte[] call = node.request(answer, IDLE_WAIT);
+            answer = run(call);
+        }
+    }
+
+    /** Runs one call; every outcome, failures included, becomes an answer. */
+    private byte[] run(byte[] message) {
+        WorkerProtocol.Call call;
+        try {
+            call = WorkerProtocol.readCall(codec, message);
+        } catch (IOException | RuntimeException e) {
+            return failure(e);
+        }
+        try {
+            FunctionTarget target = targets.computeIfAbsent(call.className() + "." + call.methodName() + call.signature(),
+                key -> FunctionTarget.find(loader, call.className(), call.methodName(), call.signature()));
+            Object result;
+            switch (call.type()) {
+                case WorkerProtocol.CREATE -> {
+                    actor = target.invoke(call.args());
+                    result = null;
+                }
+                case WorkerProtocol.METHOD -> {
+                    if (actor == null) {
+                        throw new IllegalStateException("no actor lives in this worker process");
+                    }
+                    result = target.invokeOn(actor, call.args());
+                }
+                default -> result = target.invoke(call.args());
+            }
+            try {
+                return WorkerProtocol.ok(codec, result);
+            } catch (WorkerProtocol.ValueTooLargeException e) {
+                return WorkerProtocol.failed(IllegalArgumentException.class.getName(), "the result of " + call.methodName()
+                    + " takes " + e.size + " bytes; a worker process returns at most " + WorkerProtocol.MAX_MESSAGE_BYTES
+                    + " bytes by copy for now; return less (or write it to a file and return the path), or run the "
+                    + "task without isolated()", "");
+            }
+        } catch (Throwable thrown) {
+            return failure(thrown);
+        }
+    }
+
+    private static byte[] failure(Throwable thrown) {
+        StringWriter trace = new StringWriter();
+        thrown.printStackTrace(new PrintWriter(trace));
+        return WorkerProtocol.failed(thrown.getClass().getName(), thrown.getMessage(), trace.toString());
+    }
+}
