@@ -295,6 +295,39 @@ public final class Mobula implements AutoCloseable {
         return open().nodes();
     }
 
+    /**
+     * Reserves {@code bundles} of resources together, laid out by {@code strategy}: all of them or
+     * none (a gang). Returns at once; {@link PlacementGroup#waitReady} waits for the reservation.
+     *
+     * @throws InfeasibleResourcesException if the cluster (or this node) could never hold it.
+     */
+    public PlacementGroup placementGroup(PlacementStrategy strategy, List<Map<String, Double>> bundles) {
+        if (strategy == null) {
+            throw new IllegalArgumentException("the placement strategy is null; pass PlacementStrategy.PACK, SPREAD, "
+                + "STRICT_PACK or STRICT_SPREAD");
+        }
+        if (bundles == null || bundles.isEmpty()) {
+            throw new IllegalArgumentException("a placement group needs at least one bundle");
+        }
+        List<Map<String, Double>> copy = new ArrayList<>();
+        for (Map<String, Double> bundle : bundles) {
+            if (bundle == null || bundle.isEmpty() || bundle.values().stream().allMatch(v -> v != null && v == 0)) {
+                throw new IllegalArgumentException("every bundle of a placement group asks for some resource, got " + bundle);
+            }
+            bundle.forEach(io.mobula.runtime.NodeResources::toUnits); // names and amounts are valid
+            copy.add(Map.copyOf(bundle));
+        }
+        String id = String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        NodeRuntime runtime = open();
+        runtime.placementGroups().create(id, strategy, List.copyOf(copy));
+        return new PlacementGroup(id, strategy, List.copyOf(copy), runtime);
+    }
+
+    /** Frees a placement group's bundles; work still waiting in them fails. */
+    public void removePlacementGroup(PlacementGroup group) {
+        open().placementGroups().remove(group.id());
+    }
+
     /** The resources free now, by name (in use = total - available). */
     public Map<String, Double> availableResources() {
         return open().availableResources();

@@ -48,6 +48,8 @@ final class Placement {
             case SchedulingStrategy.Default d -> localFirst(request, self, peers);
             case SchedulingStrategy.Spread s -> spread(request, self, peers);
             case SchedulingStrategy.NodeAffinity affinity -> affinity(request, affinity, self, peers);
+            case SchedulingStrategy.PlacementGroupBundle bundle -> new Target(null, "work in a placement group goes "
+                + "where its bundle is; the node routes it by the group, not by resources");
         };
     }
 

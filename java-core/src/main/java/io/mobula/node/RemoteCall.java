@@ -34,7 +34,7 @@ import io.mobula.store.codec.ValueCodec;
  *     job       = UTF: the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     function  = class UTF | method UTF | descriptor UTF
  *     resources = count i32 (-1: the default) | (name UTF, amount f64)*
- *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool
+ *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool | 3 group-id UTF bundle i32
  *     flags     = byte: 1 placed (a node already chose this one: run it here, do not pass it on),
  *                 2 isolated (run it, or keep the actor, in a worker process)
  *     args      = count i32 | (kind i32, length i64, bytes)*
@@ -254,6 +254,11 @@ final class RemoteCall {
                 out.writeUTF(a.nodeId());
                 out.writeBoolean(a.soft());
             }
+            case SchedulingStrategy.PlacementGroupBundle b -> {
+                out.writeByte(3);
+                out.writeUTF(b.groupId());
+                out.writeInt(b.bundleIndex());
+            }
         }
     }
 
@@ -262,6 +267,7 @@ final class RemoteCall {
             case 0 -> SchedulingStrategy.defaultStrategy();
             case 1 -> SchedulingStrategy.spread();
             case 2 -> SchedulingStrategy.nodeAffinity(in.readUTF(), in.readBoolean());
+            case 3 -> new SchedulingStrategy.PlacementGroupBundle(in.readUTF(), in.readInt());
             default -> throw new IOException("an unknown scheduling strategy");
         };
     }

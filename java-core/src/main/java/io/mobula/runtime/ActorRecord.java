@@ -36,6 +36,7 @@ public final class ActorRecord {
 
     private volatile State state = State.PENDING;
     private volatile Object instance;
+    private final java.util.List<Runnable> deathCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile MobulaException deathCause;
     private volatile boolean started;
     private final java.util.concurrent.atomic.AtomicBoolean resourcesReturned = new java.util.concurrent.atomic.AtomicBoolean();
@@ -156,6 +157,17 @@ public final class ActorRecord {
         return maxConcurrency;
     }
 
+    /** Runs {@code callback} when the actor dies (at once if it has). */
+    public void onDeath(Runnable callback) {
+        synchronized (this) {
+            if (state != State.DEAD) {
+                deathCallbacks.add(callback);
+                return;
+            }
+        }
+        callback.run();
+    }
+
     /** What stands for the instance on this node (a connected driver's: where the actor lives); null until built. */
     Object instance() {
         return instance;
@@ -192,6 +204,9 @@ public final class ActorRecord {
         }
         creation.result.complete(new StoredValues.Failed(cause));
         runtime.actorDied(this, started);
+        for (Runnable callback : deathCallbacks) {
+            callback.run();
+        }
         for (Idler.Doorbell doorbell : doorbells) {
             doorbell.ring();
         }

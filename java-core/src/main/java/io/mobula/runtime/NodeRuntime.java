@@ -64,6 +64,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final AtomicInteger exportsSinceSweep = new AtomicInteger();
     private final List<io.mobula.spi.HostMemoryPinner> pinners;
     private final TaskInvoker invoker;
+    private final Bundles bundles = new Bundles(this);
+    private final GroupPlacements localGroups = new LocalGroupPlacements(this);
     /** Worker processes for isolated tasks and actors: started with the node or at first use. */
     private volatile io.mobula.worker.WorkerProcessPool workerProcesses;
     private volatile Object face;
@@ -213,8 +215,54 @@ public final class NodeRuntime implements AutoCloseable {
             workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
         }
         result.producer(task);
-        scheduler.submit(task);
+        if (strategy instanceof SchedulingStrategy.PlacementGroupBundle bundle && !invoker.placesElsewhere()) {
+            intoBundle(bundle, requested, defaultTaskVector, "task " + descriptor.displayName(), result,
+                () -> scheduler.submit(task), release -> result.whenReady(release));
+        } else {
+            scheduler.submit(task);
+        }
         return result;
+    }
+
+    /**
+     * Admits work into a bundle of a placement group held here: {@code start} runs once the bundle
+     * has room; {@code onEnd} is given what frees the work's share, to run when the work ends.
+     */
+    private void intoBundle(SchedulingStrategy.PlacementGroupBundle bundle, Map<String, Double> requested,
+                            ResourceVector byDefault, String what, ObjectEntry result, Runnable start,
+                            java.util.function.Consumer<Runnable> onEnd) {
+        ResourceVector request = requested == null ? byDefault : vectorOf(what, requested);
+        int index = bundle.bundleIndex() >= 0 ? bundle.bundleIndex() : bundles.anyBundle(bundle.groupId(), request);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        bundles.admit(bundle.groupId(), index, request, what, () -> {
+            started.set(true);
+            start.run();
+        }, error -> result.complete(new StoredValues.Failed(error)));
+        onEnd.accept(() -> {
+            if (started.get()) {
+                bundles.done(bundle.groupId(), index, request);
+            }
+        });
+    }
+
+    /** The bundles of placement groups reserved on this node. */
+    public Bundles bundles() {
+        return bundles;
+    }
+
+    /** Where this runtime's placement groups are made: here, or (a connected driver) by the cluster. */
+    public GroupPlacements placementGroups() {
+        GroupPlacements cluster = invoker.placementGroups();
+        return cluster != null ? cluster : localGroups;
+    }
+
+    /**
+     * A request as a vector over this node's resources.
+     *
+     * @throws InfeasibleResourcesException if this node could never hold it.
+     */
+    ResourceVector vectorOf(String what, Map<String, Double> requested) {
+        return feasible(what, requested);
     }
 
     /**
@@ -226,6 +274,9 @@ public final class NodeRuntime implements AutoCloseable {
                                      ResourceVector byDefault) {
         if (invoker.placesElsewhere()) {
             return byDefault;
+        }
+        if (strategy instanceof SchedulingStrategy.PlacementGroupBundle) {
+            return noResources; // it runs on its bundle's resources, which the bundle's holder keeps in the ledger
         }
         if (strategy instanceof SchedulingStrategy.NodeAffinity affinity && !affinity.soft() && !affinity.nodeId().equals(nodeId())) {
             throw new InfeasibleResourcesException(what + " must run on node " + affinity.nodeId() + ", but this is node "
@@ -282,7 +333,9 @@ public final class NodeRuntime implements AutoCloseable {
         }
         ResourceVector held = invoker.placesElsewhere() ? noResources
             : placement("actor " + descriptor.displayName(), requested, strategy, noResources);
-        ResourceVector placement = requested == null || invoker.placesElsewhere() ? defaultActorPlacement : held;
+        boolean inBundle = strategy instanceof SchedulingStrategy.PlacementGroupBundle && !invoker.placesElsewhere();
+        ResourceVector placement = inBundle ? noResources
+            : requested == null || invoker.placesElsewhere() ? defaultActorPlacement : held;
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry created = new ObjectEntry(newObjectId());
         long id = actorCounter.incrementAndGet();
@@ -302,7 +355,13 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }
         actors.put(id, actor);
-        scheduler.submit(placed);
+        if (inBundle) {
+            // an actor in a bundle holds its share of the bundle for life
+            intoBundle((SchedulingStrategy.PlacementGroupBundle) strategy, requested, defaultActorPlacement,
+                "actor " + descriptor.displayName(), created, () -> scheduler.submit(placed), actor::onDeath);
+        } else {
+            scheduler.submit(placed);
+        }
         return actor;
     }
 

@@ -52,6 +52,11 @@ public interface TaskInvoker extends AutoCloseable {
     default void kill(Object instance) {
     }
 
+    /** Where placement groups are made, or null where this node makes its own. */
+    default GroupPlacements placementGroups() {
+        return null;
+    }
+
     /** The cluster's nodes, or null where this node is on its own. */
     default List<NodeInfo> nodes() {
         return null;

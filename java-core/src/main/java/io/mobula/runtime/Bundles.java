@@ -1,0 +1,209 @@
+package io.mobula.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import io.mobula.InfeasibleResourcesException;
+import io.mobula.MobulaException;
+import io.mobula.SchedulingStrategy;
+import io.mobula.function.Func0;
+
+/**
+ * The placement-group bundles reserved on this node. A bundle's resources are held in the node's
+ * ledger by a holder (an actor that does nothing and holds them for life), so the scheduler gives
+ * them to nothing else; work scheduled into the bundle runs holding no resources of the ledger's
+ * and is admitted here instead, while the bundle's own capacity allows (Ray's bundle resources,
+ * without renaming the node's). A bundle that is released fails the work still waiting in it.
+ */
+public final class Bundles {
+    /** Holds a bundle's resources; nothing runs on it. */
+    static final class BundleHolder {
+        BundleHolder() {
+        }
+    }
+
+    private static final Func0<BundleHolder> HOLDER = BundleHolder::new;
+
+    private final class Bundle {
+        final String key;
+        final ResourceVector capacity;
+        final long[] used;
+        final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+        final CompletableFuture<Void> placed = new CompletableFuture<>();
+        ActorRecord holder;
+        MobulaException released;
+
+        Bundle(String key, ResourceVector capacity) {
+            this.key = key;
+            this.capacity = capacity;
+            this.used = new long[capacity.size()];
+        }
+    }
+
+    private record Waiting(ResourceVector request, Runnable start, Consumer<MobulaException> fail) {
+    }
+
+    private final NodeRuntime runtime;
+    private final Map<String, Bundle> bundles = new ConcurrentHashMap<>();
+
+    Bundles(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    private static String key(String group, int index) {
+        return group + "#" + index;
+    }
+
+    /**
+     * Reserves bundle {@code index} of {@code group} here; completes once its resources are held
+     * (at once if they are free, else when they free up). Reserving a bundle again returns the first
+     * reservation's future.
+     */
+    public CompletableFuture<Void> reserve(String group, int index, Map<String, Double> resources) {
+        Bundle bundle = bundles.computeIfAbsent(key(group, index), k -> new Bundle(k, runtime.vectorOf("bundle " + k, resources)));
+        synchronized (bundle) {
+            if (bundle.holder == null && bundle.released == null) {
+                bundle.holder = runtime.createActor(HOLDER, new Object[0], resources, 0, 1, null,
+                    SchedulingStrategy.defaultStrategy(), false);
+                bundle.holder.creation().result.whenReady(() -> {
+                    if (bundle.holder.isDead()) {
+                        bundle.placed.completeExceptionally(new MobulaException("bundle " + bundle.key + " could not be held"));
+                    } else {
+                        bundle.placed.complete(null);
+                        drain(bundle);
+                    }
+                });
+            }
+        }
+        return bundle.placed;
+    }
+
+    /** Releases a bundle: its resources go back to the node; work waiting in it fails. */
+    public void release(String group, int index) {
+        Bundle bundle = bundles.remove(key(group, index));
+        if (bundle == null) {
+            return;
+        }
+        ArrayDeque<Waiting> stranded;
+        synchronized (bundle) {
+            bundle.released = new MobulaException("placement group " + group + " was removed, so bundle " + index
+                + " is gone; schedule the work elsewhere");
+            stranded = new ArrayDeque<>(bundle.waiting);
+            bundle.waiting.clear();
+        }
+        if (bundle.holder != null && !runtime.isClosed()) {
+            runtime.kill(bundle.holder);
+        }
+        bundle.placed.completeExceptionally(bundle.released);
+        for (Waiting w : stranded) {
+            w.fail().accept(bundle.released);
+        }
+    }
+
+    /** Whether this node holds (or is reserving) bundle {@code index} of {@code group}. */
+    public boolean holds(String group, int index) {
+        return bundles.containsKey(key(group, index));
+    }
+
+    /** A bundle of {@code group} held here, for work that may run in any: the first with room, else the first. */
+    int anyBundle(String group, ResourceVector request) {
+        int first = -1;
+        for (Bundle bundle : bundles.values()) {
+            if (!bundle.key.startsWith(group + "#")) {
+                continue;
+            }
+            int index = Integer.parseInt(bundle.key.substring(group.length() + 1));
+            synchronized (bundle) {
+                if (bundle.placed.isDone() && roomFor(bundle, request)) {
+                    return index;
+                }
+            }
+            if (first < 0 || index < first) {
+                first = index;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Runs {@code start} once the bundle has room for {@code request} (now, or when work in it
+     * finishes); {@code fail} if the bundle is not here or goes away first.
+     *
+     * @throws InfeasibleResourcesException if the request is larger than the whole bundle.
+     */
+    void admit(String group, int index, ResourceVector request, String what, Runnable start, Consumer<MobulaException> fail) {
+        Bundle bundle = bundles.get(key(group, index));
+        if (bundle == null) {
+            fail.accept(new MobulaException(what + " was scheduled into bundle " + index + " of placement group " + group
+                + ", which this node does not hold (the group was removed, or never placed here)"));
+            return;
+        }
+        for (int i = 0; i < request.size(); i++) {
+            if (request.units(i) > bundle.capacity.units(i)) {
+                throw new InfeasibleResourcesException(what + " needs more than bundle " + index + " of placement group "
+                    + group + " holds; ask for less, or make the bundle larger");
+            }
+        }
+        boolean now;
+        synchronized (bundle) {
+            if (bundle.released != null) {
+                fail.accept(bundle.released);
+                return;
+            }
+            now = bundle.placed.isDone() && bundle.waiting.isEmpty() && roomFor(bundle, request);
+            if (now) {
+                take(bundle, request, 1);
+            } else {
+                bundle.waiting.add(new Waiting(request, start, fail));
+            }
+        }
+        if (now) {
+            start.run();
+        }
+    }
+
+    /** Work in the bundle finished (or an actor in it died): its share is free for the next. */
+    void done(String group, int index, ResourceVector request) {
+        Bundle bundle = bundles.get(key(group, index));
+        if (bundle == null) {
+            return;
+        }
+        synchronized (bundle) {
+            take(bundle, request, -1);
+        }
+        drain(bundle);
+    }
+
+    private void drain(Bundle bundle) {
+        while (true) {
+            Waiting next;
+            synchronized (bundle) {
+                next = bundle.waiting.peek();
+                if (next == null || bundle.released != null || !roomFor(bundle, next.request())) {
+                    return;
+                }
+                bundle.waiting.poll();
+                take(bundle, next.request(), 1);
+            }
+            next.start().run();
+        }
+    }
+
+    private static boolean roomFor(Bundle bundle, ResourceVector request) {
+        for (int i = 0; i < request.size(); i++) {
+            if (bundle.used[i] + request.units(i) > bundle.capacity.units(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void take(Bundle bundle, ResourceVector request, int sign) {
+        for (int i = 0; i < request.size(); i++) {
+            bundle.used[i] += sign * request.units(i);
+        }
+    }
+}
