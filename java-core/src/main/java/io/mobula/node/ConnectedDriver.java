@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,8 +12,10 @@ import java.util.concurrent.TimeoutException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
+import io.mobula.PlacementStrategy;
 import io.mobula.runtime.ActorRecord;
 import io.mobula.runtime.FunctionDescriptor;
+import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;
 import io.mobula.runtime.TaskSpec;
@@ -134,6 +137,49 @@ public final class ConnectedDriver implements TaskInvoker {
     @Override
     public boolean placesElsewhere() {
         return true;
+    }
+
+    @Override
+    public GroupPlacements placementGroups() {
+        return new GroupPlacements() {
+            @Override
+            public void create(String id, PlacementStrategy strategy, List<Map<String, Double>> bundles) {
+                ask(GroupMessages.create(id, strategy, bundles), CONNECT_TIMEOUT.toMillis(), "placement group " + id);
+            }
+
+            @Override
+            public List<String> nodesOf(String id, Duration wait) {
+                String places = (String) ask(GroupMessages.nodes(id, wait.toMillis()),
+                    wait.toMillis() + CONNECT_TIMEOUT.toMillis(), "placement group " + id);
+                if (places.isEmpty()) {
+                    return null;
+                }
+                List<String> nodes = new ArrayList<>();
+                for (String place : places.split("\\|")) {
+                    nodes.add(place.substring(0, place.indexOf('@')));
+                }
+                return nodes;
+            }
+
+            @Override
+            public void remove(String id) {
+                ask(GroupMessages.remove(id), CONNECT_TIMEOUT.toMillis(), "placement group " + id);
+            }
+        };
+    }
+
+    /** A request to the node this driver is connected to, answered within {@code timeoutMs}. */
+    private Object ask(byte[] request, long timeoutMs, String what) {
+        try {
+            return RemoteCall.decodeAnswer(sessions.send(address, request).get(timeoutMs, TimeUnit.MILLISECONDS), what);
+        } catch (MobulaException e) {
+            throw e;
+        } catch (ExecutionException | TimeoutException | java.io.IOException e) {
+            throw new MobulaException("the node at " + address + " did not answer about " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while asking the node at " + address + " about " + what, e);
+        }
     }
 
     @Override

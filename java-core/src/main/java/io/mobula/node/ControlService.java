@@ -12,8 +12,9 @@ import java.util.TreeMap;
  * commands, never read from a clock here). So the head can log every command and rebuild its tables
  * after a restart by replaying the log ({@link ControlLog}).
  * <p>
- * Today's table is node membership: who joined, with what resources, their last reported use, and
- * whether they are alive. Not thread safe: the head applies commands from one thread.
+ * Its tables: node membership (who joined, with what resources, their last reported use, and
+ * whether they are alive) and placement groups (asked for, placed where). Not thread safe: the head
+ * applies commands one at a time.
  */
 public final class ControlService {
     /** A command, as one line of text: {@code VERB key=value;key=value...} with the node's id. */
@@ -22,6 +23,9 @@ public final class ControlService {
         public static final String HEARTBEAT = "heartbeat";
         public static final String LEAVE = "leave";
         public static final String DEAD = "dead";
+        public static final String GROUP_CREATE = "pg-create";
+        public static final String GROUP_PLACED = "pg-placed";
+        public static final String GROUP_REMOVE = "pg-remove";
 
         public String toLine() {
             StringBuilder out = new StringBuilder(verb).append(' ').append(nodeId);
@@ -46,11 +50,22 @@ public final class ControlService {
         }
     }
 
+    /**
+     * A placement group as the head knows it: its strategy and bundles (as {@link GroupMessages}
+     * writes them) and, once placed, each bundle's node ({@code id@address|...}; empty until then).
+     */
+    public record Group(String id, String strategy, String bundles, String nodes) {
+        public boolean placed() {
+            return !nodes.isEmpty();
+        }
+    }
+
     /** One node as the head knows it. */
     public record Member(long nodeId, Map<String, String> status, boolean alive, long lastSeenMs) {
     }
 
     private final Map<Long, Member> members = new TreeMap<>();
+    private final Map<String, Group> groups = new TreeMap<>();
     private long applied;
 
     /**
@@ -85,8 +100,40 @@ public final class ControlService {
                 members.put(command.nodeId(), new Member(command.nodeId(), member.status(), false, member.lastSeenMs()));
                 return true;
             }
+            case Command.GROUP_CREATE -> {
+                String id = required(command, "id");
+                return groups.putIfAbsent(id, new Group(id, required(command, "strategy"), required(command, "bundles"), "")) == null;
+            }
+            case Command.GROUP_PLACED -> {
+                Group group = groups.get(required(command, "id"));
+                if (group == null) {
+                    return false; // removed while it was being placed
+                }
+                groups.put(group.id(), new Group(group.id(), group.strategy(), group.bundles(), required(command, "nodes")));
+                return true;
+            }
+            case Command.GROUP_REMOVE -> {
+                return groups.remove(required(command, "id")) != null;
+            }
             default -> throw new IllegalArgumentException("unknown control command '" + command.verb() + "'");
         }
+    }
+
+    private static String required(Command command, String field) {
+        String value = command.fields().get(field);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("control command '" + command.verb() + "' lacks its " + field);
+        }
+        return value;
+    }
+
+    /** The placement groups, placed or waiting to be. */
+    public List<Group> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    public Group group(String id) {
+        return groups.get(id);
     }
 
     private static Map<String, String> status(Command command) {

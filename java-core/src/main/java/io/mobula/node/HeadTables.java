@@ -53,6 +53,21 @@ final class HeadTables implements AutoCloseable {
         }
     }
 
+    /** Logs and applies a command the head makes itself (a placement group's life). @return whether it changed the tables. */
+    synchronized boolean record(String verb, Map<String, String> fields) {
+        ControlService.Command command = new ControlService.Command(verb, 0, new LinkedHashMap<>(fields));
+        log.append(command);
+        return service.apply(command);
+    }
+
+    synchronized ControlService.Group group(String id) {
+        return service.group(id);
+    }
+
+    synchronized java.util.List<ControlService.Group> groups() {
+        return service.groups();
+    }
+
     private synchronized void declareSilentDead() {
         long now = System.currentTimeMillis();
         for (long nodeId : service.silentSince(now - deadAfterMs)) {

@@ -1,11 +1,8 @@
 package io.mobula.node;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +37,7 @@ final class JobMessages {
     }
 
     static byte[] job(String id, String source, List<JobClassPaths.Jar> jars) {
-        return write(out -> {
+        return WireBytes.of(out -> {
             out.writeByte(JOB);
             out.writeUTF(id);
             out.writeUTF(source);
@@ -53,7 +50,7 @@ final class JobMessages {
     }
 
     static byte[] jarPiece(String sha256, long size, long offset, byte[] bytes) {
-        return write(out -> {
+        return WireBytes.of(out -> {
             out.writeByte(JAR_PIECE);
             out.writeUTF(sha256);
             out.writeLong(size);
@@ -64,7 +61,7 @@ final class JobMessages {
     }
 
     static byte[] jarRead(String sha256, long offset, int length) {
-        return write(out -> {
+        return WireBytes.of(out -> {
             out.writeByte(JAR_READ);
             out.writeUTF(sha256);
             out.writeLong(offset);
@@ -119,19 +116,5 @@ final class JobMessages {
             throw new IOException("not a message of kind " + kind);
         }
         return in;
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -74,7 +74,7 @@ public final class NodeDaemon {
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs, view::update)
             : null;
         PeerSessions peers = new PeerSessions(transport, secret);
-        NodeService service = new NodeService(runtime, address, head, tables, view, peers,
+        NodeService service = new NodeService(runtime, address, head, join, tables, view, peers,
             new JobClassPaths(state.root().resolve("jars")));
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
@@ -88,6 +88,7 @@ public final class NodeDaemon {
                 membership.close();
             }
             server.close();
+            service.close();
             peers.close();
             if (tables != null) {
                 tables.close();

@@ -37,6 +37,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final ClusterView view;
     private final PeerSessions peers;
     private final JobClassPaths jobs;
+    /** The head's placement groups; null on other nodes, which pass group requests to the head. */
+    private final GroupScheduler groups;
+    private final String headAddress;
+    private final java.util.concurrent.atomic.AtomicLong bundleTurn = new java.util.concurrent.atomic.AtomicLong();
     private final Placement placement = new Placement();
     /** The jobs each peer has been told of (by "address job"): told once, before the first work of the job sent there. */
     private final Map<String, CompletableFuture<Void>> jobsTold = new ConcurrentHashMap<>();
@@ -48,12 +52,15 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
      */
     private final Map<Long, List<RemoteActor>> actorsBySession = new ConcurrentHashMap<>();
 
-    NodeService(NodeRuntime runtime, String address, boolean head, HeadTables tables, ClusterView view, PeerSessions peers,
-                JobClassPaths jobs) {
+    /** @param headAddress where the head listens, for a node that joined one; null at the head. */
+    NodeService(NodeRuntime runtime, String address, boolean head, String headAddress, HeadTables tables, ClusterView view,
+                PeerSessions peers, JobClassPaths jobs) {
         this.runtime = runtime;
         this.jobs = jobs;
-        this.address = address;
+        this.headAddress = headAddress;
         this.head = head;
+        this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
+        this.address = address;
         this.tables = tables;
         this.view = view;
         this.peers = peers;
@@ -71,6 +78,14 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             } catch (IOException | RuntimeException e) {
                 reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed or refused job message: "
                     + e.getMessage(), ""));
+            }
+            return;
+        }
+        if (payload.length > 0 && payload[0] >= GroupMessages.CREATE && payload[0] <= GroupMessages.RELEASE) {
+            try {
+                onGroupMessage(payload, reply);
+            } catch (IOException | RuntimeException e) {
+                reply.send(RemoteCall.encodeFailure(e));
             }
             return;
         }
@@ -139,6 +154,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     }
 
     private void place(RemoteCall.Call call, AuthServer.Reply reply) {
+        if (call.strategy() instanceof SchedulingStrategy.PlacementGroupBundle bundle && !call.placed()) {
+            intoGroup(call, bundle, reply);
+            return;
+        }
         NodeInfo self = self();
         Placement.Target target = placement.place(call.requested(), call.strategy(), call.placed(), self, view.peers(self.id()));
         if (target.problem() != null) {
@@ -155,8 +174,102 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
+    /**
+     * Sends work in a placement group to its bundle's node, once the group is placed: the bundle
+     * asked for, or (any bundle) the next in turn.
+     */
+    private void intoGroup(RemoteCall.Call call, SchedulingStrategy.PlacementGroupBundle bundle, AuthServer.Reply reply) {
+        groupPlaces(bundle.groupId()).whenComplete((places, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                reply.send(RemoteCall.encodeFailure(new MobulaException(call.displayName() + " cannot run in placement group "
+                    + bundle.groupId() + ": " + cause.getMessage(), cause)));
+                return;
+            }
+            int index = bundle.bundleIndex() >= 0 ? bundle.bundleIndex()
+                : (int) Math.floorMod(bundleTurn.getAndIncrement(), (long) places.size());
+            String place = places.get(index);
+            String target = place.substring(place.indexOf('@') + 1);
+            RemoteCall.Call routed = call.inBundle(index);
+            if (target.equals(address)) {
+                withJob(routed, reply, job -> runHere(routed, job, reply));
+            } else {
+                tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
+                    .whenComplete((answer, failed) -> reply.send(failed == null ? answer
+                        : RemoteCall.encodeFailure(new MobulaException("the node at " + target + " holding bundle " + index
+                            + " of placement group " + bundle.groupId() + " could not be reached: " + failed.getMessage(), failed))));
+            }
+        });
+    }
+
+    /** Each bundle's place ({@code id@address}) once the group is placed: the head knows; other nodes ask it. */
+    private CompletableFuture<List<String>> groupPlaces(String group) {
+        if (groups != null) {
+            return groups.whenPlaced(group);
+        }
+        return peers.send(headAddress, GroupMessages.nodes(group, java.util.concurrent.TimeUnit.MINUTES.toMillis(10)))
+            .thenApply(answer -> {
+                try {
+                    String places = (String) RemoteCall.decodeAnswer(answer, "placement group " + group);
+                    if (places.isEmpty()) {
+                        throw new MobulaException("placement group " + group + " was not placed within 10 minutes");
+                    }
+                    return List.of(places.split("\\|"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+    }
+
+    private void onGroupMessage(byte[] payload, AuthServer.Reply reply) throws IOException {
+        GroupMessages.Message message = GroupMessages.decode(payload);
+        switch (message.kind()) {
+            case GroupMessages.RESERVE -> GroupScheduler.reserveHere(runtime, message.group(), message.bundle(),
+                message.bundles().get(0), message.waitMs()).thenAccept(held -> reply.send(RemoteCall.encodeResult(held)));
+            case GroupMessages.RELEASE -> {
+                runtime.bundles().release(message.group(), message.bundle());
+                reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+            }
+            default -> {
+                if (groups == null && headAddress == null) {
+                    throw new IllegalStateException("this node neither is a head nor joined one, so it keeps no placement "
+                        + "groups; start it with --head, or join a head");
+                }
+                if (groups == null) { // the head keeps the groups: pass it on, answer with its answer
+                    peers.send(headAddress, payload).whenComplete((answer, error) -> reply.send(error == null ? answer
+                        : RemoteCall.encodeFailure(new MobulaException("the head at " + headAddress + " could not be reached: "
+                            + error.getMessage(), error))));
+                    return;
+                }
+                switch (message.kind()) {
+                    case GroupMessages.CREATE -> {
+                        groups.create(message.group(), message.strategy(), message.bundles());
+                        reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+                    }
+                    case GroupMessages.NODES -> groups.whenPlaced(message.group()).copy()
+                        .completeOnTimeout(List.of(), message.waitMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .whenComplete((places, error) -> reply.send(error == null
+                            ? RemoteCall.encodeResult(String.join("|", places))
+                            : RemoteCall.encodeFailure(error instanceof java.util.concurrent.CompletionException c ? c.getCause() : error)));
+                    case GroupMessages.REMOVE -> {
+                        groups.remove(message.group());
+                        reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+                    }
+                    default -> throw new IOException("not a placement group request");
+                }
+            }
+        }
+    }
+
+    void close() {
+        if (groups != null) {
+            groups.close();
+        }
+    }
+
     private void runHere(RemoteCall.Call call, JobClassPaths.Job job, AuthServer.Reply reply) throws IOException {
-        SchedulingStrategy here = SchedulingStrategy.defaultStrategy();
+        SchedulingStrategy here = call.strategy() instanceof SchedulingStrategy.PlacementGroupBundle
+            ? call.strategy() : SchedulingStrategy.defaultStrategy();
         ReflectiveFunction function = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
             call.signature(), false);
         Object[] args = call.args(job.codec());

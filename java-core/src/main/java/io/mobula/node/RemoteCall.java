@@ -96,6 +96,14 @@ final class RemoteCall {
                 maxRestarts, maxConcurrency, encodedArgs);
         }
 
+        /** The same call, placed into bundle {@code index} of its placement group. */
+        Call inBundle(int index) {
+            SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
+            return new Call(kind, job, className, methodName, signature, requested,
+                new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, actorId, maxRestarts,
+                maxConcurrency, encodedArgs);
+        }
+
         /** The arguments, read with {@code codec} (the job's classes). */
         Object[] args(ValueCodec codec) throws IOException {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {

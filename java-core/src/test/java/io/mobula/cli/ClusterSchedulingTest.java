@@ -29,6 +29,8 @@ import io.mobula.InfeasibleResourcesException;
 import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
+import io.mobula.PlacementGroup;
+import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
 import io.mobula.transport.AeronChannels;
 
@@ -198,6 +200,59 @@ class ClusterSchedulingTest {
             ActorHandle<Tally> next = driver.actor(Tally::new, "y").resources(Map.of("camera", 1.0)).remote();
             assertEquals(camera.pid(), next.task(Tally::where).remote().get(deadline - System.currentTimeMillis() > 0
                 ? java.time.Duration.ofMillis(deadline - System.currentTimeMillis()) : java.time.Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
+    void placementGroupsReserveBundlesAcrossNodesAllOrNothing() throws Exception {
+        try (Mobula driver = Mobula.init(headAddress)) {
+            NodeInfo camera = awaitCameraNode(driver);
+            NodeInfo head = driver.nodes().stream().filter(NodeInfo::head).findFirst().orElseThrow();
+
+            PlacementGroup spread = driver.placementGroup(PlacementStrategy.STRICT_SPREAD,
+                List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)));
+            assertTrue(spread.waitReady(java.time.Duration.ofSeconds(20)));
+            List<String> nodes = spread.bundleNodes();
+            assertEquals(Set.of(head.id(), camera.id()), new HashSet<>(nodes), "one bundle on each node");
+            for (int i = 0; i < 2; i++) {
+                long expected = nodes.get(i).equals(head.id()) ? head.pid() : camera.pid();
+                assertEquals(expected, driver.task(ClusterSchedulingTest::pid)
+                    .scheduling(SchedulingStrategy.placementGroup(spread, i)).remote().get());
+            }
+            // the head's one CPU is the bundle's now: a plain task spills to the node with free CPUs
+            awaitAvailable(driver, head.id(), 0.0);
+            assertEquals(camera.pid(), driver.task(ClusterSchedulingTest::pid).remote().get());
+
+            // all on one node: only the camera node has a camera and, with one CPU of its two held, room for one more
+            PlacementGroup pack = driver.placementGroup(PlacementStrategy.STRICT_PACK,
+                List.of(Map.of("CPU", 1.0), Map.of("camera", 1.0)));
+            assertTrue(pack.waitReady(java.time.Duration.ofSeconds(20)));
+            assertEquals(List.of(camera.id(), camera.id()), pack.bundleNodes());
+
+            // more bundles than nodes, strictly spread: could never be placed
+            assertThrows(InfeasibleResourcesException.class, () -> driver.placementGroup(PlacementStrategy.STRICT_SPREAD,
+                List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0), Map.of("CPU", 1.0))));
+
+            // fits the cluster, not now: waits; removing the others lets it in, all at once
+            PlacementGroup later = driver.placementGroup(PlacementStrategy.STRICT_SPREAD,
+                List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0)));
+            assertTrue(!later.waitReady(java.time.Duration.ofMillis(1500)), "the head's CPU is held by the first group");
+            driver.removePlacementGroup(spread);
+            driver.removePlacementGroup(pack);
+            assertTrue(later.waitReady(java.time.Duration.ofSeconds(20)));
+            driver.removePlacementGroup(later);
+        }
+    }
+
+    private static void awaitAvailable(Mobula driver, String nodeId, double cpus) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.id().equals(nodeId) && node.availableResources().getOrDefault("CPU", -1.0) == cpus) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
         }
     }
 }

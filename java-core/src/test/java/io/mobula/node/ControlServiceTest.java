@@ -62,4 +62,26 @@ class ControlServiceTest {
         assertEquals(first.members(), replayed.members(), "same commands, same tables (the torn last line skipped)");
         assertEquals(2, replayed.members().size());
     }
+
+    @Test
+    void placementGroupsSurviveAHeadRestart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("control.log");
+        java.util.List<NodeStatus> seen = new java.util.ArrayList<>();
+        try (HeadTables tables = new HeadTables(file, 60_000, statuses -> seen.clear())) {
+            tables.record(ControlService.Command.GROUP_CREATE, java.util.Map.of("id", "g1", "strategy", "SPREAD",
+                "bundles", "CPU:1.0|CPU:2.0"));
+            tables.record(ControlService.Command.GROUP_CREATE, java.util.Map.of("id", "g2", "strategy", "PACK", "bundles", "GPU:1.0"));
+            tables.record(ControlService.Command.GROUP_PLACED, java.util.Map.of("id", "g1", "nodes", "a@10.0.0.1:1|b@10.0.0.2:1"));
+            tables.record(ControlService.Command.GROUP_CREATE, java.util.Map.of("id", "g3", "strategy", "PACK", "bundles", "CPU:1.0"));
+            tables.record(ControlService.Command.GROUP_REMOVE, java.util.Map.of("id", "g3"));
+            org.junit.jupiter.api.Assertions.assertFalse(tables.record(ControlService.Command.GROUP_PLACED,
+                java.util.Map.of("id", "g3", "nodes", "a@x:1")), "a group removed while placing is not placed");
+        }
+        try (HeadTables restarted = new HeadTables(file, 60_000, statuses -> { })) {
+            assertEquals(2, restarted.groups().size());
+            assertEquals("a@10.0.0.1:1|b@10.0.0.2:1", restarted.group("g1").nodes());
+            assertEquals(false, restarted.group("g2").placed(), "still waiting to be placed");
+            assertEquals(null, restarted.group("g3"));
+        }
+    }
 }

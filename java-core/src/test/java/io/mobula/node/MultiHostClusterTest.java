@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,8 @@ import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
+import io.mobula.PlacementGroup;
+import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.worker.JvmCommand;
@@ -150,6 +154,20 @@ class MultiHostClusterTest {
                     expected += k * (k - 1) / 2;
                 }
                 assertEquals(expected, last.get());
+
+                // a placement group strictly spread over the three hosts: a bundle on each, work in each bundle there
+                PlacementGroup group = driver.placementGroup(PlacementStrategy.STRICT_SPREAD,
+                    List.of(Map.of("CPU", 1.0), Map.of("CPU", 1.0), Map.of("CPU", 1.0)));
+                assertTrue(group.waitReady(Duration.ofSeconds(30)));
+                assertEquals(3, new HashSet<>(group.bundleNodes()).size(), group.bundleNodes().toString());
+                for (int i = 0; i < 3; i++) {
+                    String nodeId = group.bundleNodes().get(i);
+                    long pid = cluster.stream().filter(node -> node.id().equals(nodeId)).findFirst().orElseThrow().pid();
+                    long[] ran = driver.task(MultiHostClusterTest::partialSums, 0L, 10L)
+                        .scheduling(SchedulingStrategy.placementGroup(group, i)).remote().get();
+                    assertEquals(pid, ran[2], "bundle " + i + "'s work ran on its host");
+                }
+                driver.removePlacementGroup(group);
             }
         } finally {
             for (Process node : nodes) {

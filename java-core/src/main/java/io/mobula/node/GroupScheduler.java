@@ -1,0 +1,203 @@
+package io.mobula.node;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.mobula.InfeasibleResourcesException;
+import io.mobula.MobulaException;
+import io.mobula.NodeInfo;
+import io.mobula.PlacementStrategy;
+import io.mobula.runtime.BundlePlacement;
+import io.mobula.runtime.NodeRuntime;
+
+/**
+ * The head's placement groups: it lays a group's bundles over the nodes by their free resources
+ * ({@link BundlePlacement}), asks each chosen node to reserve its bundle, and records the group as
+ * placed only once every reservation holds; if any does not (the view was stale, or the node is
+ * gone), the others are released and it tries again shortly. So a group is reserved all at once or
+ * not at all. Creations, placements and removals go to the control log, so a restarted head knows
+ * where its groups are.
+ */
+final class GroupScheduler implements AutoCloseable {
+    private static final long RESERVE_WAIT_MS = 2_000;
+    private static final long RETRY_MS = 500;
+
+    private final HeadTables tables;
+    private final NodeRuntime runtime;
+    private final Supplier<NodeInfo> self;
+    private final ClusterView view;
+    private final PeerSessions peers;
+    /** Each group's bundle places ({@code id@address}, in bundle order), once placed. */
+    private final Map<String, CompletableFuture<List<String>>> placed = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mobula-placement-groups");
+        t.setDaemon(true);
+        return t;
+    });
+
+    GroupScheduler(HeadTables tables, NodeRuntime runtime, Supplier<NodeInfo> self, ClusterView view, PeerSessions peers) {
+        this.tables = tables;
+        this.runtime = runtime;
+        this.self = self;
+        this.view = view;
+        this.peers = peers;
+        for (ControlService.Group group : tables.groups()) { // a restarted head: its groups as its log left them
+            CompletableFuture<List<String>> future = placed.computeIfAbsent(group.id(), id -> new CompletableFuture<>());
+            if (group.placed()) {
+                future.complete(List.of(group.nodes().split("\\|")));
+            } else {
+                timer.execute(() -> tryPlace(group.id()));
+            }
+        }
+    }
+
+    /**
+     * Records a group and starts placing it.
+     *
+     * @throws InfeasibleResourcesException if the cluster's nodes could never hold it.
+     */
+    void create(String id, PlacementStrategy strategy, List<Map<String, Double>> bundles) {
+        if (BundlePlacement.assign(strategy, bundles, cluster(), true) == null) {
+            throw new InfeasibleResourcesException("placement group " + id + " (" + strategy + ", bundles " + bundles
+                + ") could never be placed on this cluster's nodes (" + describe(cluster()) + "); ask for less, or add nodes");
+        }
+        placed.computeIfAbsent(id, k -> new CompletableFuture<>());
+        tables.record(ControlService.Command.GROUP_CREATE, Map.of("id", id, "strategy", strategy.name(),
+            "bundles", GroupMessages.encodeBundles(bundles)));
+        timer.execute(() -> tryPlace(id));
+    }
+
+    /** Completes with each bundle's place ({@code id@address}) once the group is placed. */
+    CompletableFuture<List<String>> whenPlaced(String id) {
+        CompletableFuture<List<String>> future = placed.get(id);
+        return future != null ? future
+            : CompletableFuture.failedFuture(new MobulaException("placement group " + id + " is not known to the head "
+                + "(it was removed, or never made)"));
+    }
+
+    void remove(String id) {
+        ControlService.Group group = tables.group(id);
+        if (group == null) {
+            return;
+        }
+        tables.record(ControlService.Command.GROUP_REMOVE, Map.of("id", id));
+        CompletableFuture<List<String>> future = placed.remove(id);
+        if (future != null) {
+            future.completeExceptionally(new MobulaException("placement group " + id + " was removed"));
+        }
+        if (group.placed()) {
+            String[] places = group.nodes().split("\\|");
+            for (int i = 0; i < places.length; i++) {
+                release(places[i].substring(places[i].indexOf('@') + 1), id, i);
+            }
+        }
+    }
+
+    private void tryPlace(String id) {
+        ControlService.Group group = tables.group(id);
+        if (group == null || group.placed()) {
+            return;
+        }
+        List<Map<String, Double>> bundles;
+        try {
+            bundles = GroupMessages.decodeBundles(group.bundles());
+        } catch (IOException e) {
+            return; // not written by this head: nothing to place
+        }
+        List<NodeInfo> nodes = BundlePlacement.assign(PlacementStrategy.valueOf(group.strategy()), bundles, cluster(), false);
+        if (nodes == null) {
+            timer.schedule(() -> tryPlace(id), RETRY_MS, TimeUnit.MILLISECONDS); // not now: when resources free up
+            return;
+        }
+        List<CompletableFuture<Boolean>> reservations = new ArrayList<>();
+        for (int i = 0; i < bundles.size(); i++) {
+            reservations.add(reserve(nodes.get(i), id, i, bundles.get(i)));
+        }
+        CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+            boolean all = reservations.stream().allMatch(r -> !r.isCompletedExceptionally() && r.join());
+            List<String> places = new ArrayList<>();
+            for (NodeInfo node : nodes) {
+                places.add(node.id() + "@" + node.address());
+            }
+            if (all && tables.record(ControlService.Command.GROUP_PLACED, Map.of("id", id, "nodes", String.join("|", places)))) {
+                CompletableFuture<List<String>> future = placed.get(id);
+                if (future != null) {
+                    future.complete(List.copyOf(places));
+                }
+                return;
+            }
+            for (int i = 0; i < reservations.size(); i++) {
+                if (!reservations.get(i).isCompletedExceptionally() && reservations.get(i).join()) {
+                    release(nodes.get(i).address(), id, i);
+                }
+            }
+            if (tables.group(id) != null) {
+                timer.schedule(() -> tryPlace(id), RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private CompletableFuture<Boolean> reserve(NodeInfo node, String id, int index, Map<String, Double> resources) {
+        if (node.id().equals(self.get().id())) {
+            return reserveHere(runtime, id, index, resources, RESERVE_WAIT_MS);
+        }
+        return peers.send(node.address(), GroupMessages.reserve(id, index, resources, RESERVE_WAIT_MS)).thenApply(answer -> {
+            try {
+                return Boolean.TRUE.equals(RemoteCall.decodeAnswer(answer, "reserving a bundle"));
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Reserves a bundle on this node; not held within {@code waitMs}, it is freed and the answer is false. */
+    static CompletableFuture<Boolean> reserveHere(NodeRuntime runtime, String id, int index, Map<String, Double> resources,
+                                                  long waitMs) {
+        return runtime.bundles().reserve(id, index, resources).thenApply(v -> true)
+            .completeOnTimeout(false, waitMs, TimeUnit.MILLISECONDS)
+            .exceptionally(error -> false)
+            .thenApply(held -> {
+                if (!held) {
+                    runtime.bundles().release(id, index);
+                }
+                return held;
+            });
+    }
+
+    private void release(String address, String id, int index) {
+        if (address.equals(self.get().address())) {
+            runtime.bundles().release(id, index);
+        } else {
+            peers.send(address, GroupMessages.release(id, index));
+        }
+    }
+
+    private List<NodeInfo> cluster() {
+        NodeInfo me = self.get();
+        List<NodeInfo> nodes = new ArrayList<>(view.peers(me.id()));
+        nodes.add(me);
+        return nodes;
+    }
+
+    private static String describe(List<NodeInfo> nodes) {
+        Map<String, Map<String, Double>> totals = new LinkedHashMap<>();
+        for (NodeInfo node : nodes) {
+            totals.put(node.id(), node.totalResources());
+        }
+        return totals.toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
