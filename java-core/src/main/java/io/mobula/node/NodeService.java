@@ -77,15 +77,18 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
                 onJobMessage(payload, reply);
             } catch (IOException | RuntimeException e) {
                 reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed or refused job message: "
-                    + e.getMessage(), ""));
+                    + e, ""));
             }
             return;
         }
         if (payload.length > 0 && payload[0] >= GroupMessages.CREATE && payload[0] <= GroupMessages.RELEASE) {
             try {
                 onGroupMessage(payload, reply);
-            } catch (IOException | RuntimeException e) {
-                reply.send(RemoteCall.encodeFailure(e));
+            } catch (IOException e) {
+                reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(),
+                    "malformed placement group message: " + e, ""));
+            } catch (RuntimeException e) {
+                reply.send(RemoteCall.encodeFailure(e)); // a group that could never fit, a node outside a cluster
             }
             return;
         }
@@ -122,7 +125,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         try {
             call = RemoteCall.decode(payload);
         } catch (IOException | RuntimeException e) {
-            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e.getMessage(), ""));
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e, ""));
             return;
         }
         try {

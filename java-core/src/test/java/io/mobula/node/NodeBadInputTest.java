@@ -1,0 +1,150 @@
+package io.mobula.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.aeron.Publication;
+import io.mobula.Mobula;
+import io.mobula.TaskException;
+import io.mobula.cli.CliCommand;
+import io.mobula.cli.MobulaCli;
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthClient;
+import io.mobula.transport.AuthenticationException;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.EmbeddedTransport;
+
+/**
+ * A node daemon under bad input at its port: random datagrams, junk and truncated messages on its
+ * stream, a client with the wrong secret, and malformed work from a client that holds the secret.
+ * None of it runs anything or stops the node, which goes on serving a driver.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NodeBadInputTest {
+    @TempDir
+    Path home;
+    private String previousHome;
+    private int port;
+
+    static int twice(int x) {
+        return 2 * x;
+    }
+
+    private static int cli(String... args) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        return new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args),
+            new PrintStream(sink, true, StandardCharsets.UTF_8), new PrintStream(sink, true, StandardCharsets.UTF_8));
+    }
+
+    @BeforeEach
+    void startAHead() {
+        previousHome = System.getProperty("mobula.home");
+        System.setProperty("mobula.home", home.toString());
+        port = AeronChannels.freeUdpPort();
+        assertEquals(0, cli("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+    }
+
+    @AfterEach
+    void stopIt() {
+        cli("stop");
+        if (previousHome == null) {
+            System.clearProperty("mobula.home");
+        } else {
+            System.setProperty("mobula.home", previousHome);
+        }
+    }
+
+    @Test
+    void junkWrongSecretsAndMalformedWorkChangeNothing() throws Exception {
+        String address = "127.0.0.1:" + port;
+        Random random = new Random(42);
+        // raw datagrams, none of them Aeron frames, and short ones that are cut-off frame headers
+        try (DatagramSocket socket = new DatagramSocket()) {
+            for (int i = 0; i < 500; i++) {
+                byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 31 : 1400)];
+                random.nextBytes(junk);
+                socket.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), port));
+            }
+        }
+        try (EmbeddedTransport transport = new EmbeddedTransport()) {
+            // well-formed Aeron, but junk and truncated messages on the node's stream: no session, dropped
+            try (Publication publication = transport.aeron().addPublication(AeronChannels.udp("127.0.0.1", port), NodeDaemon.STREAM)) {
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!publication.isConnected() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                for (int i = 0; i < 200; i++) {
+                    byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 7 : 512)];
+                    random.nextBytes(junk);
+                    while (publication.offer(new UnsafeBuffer(junk)) == Publication.BACK_PRESSURED) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            // the wrong secret: refused at the handshake
+            assertThrows(AuthenticationException.class, () -> AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM,
+                ClusterSecret.generate(), Duration.ofSeconds(5)));
+
+            // the right secret, malformed work: answered with what is wrong, never run
+            ClusterSecret secret = new StateDirectory(home).secret(false);
+            try (AuthClient client = AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, Duration.ofSeconds(10))) {
+                for (byte kind = 1; kind <= 13; kind++) {
+                    if (kind == 5) {
+                        continue; // not a binary kind: read as a text command, answered below
+                    }
+                    byte[] truncated = {kind, 0, 7, 'x'};
+                    String answer = failureOf(client.request(truncated, Duration.ofSeconds(10)));
+                    assertTrue(answer.contains("malformed") || answer.contains("EOF") || answer.contains("not"), kind + ": " + answer);
+                }
+                byte[] unknownClass = RemoteCall.encode(RemoteCall.task("", "no.such.Tasks", "run", "()I", null,
+                    io.mobula.SchedulingStrategy.defaultStrategy(), false, new Object[0]));
+                assertTrue(failureOf(client.request(unknownClass, Duration.ofSeconds(10))).contains("not on this node's class path"));
+                byte[] unknownJob = RemoteCall.encode(RemoteCall.task("feedface", NodeBadInputTest.class.getName(), "twice",
+                    "(I)I", null, io.mobula.SchedulingStrategy.defaultStrategy(), false, new Object[] {1}));
+                assertTrue(failureOf(client.request(unknownJob, Duration.ofSeconds(10))).contains("job feedface is not known"));
+                String command = new String(client.request("no-such-command 1".getBytes(StandardCharsets.UTF_8),
+                    Duration.ofSeconds(10)), StandardCharsets.UTF_8);
+                assertTrue(command.startsWith("error"), command);
+            }
+        }
+        // and the node serves a driver as before
+        try (Mobula driver = Mobula.init(address)) {
+            assertEquals(42, driver.task(NodeBadInputTest::twice, 21).remote().get());
+        }
+    }
+
+    /** The message of a failure answer. */
+    private static String failureOf(byte[] answer) {
+        try {
+            RemoteCall.decodeAnswer(answer, "bad input");
+            throw new AssertionError("bad input was answered as a success");
+        } catch (TaskException e) {
+            return e.remoteMessage();
+        } catch (io.mobula.MobulaException e) {
+            return e.getMessage();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
