@@ -93,13 +93,13 @@ public final class StatusCommand implements CliCommand {
 
     private static String table(List<NodeStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"id", "address", "pid", "head", "state", "CPU used/total", "GPU used/total", "store used/capacity",
-            "objects"});
+        rows.add(new String[] {"id", "address", "pid", "head", "state", "CPU used/total", "GPU used/total", "tasks run/queued",
+            "actors", "store used/capacity", "objects"});
         for (NodeStatus s : statuses) {
             rows.add(new String[] {s.get("id"), s.get("address"), s.get("pid"), s.get("head").equals("true") ? "yes" : "no",
                 s.get("alive").equals("false") ? "DEAD" : "alive",
-                usedOfTotal(s, "CPU"), usedOfTotal(s, "GPU"),
-                bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
+                usedOfTotal(s, "CPU"), usedOfTotal(s, "GPU"), count(s, "tasks.running") + " / " + count(s, "tasks.queued"),
+                count(s, "actors"), bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -114,6 +114,10 @@ public final class StatusCommand implements CliCommand {
             }
         }
         return out.toString();
+    }
+
+    private static String count(NodeStatus s, String key) {
+        return s.get(key).isEmpty() ? "0" : s.get(key);
     }
 
     private static String usedOfTotal(NodeStatus s, String resource) {
@@ -141,7 +145,9 @@ public final class StatusCommand implements CliCommand {
                 .append(s.get("address")).append("\", \"pid\": ").append(s.get("pid")).append(", \"head\": ").append(s.get("head"))
                 .append(", \"alive\": ").append(!s.get("alive").equals("false"))
                 .append(", \"resources\": {\"total\": ").append(resources(s, "total.")).append(", \"used\": ")
-                .append(used(s)).append("}, \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
+                .append(used(s)).append("}, \"tasks\": {\"running\": ").append(count(s, "tasks.running"))
+                .append(", \"queued\": ").append(count(s, "tasks.queued")).append("}, \"actors\": ").append(count(s, "actors"))
+                .append(", \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
                 .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects")).append("}}");
         }
         return out.append("\n]}\n").toString();

@@ -111,6 +111,10 @@ public final class NodeDaemon {
         fields.put("head", Boolean.toString(head));
         runtime.totalResources().forEach((name, amount) -> fields.put("total." + name, Double.toString(amount)));
         runtime.availableResources().forEach((name, amount) -> fields.put("available." + name, Double.toString(amount)));
+        NodeRuntime.Activity activity = runtime.activity();
+        fields.put("tasks.running", Long.toString(activity.tasksRunning()));
+        fields.put("tasks.queued", Long.toString(activity.tasksQueued()));
+        fields.put("actors", Long.toString(activity.actorsAlive()));
         StoreStats store = runtime.storeStats();
         fields.put("store.used", Long.toString(store.usedBytes()));
         fields.put("store.capacity", Long.toString(store.capacityBytes()));

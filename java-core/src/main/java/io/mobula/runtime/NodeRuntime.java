@@ -65,6 +65,9 @@ public final class NodeRuntime implements AutoCloseable {
     private final List<io.mobula.spi.HostMemoryPinner> pinners;
     private final TaskInvoker invoker;
     private final Bundles bundles = new Bundles(this);
+    /** Tasks submitted and not finished (queued or running), and those running now: for status. */
+    private final java.util.concurrent.atomic.AtomicLong unfinished = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
     private final GroupPlacements localGroups = new LocalGroupPlacements(this);
     /** Worker processes for isolated tasks and actors: started with the node or at first use. */
     private volatile io.mobula.worker.WorkerProcessPool workerProcesses;
@@ -215,6 +218,8 @@ public final class NodeRuntime implements AutoCloseable {
             workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
         }
         result.producer(task);
+        unfinished.incrementAndGet();
+        result.whenReady(unfinished::decrementAndGet);
         if (strategy instanceof SchedulingStrategy.PlacementGroupBundle bundle && !invoker.placesElsewhere()) {
             intoBundle(bundle, requested, defaultTaskVector, "task " + descriptor.displayName(), result,
                 () -> scheduler.submit(task), release -> result.whenReady(release));
@@ -243,6 +248,16 @@ public final class NodeRuntime implements AutoCloseable {
                 bundles.done(bundle.groupId(), index, request);
             }
         });
+    }
+
+    /** What this node is doing now: tasks running, tasks waiting (for arguments or resources), actors alive. */
+    public record Activity(long tasksRunning, long tasksQueued, long actorsAlive) {
+    }
+
+    public Activity activity() {
+        long runningNow = running.get();
+        long alive = actors.values().stream().filter(actor -> !actor.isDead()).count();
+        return new Activity(runningNow, Math.max(0, unfinished.get() - runningNow), alive);
     }
 
     /** The bundles of placement groups reserved on this node. */

@@ -33,6 +33,7 @@ public final class TaskExecutor {
         ExecutionContext context = ExecutionContext.current();
         context.task = task;
         Object stored;
+        runtime.running.incrementAndGet();
         try {
             Object[] args = resolveArguments(task, 0);
             Object value = task.isolated && !runtime.invoker().placesElsewhere() // a driver sends it to the cluster as isolated
@@ -46,6 +47,7 @@ public final class TaskExecutor {
             stored = failure(task, error);
         } finally {
             context.task = null;
+            runtime.running.decrementAndGet();
         }
         if (!task.finish()) {
             stored = cancelled(task);

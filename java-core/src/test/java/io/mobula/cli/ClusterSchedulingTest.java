@@ -192,6 +192,7 @@ class ClusterSchedulingTest {
                 expected.add(i);
             }
             assertEquals(expected, calls.get(49).get());
+            assertEquals(1, activityOf(camera.id()), "status counts the actor on its node");
 
             driver.kill(tally);
             assertThrows(ActorDiedException.class, () -> tally.task(Tally::where).remote().get());
@@ -242,6 +243,20 @@ class ClusterSchedulingTest {
             assertTrue(later.waitReady(java.time.Duration.ofSeconds(20)));
             driver.removePlacementGroup(later);
         }
+    }
+
+    /** The actors {@code mobula status --json} counts on a node. */
+    private static int activityOf(String nodeId) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of("status", "--json"), out, out);
+        String json = sink.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher node = java.util.regex.Pattern.compile("\\{\"id\": \"" + nodeId + "\".*?\"actors\": (\\d+)")
+            .matcher(json);
+        if (!node.find()) {
+            throw new AssertionError("node " + nodeId + " is not in the status: " + json);
+        }
+        return Integer.parseInt(node.group(1));
     }
 
     private static void awaitAvailable(Mobula driver, String nodeId, double cpus) throws InterruptedException {

@@ -82,6 +82,7 @@ class NodeCommandsTest {
         assertTrue(json.contains("\"pid\": " + nodePid) && json.contains("\"head\": true"), json);
         assertTrue(json.contains("\"CPU\": 3.0") && json.contains("\"camera\": 2.0"), json);
         assertTrue(json.contains("\"store\": {\"used\": 0"), json);
+        assertTrue(json.contains("\"tasks\": {\"running\": 0, \"queued\": 0}, \"actors\": 0"), json);
         assertEquals(0, run("status"), err.toString());
         assertTrue(out.toString().contains("0 / 3"), out.toString());
 
