@@ -9,11 +9,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.mobula.ActorNameTakenException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
 import io.mobula.PlacementStrategy;
 import io.mobula.runtime.ActorRecord;
+import io.mobula.runtime.AttachedActor;
 import io.mobula.runtime.FunctionDescriptor;
 import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
@@ -98,10 +100,21 @@ public final class ConnectedDriver implements TaskInvoker {
 
     @Override
     public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
+        if (creation.function() instanceof AttachedActor attached) {
+            return attached.place(); // an actor the cluster has already, found by name
+        }
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
-            creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(), args);
-        return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
+            creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
+            actor.name(), args);
+        try {
+            return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
+        } catch (Exception e) {
+            if (actor.name() != null) {
+                sessions.send(address, NameMessages.unname(actor.name(), "")); // claimed, never made: free the name
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -114,9 +127,36 @@ public final class ConnectedDriver implements TaskInvoker {
     }
 
     @Override
-    public void kill(Object instance) {
-        if (instance instanceof RemoteActor actor) {
-            sessions.send(actor.address(), RemoteCall.actorKill(actor.id())); // the local record is dead already
+    public void kill(ActorRecord actor) {
+        if (actor.instance() instanceof RemoteActor place) {
+            sessions.send(place.address(), RemoteCall.actorKill(place.id())); // its node frees its name too
+        }
+    }
+
+    @Override
+    public void claimActorName(String name) {
+        if (!Boolean.TRUE.equals(ask(NameMessages.claim(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'"))) {
+            throw new ActorNameTakenException("an actor named '" + name + "' already lives in the cluster; pick another name, "
+                + "or look it up with getActor(\"" + name + "\")");
+        }
+    }
+
+    @Override
+    public AttachedActor lookupActor(String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String found = (String) ask(NameMessages.lookup(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'");
+            if (found.isEmpty()) {
+                return null;
+            }
+            if (!found.equals(NameMessages.PENDING)) {
+                int bar = found.indexOf('|');
+                return new AttachedActor(found.substring(bar + 1), RemoteActor.parse(found.substring(0, bar)));
+            }
+            if (System.nanoTime() > deadline) {
+                return null; // still being made: not there yet
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * after a restart by replaying the log ({@link ControlLog}).
  * <p>
  * Its tables: node membership (who joined, with what resources, their last reported use, and
- * whether they are alive) and placement groups (asked for, placed where). Not thread safe: the head
+ * whether they are alive), placement groups (asked for, placed where) and named actors (the
+ * cluster's actor directory: which name lives where). Not thread safe: the head
  * applies commands one at a time.
  */
 public final class ControlService {
@@ -26,6 +27,9 @@ public final class ControlService {
         public static final String GROUP_CREATE = "pg-create";
         public static final String GROUP_PLACED = "pg-placed";
         public static final String GROUP_REMOVE = "pg-remove";
+        public static final String ACTOR_CLAIM = "actor-claim";
+        public static final String ACTOR_PLACED = "actor-placed";
+        public static final String ACTOR_UNNAME = "actor-unname";
 
         public String toLine() {
             StringBuilder out = new StringBuilder(verb).append(' ').append(nodeId);
@@ -60,12 +64,17 @@ public final class ControlService {
         }
     }
 
+    /** A named actor: where it lives ({@code id@address}; empty while it is being made) and its class. */
+    public record NamedActor(String name, String place, String className) {
+    }
+
     /** One node as the head knows it. */
     public record Member(long nodeId, Map<String, String> status, boolean alive, long lastSeenMs) {
     }
 
     private final Map<Long, Member> members = new TreeMap<>();
     private final Map<String, Group> groups = new TreeMap<>();
+    private final Map<String, NamedActor> names = new TreeMap<>();
     private long applied;
 
     /**
@@ -115,6 +124,27 @@ public final class ControlService {
             case Command.GROUP_REMOVE -> {
                 return groups.remove(required(command, "id")) != null;
             }
+            case Command.ACTOR_CLAIM -> {
+                String name = required(command, "name");
+                return names.putIfAbsent(name, new NamedActor(name, "", "")) == null;
+            }
+            case Command.ACTOR_PLACED -> {
+                String name = required(command, "name");
+                if (!names.containsKey(name)) {
+                    return false; // unnamed while it was being made
+                }
+                names.put(name, new NamedActor(name, required(command, "place"), required(command, "class")));
+                return true;
+            }
+            case Command.ACTOR_UNNAME -> {
+                NamedActor named = names.get(required(command, "name"));
+                String place = command.fields().getOrDefault("place", "");
+                if (named == null || !named.place().equals(place)) {
+                    return false; // another actor has the name by now
+                }
+                names.remove(named.name());
+                return true;
+            }
             default -> throw new IllegalArgumentException("unknown control command '" + command.verb() + "'");
         }
     }
@@ -134,6 +164,11 @@ public final class ControlService {
 
     public Group group(String id) {
         return groups.get(id);
+    }
+
+    /** The named actor, or null. */
+    public NamedActor namedActor(String name) {
+        return names.get(name);
     }
 
     private static Map<String, String> status(Command command) {

@@ -64,6 +64,10 @@ final class HeadTables implements AutoCloseable {
         return service.group(id);
     }
 
+    synchronized ControlService.NamedActor namedActor(String name) {
+        return service.namedActor(name);
+    }
+
     synchronized java.util.List<ControlService.Group> groups() {
         return service.groups();
     }

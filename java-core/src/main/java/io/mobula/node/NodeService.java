@@ -92,6 +92,12 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
+        if (payload.length > 0 && payload[0] >= NameMessages.CLAIM && payload[0] <= NameMessages.UNNAME) {
+            toHead(payload).whenComplete((answer, error) -> reply.send(error == null ? answer
+                : RemoteCall.encodeFailure(new MobulaException("the head at " + headAddress + " could not be reached: "
+                    + error.getMessage(), error))));
+            return;
+        }
         String text = new String(payload, StandardCharsets.UTF_8);
         if (text.equals(NodeStatus.REQUEST)) {
             reply.send(clusterStatus());
@@ -264,6 +270,37 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
+    /** A request the head answers: answered here at the head, else sent to it. */
+    private CompletableFuture<byte[]> toHead(byte[] request) {
+        if (tables == null) {
+            return headAddress == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("this node neither is a head nor joined one"))
+                : peers.send(headAddress, request);
+        }
+        try {
+            NameMessages.Message message = NameMessages.decode(request);
+            return CompletableFuture.completedFuture(RemoteCall.encodeResult(directory(message)));
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(),
+                "malformed name message: " + e, ""));
+        }
+    }
+
+    /** The head's actor directory: claims, places and lookups of actor names. */
+    private Object directory(NameMessages.Message message) {
+        return switch (message.kind()) {
+            case NameMessages.CLAIM -> tables.record(ControlService.Command.ACTOR_CLAIM, Map.of("name", message.name()));
+            case NameMessages.PLACED -> tables.record(ControlService.Command.ACTOR_PLACED, Map.of("name", message.name(),
+                "place", message.place(), "class", message.className()));
+            case NameMessages.UNNAME -> tables.record(ControlService.Command.ACTOR_UNNAME, Map.of("name", message.name(),
+                "place", message.place()));
+            default -> {
+                ControlService.NamedActor named = tables.namedActor(message.name());
+                yield named == null ? "" : named.place().isEmpty() ? NameMessages.PENDING : named.place() + "|" + named.className();
+            }
+        };
+    }
+
     void close() {
         if (groups != null) {
             groups.close();
@@ -283,7 +320,13 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
                 Math.max(1, call.maxConcurrency()), null, here, call.isolated());
             actors.put(actor.id(), actor);
-            reply.send(RemoteCall.encodeResult(new RemoteActor(actor.id(), address).toString()));
+            String place = new RemoteActor(actor.id(), address).toString();
+            if (!call.actorName().isEmpty()) {
+                // the cluster's directory: where the name lives now, and free again when the actor dies
+                toHead(NameMessages.placed(call.actorName(), place, call.className()));
+                actor.onDeath(() -> toHead(NameMessages.unname(call.actorName(), place)));
+            }
+            reply.send(RemoteCall.encodeResult(place));
         }
     }
 

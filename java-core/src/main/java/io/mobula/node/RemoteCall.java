@@ -28,7 +28,8 @@ import io.mobula.store.codec.ValueCodec;
  * node that passes work on copies them as they came.
  * <pre>
  *   task:          0x01 | job | function | resources | strategy | flags | args
- *   actor create:  0x02 | job | function | resources | strategy | flags | maxRestarts i32 | maxConcurrency i32 | args
+ *   actor create:  0x02 | job | function | resources | strategy | flags | maxRestarts i32 | maxConcurrency i32
+ *                  | name UTF (empty: none) | args
  *   actor call:    0x03 | actor id i64 | job | function | args
  *   actor kill:    0x04 | actor id i64
  *     job       = UTF: the job's class path id ({@link JobClassPaths}), empty for the node's own classes
@@ -84,7 +85,7 @@ final class RemoteCall {
      */
     record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, long actorId, int maxRestarts, int maxConcurrency,
-                byte[] encodedArgs) {
+                String actorName, byte[] encodedArgs) {
         String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -93,7 +94,7 @@ final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, actorId,
-                maxRestarts, maxConcurrency, encodedArgs);
+                maxRestarts, maxConcurrency, actorName, encodedArgs);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -101,7 +102,7 @@ final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, actorId, maxRestarts,
-                maxConcurrency, encodedArgs);
+                maxConcurrency, actorName, encodedArgs);
         }
 
         /** The arguments, read with {@code codec} (the job's classes). */
@@ -125,20 +126,20 @@ final class RemoteCall {
 
     static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args) {
-        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0,
+        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0, "",
             encodeArgs(args));
     }
 
     static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, Object[] args) {
+                              int maxConcurrency, String name, Object[] args) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, 0,
-            maxRestarts, maxConcurrency, encodeArgs(args));
+            maxRestarts, maxConcurrency, name == null ? "" : name, encodeArgs(args));
     }
 
     static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, actorId, 0, 0, encodeArgs(args));
+            false, actorId, 0, 0, "", encodeArgs(args));
     }
 
     static byte[] actorKill(long actorId) {
@@ -184,6 +185,7 @@ final class RemoteCall {
             if (call.kind() == ACTOR_CREATE) {
                 out.writeInt(call.maxRestarts());
                 out.writeInt(call.maxConcurrency());
+                out.writeUTF(call.actorName());
             }
             out.write(call.encodedArgs());
         } catch (IOException e) {
@@ -198,7 +200,7 @@ final class RemoteCall {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
                 return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, in.readLong(), 0,
-                    0, new byte[0]);
+                    0, "", new byte[0]);
             }
             if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
                 throw new IOException("not a call (kind " + kind + ")");
@@ -221,8 +223,9 @@ final class RemoteCall {
             }
             int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
+            String actorName = kind == ACTOR_CREATE ? in.readUTF() : "";
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, in.readAllBytes());
+                maxRestarts, maxConcurrency, actorName, in.readAllBytes());
         }
     }
 

@@ -169,7 +169,7 @@ public final class ActorRecord {
     }
 
     /** What stands for the instance on this node (a connected driver's: where the actor lives); null until built. */
-    Object instance() {
+    public Object instance() {
         return instance;
     }
 

@@ -362,6 +362,9 @@ public final class NodeRuntime implements AutoCloseable {
         if (isolated && !invoker.placesElsewhere()) {
             workerProcesses();
         }
+        if (name != null && invoker.placesElsewhere() && !(constructor instanceof AttachedActor)) {
+            invoker.claimActorName(name); // names are the cluster's: taken anywhere, taken here
+        }
         if (name != null) {
             ActorRecord previous = namedActors.putIfAbsent(name, actor);
             if (previous != null) {
@@ -398,13 +401,29 @@ public final class NodeRuntime implements AutoCloseable {
         actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
             + " was killed"));
         if (invoker.placesElsewhere()) {
-            invoker.kill(actor.instance());
+            invoker.kill(actor);
         }
     }
 
+    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
     public ActorRecord actorByName(String name) {
         ensureOpen();
-        return name == null ? null : namedActors.get(name);
+        if (name == null) {
+            return null;
+        }
+        ActorRecord here = namedActors.get(name);
+        if (here != null || !invoker.placesElsewhere()) {
+            return here;
+        }
+        AttachedActor elsewhere = invoker.lookupActor(name);
+        if (elsewhere == null) {
+            return null;
+        }
+        try {
+            return createActor(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false);
+        } catch (ActorNameTakenException e) {
+            return namedActors.get(name); // another thread attached first
+        }
     }
 
     public ActorRecord actorById(long id) {

@@ -48,8 +48,21 @@ public interface TaskInvoker extends AutoCloseable {
         return false;
     }
 
-    /** Ends an actor that lives elsewhere ({@code instance}: what {@link #construct} returned; may be null). */
-    default void kill(Object instance) {
+    /** Ends an actor that lives elsewhere (its instance here is what {@link #construct} returned; may be null). */
+    default void kill(ActorRecord actor) {
+    }
+
+    /**
+     * Claims an actor name across the cluster before the actor is made.
+     *
+     * @throws io.mobula.ActorNameTakenException if a live actor has it.
+     */
+    default void claimActorName(String name) {
+    }
+
+    /** The cluster's actor with this name, as {@link AttachedActor} to attach to; null if none. */
+    default AttachedActor lookupActor(String name) {
+        return null;
     }
 
     /** Where placement groups are made, or null where this node makes its own. */

@@ -142,6 +142,11 @@ public final class TaskSpec {
         return requested;
     }
 
+    /** The function it calls. */
+    public RemoteFunction function() {
+        return function;
+    }
+
     /** Whether it runs (or, an actor, lives) in a worker process. */
     public boolean isolated() {
         return isolated;

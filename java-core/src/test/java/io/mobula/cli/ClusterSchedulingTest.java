@@ -194,6 +194,28 @@ class ClusterSchedulingTest {
             assertEquals(expected, calls.get(49).get());
             assertEquals(1, activityOf(camera.id()), "status counts the actor on its node");
 
+            // named: another driver finds it through the head's directory and shares its state
+            ActorHandle<Tally> named = driver.actor(Tally::new, "n").name("tally").remote();
+            named.task(Tally::record, 7).remote().get();
+            try (Mobula other = Mobula.init(headAddress)) {
+                ActorHandle<Tally> found = other.getActor("tally", Tally.class).orElseThrow();
+                assertEquals(List.of(7, 8), found.task(Tally::record, 8).remote().get());
+                assertThrows(io.mobula.ActorNameTakenException.class, () -> other.actor(Tally::new, "z").name("tally").remote());
+                assertTrue(other.getActor("nobody").isEmpty());
+                other.kill(found);
+            }
+            assertThrows(ActorDiedException.class, () -> named.task(Tally::where).remote().get());
+            long freed = System.currentTimeMillis() + 10_000;
+            ActorHandle<Tally> again = null;
+            while (again == null && System.currentTimeMillis() < freed) {
+                try {
+                    again = driver.actor(Tally::new, "m").name("tally2").remote();
+                } catch (io.mobula.ActorNameTakenException e) {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(again != null);
+
             driver.kill(tally);
             assertThrows(ActorDiedException.class, () -> tally.task(Tally::where).remote().get());
             // its camera is free again: a second actor can hold it

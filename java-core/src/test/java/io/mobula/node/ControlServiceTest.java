@@ -84,4 +84,20 @@ class ControlServiceTest {
             assertEquals(null, restarted.group("g3"));
         }
     }
+
+    @Test
+    void actorNamesAreClaimedPlacedAndFreedOnce() {
+        ControlService service = new ControlService();
+        java.util.function.BiFunction<String, java.util.Map<String, String>, Boolean> apply =
+            (verb, fields) -> service.apply(new ControlService.Command(verb, 0, new java.util.LinkedHashMap<>(fields)));
+        assertEquals(true, apply.apply(ControlService.Command.ACTOR_CLAIM, java.util.Map.of("name", "ps")));
+        assertEquals(false, apply.apply(ControlService.Command.ACTOR_CLAIM, java.util.Map.of("name", "ps")), "taken");
+        assertEquals("", service.namedActor("ps").place(), "pending until made");
+        apply.apply(ControlService.Command.ACTOR_PLACED, java.util.Map.of("name", "ps", "place", "3@h:1", "class", "a.B"));
+        assertEquals("3@h:1", service.namedActor("ps").place());
+        assertEquals(false, apply.apply(ControlService.Command.ACTOR_UNNAME, java.util.Map.of("name", "ps", "place", "9@h:1")),
+            "only the actor that has the name frees it");
+        assertEquals(true, apply.apply(ControlService.Command.ACTOR_UNNAME, java.util.Map.of("name", "ps", "place", "3@h:1")));
+        assertEquals(null, service.namedActor("ps"));
+    }
 }
