@@ -148,7 +148,8 @@ public final class StatusCommand implements CliCommand {
                 .append(used(s)).append("}, \"tasks\": {\"running\": ").append(count(s, "tasks.running"))
                 .append(", \"queued\": ").append(count(s, "tasks.queued")).append("}, \"actors\": ").append(count(s, "actors"))
                 .append(", \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
-                .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects")).append("}}");
+                .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects"))
+                .append(", \"kept\": ").append(count(s, "store.kept")).append("}}");
         }
         return out.append("\n]}\n").toString();
     }

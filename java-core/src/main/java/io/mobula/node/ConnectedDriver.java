@@ -21,6 +21,9 @@ import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;
 import io.mobula.runtime.TaskSpec;
+import io.mobula.store.ObjectView;
+import io.mobula.store.arena.ArenaReader;
+import io.mobula.store.codec.ValueKind;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
 
@@ -44,6 +47,14 @@ public final class ConnectedDriver implements TaskInvoker {
     private final String address;
     /** The job's class path id, named in every call ("" when it ships no jars). */
     private final String job;
+    /** The arenas of nodes on this host, mapped read-only once each. */
+    private final Map<String, ArenaReader> arenas = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Tells a node to let go of a result once the driver's form of it is unreachable. */
+    private final java.lang.ref.Cleaner releases = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "mobula-driver-releases");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String job) {
         this.transport = transport;
@@ -95,7 +106,50 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args);
-        return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
+        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()));
+    }
+
+    /** A result that stayed on its node becomes this driver's form of it; any other value is itself. */
+    private Object held(Object answer) {
+        if (!(answer instanceof NodeObject object)) {
+            return answer;
+        }
+        ObjectOnNode form = new ObjectOnNode(object, this);
+        PeerSessions owner = sessions;
+        releases.register(form, () -> owner.send(object.address(), ObjectMessages.release(object.id())));
+        return form;
+    }
+
+    /** A result kept on a node: a view of its arena when the node is on this host, else fetched. */
+    Object read(NodeObject object) {
+        java.nio.file.Path arena = java.nio.file.Path.of(object.arena());
+        if (java.nio.file.Files.isReadable(arena)) {
+            ArenaReader reader = arenas.computeIfAbsent(object.arena(), path -> new ArenaReader(arena));
+            ObjectView view = reader.get(object.id(), TimeUnit.SECONDS.toNanos(5));
+            if (view != null) {
+                try {
+                    Object value = RemoteCall.CODEC.decode(view.kind(), view.data());
+                    if (ValueKind.isView(view.kind())) {
+                        view.retainBytes(value); // read straight from the node's memory for as long as it is held
+                    }
+                    return value;
+                } finally {
+                    view.close();
+                }
+            }
+        }
+        try {
+            byte[] bytes = NodeObjects.fetch(sessions, object).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return RemoteCall.CODEC.decode(object.kind(), java.lang.foreign.MemorySegment.ofArray(bytes));
+        } catch (ExecutionException e) {
+            throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
+                + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new MobulaException("fetching object " + object.id() + " from " + object.address() + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while fetching object " + object.id(), e);
+        }
     }
 
     @Override
@@ -123,7 +177,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
-        return RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName());
+        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()));
     }
 
     @Override
@@ -242,6 +296,7 @@ public final class ConnectedDriver implements TaskInvoker {
 
     @Override
     public void close() {
+        arenas.values().forEach(ArenaReader::close);
         sessions.close();
         transport.close();
     }

@@ -78,9 +78,8 @@ public final class NodeDaemon {
             new JobClassPaths(state.root().resolve("jars")));
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
-        boolean isHead = head;
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
-            Long.parseUnsignedLong(runtime.nodeId(), 16), () -> status(runtime, address, isHead), view);
+            Long.parseUnsignedLong(runtime.nodeId(), 16), service::selfStatus, view);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             state.forget(pid);

@@ -20,6 +20,7 @@ import io.mobula.runtime.ActorRecord;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.ObjectEntry;
 import io.mobula.runtime.RetryPolicy;
+import io.mobula.store.ObjectId;
 import io.mobula.transport.AuthServer;
 
 /**
@@ -42,6 +43,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final String headAddress;
     private final java.util.concurrent.atomic.AtomicLong bundleTurn = new java.util.concurrent.atomic.AtomicLong();
     private final Placement placement = new Placement();
+    private final NodeObjects objects;
     /** The jobs each peer has been told of (by "address job"): told once, before the first work of the job sent there. */
     private final Map<String, CompletableFuture<Void>> jobsTold = new ConcurrentHashMap<>();
     /** Actors created here for drivers and other nodes, by their id on this node. */
@@ -51,6 +53,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
      * (its driver closed or died), they end too, as a Ray driver's actors do.
      */
     private final Map<Long, List<RemoteActor>> actorsBySession = new ConcurrentHashMap<>();
+    /** The results kept in stores for each session's owner, wherever they were made: let go when it ends. */
+    private final Map<Long, java.util.Set<NodeObject>> objectsBySession = new ConcurrentHashMap<>();
 
     /** @param headAddress where the head listens, for a node that joined one; null at the head. */
     NodeService(NodeRuntime runtime, String address, boolean head, String headAddress, HeadTables tables, ClusterView view,
@@ -60,6 +64,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.headAddress = headAddress;
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
+        this.objects = new NodeObjects(runtime, address, peers);
         this.address = address;
         this.tables = tables;
         this.view = view;
@@ -92,6 +97,23 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
+        if (payload.length > 0 && (payload[0] == ObjectMessages.READ || payload[0] == ObjectMessages.RELEASE)) {
+            try {
+                ObjectMessages.Message message = ObjectMessages.decode(payload);
+                if (message.kind() == ObjectMessages.RELEASE) {
+                    objects.release(message.id());
+                    objectsBySession.values().forEach(owned -> owned.removeIf(o -> o.id().equals(message.id())));
+                    reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+                } else {
+                    reply.send(RemoteCall.encodeResult(objects.readPiece(message.id(), message.offset(), message.length())));
+                }
+            } catch (IOException e) {
+                reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed object message: " + e, ""));
+            } catch (RuntimeException e) {
+                reply.send(RemoteCall.encodeFailure(e));
+            }
+            return;
+        }
         if (payload.length > 0 && payload[0] >= NameMessages.CLAIM && payload[0] <= NameMessages.UNNAME) {
             toHead(payload).whenComplete((answer, error) -> reply.send(error == null ? answer
                 : RemoteCall.encodeFailure(new MobulaException("the head at " + headAddress + " could not be reached: "
@@ -110,6 +132,16 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** A session ended: the actors it asked for go, here and on the nodes they were placed on. */
     void sessionEnded(long session) {
+        java.util.Set<NodeObject> kept = objectsBySession.remove(session);
+        if (kept != null) {
+            for (NodeObject object : kept) {
+                if (object.address().equals(address)) {
+                    objects.release(object.id());
+                } else {
+                    peers.send(object.address(), ObjectMessages.release(object.id()));
+                }
+            }
+        }
         List<RemoteActor> owned = actorsBySession.remove(session);
         if (owned == null) {
             return;
@@ -136,15 +168,35 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
         try {
             switch (call.kind()) {
-                case RemoteCall.TASK, RemoteCall.ACTOR_CREATE -> place(call, call.kind() == RemoteCall.ACTOR_CREATE
-                    ? ownedBy(session, reply) : reply);
-                case RemoteCall.ACTOR_CALL -> callActor(call, reply);
+                case RemoteCall.TASK -> place(call, objectsOwnedBy(session, reply));
+                case RemoteCall.ACTOR_CREATE -> place(call, ownedBy(session, reply));
+                case RemoteCall.ACTOR_CALL -> callActor(call, objectsOwnedBy(session, reply));
                 case RemoteCall.ACTOR_KILL -> killActor(call, reply);
                 default -> throw new IllegalStateException("not a call kind: " + call.kind());
             }
         } catch (RuntimeException e) {
             reply.send(RemoteCall.encodeFailure(e)); // a bad function name, an infeasible request: said, not thrown
         }
+    }
+
+    /**
+     * A reply that, on the way back, notes a result kept in a store (here or on the node the work
+     * went to) as {@code session}'s: when the session ends, it is let go (distributed reference
+     * counting: the owner's refs go with the owner).
+     */
+    private AuthServer.Reply objectsOwnedBy(long session, AuthServer.Reply reply) {
+        return answer -> {
+            if (RemoteCall.isStayed(answer)) {
+                try {
+                    if (RemoteCall.decodeAnswer(answer, "result") instanceof NodeObject object) {
+                        objectsBySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(object);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // not an object after all: nothing to own
+                }
+            }
+            reply.send(answer);
+        };
     }
 
     /** A reply that, on the way back, notes the actor a creation made as {@code session}'s. */
@@ -172,7 +224,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         if (target.problem() != null) {
             reply.send(RemoteCall.encodeFailure(new InfeasibleResourcesException(call.displayName() + ": " + target.problem())));
         } else if (target.here()) {
-            withJob(call, reply, job -> runHere(call, job, reply));
+            withJob(call, reply, (job, fetched) -> runHere(call, job, fetched, reply));
         } else {
             String peer = target.node().address();
             tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
@@ -201,7 +253,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             String target = place.substring(place.indexOf('@') + 1);
             RemoteCall.Call routed = call.inBundle(index);
             if (target.equals(address)) {
-                withJob(routed, reply, job -> runHere(routed, job, reply));
+                withJob(routed, reply, (job, fetched) -> runHere(routed, job, fetched, reply));
             } else {
                 tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
@@ -307,12 +359,13 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
-    private void runHere(RemoteCall.Call call, JobClassPaths.Job job, AuthServer.Reply reply) throws IOException {
+    private void runHere(RemoteCall.Call call, JobClassPaths.Job job, Map<ObjectId, byte[]> fetched, AuthServer.Reply reply)
+        throws IOException {
         SchedulingStrategy here = call.strategy() instanceof SchedulingStrategy.PlacementGroupBundle
             ? call.strategy() : SchedulingStrategy.defaultStrategy();
         ReflectiveFunction function = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
             call.signature(), false);
-        Object[] args = call.args(job.codec());
+        Object[] args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
         if (call.kind() == RemoteCall.TASK) {
             ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
             answerWhenReady(call, job, result, reply);
@@ -336,19 +389,23 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             throw new ActorDiedException("no actor " + call.actorId() + " lives on node " + runtime.nodeId() + " at " + address
                 + " (it was killed, or the node restarted)");
         }
-        withJob(call, reply, job -> {
+        withJob(call, reply, (job, fetched) -> {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
                 call.signature(), true);
-            answerWhenReady(call, job, runtime.submitActorCall(actor, method, call.args(job.codec()), RetryPolicy.NONE), reply);
+            Object[] args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+            answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE), reply);
         });
     }
 
-    /** Work that needs its job's classes. */
+    /** Work that needs its job's classes, and the bytes of its arguments that lived on other nodes. */
     private interface JobWork {
-        void run(JobClassPaths.Job job) throws IOException;
+        void run(JobClassPaths.Job job, Map<ObjectId, byte[]> fetched) throws IOException;
     }
 
-    /** Runs {@code work} once the call's job is ready here; answers a failure if the job is unknown or fails. */
+    /**
+     * Runs {@code work} once the call's job is ready here and its arguments from other nodes have
+     * arrived; answers a failure if the job is unknown or either fails.
+     */
     private void withJob(RemoteCall.Call call, AuthServer.Reply reply, JobWork work) {
         CompletableFuture<JobClassPaths.Job> job = jobs.job(call.job());
         if (job == null) {
@@ -356,16 +413,30 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
                 + runtime.nodeId() + "; its driver registers its class path when it connects (mobula submit --jar)")));
             return;
         }
+        CompletableFuture<Map<ObjectId, byte[]>> arguments;
+        try {
+            arguments = objects.fetchRemote(call.nodeObjects());
+        } catch (IOException e) {
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e, ""));
+            return;
+        }
         job.whenComplete((ready, error) -> {
-            try {
-                if (error != null) {
-                    throw new MobulaException("the class path of job " + call.job() + " did not reach node " + runtime.nodeId()
-                        + ": " + error.getMessage(), error);
-                }
-                work.run(ready);
-            } catch (IOException | RuntimeException e) {
-                reply.send(RemoteCall.encodeFailure(e));
+            if (error != null) {
+                reply.send(RemoteCall.encodeFailure(new MobulaException("the class path of job " + call.job()
+                    + " did not reach node " + runtime.nodeId() + ": " + error.getMessage(), error)));
+                return;
             }
+            arguments.whenComplete((fetched, failed) -> {
+                try {
+                    if (failed != null) {
+                        throw new MobulaException("an argument of " + call.displayName() + " could not be fetched from its node: "
+                            + failed.getMessage(), failed);
+                    }
+                    work.run(ready, fetched);
+                } catch (IOException | RuntimeException e) {
+                    reply.send(RemoteCall.encodeFailure(e));
+                }
+            });
         });
     }
 
@@ -459,9 +530,18 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         InternalAccess.whenReady(result, () -> reply.send(outcome(call, job, result)));
     }
 
-    /** The answer for finished work: its encoded result, or what it threw. */
-    private static byte[] outcome(RemoteCall.Call call, JobClassPaths.Job job, ObjectRef<Object> result) {
+    /**
+     * The answer for finished work: its encoded result, or what it threw. A large result stays in
+     * this node's store for its owner, who is told where it lives.
+     */
+    private byte[] outcome(RemoteCall.Call call, JobClassPaths.Job job, ObjectRef<Object> result) {
         try {
+            if (InternalAccess.entryOf(result).stored() instanceof io.mobula.runtime.StoredValues.InStore inStore) {
+                NodeObject kept = objects.keep(result, inStore.id(), inStore.kind(), inStore.size());
+                if (kept != null) {
+                    return RemoteCall.encodeStayed(kept);
+                }
+            }
             byte[] answer = RemoteCall.encodeResult(result.get(), job.codec());
             if (answer.length > RemoteCall.MAX_BYTES) {
                 return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "the result of "
@@ -478,12 +558,19 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** This node as the cluster sees it. */
     NodeInfo self() {
-        return ClusterView.toInfo(NodeDaemon.status(runtime, address, head));
+        return ClusterView.toInfo(selfStatus());
+    }
+
+    /** This node's status, with the results it keeps for owners elsewhere. */
+    NodeStatus selfStatus() {
+        NodeStatus status = NodeDaemon.status(runtime, address, head);
+        status.fields().put("store.kept", Integer.toString(objects.heldCount()));
+        return status;
     }
 
     /** This node's status, then every other node this node knows of, as {@code ---}-separated blocks. */
     private byte[] clusterStatus() {
-        NodeStatus self = NodeDaemon.status(runtime, address, head);
+        NodeStatus self = selfStatus();
         if (tables != null) {
             return tables.clusterStatus(self);
         }

@@ -39,8 +39,12 @@ import io.mobula.store.codec.ValueCodec;
  *     flags     = byte: 1 placed (a node already chose this one: run it here, do not pass it on),
  *                 2 isolated (run it, or keep the actor, in a worker process)
  *     args      = count i32 | (kind i32, length i64, bytes)*
+ *     an argument that lives in a node's store: kind -1 | object id UTF | kind i32 | size i64 | arena UTF
+ *                  | address UTF, read from there by the node that runs the work
  *   answer:        0x00 | kind | length | bytes          (the result)
  *                  0x01 | class | message | stack trace  (what failed)
+ *                  0x02 | object id UTF | kind i32 | size i64 | arena UTF | address UTF
+ *                                                        (a large result, kept in the node's store for its owner)
  * </pre>
  */
 final class RemoteCall {
@@ -52,6 +56,10 @@ final class RemoteCall {
     static final int MAX_BYTES = (2 << 20) - 4096;
     private static final byte OK = 0;
     private static final byte FAILED = 1;
+    /** An answer that is a {@link NodeObject}: the result stays in the node's store. */
+    private static final byte STAYED = 2;
+    /** The kind of an argument that is a {@link NodeObject}: taken from where it lives. */
+    private static final int NODE_OBJECT_KIND = -1;
 
     /** The node's own classes' codec. */
     static final ValueCodec CODEC = codecFor(RemoteCall.class.getClassLoader());
@@ -105,8 +113,8 @@ final class RemoteCall {
                 maxConcurrency, actorName, encodedArgs);
         }
 
-        /** The arguments, read with {@code codec} (the job's classes). */
-        Object[] args(ValueCodec codec) throws IOException {
+        /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
+        Object[] args(ValueCodec codec, java.util.function.Function<NodeObject, Object> objects) throws IOException {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {
                 int count = in.readInt();
                 if (count < 0 || count > 255) {
@@ -114,10 +122,27 @@ final class RemoteCall {
                 }
                 Object[] args = new Object[count];
                 for (int i = 0; i < count; i++) {
-                    args[i] = readValue(in, codec);
+                    args[i] = readValue(in, codec, objects);
                 }
                 return args;
             }
+        }
+
+        /** The arguments that live in a node's store, without reading any value. */
+        List<NodeObject> nodeObjects() throws IOException {
+            List<NodeObject> found = new java.util.ArrayList<>();
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    int kind = in.readInt();
+                    if (kind == NODE_OBJECT_KIND) {
+                        found.add(NodeObject.read(in));
+                    } else {
+                        in.skipNBytes(in.readLong());
+                    }
+                }
+            }
+            return found;
         }
     }
 
@@ -326,7 +351,10 @@ final class RemoteCall {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer))) {
             byte status = in.readByte();
             if (status == OK) {
-                return readValue(in, CODEC);
+                return readValue(in, CODEC, object -> object);
+            }
+            if (status == STAYED) {
+                return NodeObject.read(in);
             }
             String className = in.readUTF();
             String message = in.readUTF();
@@ -341,15 +369,37 @@ final class RemoteCall {
         }
     }
 
+    /** Whether an answer says a result stayed in a node's store. */
+    static boolean isStayed(byte[] answer) {
+        return answer.length > 0 && answer[0] == STAYED;
+    }
+
+    /** The answer for a large result kept in the node's store: where it lives. */
+    static byte[] encodeStayed(NodeObject object) {
+        return WireBytes.of(out -> {
+            out.writeByte(STAYED);
+            object.write(out);
+        });
+    }
+
     private static void writeValue(DataOutputStream out, Object value, ValueCodec codec) throws IOException {
+        if (value instanceof ObjectOnNode remote) {
+            out.writeInt(NODE_OBJECT_KIND);
+            remote.object().write(out);
+            return;
+        }
         EncodedValue encoded = codec.encode(value, null);
         out.writeInt(encoded.kind());
         out.writeLong(encoded.size());
         out.write(encoded.toByteArray());
     }
 
-    private static Object readValue(DataInputStream in, ValueCodec codec) throws IOException {
+    private static Object readValue(DataInputStream in, ValueCodec codec, java.util.function.Function<NodeObject, Object> objects)
+        throws IOException {
         int kind = in.readInt();
+        if (kind == NODE_OBJECT_KIND) {
+            return objects.apply(NodeObject.read(in));
+        }
         long length = in.readLong();
         if (length < 0 || length > Integer.MAX_VALUE - 64) {
             throw new IOException("a value of " + length + " bytes");

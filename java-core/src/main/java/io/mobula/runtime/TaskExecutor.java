@@ -66,11 +66,14 @@ public final class TaskExecutor {
         Object[] stored = task.args;
         Object[] values = new Object[stored.length + offset];
         ValueMarshaller marshaller = runtime.marshaller();
+        boolean sentOn = runtime.invoker().placesElsewhere();
         for (int i = 0; i < stored.length; i++) {
             Object arg = stored[i];
             try {
                 if (arg instanceof ObjectEntry entry) {
-                    values[i + offset] = marshaller.unmarshal(runtime.awaitStored(entry, Long.MAX_VALUE));
+                    Object form = runtime.awaitStored(entry, Long.MAX_VALUE);
+                    // work sent to the cluster takes a value living there as where it lives
+                    values[i + offset] = sentOn && form instanceof RemoteValue remote ? remote : marshaller.unmarshal(form);
                 } else {
                     values[i + offset] = marshaller.unmarshal(arg);
                 }

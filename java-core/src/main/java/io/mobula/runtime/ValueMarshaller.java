@@ -61,8 +61,8 @@ public final class ValueMarshaller {
         if (value == null) {
             return StoredValues.NULL;
         }
-        if (isImmutable(value)) {
-            return value;
+        if (isImmutable(value) || value instanceof RemoteValue) {
+            return value; // a remote value is held as where it lives
         }
         if (value instanceof io.mobula.spi.DeviceResident onDevice) {
             return new StoredValues.OnDevice(onDevice); // stays on its device until read elsewhere
@@ -109,6 +109,9 @@ public final class ValueMarshaller {
         }
         if (stored instanceof StoredValues.OnDevice onDevice) {
             return fromDevice(onDevice);
+        }
+        if (stored instanceof RemoteValue remote) {
+            return remote.read();
         }
         return stored;
     }

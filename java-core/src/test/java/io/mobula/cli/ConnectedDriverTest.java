@@ -52,6 +52,22 @@ class ConnectedDriverTest {
         return out;
     }
 
+    static java.nio.ByteBuffer filled(int bytes, byte value) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(bytes);
+        for (int i = 0; i < bytes; i++) {
+            buffer.put(i, value);
+        }
+        return buffer;
+    }
+
+    static long sum(java.nio.ByteBuffer buffer) {
+        long total = 0;
+        for (int i = 0; i < buffer.limit(); i++) {
+            total += buffer.get(i);
+        }
+        return total;
+    }
+
     static int explode(String why) {
         throw new IllegalStateException(why);
     }
@@ -121,6 +137,47 @@ class ConnectedDriverTest {
             io.mobula.ActorHandle<Box> box = driver.actor(Box::new).remote();
             assertEquals(remotePid, box.task(Box::where).remote().get());
         }
+    }
+
+    @Test
+    void largeResultsStayOnTheNodeAndAreReadFromItsArena() throws Exception {
+        try (Mobula driver = Mobula.init("127.0.0.1:" + port)) {
+            ObjectRef<java.nio.ByteBuffer> big = driver.task(ConnectedDriverTest::filled, 8 << 20, (byte) 3).remote();
+            java.nio.ByteBuffer read = big.get();
+            assertEquals(8 << 20, read.remaining());
+            assertTrue(read.isReadOnly() && read.isDirect(), "a view of the node's arena, not a copy on this heap");
+            assertEquals(3, read.get(12345));
+            // passed on as where it lives: the node reads it from its own store
+            assertEquals(3L * (8 << 20), driver.task(ConnectedDriverTest::sum, big).remote().get());
+            assertEquals(1, kept(), "the node keeps it for its owner");
+            ObjectRef<java.nio.ByteBuffer> second = driver.task(ConnectedDriverTest::filled, 1 << 20, (byte) 1).remote();
+            assertEquals(1, second.get().get(7));
+            assertEquals(2, kept());
+            second = null;
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (kept() > 1 && System.currentTimeMillis() < deadline) {
+                System.gc(); // the driver drops its ref: the node is told to let it go
+                Thread.sleep(100);
+            }
+            assertEquals(1, kept(), "released once its owner no longer refers to it");
+            assertEquals(3, read.get(99), "the other is still there");
+        }
+        // the driver is gone, and with it every ref it owned: the node lets the rest go
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (kept() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, kept(), "released when its owner left");
+    }
+
+    /** The results the node keeps for owners, as {@code mobula status --json} reports it. */
+    private long kept() {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of("status", "--json"), out, out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kept\": (\\d+)").matcher(sink.toString());
+        assertTrue(m.find(), sink.toString());
+        return Long.parseLong(m.group(1));
     }
 
     @Test

@@ -57,6 +57,20 @@ class MultiHostClusterTest {
         return new long[] {a[0] + b[0], a[1] + b[1], -1};
     }
 
+    static java.nio.ByteBuffer block(int bytes) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(bytes);
+        for (int i = 0; i < bytes; i++) {
+            buffer.put(i, (byte) (i * 31));
+        }
+        return buffer;
+    }
+
+    static long checksum(java.nio.ByteBuffer buffer) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(buffer.duplicate());
+        return crc.getValue();
+    }
+
     /** A running total kept on one host. */
     static final class Accumulator {
         private long total;
@@ -154,6 +168,14 @@ class MultiHostClusterTest {
                     expected += k * (k - 1) / 2;
                 }
                 assertEquals(expected, last.get());
+
+                // a 16 MiB result stays on the host that made it; work on another host fetches it from there
+                ObjectRef<java.nio.ByteBuffer> made = driver.task(MultiHostClusterTest::block, 16 << 20)
+                    .scheduling(SchedulingStrategy.nodeAffinity(cluster.get(0).id(), false)).remote();
+                long expectedCrc = checksum(block(16 << 20));
+                assertEquals(expectedCrc, driver.task(MultiHostClusterTest::checksum, made)
+                    .scheduling(SchedulingStrategy.nodeAffinity(cluster.get(1).id(), false)).remote().get());
+                assertEquals(expectedCrc, checksum(made.get()));
 
                 // a placement group strictly spread over the three hosts: a bundle on each, work in each bundle there
                 PlacementGroup group = driver.placementGroup(PlacementStrategy.STRICT_SPREAD,

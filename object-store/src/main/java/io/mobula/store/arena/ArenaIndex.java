@@ -76,6 +76,11 @@ final class ArenaIndex {
         ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * Integer.BYTES, -1);
     }
 
+    /** One more pin on a slot this process has pinned already (so it stays put while that pin lasts). */
+    void pinAgain(int slot) {
+        ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * Integer.BYTES, 1);
+    }
+
     /** Node only: does any client hold a pin on {@code slot}? Call after tombstoning it. */
     boolean pinnedByAnyone(int slot) {
         VarHandle.fullFence();

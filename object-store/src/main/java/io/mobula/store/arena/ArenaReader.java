@@ -39,9 +39,15 @@ public final class ArenaReader implements AutoCloseable {
 
         @Override
         public void retain(int slot, Object holder) {
-            throw new UnsupportedOperationException("a reader's views are released explicitly, with close()");
+            index.pinAgain(slot);
+            retained.register(holder, () -> unpin(slot)); // the object stays put while the value reading it lives
         }
     };
+    private final java.lang.ref.Cleaner retained = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "mobula-reader-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * Attaches to the arena at {@code path}.

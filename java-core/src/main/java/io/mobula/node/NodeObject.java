@@ -1,0 +1,31 @@
+package io.mobula.node;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import io.mobula.store.ObjectId;
+
+/**
+ * A value that stays in the object store of the node that made it: its id there, its encoded kind
+ * and size, the node's arena file (a process on the same host maps it and reads the value without
+ * a copy) and the node's address (anyone else fetches it from there). Work that takes it as an
+ * argument takes it where it lives.
+ */
+record NodeObject(ObjectId id, int kind, long size, String arena, String address) {
+    void write(DataOutputStream out) throws IOException {
+        out.writeUTF(id.toString());
+        out.writeInt(kind);
+        out.writeLong(size);
+        out.writeUTF(arena);
+        out.writeUTF(address);
+    }
+
+    static NodeObject read(DataInputStream in) throws IOException {
+        try {
+            return new NodeObject(ObjectId.parse(in.readUTF()), in.readInt(), in.readLong(), in.readUTF(), in.readUTF());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not an object id: " + e.getMessage());
+        }
+    }
+}
