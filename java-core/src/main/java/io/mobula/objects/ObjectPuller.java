@@ -38,7 +38,7 @@ import io.mobula.store.StoreException;
  *       so chunks land straight in the object's memory;</li>
  *   <li>SEND: ask candidates to send it. ACCEPTED: wait for the last byte, the receiver seals.
  *       REDIRECT: the named holders go to the front of the candidates. BUSY everywhere: wait (1 ms,
- *       doubling to 20 ms) and ask again, up to the transfer timeout;</li>
+ *       doubling to 5 ms) and ask again, up to the transfer timeout;</li>
  *   <li>DONE to the sender, naming this node, which becomes a holder the sender redirects to.</li>
  * </ol>
  * A SEND that gets no answer may still have been accepted, so the attempt is abandoned whole: the
@@ -47,7 +47,12 @@ import io.mobula.store.StoreException;
  */
 final class ObjectPuller implements AutoCloseable {
     private static final long FIRST_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * Short, so a puller catches a busy source before its slot frees and is redirected to a holder,
+     * and a broadcast's levels follow each other closely; a BUSY answer costs a lookup and a
+     * frame, so even a hundred pullers asking every 5 ms are a small load on a server.
+     */
+    private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ObjectStore store;
     private final String selfAddress;
@@ -120,6 +125,9 @@ final class ObjectPuller implements AutoCloseable {
             return CompletableFuture.completedFuture(local);
         }
         List<String> others = sources.stream().filter(s -> !s.equals(selfAddress)).toList();
+        if (others.isEmpty()) { // the only source named is this node, which does not hold it
+            return CompletableFuture.failedFuture(new ObjectNotFoundException(id, sources));
+        }
         Pull fresh = new Pull(id);
         Pull pull = pulls.putIfAbsent(id, fresh);
         if (pull == null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.aeron.Aeron;
 import io.mobula.store.InProcessObjectStore;
@@ -27,6 +29,7 @@ import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
 import io.mobula.store.ObjectView;
 import io.mobula.store.StoreContext;
+import io.mobula.store.arena.SharedArenaStore;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ClusterSecret;
@@ -118,6 +121,26 @@ class ObjectManagerTest {
             assertSameBytes(a.store(), again);
         }
         assertEquals(1, a.manager().sendsStarted(), "an object already here is not pulled again");
+    }
+
+    @Test
+    void aPulledObjectLandsInTheNodesSharedArena(@TempDir Path dir) throws Exception {
+        Aeron aeron = transport().aeron();
+        Node a = node(aeron, secret, 2);
+        SharedArenaStore arena = new SharedArenaStore(new StoreContext().capacityBytes(128 * MIB), dir.resolve("b.arena"), 4, false);
+        open.add(arena);
+        ObjectManager b = new ObjectManager(new ObjectManagerContext().aeron(aeron).store(arena).secret(secret));
+        open.add(b);
+        ObjectId id = new ObjectId(11, 11);
+        long size = 40 * MIB + 7;
+        put(a.store(), id, size);
+        try (ObjectView view = b.pull(id, a.manager().address()).get(60, TimeUnit.SECONDS)) {
+            assertSameBytes(a.store(), view);
+            MemorySegment region = arena.dataRegion();
+            long at = view.data().address();
+            assertTrue(at >= region.address() && at + size <= region.address() + region.byteSize(),
+                "the chunks were written into the arena's data region, where every local process maps the object");
+        }
     }
 
     @Test
@@ -261,6 +284,20 @@ class ObjectManagerTest {
         try (ObjectView view = b.manager().pull(id, a.manager().address()).get(30, TimeUnit.SECONDS)) {
             assertSameBytes(a.store(), view); // and the server still serves its members
         }
+    }
+
+    @Test
+    void chunksOfATransferNobodyAnnouncedAreRefused() throws Exception {
+        Node b = node(transport().aeron(), secret, 2);
+        Aeron stranger = transport().aeron();
+        ObjectId id = new ObjectId(12, 12);
+        try (var publication = stranger.addExclusivePublication(ObjectChannels.chunks(b.manager().address()), ObjectChannels.DATA_STREAM)) {
+            MemorySegment junk = java.lang.foreign.Arena.ofAuto().allocate(MIB);
+            new io.mobula.transport.ChunkSender(publication).send(777, junk, TimeUnit.SECONDS.toNanos(10));
+            await(b.manager()::refusedChunks, 1);
+        }
+        assertEquals(0, b.store().stats().objectCount(), "nothing was written into the store");
+        assertTrue(!b.store().contains(id));
     }
 
     @Test
