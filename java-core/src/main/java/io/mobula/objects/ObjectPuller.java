@@ -192,14 +192,11 @@ final class ObjectPuller implements AutoCloseable {
                 throw e;
             }
             transfersStarted.incrementAndGet();
-            boolean arrived = false;
             try {
                 sealed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                arrived = true;
             } catch (TimeoutException e) {
                 inbound.cancel(transferId);
-                arrived = awaitSettled(sealed); // it may have sealed just as the time ran out
-                if (!arrived) {
+                if (!awaitSettled(sealed)) { // else it sealed just as the time ran out
                     nodes.tell(source, PullProtocol.done(pull.id, transferId, null));
                     throw new ObjectTransferException(pull.id, "object " + pull.id + " did not arrive from node " + source
                         + " within " + TimeUnit.NANOSECONDS.toMillis(transferTimeoutNs) + " ms", e);
