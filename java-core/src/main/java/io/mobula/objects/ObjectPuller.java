@@ -362,5 +362,10 @@ final class ObjectPuller implements AutoCloseable {
             pull.sealed.completeExceptionally(new ObjectTransferException(pull.id, "the object manager closed while pulling "
                 + pull.id));
         }
+        try { // so no pull announces a transfer after the receiver has let go of the ones it had
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
