@@ -31,23 +31,23 @@ import org.agrona.ErrorHandler;
  * Admission: at most {@code maxConcurrentSends} transfers at once. A SEND beyond that is answered
  * REDIRECT with the holders this server knows (pullers it served that confirmed a complete copy)
  * or, while it knows none, BUSY. A send slot is held from ACCEPTED until the puller's DONE (or the
- * transfer timeout), not just until the last chunk is handed to Aeron: the publication must stay
- * open until the tail has arrived, and the DONE is what makes the puller a holder, so a broadcast
+ * transfer timeout), not just until the last chunk is handed to Aeron: the DONE is what makes the
+ * puller a holder, so a broadcast
  * fans out as a tree, each completed puller serving the next ones.
  * <p>
  * Requests are decided on the wire's agent thread (a lookup and a pin, no waiting); the sends run
  * on a pool of {@code maxConcurrentSends} threads, each holding its object pinned until its slot
- * is freed. Payloads that do not parse are dropped, unanswered, and counted; unauthenticated
+ * is freed, on publications kept per destination ({@link ChunkPublications}). Payloads that do not parse are dropped, unanswered, and counted; unauthenticated
  * requests never reach this class (the wire drops and counts them).
  */
 final class ObjectServer implements AutoCloseable {
-    private final Aeron aeron;
     private final ObjectStore store;
     private final int maxConcurrentSends;
     private final long transferTimeoutNs;
     private final ErrorHandler errorHandler;
     private final AuthServer wire;
     private final ExecutorService senders;
+    private final ChunkPublications publications;
     private final Holders holders = new Holders();
     private final Map<Long, Outbound> outbound = new ConcurrentHashMap<>();
     /** Incremented on the wire's agent thread only, decremented by senders: the admission check holds. */
@@ -66,8 +66,8 @@ final class ObjectServer implements AutoCloseable {
 
     ObjectServer(Aeron aeron, String receivingChannel, ClusterSecret secret, ObjectStore store, int maxConcurrentSends,
                  long transferTimeoutNs, ErrorHandler errorHandler) {
-        this.aeron = aeron;
         this.errorHandler = errorHandler;
+        this.publications = new ChunkPublications(aeron);
         this.store = store;
         this.maxConcurrentSends = maxConcurrentSends;
         this.transferTimeoutNs = transferTimeoutNs;
@@ -136,11 +136,17 @@ final class ObjectServer implements AutoCloseable {
     }
 
     private void send(Outbound send) {
-        try (ExclusivePublication publication = aeron.addExclusivePublication(ObjectChannels.chunks(send.address()),
-            ObjectChannels.DATA_STREAM)) {
-            new ChunkSender(publication).send(send.transferId(), send.view().data(), transferTimeoutNs);
+        try {
+            ExclusivePublication publication = publications.take(send.address());
+            try {
+                new ChunkSender(publication).send(send.transferId(), send.view().data(), transferTimeoutNs);
+            } catch (RuntimeException e) {
+                publication.close(); // it may hold part of this transfer, or have lost its receiver
+                throw e;
+            }
+            // Kept open: the tail may still be in flight, and the next transfer to this node starts at once.
+            publications.giveBack(send.address(), publication);
             bytesSent.addAndGet(send.view().data().byteSize());
-            // Closing the publication now could cut off chunks still in flight: wait for the puller.
             if (!send.confirmed().get(transferTimeoutNs, TimeUnit.NANOSECONDS)) {
                 sendsFailed.incrementAndGet();
             }
@@ -215,5 +221,6 @@ final class ObjectServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        publications.close();
     }
 }

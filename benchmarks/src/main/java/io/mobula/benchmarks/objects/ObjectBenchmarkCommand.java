@@ -40,6 +40,7 @@ import io.mobula.transport.EmbeddedTransport;
 public final class ObjectBenchmarkCommand implements CliCommand {
     private static final long MIB = 1 << 20;
     private static final int ROUNDS = 3;
+    private static final int SMALL_PULLS = 200;
 
     @Override
     public String name() {
@@ -92,6 +93,8 @@ public final class ObjectBenchmarkCommand implements CliCommand {
             raw = Math.max(raw, RawUdpThroughput.measure(mib * MIB));
             pulled = Math.max(pulled, pullThroughput(secret, mib * MIB));
         }
+        err.printf("\robject-benchmark: small pulls                        ");
+        double smallMicros = smallPullMicros(secret);
         err.printf("\robject-benchmark: broadcast to %d receivers          ", receivers);
         Broadcast broadcast = broadcast(secret, broadcastMib * MIB, receivers, maxSends);
         err.print("\r                                                    \r");
@@ -100,6 +103,8 @@ public final class ObjectBenchmarkCommand implements CliCommand {
             pulled, 100 * pulled / raw);
         out.printf(Locale.ROOT, "(%d MiB, best of %d, pull() to sealed; every node on one media driver over UDP loopback)%n",
             mib, ROUNDS);
+        out.printf(Locale.ROOT, "a 64 KiB object pulled, median of %d:      %6.0f us   (two request round trips, then the chunks)%n",
+            SMALL_PULLS, smallMicros);
         out.printf(Locale.ROOT, "broadcast of %d MiB to %d receivers:       %6.0f ms   (one pull alone at the rate above: %.0f ms)%n",
             broadcastMib, receivers, broadcast.millis, broadcastMib * MIB / 1e6 / pulled);
         out.printf(Locale.ROOT, "  sent by the source:                      %6d MiB = %.2f x object size; object size x receivers = %d MiB%n",
@@ -140,6 +145,31 @@ public final class ObjectBenchmarkCommand implements CliCommand {
                 targetStore.delete(id);
             }
             return best;
+        }
+    }
+
+    /** Median microseconds from {@code pull()} to the sealed object, for a 64 KiB object, each pull a new id. */
+    private static double smallPullMicros(ClusterSecret secret) throws Exception {
+        long bytes = 64 * 1024;
+        try (EmbeddedTransport transport = new EmbeddedTransport();
+             ObjectStore sourceStore = new InProcessObjectStore(new StoreContext().capacityBytes(SMALL_PULLS * bytes + MIB));
+             ObjectStore targetStore = new InProcessObjectStore(new StoreContext().capacityBytes(SMALL_PULLS * bytes + MIB));
+             ObjectManager source = manager(transport.aeron(), sourceStore, secret, 1);
+             ObjectManager target = manager(transport.aeron(), targetStore, secret, 1)) {
+            long[] nanos = new long[SMALL_PULLS];
+            for (int i = -20; i < SMALL_PULLS; i++) { // 20 to warm up
+                ObjectId id = new ObjectId(3, i + 20);
+                fill(sourceStore, id, bytes);
+                long start = System.nanoTime();
+                target.pull(id, source.address()).get(30, TimeUnit.SECONDS).close();
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - start;
+                }
+                targetStore.delete(id);
+                sourceStore.delete(id);
+            }
+            java.util.Arrays.sort(nanos);
+            return nanos[SMALL_PULLS / 2] / 1e3;
         }
     }
 
