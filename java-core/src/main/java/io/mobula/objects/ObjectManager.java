@@ -55,7 +55,7 @@ public final class ObjectManager implements AutoCloseable {
         this.inbound = new InboundTransfers(context.aeron(), receiving);
         this.nodes = new NodeConnections(context.aeron(), receiving, context.secret(), context.requestTimeoutNs());
         this.server = new ObjectServer(context.aeron(), receiving, context.secret(), context.store(), context.maxConcurrentSends(),
-            context.transferTimeoutNs(), context.errorHandler());
+            context.requestTimeoutNs(), context.transferTimeoutNs(), context.errorHandler());
         this.puller = new ObjectPuller(context.store(), address, nodes, inbound, context.transferTimeoutNs());
     }
 
@@ -123,7 +123,7 @@ public final class ObjectManager implements AutoCloseable {
         return server.redirects();
     }
 
-    /** SEND requests answered BUSY (no free send slot and no other holder known). */
+    /** SEND requests answered BUSY: held back for half the request timeout with no slot freed and no holder known. */
     public long busyAnswers() {
         return server.busyAnswers();
     }

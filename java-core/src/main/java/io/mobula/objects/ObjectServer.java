@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,17 +29,18 @@ import org.agrona.ErrorHandler;
  * (see {@link PullProtocol}) over the authenticated wire, and sends objects in chunks from the
  * store's memory to the puller's endpoint.
  * <p>
- * Admission: at most {@code maxConcurrentSends} transfers at once. A SEND beyond that is answered
- * REDIRECT with the holders this server knows (pullers it served that confirmed a complete copy)
- * or, while it knows none, BUSY. A send slot is held from ACCEPTED until the puller's DONE (or the
- * transfer timeout), not just until the last chunk is handed to Aeron: the DONE is what makes the
- * puller a holder, so a broadcast
- * fans out as a tree, each completed puller serving the next ones.
+ * Admission ({@link SendAdmission}): at most {@code maxConcurrentSends} transfers at once; a SEND
+ * beyond that is redirected to the holders this server knows (pullers it served that confirmed a
+ * complete copy) or held back until a slot frees. A slot is held from ACCEPTED until the puller's
+ * DONE (or the transfer timeout), not just until the last chunk is handed to Aeron: the DONE is
+ * what makes the puller a holder, so a broadcast fans out as a tree, each completed puller
+ * serving the next ones.
  * <p>
  * Requests are decided on the wire's agent thread (a lookup and a pin, no waiting); the sends run
  * on a pool of {@code maxConcurrentSends} threads, each holding its object pinned until its slot
- * is freed, on publications kept per destination ({@link ChunkPublications}). Payloads that do not parse are dropped, unanswered, and counted; unauthenticated
- * requests never reach this class (the wire drops and counts them).
+ * is freed, on publications kept per destination ({@link ChunkPublications}). Payloads that do
+ * not parse are dropped, unanswered, and counted; unauthenticated requests never reach this class
+ * (the wire drops and counts them).
  */
 final class ObjectServer implements AutoCloseable {
     private final ObjectStore store;
@@ -48,15 +50,13 @@ final class ObjectServer implements AutoCloseable {
     private final AuthServer wire;
     private final ExecutorService senders;
     private final ChunkPublications publications;
-    private final Holders holders = new Holders();
+    private final SendAdmission admission;
+    /** Answers BUSY to pullers that waited too long for a slot, before their requests time out. */
+    private final ScheduledExecutorService timer;
     private final Map<Long, Outbound> outbound = new ConcurrentHashMap<>();
-    /** Incremented on the wire's agent thread only, decremented by senders: the admission check holds. */
-    private final AtomicInteger activeSends = new AtomicInteger();
     private final AtomicLong sendsStarted = new AtomicLong();
     private final AtomicLong sendsFailed = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
-    private final AtomicLong redirects = new AtomicLong();
-    private final AtomicLong busyAnswers = new AtomicLong();
     private final AtomicLong missingAnswers = new AtomicLong();
     private final AtomicLong malformedRequests = new AtomicLong();
 
@@ -65,9 +65,17 @@ final class ObjectServer implements AutoCloseable {
     }
 
     ObjectServer(Aeron aeron, String receivingChannel, ClusterSecret secret, ObjectStore store, int maxConcurrentSends,
-                 long transferTimeoutNs, ErrorHandler errorHandler) {
+                 long requestTimeoutNs, long transferTimeoutNs, ErrorHandler errorHandler) {
         this.errorHandler = errorHandler;
         this.publications = new ChunkPublications(aeron);
+        // Half the request timeout: a held-back SEND is answered well before the puller gives up on it.
+        this.admission = new SendAdmission(store, maxConcurrentSends, requestTimeoutNs / 2, this::start);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mobula-object-admission");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(admission::expireWaiters, 50, 50, TimeUnit.MILLISECONDS);
         this.store = store;
         this.maxConcurrentSends = maxConcurrentSends;
         this.transferTimeoutNs = transferTimeoutNs;
@@ -91,7 +99,7 @@ final class ObjectServer implements AutoCloseable {
         }
         switch (request.type()) {
             case PullProtocol.LOCATE -> reply.send(locate(request.id()));
-            case PullProtocol.SEND -> reply.send(admit(request));
+            case PullProtocol.SEND -> admission.onSend(request, reply);
             case PullProtocol.DONE -> reply.send(confirm(request));
             default -> malformedRequests.incrementAndGet(); // readRequest admits only the three
         }
@@ -107,32 +115,16 @@ final class ObjectServer implements AutoCloseable {
         }
     }
 
-    private byte[] admit(Request request) {
-        ObjectView view = store.get(request.id(), 0);
-        if (view == null) {
-            missingAnswers.incrementAndGet();
-            return PullProtocol.answer(PullProtocol.MISSING);
-        }
-        if (activeSends.get() >= maxConcurrentSends) {
-            view.close();
-            var others = holders.others(request.id(), request.address(), PullProtocol.MAX_REDIRECT_HOLDERS);
-            if (others.isEmpty()) {
-                busyAnswers.incrementAndGet();
-                return PullProtocol.answer(PullProtocol.BUSY);
-            }
-            redirects.incrementAndGet();
-            return PullProtocol.redirect(others);
-        }
+    /** Runs an admitted send on the sender pool; false if its transfer id is in use (a confused or hostile puller). */
+    private boolean start(Request request, ObjectView view) {
         Outbound send = new Outbound(request.id(), request.transferId(), request.address(), view, new CompletableFuture<>());
-        if (outbound.putIfAbsent(send.transferId(), send) != null) { // a transfer id in use: a confused or hostile puller
-            view.close();
+        if (outbound.putIfAbsent(send.transferId(), send) != null) {
             malformedRequests.incrementAndGet();
-            return PullProtocol.answer(PullProtocol.BUSY);
+            return false;
         }
-        activeSends.incrementAndGet();
         sendsStarted.incrementAndGet();
         senders.execute(() -> send(send));
-        return PullProtocol.answer(PullProtocol.ACCEPTED);
+        return true;
     }
 
     private void send(Outbound send) {
@@ -159,7 +151,7 @@ final class ObjectServer implements AutoCloseable {
         } finally {
             outbound.remove(send.transferId());
             send.view().close();
-            activeSends.decrementAndGet();
+            admission.onSendEnded();
         }
     }
 
@@ -168,7 +160,7 @@ final class ObjectServer implements AutoCloseable {
         if (send != null && send.id().equals(request.id())) {
             boolean holds = request.address() != null;
             if (holds) {
-                holders.add(send.id(), send.address()); // where the chunks went, not what the DONE claims
+                admission.onHolder(send.id(), send.address()); // where the chunks went, not what the DONE claims
             }
             send.confirmed().complete(holds);
         }
@@ -177,7 +169,7 @@ final class ObjectServer implements AutoCloseable {
 
     /** Stops redirecting pullers of {@code id} to its known holders (the node deleted it, say). */
     void forget(ObjectId id) {
-        holders.forget(id);
+        admission.forget(id);
     }
 
     long sendsStarted() {
@@ -193,15 +185,15 @@ final class ObjectServer implements AutoCloseable {
     }
 
     long redirects() {
-        return redirects.get();
+        return admission.redirects();
     }
 
     long busyAnswers() {
-        return busyAnswers.get();
+        return admission.busyAnswers();
     }
 
     long missingAnswers() {
-        return missingAnswers.get();
+        return missingAnswers.get() + admission.missingAnswers();
     }
 
     long malformedRequests() {
@@ -215,6 +207,7 @@ final class ObjectServer implements AutoCloseable {
     @Override
     public void close() {
         wire.close();
+        timer.shutdownNow();
         senders.shutdownNow(); // interrupts senders waiting for a DONE
         try {
             senders.awaitTermination(5, TimeUnit.SECONDS);
