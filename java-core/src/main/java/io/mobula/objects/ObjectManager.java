@@ -30,8 +30,9 @@ import io.mobula.transport.AuthServer;
  * <b>Deduplication</b>: concurrent pulls of one object on one node share one transfer; each
  * caller gets its own pin of the same sealed object. <b>Broadcast</b>: a node sends at most
  * {@code maxConcurrentSends} transfers at once and redirects further pullers to nodes it has sent
- * the object to (which confirmed a complete copy), so one object pulled by N nodes fans out as a
- * tree instead of leaving the source N times; see {@link ObjectServer}.
+ * the object to (which confirmed a complete copy), or holds their requests until a send ends, so
+ * one object pulled by N nodes fans out as a tree instead of leaving the source N times; see
+ * {@link SendAdmission}.
  * <p>
  * The node keeps its media driver, Aeron client and store; the manager only uses them, and must be
  * closed before them.

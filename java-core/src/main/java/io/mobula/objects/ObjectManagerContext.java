@@ -15,7 +15,7 @@ import org.agrona.ErrorHandler;
 public final class ObjectManagerContext {
     /** The host the manager binds by default: loopback, so nothing listens on the network unless asked. */
     public static final String HOST_DEFAULT = "127.0.0.1";
-    /** Sends one node serves at once by default; more pullers are redirected to holders or asked to wait. */
+    /** Sends one node serves at once by default; more pullers are redirected to holders or wait. */
     public static final int MAX_CONCURRENT_SENDS_DEFAULT = 2;
     public static final long REQUEST_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
     public static final long TRANSFER_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(120);
@@ -87,7 +87,7 @@ public final class ObjectManagerContext {
 
     /**
      * How many transfers this node sends at once. A puller beyond that is redirected to nodes known
-     * to hold a complete copy, or told to ask again when none is known.
+     * to hold a complete copy, or waits until a send ends.
      */
     public ObjectManagerContext maxConcurrentSends(int maxConcurrentSends) {
         this.maxConcurrentSends = maxConcurrentSends;
@@ -98,7 +98,10 @@ public final class ObjectManagerContext {
         return maxConcurrentSends;
     }
 
-    /** How long joining a node, or one request to it, may take. */
+    /**
+     * How long joining a node, or one request to it, may take. This node's server holds a SEND it
+     * cannot serve yet for half of its own value, so give every node of a cluster the same one.
+     */
     public ObjectManagerContext requestTimeoutNs(long requestTimeoutNs) {
         this.requestTimeoutNs = requestTimeoutNs;
         return this;

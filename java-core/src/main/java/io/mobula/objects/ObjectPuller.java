@@ -37,8 +37,9 @@ import io.mobula.store.StoreException;
  *   <li>create the object in the store at that size and announce the transfer to the receiver,
  *       so chunks land straight in the object's memory;</li>
  *   <li>SEND: ask candidates to send it. ACCEPTED: wait for the last byte, the receiver seals.
- *       REDIRECT: the named holders go to the front of the candidates. BUSY everywhere: wait (1 ms,
- *       doubling to 5 ms) and ask again, up to the transfer timeout;</li>
+ *       REDIRECT: the named holders go to the front of the candidates. A busy server holds the
+ *       answer back until it can send or redirect; BUSY (it could do neither for a while) everywhere:
+ *       wait (1 ms, doubling to 5 ms) and ask again, up to the transfer timeout;</li>
  *   <li>DONE to the sender, naming this node, which becomes a holder the sender redirects to.</li>
  * </ol>
  * A SEND that gets no answer may still have been accepted, so the attempt is abandoned whole: the
@@ -48,9 +49,8 @@ import io.mobula.store.StoreException;
 final class ObjectPuller implements AutoCloseable {
     private static final long FIRST_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
-     * Short, so a puller catches a busy source before its slot frees and is redirected to a holder,
-     * and a broadcast's levels follow each other closely; a BUSY answer costs a lookup and a
-     * frame, so even a hundred pullers asking every 5 ms are a small load on a server.
+     * A BUSY answer comes only after the server held the SEND back for half the request timeout
+     * (see {@link SendAdmission}), so asking again soon is no load on it.
      */
     private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
