@@ -44,7 +44,6 @@ import org.agrona.ErrorHandler;
  */
 final class ObjectServer implements AutoCloseable {
     private final ObjectStore store;
-    private final int maxConcurrentSends;
     private final long transferTimeoutNs;
     private final ErrorHandler errorHandler;
     private final AuthServer wire;
@@ -66,6 +65,8 @@ final class ObjectServer implements AutoCloseable {
 
     ObjectServer(Aeron aeron, String receivingChannel, ClusterSecret secret, ObjectStore store, int maxConcurrentSends,
                  long requestTimeoutNs, long transferTimeoutNs, ErrorHandler errorHandler) {
+        this.store = store;
+        this.transferTimeoutNs = transferTimeoutNs;
         this.errorHandler = errorHandler;
         this.publications = new ChunkPublications(aeron);
         // Half the request timeout: a held-back SEND is answered well before the puller gives up on it.
@@ -76,9 +77,6 @@ final class ObjectServer implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(admission::expireWaiters, 50, 50, TimeUnit.MILLISECONDS);
-        this.store = store;
-        this.maxConcurrentSends = maxConcurrentSends;
-        this.transferTimeoutNs = transferTimeoutNs;
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(maxConcurrentSends, r -> {
             Thread t = new Thread(r, "mobula-object-sender-" + threads.incrementAndGet());
