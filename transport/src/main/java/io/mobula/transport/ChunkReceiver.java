@@ -15,12 +15,16 @@ import org.agrona.DirectBuffer;
  * Receives objects sent by a {@link ChunkSender}: each chunk is written from the stream's term
  * buffer straight into the target its transfer was given (the store's memory, say), at its offset.
  * Polled by one thread (the caller's, or an agent's). Frames that are not well-formed chunks, or
- * that would write outside their target, are dropped and counted.
+ * that would write outside their target, are dropped and counted; so are chunks of a transfer the
+ * targets refuse (one nobody asked for).
  */
 public final class ChunkReceiver {
     /** Where transfers land. */
     public interface Targets {
-        /** A target of exactly {@code size} bytes for a new transfer. */
+        /**
+         * A target of exactly {@code size} bytes for a new transfer, or null to refuse it (a transfer
+         * nobody expects): its chunks are then dropped and counted, and asked about again.
+         */
         MemorySegment open(long transferId, long size);
 
         /** Every byte of the transfer has arrived in {@code target}. */
@@ -34,6 +38,7 @@ public final class ChunkReceiver {
     private final TransferChunkDecoder chunk = new TransferChunkDecoder();
     private final FragmentHandler handler = this::onFragment;
     private long malformed;
+    private long refused;
     private long receivedBytes;
 
     private static final class InFlight {
@@ -59,6 +64,22 @@ public final class ChunkReceiver {
         return malformed;
     }
 
+    /**
+     * Forgets a transfer in flight, from the polling thread: no chunk of it is written into its
+     * target after this returns (later ones are offered to {@link Targets#open} again), so the
+     * target's memory may be given back.
+     *
+     * @return true if the transfer was in flight.
+     */
+    public boolean cancel(long transferId) {
+        return inFlight.remove(transferId) != null;
+    }
+
+    /** Chunks of transfers the targets refused, dropped. */
+    public long refusedCount() {
+        return refused;
+    }
+
     public long receivedBytes() {
         return receivedBytes;
     }
@@ -80,7 +101,12 @@ public final class ChunkReceiver {
             }
             InFlight transfer = inFlight.get(transferId);
             if (transfer == null) {
-                transfer = new InFlight(targets.open(transferId, size));
+                MemorySegment target = targets.open(transferId, size);
+                if (target == null) {
+                    refused++;
+                    return;
+                }
+                transfer = new InFlight(target);
                 inFlight.put(transferId, transfer);
             }
             if (transfer.target.byteSize() != size) {

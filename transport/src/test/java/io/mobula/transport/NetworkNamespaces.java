@@ -9,15 +9,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Two test hosts: network namespaces of our own joined by a veth pair, addresses 10.203.x.1 and
  * 10.203.x.2 (x random, so parallel runs do not collide). Removed at close, even after a failure.
- * Needs root and iproute2, as CI has.
+ * Needs root and iproute2, as CI has. Shared with the modules above through this module's test-jar.
  */
-final class NetworkNamespaces implements AutoCloseable {
-    final String hostA;
-    final String hostB;
-    final String addressA;
-    final String addressB;
+public final class NetworkNamespaces implements AutoCloseable {
+    public final String hostA;
+    public final String hostB;
+    public final String addressA;
+    public final String addressB;
 
-    NetworkNamespaces() throws IOException, InterruptedException {
+    public NetworkNamespaces() throws IOException, InterruptedException {
         int tag = ThreadLocalRandom.current().nextInt(1, 250);
         String suffix = Integer.toString(tag) + "-" + ProcessHandle.current().pid();
         this.hostA = "mobula-a-" + suffix;
@@ -46,7 +46,7 @@ final class NetworkNamespaces implements AutoCloseable {
     }
 
     /** @return null if namespaces can be made here, else why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "network namespaces need root (CI runs as root)";
         }
@@ -59,7 +59,7 @@ final class NetworkNamespaces implements AutoCloseable {
     }
 
     /** A command run inside {@code host}. */
-    static List<String> inHost(String host, List<String> command) {
+    public static List<String> inHost(String host, List<String> command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host));
         full.addAll(command);
         return full;

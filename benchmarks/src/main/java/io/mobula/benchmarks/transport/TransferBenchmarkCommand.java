@@ -9,12 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.ExclusivePublication;
-import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.BufferClaim;
 import io.mobula.cli.CliCommand;
 import io.mobula.cli.UsageException;
 import io.mobula.transport.ChunkReceiver;
@@ -64,7 +61,7 @@ public final class TransferBenchmarkCommand implements CliCommand {
         double chunked = 0;
         for (int round = 0; round < 3; round++) { // the best of three, each a fresh pair of drivers
             err.printf("\rtransport-benchmark: round %d of 3", round + 1);
-            raw = Math.max(raw, rawThroughput(bytes));
+            raw = Math.max(raw, RawUdpThroughput.measure(bytes));
             chunked = Math.max(chunked, chunkedThroughput(source, target));
         }
         err.print("\r                                       \r");
@@ -76,53 +73,7 @@ public final class TransferBenchmarkCommand implements CliCommand {
     }
 
     private static String channel() {
-        return "aeron:udp?endpoint=127.0.0.1:" + io.mobula.transport.AeronChannels.freeUdpPort()
-            + "|mtu=8192|so-sndbuf=4m|so-rcvbuf=4m|rcv-wnd=4m";
-    }
-
-    /** Frames of the chunk size, claimed and committed with nothing copied; the receiver only counts. */
-    private static double rawThroughput(long bytes) throws Exception {
-        String channel = channel();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (EmbeddedTransport a = new EmbeddedTransport();
-             Subscription subscription = a.aeron().addSubscription(channel, STREAM);
-             ExclusivePublication publication = a.aeron().addExclusivePublication(channel, STREAM)) {
-            int frame = new ChunkSender(publication).chunkBytes(); // object bytes per frame, as the chunked path carries
-            int claimLength = publication.maxPayloadLength();
-            AtomicLong received = new AtomicLong();
-            CompletableFuture<Long> done = CompletableFuture.supplyAsync(() -> {
-                long start = 0;
-                org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy();
-                io.aeron.logbuffer.FragmentHandler count = (buffer, offset, length, header) -> received.addAndGet(frame);
-                while (received.get() < bytes) {
-                    int n = subscription.poll(count, 64);
-                    if (n > 0 && start == 0) {
-                        start = System.nanoTime();
-                    }
-                    idle.idle(n);
-                }
-                return System.nanoTime() - start;
-            }, pool);
-            BufferClaim claim = new BufferClaim();
-            // Back off as ChunkSender does when back-pressured: on 2 cores a busy spin here would
-            // starve the media driver's thread and measure the scheduler instead of Aeron.
-            org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy();
-            for (long sent = 0; sent < bytes; sent += frame) {
-                long result;
-                while ((result = publication.tryClaim(claimLength, claim)) <= 0) {
-                    if (result == Publication.CLOSED) {
-                        throw new IllegalStateException("publication closed");
-                    }
-                    idle.idle();
-                }
-                idle.reset();
-                claim.commit();
-            }
-            long nanos = done.get(60, TimeUnit.SECONDS);
-            return bytes / 1e9 / (nanos / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
+        return RawUdpThroughput.channel();
     }
 
     private static double chunkedThroughput(MemorySegment source, MemorySegment target) throws Exception {
