@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.InternalAccess;
+import io.mobula.objects.ObjectManager;
+import io.mobula.objects.ObjectManagerContext;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.store.StoreStats;
 import io.mobula.transport.AeronChannels;
@@ -74,8 +76,10 @@ public final class NodeDaemon {
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs, view::update)
             : null;
         PeerSessions peers = new PeerSessions(transport, secret);
+        ObjectManager objects = new ObjectManager(new ObjectManagerContext().aeron(transport.aeron())
+            .store(runtime.objectStore()).secret(secret).host(bind));
         NodeService service = new NodeService(runtime, address, head, join, tables, view, peers,
-            new JobClassPaths(state.root().resolve("jars")));
+            new JobClassPaths(state.root().resolve("jars")), objects);
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
@@ -88,6 +92,7 @@ public final class NodeDaemon {
             }
             server.close();
             service.close();
+            objects.close();
             peers.close();
             if (tables != null) {
                 tables.close();

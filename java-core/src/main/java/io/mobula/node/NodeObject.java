@@ -9,21 +9,24 @@ import io.mobula.store.ObjectId;
 /**
  * A value that stays in the object store of the node that made it: its id there, its encoded kind
  * and size, the node's arena file (a process on the same host maps it and reads the value without
- * a copy) and the node's address (anyone else fetches it from there). Work that takes it as an
+ * a copy), the node's address, and its object manager's (another node pulls it from there in
+ * chunks, straight into its own store; anyone else fetches it through the node). Work that takes it as an
  * argument takes it where it lives.
  */
-record NodeObject(ObjectId id, int kind, long size, String arena, String address) {
+record NodeObject(ObjectId id, int kind, long size, String arena, String address, String objectManager) {
     void write(DataOutputStream out) throws IOException {
         out.writeUTF(id.toString());
         out.writeInt(kind);
         out.writeLong(size);
         out.writeUTF(arena);
         out.writeUTF(address);
+        out.writeUTF(objectManager);
     }
 
     static NodeObject read(DataInputStream in) throws IOException {
         try {
-            return new NodeObject(ObjectId.parse(in.readUTF()), in.readInt(), in.readLong(), in.readUTF(), in.readUTF());
+            return new NodeObject(ObjectId.parse(in.readUTF()), in.readInt(), in.readLong(), in.readUTF(), in.readUTF(),
+                in.readUTF());
         } catch (IllegalArgumentException e) {
             throw new IOException("not an object id: " + e.getMessage());
         }

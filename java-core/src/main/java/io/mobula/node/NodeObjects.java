@@ -16,6 +16,7 @@ import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectView;
 import io.mobula.store.codec.ValueCodec;
 import io.mobula.store.codec.ValueKind;
+import io.mobula.objects.ObjectManager;
 import io.mobula.runtime.NodeRuntime;
 
 /**
@@ -29,13 +30,15 @@ final class NodeObjects {
     private final NodeRuntime runtime;
     private final String address;
     private final PeerSessions peers;
+    private final ObjectManager manager;
     /** Results kept for their owners: the ref holds the store object alive. */
     private final Map<ObjectId, ObjectRef<?>> held = new ConcurrentHashMap<>();
 
-    NodeObjects(NodeRuntime runtime, String address, PeerSessions peers) {
+    NodeObjects(NodeRuntime runtime, String address, PeerSessions peers, ObjectManager manager) {
         this.runtime = runtime;
         this.address = address;
         this.peers = peers;
+        this.manager = manager;
     }
 
     /** Keeps a result in the store for its owner. @return where it lives, or null if it is not in a shared store. */
@@ -44,7 +47,7 @@ final class NodeObjects {
             return null;
         }
         held.put(id, result);
-        return new NodeObject(id, kind, size, runtime.arenaPath().toString(), address);
+        return new NodeObject(id, kind, size, runtime.arenaPath().toString(), address, manager.address());
     }
 
     void release(ObjectId id) {
@@ -72,13 +75,23 @@ final class NodeObjects {
         }
     }
 
-    /** Fetches, before work runs, the arguments that live on other nodes: their bytes by id. */
-    CompletableFuture<Map<ObjectId, byte[]>> fetchRemote(List<NodeObject> objects) {
-        Map<ObjectId, byte[]> fetched = new ConcurrentHashMap<>();
+    /**
+     * Pulls, before work runs, the arguments that live on other nodes into this node's store (in
+     * chunks, straight into the arena; one transfer however many pieces of work wait for it).
+     *
+     * @return the pulled objects' views by id: the work's values read them in place.
+     */
+    CompletableFuture<Map<ObjectId, ObjectView>> fetchRemote(List<NodeObject> objects) {
+        Map<ObjectId, ObjectView> fetched = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (NodeObject object : objects) {
-            if (!object.address().equals(address) && !fetched.containsKey(object.id())) {
-                pending.add(fetch(peers, object).thenAccept(bytes -> fetched.put(object.id(), bytes)));
+            if (!object.address().equals(address)) {
+                pending.add(manager.pull(object.id(), object.objectManager()).thenAccept(view -> {
+                    ObjectView twice = fetched.put(object.id(), view);
+                    if (twice != null) {
+                        twice.close();
+                    }
+                }));
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> new HashMap<>(fetched));
@@ -89,16 +102,12 @@ final class NodeObjects {
      * again); another object of this node's store is read in place; one from elsewhere, from what
      * was fetched.
      */
-    Object value(NodeObject object, ValueCodec codec, Map<ObjectId, byte[]> fetched) {
+    Object value(NodeObject object, ValueCodec codec, Map<ObjectId, ObjectView> fetched) {
         ObjectRef<?> kept = held.get(object.id());
         if (kept != null && object.address().equals(address)) {
             return kept;
         }
-        if (!object.address().equals(address)) {
-            byte[] bytes = fetched.get(object.id());
-            return codec.decode(object.kind(), MemorySegment.ofArray(bytes));
-        }
-        ObjectView view = runtime.storedObject(object.id());
+        ObjectView view = object.address().equals(address) ? runtime.storedObject(object.id()) : fetched.get(object.id());
         if (view == null) {
             throw new MobulaException("object " + object.id() + " is no longer in this node's store");
         }
@@ -110,6 +119,18 @@ final class NodeObjects {
             return value;
         } finally {
             view.close();
+        }
+    }
+
+    /**
+     * A pulled copy's work is done: the copy goes (its bytes stay while a value still reads them).
+     * The next work that needs it pulls it again; the owner's node still has it.
+     */
+    void dropCopies(Map<ObjectId, ObjectView> fetched) {
+        for (Map.Entry<ObjectId, ObjectView> copy : fetched.entrySet()) {
+            copy.getValue().close();
+            manager.forget(copy.getKey());
+            runtime.objectStore().delete(copy.getKey());
         }
     }
 

@@ -58,13 +58,13 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** @param headAddress where the head listens, for a node that joined one; null at the head. */
     NodeService(NodeRuntime runtime, String address, boolean head, String headAddress, HeadTables tables, ClusterView view,
-                PeerSessions peers, JobClassPaths jobs) {
+                PeerSessions peers, JobClassPaths jobs, io.mobula.objects.ObjectManager objectManager) {
         this.runtime = runtime;
         this.jobs = jobs;
         this.headAddress = headAddress;
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
-        this.objects = new NodeObjects(runtime, address, peers);
+        this.objects = new NodeObjects(runtime, address, peers, objectManager);
         this.address = address;
         this.tables = tables;
         this.view = view;
@@ -359,13 +359,18 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
-    private void runHere(RemoteCall.Call call, JobClassPaths.Job job, Map<ObjectId, byte[]> fetched, AuthServer.Reply reply)
+    private void runHere(RemoteCall.Call call, JobClassPaths.Job job, Map<ObjectId, io.mobula.store.ObjectView> fetched, AuthServer.Reply reply)
         throws IOException {
         SchedulingStrategy here = call.strategy() instanceof SchedulingStrategy.PlacementGroupBundle
             ? call.strategy() : SchedulingStrategy.defaultStrategy();
         ReflectiveFunction function = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
             call.signature(), false);
-        Object[] args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+        Object[] args;
+        try {
+            args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+        } finally {
+            objects.dropCopies(fetched); // the values hold what they read; the copies are not needed again
+        }
         if (call.kind() == RemoteCall.TASK) {
             ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
             answerWhenReady(call, job, result, reply);
@@ -392,14 +397,19 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         withJob(call, reply, (job, fetched) -> {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
                 call.signature(), true);
-            Object[] args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+            Object[] args;
+            try {
+                args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+            } finally {
+                objects.dropCopies(fetched);
+            }
             answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE), reply);
         });
     }
 
     /** Work that needs its job's classes, and the bytes of its arguments that lived on other nodes. */
     private interface JobWork {
-        void run(JobClassPaths.Job job, Map<ObjectId, byte[]> fetched) throws IOException;
+        void run(JobClassPaths.Job job, Map<ObjectId, io.mobula.store.ObjectView> fetched) throws IOException;
     }
 
     /**
@@ -413,7 +423,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
                 + runtime.nodeId() + "; its driver registers its class path when it connects (mobula submit --jar)")));
             return;
         }
-        CompletableFuture<Map<ObjectId, byte[]>> arguments;
+        CompletableFuture<Map<ObjectId, io.mobula.store.ObjectView>> arguments;
         try {
             arguments = objects.fetchRemote(call.nodeObjects());
         } catch (IOException e) {

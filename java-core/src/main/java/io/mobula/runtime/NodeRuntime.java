@@ -576,6 +576,11 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /** The arena file other local processes map, or null when the store is private to this process. */
+    /** This node's object store (the node daemon's object manager serves it and pulls into it). */
+    public ObjectStore objectStore() {
+        return store;
+    }
+
     /** A pinned view of an object in this node's store (close it when done), or null if it is not there. */
     public io.mobula.store.ObjectView storedObject(ObjectId id) {
         return store.get(id, 0);
