@@ -57,12 +57,15 @@ public final class Mobula implements AutoCloseable {
     }
 
     /**
-     * Connects to a running node ({@code mobula start}) as a driver: tasks run there; this program
-     * owns their results, as Ray's drivers do. Needs the cluster secret in this host's state
-     * directory ({@code ~/.mobula/cluster.secret}, or {@code MOBULA_HOME}).
+     * Connects to a cluster through one of its nodes ({@code mobula start}) as a driver: tasks and
+     * actors are placed across the cluster's nodes; this program owns their results, as Ray's
+     * drivers do. Needs the cluster secret in this host's state directory
+     * ({@code ~/.mobula/cluster.secret}, or {@code MOBULA_HOME}).
      * <p>
-     * What crosses today: static functions with their arguments and results by value. Actors and
-     * refs nested inside arguments do not yet (they fail with a message saying so).
+     * Functions are found on the nodes by name (static methods, constructors, {@code Type::method},
+     * non-capturing lambdas), from the nodes' class path or the job's jars ({@code mobula submit}).
+     * Arguments cross by value, except results that live on a node, which are taken from there;
+     * refs nested inside arguments and actor handles passed to work do not cross yet.
      */
     public static Mobula init(String address) {
         return new Mobula(io.mobula.node.ConnectedDriver.runtimeFor(address));

@@ -192,6 +192,10 @@ class ClusterSchedulingTest {
                 expected.add(i);
             }
             assertEquals(expected, calls.get(49).get());
+            long seen = System.currentTimeMillis() + 10_000; // the head hears of it with the node's next heartbeat
+            while (activityOf(camera.id()) != 1 && System.currentTimeMillis() < seen) {
+                Thread.sleep(100);
+            }
             assertEquals(1, activityOf(camera.id()), "status counts the actor on its node");
 
             // named: another driver finds it through the head's directory and shares its state
