@@ -365,12 +365,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             ? call.strategy() : SchedulingStrategy.defaultStrategy();
         ReflectiveFunction function = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
             call.signature(), false);
-        Object[] args;
-        try {
-            args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
-        } finally {
-            objects.dropCopies(fetched); // the values hold what they read; the copies are not needed again
-        }
+        Object[] args = argumentsOf(call, job, fetched);
         if (call.kind() == RemoteCall.TASK) {
             ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
             answerWhenReady(call, job, result, reply);
@@ -397,17 +392,22 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         withJob(call, reply, (job, fetched) -> {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
                 call.signature(), true);
-            Object[] args;
-            try {
-                args = call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
-            } finally {
-                objects.dropCopies(fetched);
-            }
+            Object[] args = argumentsOf(call, job, fetched);
             answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE), reply);
         });
     }
 
-    /** Work that needs its job's classes, and the bytes of its arguments that lived on other nodes. */
+    /** A call's arguments, read with its job's classes; those pulled from other nodes are read in place. */
+    private Object[] argumentsOf(RemoteCall.Call call, JobClassPaths.Job job, Map<ObjectId, io.mobula.store.ObjectView> fetched)
+        throws IOException {
+        try {
+            return call.args(job.codec(), object -> objects.value(object, job.codec(), fetched));
+        } finally {
+            objects.dropCopies(fetched); // the values hold what they read; the copies are not needed again
+        }
+    }
+
+    /** Work that needs its job's classes, and the views of its arguments pulled from other nodes. */
     private interface JobWork {
         void run(JobClassPaths.Job job, Map<ObjectId, io.mobula.store.ObjectView> fetched) throws IOException;
     }

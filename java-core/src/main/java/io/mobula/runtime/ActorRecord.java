@@ -353,44 +353,39 @@ public final class ActorRecord {
      * restarts are left; then the actor dies.
      */
     private void workerDied(IsolatedActor worker) {
-        synchronized (this) {
-            if (state != State.ALIVE || instance != worker) {
-                return;
-            }
-            if (restarts < maxRestarts) {
-                restarts++;
-                state = State.RESTARTING;
-                instance = null;
-            }
-        }
-        if (state == State.RESTARTING) {
-            construct(true);
-            return;
-        }
-        kill(new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'") + " died: its worker "
-            + "process (pid " + worker.pid() + ") exited with status " + worker.exitStatus() + " and no restarts are "
-            + "left (maxRestarts=" + maxRestarts + "); create it again, with a higher maxRestarts if it should survive this"));
+        restartOrDie(worker, () -> new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'")
+            + " died: its worker process (pid " + worker.pid() + ") exited with status " + worker.exitStatus()
+            + " and no restarts are left (maxRestarts=" + maxRestarts + "); create it again, with a higher maxRestarts if it "
+            + "should survive this"));
     }
 
     private void onFatal(TaskSpec call, Throwable fatal) {
+        restartOrDie(null, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
+            + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
+    }
+
+    /**
+     * After the instance failed ({@code failed}: the instance that did, or null for the current one):
+     * the constructor runs again while restarts remain, else the actor dies with {@code death}.
+     */
+    private void restartOrDie(Object failed, java.util.function.Supplier<ActorDiedException> death) {
+        boolean restart;
         synchronized (this) {
-            if (state != State.ALIVE) {
+            if (state != State.ALIVE || (failed != null && instance != failed)) {
                 return;
             }
-            if (restarts >= maxRestarts) {
-                // fall through to death below, outside the lock's wait/notify concerns
-            } else {
+            restart = restarts < maxRestarts;
+            if (restart) {
                 restarts++;
                 state = State.RESTARTING;
                 instance = null;
             }
         }
-        if (state == State.RESTARTING) {
+        if (restart) {
             construct(true);
-            return;
+        } else {
+            kill(death.get());
         }
-        kill(new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
-            + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
     }
 
     @Override

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -76,29 +72,19 @@ class ClusterSchedulingTest {
         }
     }
 
-    private static int cli(String... args) {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
-        int code = new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args), out, out);
-        if (code != 0) {
-            System.err.println(sink.toString(StandardCharsets.UTF_8));
-        }
-        return code;
-    }
-
     @BeforeEach
     void startAHeadAndANode() {
         previousHome = System.getProperty("mobula.home");
         System.setProperty("mobula.home", home.toString());
         int headPort = AeronChannels.freeUdpPort();
         headAddress = "127.0.0.1:" + headPort;
-        assertEquals(0, cli("start", "--head", "--port", Integer.toString(headPort), "--resources", "{\"CPU\":1}"));
-        assertEquals(0, cli("start", "--address", headAddress, "--resources", "{\"CPU\":2,\"camera\":1}"));
+        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(headPort), "--resources", "{\"CPU\":1}"));
+        assertEquals(0, Cli.code("start", "--address", headAddress, "--resources", "{\"CPU\":2,\"camera\":1}"));
     }
 
     @AfterEach
     void stopThem() {
-        cli("stop");
+        Cli.code("stop");
         if (previousHome == null) {
             System.clearProperty("mobula.home");
         } else {
@@ -273,10 +259,7 @@ class ClusterSchedulingTest {
 
     /** The actors {@code mobula status --json} counts on a node. */
     private static int activityOf(String nodeId) {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
-        new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of("status", "--json"), out, out);
-        String json = sink.toString(StandardCharsets.UTF_8);
+        String json = Cli.run("status", "--json").output();
         java.util.regex.Matcher node = java.util.regex.Pattern.compile("\\{\"id\": \"" + nodeId + "\".*?\"actors\": (\\d+)")
             .matcher(json);
         if (!node.find()) {

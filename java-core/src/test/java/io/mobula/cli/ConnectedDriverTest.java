@@ -1,19 +1,13 @@
 package io.mobula.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -81,12 +75,6 @@ class ConnectedDriverTest {
         }
     }
 
-    private int cli(String... args) {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
-        return new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args), out, out);
-    }
-
     @BeforeEach
     void startANode() throws Exception {
         previousHome = System.getProperty("mobula.home");
@@ -94,12 +82,12 @@ class ConnectedDriverTest {
         try (DatagramSocket socket = new DatagramSocket(0)) {
             port = socket.getLocalPort();
         }
-        assertEquals(0, cli("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
     }
 
     @AfterEach
     void stopIt() {
-        cli("stop");
+        Cli.code("stop");
         if (previousHome == null) {
             System.clearProperty("mobula.home");
         } else {
@@ -172,11 +160,9 @@ class ConnectedDriverTest {
 
     /** The results the node keeps for owners, as {@code mobula status --json} reports it. */
     private long kept() {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
-        new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of("status", "--json"), out, out);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kept\": (\\d+)").matcher(sink.toString());
-        assertTrue(m.find(), sink.toString());
+        String json = Cli.run("status", "--json").output();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kept\": (\\d+)").matcher(json);
+        assertTrue(m.find(), json);
         return Long.parseLong(m.group(1));
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.mobula.transport.NetworkNamespaces;
+
 /**
  * Test hosts: {@code count} network namespaces of our own, each with a veth into a bridge that
  * this (the test's) namespace is on too, addresses 10.205.x.1 .. 10.205.x.count and 10.205.x.254
@@ -51,15 +53,7 @@ final class NamespacedHosts implements AutoCloseable {
 
     /** @return null if namespaces can be made here, else why not. */
     static String unavailableReason() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "network namespaces need root (CI runs as root)";
-        }
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : "'ip netns' does not work here";
-        } catch (IOException | InterruptedException e) {
-            return "iproute2 ('ip') is not installed";
-        }
+        return NetworkNamespaces.unavailableReason();
     }
 
     /** Host {@code i}'s (from 0) namespace name. */
@@ -85,13 +79,7 @@ final class NamespacedHosts implements AutoCloseable {
     }
 
     private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out.trim());
-        }
+        NetworkNamespaces.ip(args);
     }
 
     @Override

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.aeron.Publication;
 import io.mobula.Mobula;
 import io.mobula.TaskException;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.MobulaCli;
+import io.mobula.cli.Cli;
 import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
@@ -51,23 +46,17 @@ class NodeBadInputTest {
         return 2 * x;
     }
 
-    private static int cli(String... args) {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        return new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args),
-            new PrintStream(sink, true, StandardCharsets.UTF_8), new PrintStream(sink, true, StandardCharsets.UTF_8));
-    }
-
     @BeforeEach
     void startAHead() {
         previousHome = System.getProperty("mobula.home");
         System.setProperty("mobula.home", home.toString());
         port = AeronChannels.freeUdpPort();
-        assertEquals(0, cli("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
     }
 
     @AfterEach
     void stopIt() {
-        cli("stop");
+        Cli.code("stop");
         if (previousHome == null) {
             System.clearProperty("mobula.home");
         } else {

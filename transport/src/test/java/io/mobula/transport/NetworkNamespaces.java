@@ -65,7 +65,8 @@ public final class NetworkNamespaces implements AutoCloseable {
         return full;
     }
 
-    private static void ip(String... args) throws IOException, InterruptedException {
+    /** Runs {@code ip ARGS}; fails with its output if it does not succeed within 10 s. */
+    public static void ip(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
