@@ -1,6 +1,7 @@
 package io.mobula.node;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;
 import io.mobula.runtime.TaskSpec;
+import io.mobula.runtime.ValueMarshaller;
 import io.mobula.store.ObjectView;
 import io.mobula.store.arena.ArenaReader;
 import io.mobula.store.codec.ValueKind;
@@ -118,6 +120,29 @@ public final class ConnectedDriver implements TaskInvoker {
         PeerSessions owner = sessions;
         releases.register(form, () -> owner.send(object.address(), ObjectMessages.release(object.id())));
         return form;
+    }
+
+    /**
+     * The driver's large values (puts, arguments) go to its node's store, written in pieces: work
+     * anywhere takes them from there, and a {@code get} here reads them back from the node's arena.
+     */
+    @Override
+    public ValueMarshaller.LargeValues largeValues() {
+        return (id, encoded) -> {
+            MemorySegment bytes = encoded.bytes();
+            long size = encoded.size();
+            Object answer = null;
+            for (long offset = 0; offset < size || offset == 0; offset += ObjectMessages.PIECE_BYTES) {
+                int length = (int) Math.min(ObjectMessages.PIECE_BYTES, size - offset);
+                byte[] piece = bytes.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                answer = ask(ObjectMessages.write(id, encoded.kind(), size, offset, piece), CALL_TIMEOUT.toMillis(),
+                    "storing a value of " + size + " bytes");
+            }
+            if (!(held(answer) instanceof ObjectOnNode stored)) {
+                throw new MobulaException("the node at " + address + " did not store the value " + id);
+            }
+            return stored;
+        };
     }
 
     /** A result kept on a node: a view of its arena when the node is on this host, else fetched. */
@@ -218,8 +243,9 @@ public final class ConnectedDriver implements TaskInvoker {
         byte[] payload = RemoteCall.encode(call);
         if (payload.length > RemoteCall.MAX_BYTES) {
             throw new IllegalArgumentException("the arguments of " + spec.displayName() + " take " + payload.length
-                + " bytes; a call carries at most " + RemoteCall.MAX_BYTES + " for now (objects move between processes "
-                + "in chunks once the object manager lands); pass less, or run on the node's host");
+                + " bytes in the call itself; a call carries at most " + RemoteCall.MAX_BYTES + " (large values go to the "
+                + "node's store on their own, but not those with refs nested inside, nor many smaller ones together); "
+                + "put() them first and pass the refs");
         }
         try {
             return sessions.send(node, payload).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

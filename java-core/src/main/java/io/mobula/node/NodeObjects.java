@@ -31,8 +31,14 @@ final class NodeObjects {
     private final String address;
     private final PeerSessions peers;
     private final ObjectManager manager;
-    /** Results kept for their owners: the ref holds the store object alive. */
-    private final Map<ObjectId, ObjectRef<?>> held = new ConcurrentHashMap<>();
+    /**
+     * Objects kept for their owners: a result's ref (which holds its store object alive), or
+     * {@link #WRITTEN} for a driver's value written here (deleted when released).
+     */
+    private final Map<ObjectId, Object> held = new ConcurrentHashMap<>();
+    private static final Object WRITTEN = new Object();
+    /** Drivers' values being written, piece by piece. */
+    private final Map<ObjectId, io.mobula.store.ObjectBuilder> writing = new ConcurrentHashMap<>();
 
     NodeObjects(NodeRuntime runtime, String address, PeerSessions peers, ObjectManager manager) {
         this.runtime = runtime;
@@ -51,7 +57,27 @@ final class NodeObjects {
     }
 
     void release(ObjectId id) {
-        held.remove(id);
+        if (held.remove(id) == WRITTEN) {
+            runtime.objectStore().delete(id);
+        }
+    }
+
+    /**
+     * Writes a piece of a driver's value into this node's store; the last piece seals it.
+     *
+     * @return where it lives once sealed, else null.
+     */
+    NodeObject writePiece(ObjectId id, int kind, long size, long offset, byte[] bytes) {
+        io.mobula.store.ObjectBuilder builder = writing.computeIfAbsent(id, k -> runtime.objectStore().create(id, size, kind));
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, builder.data(), offset, bytes.length);
+        if (offset + bytes.length < size) {
+            return null;
+        }
+        writing.remove(id);
+        builder.seal();
+        held.put(id, WRITTEN);
+        return new NodeObject(id, kind, size, runtime.arenaPath() == null ? "" : runtime.arenaPath().toString(), address,
+            manager.address());
     }
 
     /** How many results are kept for owners (for tests and status). */
@@ -103,8 +129,7 @@ final class NodeObjects {
      * was fetched.
      */
     Object value(NodeObject object, ValueCodec codec, Map<ObjectId, ObjectView> fetched) {
-        ObjectRef<?> kept = held.get(object.id());
-        if (kept != null && object.address().equals(address)) {
+        if (held.get(object.id()) instanceof ObjectRef<?> kept && object.address().equals(address)) {
             return kept;
         }
         ObjectView view = object.address().equals(address) ? runtime.storedObject(object.id()) : fetched.get(object.id());

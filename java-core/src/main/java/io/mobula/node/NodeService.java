@@ -97,13 +97,18 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
-        if (payload.length > 0 && (payload[0] == ObjectMessages.READ || payload[0] == ObjectMessages.RELEASE)) {
+        if (payload.length > 0 && payload[0] >= ObjectMessages.READ && payload[0] <= ObjectMessages.WRITE) {
             try {
                 ObjectMessages.Message message = ObjectMessages.decode(payload);
                 if (message.kind() == ObjectMessages.RELEASE) {
                     objects.release(message.id());
                     objectsBySession.values().forEach(owned -> owned.removeIf(o -> o.id().equals(message.id())));
                     reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+                } else if (message.kind() == ObjectMessages.WRITE) {
+                    NodeObject written = objects.writePiece(message.id(), message.valueKind(), message.size(), message.offset(),
+                        message.bytes());
+                    AuthServer.Reply owned = objectsOwnedBy(session, reply); // the writer owns it: released with its session
+                    owned.send(written == null ? RemoteCall.encodeResult(Boolean.TRUE) : RemoteCall.encodeStayed(written));
                 } else {
                     reply.send(RemoteCall.encodeResult(objects.readPiece(message.id(), message.offset(), message.length())));
                 }

@@ -12,15 +12,20 @@ import io.mobula.store.ObjectId;
  * <pre>
  *   read:     0x12 | object id UTF | offset i64 | length i32   (answered with the bytes)
  *   release:  0x13 | object id UTF                             (its owner holds it no more)
+ *   write:    0x14 | object id UTF | kind i32 | size i64 | offset i64 | length i32 | bytes
+ *             (a driver's large value, stored here in pieces; the last piece is answered with
+ *             where it lives, as a result that stayed is)
  * </pre>
  */
 final class ObjectMessages {
     static final byte READ = 18;
     static final byte RELEASE = 19;
+    static final byte WRITE = 20;
     /** Pieces well under a message's limit. */
     static final int PIECE_BYTES = 1 << 20;
 
-    record Message(byte kind, ObjectId id, long offset, int length) {
+    /** A decoded message; {@code valueKind}, {@code size} and {@code bytes} are a write's. */
+    record Message(byte kind, ObjectId id, long offset, int length, int valueKind, long size, byte[] bytes) {
     }
 
     private ObjectMessages() {
@@ -42,6 +47,18 @@ final class ObjectMessages {
         });
     }
 
+    static byte[] write(ObjectId id, int kind, long size, long offset, byte[] piece) {
+        return WireBytes.of(out -> {
+            out.writeByte(WRITE);
+            out.writeUTF(id.toString());
+            out.writeInt(kind);
+            out.writeLong(size);
+            out.writeLong(offset);
+            out.writeInt(piece.length);
+            out.write(piece);
+        });
+    }
+
     static Message decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte kind = in.readByte();
@@ -52,7 +69,17 @@ final class ObjectMessages {
                 throw new IOException("not an object id: " + e.getMessage());
             }
             if (kind == RELEASE) {
-                return new Message(kind, id, 0, 0);
+                return new Message(kind, id, 0, 0, 0, 0, null);
+            }
+            if (kind == WRITE) {
+                int valueKind = in.readInt();
+                long size = in.readLong();
+                long offset = in.readLong();
+                int length = in.readInt();
+                if (size < 0 || offset < 0 || length < 0 || length > PIECE_BYTES || offset + length > size) {
+                    throw new IOException("a piece of " + length + " bytes at " + offset + " of an object of " + size);
+                }
+                return new Message(kind, id, offset, length, valueKind, size, in.readNBytes(length));
             }
             if (kind != READ) {
                 throw new IOException("not an object message (kind " + kind + ")");
@@ -62,7 +89,7 @@ final class ObjectMessages {
             if (offset < 0 || length < 0 || length > PIECE_BYTES) {
                 throw new IOException("a read of " + length + " bytes at " + offset);
             }
-            return new Message(kind, id, offset, length);
+            return new Message(kind, id, offset, length, 0, 0, null);
         }
     }
 }

@@ -103,6 +103,9 @@ public final class NodeRuntime implements AutoCloseable {
         ValueCodec codec = new ValueCodec(Thread.currentThread().getContextClassLoader(),
             List.of(new RuntimeHandles.ObjectRefCodec(this), new RuntimeHandles.ActorHandleCodec(this)));
         this.marshaller = new ValueMarshaller(codec, store, context.inlineThresholdBytes(), cleaner, this::newObjectId);
+        if (invoker.largeValues() != null) {
+            marshaller.storeLargeValuesIn(invoker.largeValues());
+        }
         this.idler = new Idler(context.spinIterations(), context.spinBeforeParkNs());
         this.executor = new TaskExecutor(this);
         this.workers = new WorkerPool(executor, idler, context.maxWorkers(), "mobula-worker-");

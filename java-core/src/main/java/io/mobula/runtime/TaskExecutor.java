@@ -75,7 +75,7 @@ public final class TaskExecutor {
                     // work sent to the cluster takes a value living there as where it lives
                     values[i + offset] = sentOn && form instanceof RemoteValue remote ? remote : marshaller.unmarshal(form);
                 } else {
-                    values[i + offset] = marshaller.unmarshal(arg);
+                    values[i + offset] = sentOn && arg instanceof RemoteValue remote ? remote : marshaller.unmarshal(arg);
                 }
             } catch (MobulaException e) {
                 throw new ArgumentFailure(e);

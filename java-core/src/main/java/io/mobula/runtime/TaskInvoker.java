@@ -70,6 +70,11 @@ public interface TaskInvoker extends AutoCloseable {
         return null;
     }
 
+    /** Where this node's large values go instead of its own store, or null: its own store. */
+    default ValueMarshaller.LargeValues largeValues() {
+        return null;
+    }
+
     /** The cluster's nodes, or null where this node is on its own. */
     default List<NodeInfo> nodes() {
         return null;

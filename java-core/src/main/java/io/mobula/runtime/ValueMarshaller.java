@@ -41,6 +41,22 @@ public final class ValueMarshaller {
         this.cleaner = cleaner;
     }
 
+    /**
+     * Where large values go instead of this node's store: a connected driver keeps them in the
+     * store of the node it is connected to, so work anywhere takes them from there.
+     */
+    public interface LargeValues {
+        /** Stores an encoded value elsewhere. @return its stored form here (a {@link RemoteValue}). */
+        RemoteValue store(ObjectId id, EncodedValue encoded);
+    }
+
+    private volatile LargeValues elsewhere;
+
+    /** From now on, large values (without refs nested in them) go to {@code elsewhere}. */
+    void storeLargeValuesIn(LargeValues elsewhere) {
+        this.elsewhere = elsewhere;
+    }
+
     /** @return true for values that cannot change, passed and stored as themselves. */
     public static boolean isImmutable(Object value) {
         Class<?> c = value.getClass();
@@ -75,6 +91,9 @@ public final class ValueMarshaller {
         }
         if (id == null) {
             id = ids.get();
+        }
+        if (elsewhere != null && contained == null) {
+            return elsewhere.store(id, encoded); // a connected driver's large values live in its node's store
         }
         ObjectBuilder builder = store.create(id, encoded.size(), encoded.kind());
         try {
