@@ -78,13 +78,14 @@ public final class ConnectedDriver implements TaskInvoker {
             throw new MobulaException("cannot connect to '" + address + "': " + e.getMessage());
         }
         ClusterSecret secret;
+        StateDirectory host = StateDirectory.fromEnvironment();
         try {
-            secret = StateDirectory.fromEnvironment().secret(false);
+            secret = host.secret(false);
         } catch (RuntimeException e) {
             throw new MobulaException("cannot connect to " + address + ": " + e.getMessage(), e);
         }
         EmbeddedTransport transport = new EmbeddedTransport();
-        PeerSessions sessions = new PeerSessions(transport, secret);
+        PeerSessions sessions = new PeerSessions(transport, secret, host);
         String job;
         try {
             // joined now, not at the first task: a wrong address or secret fails here

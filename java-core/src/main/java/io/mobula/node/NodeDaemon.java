@@ -75,12 +75,15 @@ public final class NodeDaemon {
         ClusterView view = new ClusterView();
         HeadTables tables = head ? new HeadTables(state.root().resolve("control-" + port + ".log"), deadAfterMs, view::update)
             : null;
-        PeerSessions peers = new PeerSessions(transport, secret);
+        PeerSessions peers = new PeerSessions(transport, secret, state);
         ObjectManager objects = new ObjectManager(new ObjectManagerContext().aeron(transport.aeron())
             .store(runtime.objectStore()).secret(secret).host(bind));
         NodeService service = new NodeService(runtime, address, head, join, tables, view, peers,
             new JobClassPaths(state.root().resolve("jars")), objects);
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
+            .onSessionEnd(service::sessionEnded).start();
+        // processes on this host (drivers, nodes) reach it over IPC through its media driver, same handshake
+        AuthServer local = new AuthServer(transport.aeron(), AeronChannels.IPC, STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
             Long.parseUnsignedLong(runtime.nodeId(), 16), service::selfStatus, view);
@@ -91,6 +94,7 @@ public final class NodeDaemon {
                 membership.close();
             }
             server.close();
+            local.close();
             service.close();
             objects.close();
             peers.close();
@@ -101,7 +105,8 @@ public final class NodeDaemon {
             mobula.close();
             stopped.countDown();
         }, "mobula-node-shutdown"));
-        state.record(new NodeRecord(pid, address, head, mobula.arenaPath() == null ? "" : mobula.arenaPath().toString()));
+        state.record(new NodeRecord(pid, address, head, mobula.arenaPath() == null ? "" : mobula.arenaPath().toString(),
+            transport.directory()));
         System.out.println("mobula node " + runtime.nodeId() + " (pid " + pid + ") ready at " + address + (head ? " (head)" : ""));
         System.out.flush();
         stopped.await();

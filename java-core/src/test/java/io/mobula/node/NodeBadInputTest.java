@@ -117,6 +117,14 @@ class NodeBadInputTest {
                 assertTrue(command.startsWith("error"), command);
             }
         }
+        // a process on the node's host reaches it over IPC, through the node's own media driver
+        try (EmbeddedTransport transport = new EmbeddedTransport();
+             PeerSessions sessions = new PeerSessions(transport, new StateDirectory(home).secret(false), new StateDirectory(home))) {
+            String status = new String(sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+                .get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            assertTrue(status.contains("address=" + address), status);
+            assertTrue(sessions.overIpc(address), "on the same host, the session runs over IPC");
+        }
         // and the node serves a driver as before
         try (Mobula driver = Mobula.init(address)) {
             assertEquals(42, driver.task(NodeBadInputTest::twice, 21).remote().get());
