@@ -34,6 +34,13 @@ public final class ConnectedDriver implements TaskInvoker {
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
+    /**
+     * Calls sent and not yet answered, at most: a thread sending more waits for answers. Bounds what a
+     * burst holds in flight (the calls' payloads, the node's queue) without one thread per call.
+     */
+    private static final int MAX_IN_FLIGHT = 8192;
+
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private final EmbeddedTransport transport;
     private final PeerSessions sessions;
     private final String address;
@@ -94,6 +101,23 @@ public final class ConnectedDriver implements TaskInvoker {
     }
 
     @Override
+    public void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception {
+        FunctionDescriptor f = task.descriptor();
+        RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
+            task.strategy(), task.isolated(), args);
+        sendAsync(address, call, task, done);
+    }
+
+    @Override
+    public void invokeMethodAsync(TaskSpec method, Object[] args, Completion done) throws Exception {
+        RemoteActor actor = (RemoteActor) args[0];
+        FunctionDescriptor f = method.descriptor();
+        Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
+        sendAsync(actor.address(), call, method, done);
+    }
+
+    @Override
     public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
@@ -117,13 +141,43 @@ public final class ConnectedDriver implements TaskInvoker {
         }
     }
 
-    private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+    /**
+     * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
+     * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
+     */
+    private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done) throws InterruptedException {
+        byte[] payload = payload(call, spec);
+        inFlight.acquire();
+        sessions.send(node, payload, (answer, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                done.complete(null, new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(),
+                    failure));
+                return;
+            }
+            Object value;
+            try {
+                value = RemoteCall.decodeAnswer(answer, spec.displayName());
+            } catch (Exception e) {
+                done.complete(null, e);
+                return;
+            }
+            done.complete(value, null);
+        });
+    }
+
+    private static byte[] payload(RemoteCall.Call call, TaskSpec spec) {
         byte[] payload = RemoteCall.encode(call);
         if (payload.length > RemoteCall.MAX_BYTES) {
             throw new IllegalArgumentException("the arguments of " + spec.displayName() + " take " + payload.length
                 + " bytes; a call carries at most " + RemoteCall.MAX_BYTES + " for now (objects move between processes "
                 + "in chunks once the object manager lands); pass less, or run on the node's host");
         }
+        return payload;
+    }
+
+    private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+        byte[] payload = payload(call, spec);
         try {
             return sessions.send(node, payload).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

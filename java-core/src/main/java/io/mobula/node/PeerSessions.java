@@ -37,11 +37,41 @@ final class PeerSessions implements AutoCloseable {
 
     /** Sends {@code payload} to the node at {@code address}; completes with its answer. */
     CompletableFuture<byte[]> send(String address, byte[] payload) {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        send(address, payload, (bytes, failure) -> {
+            if (failure == null) {
+                answer.complete(bytes);
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Sends {@code payload} to the node at {@code address}; {@code listener} hears the answer on the
+     * session's reader thread (so it must be quick and must not block), or the failure. Payloads sent
+     * one after another from one thread to one node arrive in that order.
+     */
+    void send(String address, byte[] payload, AuthClient.ResponseListener listener) {
         CompletableFuture<AuthClient> session = sessions.computeIfAbsent(address, a -> CompletableFuture.supplyAsync(
             () -> AuthClient.connect(transport.aeron(), a, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT), connector));
-        return session.thenCompose(client -> client.submit(payload, SEND_TIMEOUT)).whenComplete((answer, error) -> {
-            if (error != null) {
+        AuthClient.ResponseListener dropOnFailure = (bytes, failure) -> {
+            if (failure != null) {
                 sessions.remove(address, session); // the next send tries a fresh session
+            }
+            listener.onResponse(bytes, failure);
+        };
+        AuthClient client = session.isDone() && !session.isCompletedExceptionally() ? session.join() : null;
+        if (client != null) {
+            client.submit(payload, SEND_TIMEOUT, dropOnFailure); // the usual case: no future to chain through
+            return;
+        }
+        session.whenComplete((connected, error) -> {
+            if (error != null) {
+                dropOnFailure.onResponse(null, error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+            } else {
+                connected.submit(payload, SEND_TIMEOUT, dropOnFailure);
             }
         });
     }

@@ -31,6 +31,8 @@ public final class ActorRecord {
     private final int maxConcurrency;
     private final NodeRuntime runtime;
     private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    /** Calls sent to the node the actor lives on (a connected driver's) whose answers have not come. */
+    private final java.util.Set<TaskSpec> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Idler.Doorbell[] doorbells;
     private final Thread[] threads;
 
@@ -203,6 +205,9 @@ public final class ActorRecord {
         while ((call = mailbox.poll()) != null) {
             call.result.complete(new StoredValues.Failed(deathCause));
         }
+        for (TaskSpec inFlight : sent) {
+            inFlight.result.complete(new StoredValues.Failed(deathCause));
+        }
     }
 
     private void run(int index) {
@@ -286,6 +291,10 @@ public final class ActorRecord {
             return; // cancelled while queued
         }
         TaskExecutor executor = runtime.executor();
+        if (runtime.invoker().placesElsewhere()) {
+            sendElsewhere(call, executor);
+            return;
+        }
         Object stored;
         Throwable fatal = null;
         IsolatedActor crashed = null;
@@ -331,6 +340,50 @@ public final class ActorRecord {
         if (crashed != null) {
             workerDied(crashed);
         }
+    }
+
+    /**
+     * A connected driver's actor lives on a node: the call is sent (in mailbox order, from this
+     * thread) and this thread goes on to the next without waiting; the answer completes the call on
+     * the thread that hears it. Calls in flight fail with the cause of death if the actor dies first.
+     */
+    private void sendElsewhere(TaskSpec call, TaskExecutor executor) {
+        sent.add(call);
+        try {
+            Object[] args = executor.resolveArguments(call, 1);
+            args[0] = instance;
+            runtime.invoker().invokeMethodAsync(call, args, (value, failure) -> completeSent(call, value, failure));
+            call.detach();
+        } catch (Throwable error) {
+            completeSent(call, null, error);
+        }
+    }
+
+    private void completeSent(TaskSpec call, Object value, Throwable failure) {
+        sent.remove(call);
+        Object stored = null;
+        Throwable error = failure;
+        if (error == null) {
+            try {
+                stored = runtime.marshaller().marshal(value, call.result.id());
+            } catch (Throwable e) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            if (state == State.DEAD) {
+                stored = new StoredValues.Failed(deathCause);
+            } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
+                submit(call); // runs again, after the calls queued meanwhile
+                return;
+            } else {
+                stored = runtime.executor().failure(call, error);
+            }
+        }
+        if (!call.finish()) {
+            stored = TaskExecutor.cancelled(call);
+        }
+        call.result.complete(stored);
     }
 
     /**

@@ -213,7 +213,11 @@ public final class NodeRuntime implements AutoCloseable {
             workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
         }
         result.producer(task);
-        scheduler.submit(task);
+        if (invoker.placesElsewhere() && LocalScheduler.argumentsReady(task)) {
+            executor.sendNow(task); // a connected driver: the cluster places it, nothing here to schedule
+        } else {
+            scheduler.submit(task);
+        }
         return result;
     }
 
