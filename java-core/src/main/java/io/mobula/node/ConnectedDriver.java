@@ -22,15 +22,28 @@ import io.mobula.transport.EmbeddedTransport;
 /**
  * A program connected to a cluster ({@code Mobula.init("host:port")}): a node of its own that owns
  * the program's objects and resolves task dependencies (Ray's ownership: the submitter owns what its
- * tasks return), whose worker threads send each ready task to the node it connected to, which places
- * it in the cluster; what comes back is stored here. Actors are created the same way; their calls go
- * straight to the node the actor lives on, from the actor's own thread here, in order. The sessions
- * are pipelined: many calls in flight, answered as the nodes finish them.
+ * tasks return), and sends each ready task to the node it connected to, which places it in the
+ * cluster; what comes back is stored here. Actors are created the same way; their calls go straight
+ * to the node the actor lives on, in order. The sessions are pipelined: many calls in flight,
+ * answered as the nodes finish them.
+ * <pre>
+ *   caller thread                          session reader thread
+ *   remote(): arguments ready? ─ yes ─► encode, send ─► node ─► answer: decode, store, wake the getter
+ *                     │ no                    ▲
+ *                     ▼                       │
+ *   the scheduler waits for the refs ─► a forwarding worker (an actor call: the actor's thread,
+ *                                       while an earlier call waits) sends it and goes on
+ * </pre>
+ * No thread here waits for a call's answer but the one that calls {@code get} (and an actor's
+ * thread for its creation): at most {@link #MAX_IN_FLIGHT} calls are out at a time.
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Forwarding workers: the calls a driver keeps in flight. */
-    private static final int CALLS_IN_FLIGHT = 64;
+    /**
+     * Forwarding workers: they send the tasks whose ref arguments were not ready at submission (the
+     * others go from the submitting thread), each without waiting for its answer.
+     */
+    private static final int FORWARDING_WORKERS = 64;
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
@@ -87,9 +100,9 @@ public final class ConnectedDriver implements TaskInvoker {
             throw new MobulaException("cannot connect to the node at " + address + ": " + cause.getMessage(), cause);
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its work.
-        // Its CPUs are calls in flight: each forwarding worker waits for its own answer.
+        // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
         return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, sessions, address, job));
+            .cpus(FORWARDING_WORKERS), new ConnectedDriver(transport, sessions, address, job));
     }
 
     @Override

@@ -417,7 +417,7 @@ public final class ActorRecord {
             if (state == State.DEAD) {
                 stored = new StoredValues.Failed(deathCause);
             } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
-                submit(call); // runs again, after the calls queued meanwhile
+                requeue(call); // runs again, after the calls queued meanwhile
                 return;
             } else {
                 stored = runtime.executor().failure(call, error);
@@ -427,6 +427,21 @@ public final class ActorRecord {
             stored = TaskExecutor.cancelled(call);
         }
         call.result.complete(stored);
+    }
+
+    /**
+     * A call to run again, through the mailbox and the actor's thread. Never sent from here: this may
+     * be a connected driver's reader thread, which must not wait for {@code sendOrder} (its holder may
+     * be waiting for answers that only this thread delivers).
+     */
+    private void requeue(TaskSpec call) {
+        mailbox.offer(call);
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        if (state == State.DEAD) {
+            drain();
+        }
     }
 
     /**
