@@ -32,18 +32,38 @@ import io.mobula.transport.EmbeddedTransport;
 /**
  * A program connected to a cluster ({@code Mobula.init("host:port")}): a node of its own that owns
  * the program's objects and resolves task dependencies (Ray's ownership: the submitter owns what its
- * tasks return), whose worker threads send each ready task to the node it connected to, which places
- * it in the cluster; what comes back is stored here. Actors are created the same way; their calls go
- * straight to the node the actor lives on, from the actor's own thread here, in order. The sessions
- * are pipelined: many calls in flight, answered as the nodes finish them.
+ * tasks return), and sends each ready task to the node it connected to, which places it in the
+ * cluster; what comes back is stored here. Actors are created the same way; their calls go straight
+ * to the node the actor lives on, in order. The sessions are pipelined: many calls in flight,
+ * answered as the nodes finish them.
+ * <pre>
+ *   caller thread                          session reader thread
+ *   remote(): arguments ready? ─ yes ─► encode, send ─► node ─► answer: decode, store, wake the getter
+ *                     │ no                    ▲
+ *                     ▼                       │
+ *   the scheduler waits for the refs ─► a forwarding worker (an actor call: the actor's thread,
+ *                                       while an earlier call waits) sends it and goes on
+ * </pre>
+ * No thread here waits for a call's answer but the one that calls {@code get} (and an actor's
+ * thread for its creation): at most {@link #MAX_IN_FLIGHT} calls are out at a time.
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Forwarding workers: the calls a driver keeps in flight. */
-    private static final int CALLS_IN_FLIGHT = 64;
+    /**
+     * Forwarding workers: they send the tasks whose ref arguments were not ready at submission (the
+     * others go from the submitting thread), each without waiting for its answer.
+     */
+    private static final int FORWARDING_WORKERS = 64;
     /** A task may run long: the node answers when it is done. A node that dies mid-call is noticed after this. */
     private static final Duration CALL_TIMEOUT = Duration.ofHours(1);
 
+    /**
+     * Calls sent and not yet answered, at most: a thread sending more waits for answers. Bounds what a
+     * burst holds in flight (the calls' payloads, the node's queue) without one thread per call.
+     */
+    private static final int MAX_IN_FLIGHT = 8192;
+
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private final EmbeddedTransport transport;
     private final PeerSessions sessions;
     private final String address;
@@ -99,9 +119,9 @@ public final class ConnectedDriver implements TaskInvoker {
             throw new MobulaException("cannot connect to the node at " + address + ": " + cause.getMessage(), cause);
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its work.
-        // Its CPUs are calls in flight: each forwarding worker waits for its own answer.
+        // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
         return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(CALLS_IN_FLIGHT), new ConnectedDriver(transport, sessions, address, job));
+            .cpus(FORWARDING_WORKERS), new ConnectedDriver(transport, sessions, address, job));
     }
 
     @Override
@@ -179,6 +199,23 @@ public final class ConnectedDriver implements TaskInvoker {
     }
 
     @Override
+    public void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception {
+        FunctionDescriptor f = task.descriptor();
+        RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
+            task.strategy(), task.isolated(), args);
+        sendAsync(address, call, task, done);
+    }
+
+    @Override
+    public void invokeMethodAsync(TaskSpec method, Object[] args, Completion done) throws Exception {
+        RemoteActor actor = (RemoteActor) args[0];
+        FunctionDescriptor f = method.descriptor();
+        Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
+        sendAsync(actor.address(), call, method, done);
+    }
+
+    @Override
     public Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception {
         if (creation.function() instanceof AttachedActor attached) {
             return attached.place(); // an actor the cluster has already, found by name
@@ -240,7 +277,32 @@ public final class ConnectedDriver implements TaskInvoker {
         }
     }
 
-    private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+    /**
+     * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
+     * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
+     */
+    private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done) throws InterruptedException {
+        byte[] payload = payload(call, spec);
+        inFlight.acquire();
+        sessions.send(node, payload, (answer, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                done.complete(null, new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(),
+                    failure));
+                return;
+            }
+            Object value;
+            try {
+                value = held(RemoteCall.decodeAnswer(answer, spec.displayName())); // a large result stays where it was made
+            } catch (Exception e) {
+                done.complete(null, e);
+                return;
+            }
+            done.complete(value, null);
+        });
+    }
+
+    private static byte[] payload(RemoteCall.Call call, TaskSpec spec) {
         byte[] payload = RemoteCall.encode(call);
         if (payload.length > RemoteCall.MAX_BYTES) {
             throw new IllegalArgumentException("the arguments of " + spec.displayName() + " take " + payload.length
@@ -248,6 +310,11 @@ public final class ConnectedDriver implements TaskInvoker {
                 + "node's store on their own, but not those with refs nested inside, nor many smaller ones together); "
                 + "put() them first and pass the refs");
         }
+        return payload;
+    }
+
+    private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+        byte[] payload = payload(call, spec);
         try {
             return sessions.send(node, payload).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,6 +1,8 @@
 package io.mobula.node;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +34,7 @@ final class PeerSessions implements AutoCloseable {
     private final Map<String, Aeron> localDrivers = new ConcurrentHashMap<>();
     /** The addresses whose sessions run over IPC. */
     private final java.util.Set<String> overIpc = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<AuthClient>> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ExecutorService connector = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mobula-peer-connect");
         t.setDaemon(true);
@@ -47,17 +49,50 @@ final class PeerSessions implements AutoCloseable {
 
     /** Sends {@code payload} to the node at {@code address}; completes with its answer. */
     CompletableFuture<byte[]> send(String address, byte[] payload) {
-        CompletableFuture<AuthClient> session = sessions.computeIfAbsent(address, a -> CompletableFuture.supplyAsync(
-            () -> connect(a), connector));
-        return session.thenCompose(client -> client.submit(payload, SEND_TIMEOUT)).whenComplete((answer, error) -> {
-            if (error != null) {
-                sessions.remove(address, session); // the next send tries a fresh session
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        send(address, payload, (bytes, failure) -> {
+            if (failure == null) {
+                answer.complete(bytes);
+            } else {
+                answer.completeExceptionally(failure);
             }
         });
+        return answer;
+    }
+
+    /**
+     * Sends {@code payload} to the node at {@code address}; {@code listener} hears the answer on the
+     * session's reader thread (so it must be quick and must not block), or the failure. Payloads sent
+     * one after another from one thread to one node arrive in that order, also those sent while the
+     * session is still connecting (they wait in a list, in order, and never block the sender).
+     */
+    void send(String address, byte[] payload, AuthClient.ResponseListener listener) {
+        Session session = sessions.computeIfAbsent(address, this::connect);
+        AuthClient.ResponseListener dropOnFailure = (bytes, failure) -> {
+            if (failure != null) {
+                sessions.remove(address, session); // the next send tries a fresh session
+            }
+            listener.onResponse(bytes, failure);
+        };
+        if (!session.flushed) {
+            synchronized (session) {
+                if (!session.flushed) {
+                    session.waiting.add(() -> session.submit(payload, dropOnFailure));
+                    return;
+                }
+            }
+        }
+        session.submit(payload, dropOnFailure); // the usual case: connected, nothing waiting
+    }
+
+    private Session connect(String address) {
+        Session session = new Session(CompletableFuture.supplyAsync(() -> client(address), connector));
+        session.client.whenComplete((client, error) -> session.flush());
+        return session;
     }
 
     /** Over IPC to a node running on this host (its media driver is there to join), else over UDP. */
-    private AuthClient connect(String address) {
+    private AuthClient client(String address) {
         String local = localDirectory(address);
         if (local != null) {
             try {
@@ -93,11 +128,44 @@ final class PeerSessions implements AutoCloseable {
         return null;
     }
 
+    /** One node's session: its connection, and the sends made before it was up, in order. */
+    private static final class Session {
+        final CompletableFuture<AuthClient> client;
+        /** Sends made while connecting; guarded by this, run in order once connected (or failed). */
+        final List<Runnable> waiting = new ArrayList<>();
+        /** Set, under the lock, once the waiting sends have gone: later sends go at once. */
+        volatile boolean flushed;
+
+        Session(CompletableFuture<AuthClient> client) {
+            this.client = client;
+        }
+
+        synchronized void flush() {
+            for (Runnable send : waiting) {
+                send.run();
+            }
+            waiting.clear();
+            flushed = true;
+        }
+
+        /** Sends on the connected client, or tells the listener why there is none. */
+        void submit(byte[] payload, AuthClient.ResponseListener listener) {
+            AuthClient connected;
+            try {
+                connected = client.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                listener.onResponse(null, e.getCause() != null ? e.getCause() : e);
+                return;
+            }
+            connected.submit(payload, SEND_TIMEOUT, listener);
+        }
+    }
+
     @Override
     public void close() {
         connector.shutdownNow();
-        for (CompletableFuture<AuthClient> session : sessions.values()) {
-            session.thenAccept(AuthClient::close);
+        for (Session session : sessions.values()) {
+            session.client.thenAccept(AuthClient::close);
         }
         sessions.clear();
         localDrivers.values().forEach(Aeron::close);

@@ -115,17 +115,17 @@ final class RemoteCall {
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
         Object[] args(ValueCodec codec, java.util.function.Function<NodeObject, Object> objects) throws IOException {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {
-                int count = in.readInt();
-                if (count < 0 || count > 255) {
-                    throw new IOException("a call with " + count + " arguments");
-                }
-                Object[] args = new Object[count];
-                for (int i = 0; i < count; i++) {
-                    args[i] = readValue(in, codec, objects);
-                }
-                return args;
+            Cursor cursor = new Cursor(encodedArgs, 0);
+            DataInputStream in = new DataInputStream(cursor);
+            int count = in.readInt();
+            if (count < 0 || count > 255) {
+                throw new IOException("a call with " + count + " arguments");
             }
+            Object[] args = new Object[count];
+            for (int i = 0; i < count; i++) {
+                args[i] = readValue(in, cursor, codec, objects);
+            }
+            return args;
         }
 
         /** The arguments that live in a node's store, without reading any value. */
@@ -221,7 +221,8 @@ final class RemoteCall {
 
     /** @throws IOException for anything that is not a well-formed call. */
     static Call decode(byte[] payload) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+        Cursor cursor = new Cursor(payload, 0);
+        try (DataInputStream in = new DataInputStream(cursor)) {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
                 return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, in.readLong(), 0,
@@ -250,7 +251,7 @@ final class RemoteCall {
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
             String actorName = kind == ACTOR_CREATE ? in.readUTF() : "";
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, actorName, in.readAllBytes());
+                maxRestarts, maxConcurrency, actorName, cursor.rest());
         }
     }
 
@@ -348,10 +349,11 @@ final class RemoteCall {
      * @throws InfeasibleResourcesException no node of the cluster could ever run it.
      */
     static Object decodeAnswer(byte[] answer, String functionName) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer))) {
+        Cursor cursor = new Cursor(answer, 0);
+        try (DataInputStream in = new DataInputStream(cursor)) {
             byte status = in.readByte();
             if (status == OK) {
-                return readValue(in, CODEC, object -> object);
+                return readValue(in, cursor, CODEC, object -> object);
             }
             if (status == STAYED) {
                 return NodeObject.read(in);
@@ -391,21 +393,50 @@ final class RemoteCall {
         EncodedValue encoded = codec.encode(value, null);
         out.writeInt(encoded.kind());
         out.writeLong(encoded.size());
-        out.write(encoded.toByteArray());
+        MemorySegment bytes = encoded.bytes();
+        if (bytes.heapBase().orElse(null) instanceof byte[] array && bytes.address() == 0 && bytes.byteSize() == array.length) {
+            out.write(array); // a value encoded into an array of its own: written as it is, not copied first
+        } else {
+            out.write(encoded.toByteArray());
+        }
     }
 
-    private static Object readValue(DataInputStream in, ValueCodec codec, java.util.function.Function<NodeObject, Object> objects)
-        throws IOException {
+    /** Decodes a value straight from the message's bytes (no copy of them first); one living in a store, by {@code objects}. */
+    private static Object readValue(DataInputStream in, Cursor cursor, ValueCodec codec,
+                                    java.util.function.Function<NodeObject, Object> objects) throws IOException {
         int kind = in.readInt();
         if (kind == NODE_OBJECT_KIND) {
             return objects.apply(NodeObject.read(in));
         }
         long length = in.readLong();
-        if (length < 0 || length > Integer.MAX_VALUE - 64) {
-            throw new IOException("a value of " + length + " bytes");
+        if (length < 0 || length > cursor.available()) {
+            throw new IOException("a value of " + length + " bytes where " + cursor.available() + " are left");
         }
-        byte[] bytes = in.readNBytes((int) length);
-        return codec.decode(kind, MemorySegment.ofArray(bytes).asSlice(0, bytes.length));
+        MemorySegment bytes = MemorySegment.ofArray(cursor.array()).asSlice(cursor.position(), length);
+        cursor.skip(length);
+        return codec.decode(kind, bytes);
+    }
+
+    /** A read position in a message's bytes, for reading values in place. */
+    private static final class Cursor extends ByteArrayInputStream {
+        Cursor(byte[] bytes, int offset) {
+            super(bytes, offset, bytes.length - offset);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        int position() {
+            return pos;
+        }
+
+        /** What is left, copied (one exact copy, where {@code readAllBytes} grows buffers). */
+        byte[] rest() {
+            byte[] rest = java.util.Arrays.copyOfRange(buf, pos, count);
+            pos = count;
+            return rest;
+        }
     }
 
 }

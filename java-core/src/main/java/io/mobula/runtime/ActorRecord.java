@@ -31,6 +31,15 @@ public final class ActorRecord {
     private final int maxConcurrency;
     private final NodeRuntime runtime;
     private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    /**
+     * A connected driver's: held while a call is taken from the mailbox and sent, or sent by its
+     * caller directly, so calls leave in mailbox order whichever thread sends them.
+     */
+    private final Object sendOrder = new Object();
+    /** Calls taken from the mailbox by the actor's threads and not yet sent; guarded by sendOrder. */
+    private int sending;
+    /** Calls sent to the node the actor lives on (a connected driver's) whose answers have not come. */
+    private final java.util.Set<TaskSpec> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Idler.Doorbell[] doorbells;
     private final Thread[] threads;
 
@@ -133,11 +142,25 @@ public final class ActorRecord {
         }
     }
 
-    /** Queues a method call; fails it at once if the actor is dead. */
+    /**
+     * Queues a method call; fails it at once if the actor is dead. A connected driver's call whose
+     * arguments are ready is sent on the calling thread instead when no earlier call waits or is
+     * being sent (so calls still reach the actor in order), saving the hop to the actor's thread.
+     */
     void submit(TaskSpec call) {
         if (state == State.DEAD) {
             call.result.complete(new StoredValues.Failed(deathCause));
             return;
+        }
+        if (state == State.ALIVE && runtime.invoker().placesElsewhere() && LocalScheduler.argumentsReady(call)) {
+            synchronized (sendOrder) {
+                if (state == State.ALIVE && sending == 0 && mailbox.isEmpty()) {
+                    if (call.tryStart()) {
+                        sendElsewhere(call, runtime.executor());
+                    }
+                    return;
+                }
+            }
         }
         mailbox.offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
@@ -218,6 +241,9 @@ public final class ActorRecord {
         while ((call = mailbox.poll()) != null) {
             call.result.complete(new StoredValues.Failed(deathCause));
         }
+        for (TaskSpec inFlight : sent) {
+            inFlight.result.complete(new StoredValues.Failed(deathCause));
+        }
     }
 
     private void run(int index) {
@@ -233,13 +259,35 @@ public final class ActorRecord {
             if (state != State.ALIVE && !awaitAlive()) {
                 continue;
             }
-            TaskSpec call = mailbox.poll();
+            TaskSpec call = takeCall();
             if (call == null) {
                 doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
                 Thread.interrupted(); // a kill's interrupt is read from the state above
                 continue;
             }
-            invoke(call);
+            try {
+                invoke(call);
+            } finally {
+                if (runtime.invoker().placesElsewhere()) {
+                    synchronized (sendOrder) {
+                        sending--;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The next call of the mailbox; a connected driver's counts as being sent until {@code invoke} returns. */
+    private TaskSpec takeCall() {
+        if (!runtime.invoker().placesElsewhere()) {
+            return mailbox.poll();
+        }
+        synchronized (sendOrder) {
+            TaskSpec call = mailbox.poll();
+            if (call != null) {
+                sending++;
+            }
+            return call;
         }
     }
 
@@ -301,6 +349,10 @@ public final class ActorRecord {
             return; // cancelled while queued
         }
         TaskExecutor executor = runtime.executor();
+        if (runtime.invoker().placesElsewhere()) {
+            sendElsewhere(call, executor);
+            return;
+        }
         Object stored;
         Throwable fatal = null;
         IsolatedActor crashed = null;
@@ -345,6 +397,65 @@ public final class ActorRecord {
         }
         if (crashed != null) {
             workerDied(crashed);
+        }
+    }
+
+    /**
+     * A connected driver's actor lives on a node: the call is sent (in mailbox order, from this
+     * thread) and this thread goes on to the next without waiting; the answer completes the call on
+     * the thread that hears it. Calls in flight fail with the cause of death if the actor dies first.
+     */
+    private void sendElsewhere(TaskSpec call, TaskExecutor executor) {
+        sent.add(call);
+        try {
+            Object[] args = executor.resolveArguments(call, 1);
+            args[0] = instance;
+            runtime.invoker().invokeMethodAsync(call, args, (value, failure) -> completeSent(call, value, failure));
+            call.detach();
+        } catch (Throwable error) {
+            completeSent(call, null, error);
+        }
+    }
+
+    private void completeSent(TaskSpec call, Object value, Throwable failure) {
+        sent.remove(call);
+        Object stored = null;
+        Throwable error = failure;
+        if (error == null) {
+            try {
+                stored = runtime.marshaller().marshal(value, call.result.id());
+            } catch (Throwable e) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            if (state == State.DEAD) {
+                stored = new StoredValues.Failed(deathCause);
+            } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
+                requeue(call); // runs again, after the calls queued meanwhile
+                return;
+            } else {
+                stored = runtime.executor().failure(call, error);
+            }
+        }
+        if (!call.finish()) {
+            stored = TaskExecutor.cancelled(call);
+        }
+        call.result.complete(stored);
+    }
+
+    /**
+     * A call to run again, through the mailbox and the actor's thread. Never sent from here: this may
+     * be a connected driver's reader thread, which must not wait for {@code sendOrder} (its holder may
+     * be waiting for answers that only this thread delivers).
+     */
+    private void requeue(TaskSpec call) {
+        mailbox.offer(call);
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        if (state == State.DEAD) {
+            drain();
         }
     }
 

@@ -171,7 +171,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         return queue != null ? queue : readyQueues.computeIfAbsent(shape, ReadyQueue::new);
     }
 
-    private static boolean argumentsReady(TaskSpec task) {
+    static boolean argumentsReady(TaskSpec task) {
         for (Object arg : task.args) {
             if (arg instanceof ObjectEntry entry && !entry.isReady()) {
                 return false;

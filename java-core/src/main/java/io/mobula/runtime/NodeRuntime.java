@@ -223,7 +223,9 @@ public final class NodeRuntime implements AutoCloseable {
         result.producer(task);
         unfinished.incrementAndGet();
         result.whenReady(unfinished::decrementAndGet);
-        if (strategy instanceof SchedulingStrategy.PlacementGroupBundle bundle && !invoker.placesElsewhere()) {
+        if (invoker.placesElsewhere() && LocalScheduler.argumentsReady(task)) {
+            executor.sendNow(task); // a connected driver: the cluster places it, nothing here to schedule
+        } else if (strategy instanceof SchedulingStrategy.PlacementGroupBundle bundle && !invoker.placesElsewhere()) {
             intoBundle(bundle, requested, defaultTaskVector, "task " + descriptor.displayName(), result,
                 () -> scheduler.submit(task), release -> result.whenReady(release));
         } else {

@@ -36,7 +36,12 @@ public final class TaskExecutor {
         runtime.running.incrementAndGet();
         try {
             Object[] args = resolveArguments(task, 0);
-            Object value = task.isolated && !runtime.invoker().placesElsewhere() // a driver sends it to the cluster as isolated
+            if (runtime.invoker().placesElsewhere()) { // a driver sends it to the cluster (as isolated, if it is)
+                runtime.invoker().invokeAsync(task, args, (value, failure) -> completeElsewhere(task, value, failure));
+                task.detach();
+                return false;
+            }
+            Object value = task.isolated
                 ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt())
                 : runtime.invoker().invoke(task, args);
             stored = runtime.marshaller().marshal(value, task.result.id());
@@ -54,6 +59,51 @@ public final class TaskExecutor {
         }
         task.result.complete(stored);
         return false;
+    }
+
+    /**
+     * Sends a task whose arguments are ready to the cluster on the calling thread (a connected
+     * driver's submitter): no lease and no hop to a worker thread, which would only forward it. The
+     * answer completes it on the thread that hears it; a retry goes through the scheduler.
+     */
+    void sendNow(TaskSpec task) {
+        if (!task.tryStart()) {
+            return;
+        }
+        try {
+            Object[] args = resolveArguments(task, 0);
+            runtime.invoker().invokeAsync(task, args, (value, failure) -> completeElsewhere(task, value, failure));
+            task.detach();
+        } catch (Throwable error) {
+            completeElsewhere(task, null, error);
+        }
+    }
+
+    /**
+     * The outcome of a task sent elsewhere, on the thread that heard it (a connected driver's reader):
+     * stored in the result entry, or the task queued again while its retries allow.
+     */
+    private void completeElsewhere(TaskSpec task, Object value, Throwable failure) {
+        Object stored = null;
+        Throwable error = failure;
+        if (error == null) {
+            try {
+                stored = runtime.marshaller().marshal(value, task.result.id());
+            } catch (Throwable e) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            if (task.requeueForRetry(error)) {
+                runtime.scheduler().makeReady(task);
+                return;
+            }
+            stored = failure(task, error);
+        }
+        if (!task.finish()) {
+            stored = cancelled(task);
+        }
+        task.result.complete(stored);
     }
 
     /**

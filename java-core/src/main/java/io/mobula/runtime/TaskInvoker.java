@@ -40,6 +40,47 @@ public interface TaskInvoker extends AutoCloseable {
     /** Calls an actor's method; {@code args[0]} is what {@link #construct} returned. */
     Object invokeMethod(TaskSpec call, Object[] args) throws Exception;
 
+    /** Told once of the outcome of work started without waiting. */
+    @FunctionalInterface
+    interface Completion {
+        /** @param failure what the work threw, or null: then {@code value} is its result. */
+        void complete(Object value, Throwable failure);
+    }
+
+    /**
+     * Starts a task and returns without waiting for it; {@code done} hears its outcome once, on any
+     * thread (it must be quick and must not block). Used where {@link #placesElsewhere()}, so the
+     * thread that sends one call goes on to the next instead of waiting for each answer. This
+     * default runs the task on the calling thread.
+     *
+     * @throws Exception if the task could not be started ({@code done} is then not called).
+     */
+    default void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception {
+        Object value;
+        try {
+            value = invoke(task, args);
+        } catch (Exception e) {
+            done.complete(null, e);
+            return;
+        }
+        done.complete(value, null);
+    }
+
+    /**
+     * Starts an actor's method call, as {@link #invokeAsync} starts a task. Calls started one after
+     * another from one thread reach the actor in that order.
+     */
+    default void invokeMethodAsync(TaskSpec call, Object[] args, Completion done) throws Exception {
+        Object value;
+        try {
+            value = invokeMethod(call, args);
+        } catch (Exception e) {
+            done.complete(null, e);
+            return;
+        }
+        done.complete(value, null);
+    }
+
     /**
      * True where work is placed by the cluster rather than by this node (a connected driver): the
      * node then holds one slot per task in flight and leaves resource checks to the cluster.

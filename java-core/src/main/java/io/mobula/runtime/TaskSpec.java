@@ -79,13 +79,31 @@ public final class TaskSpec {
      * @return false if the spec was cancelled while it ran.
      */
     synchronized boolean finish() {
+        boolean ranHere = runner == Thread.currentThread();
         runner = null;
         if (state == RUNNING) {
             state = FINISHED;
             return true;
         }
-        Thread.interrupted();
+        if (ranHere) {
+            Thread.interrupted();
+        }
         return false;
+    }
+
+    /**
+     * The calling thread has started the spec elsewhere (a call sent to the cluster) and goes on to
+     * other work: a cancel from now on interrupts nobody, and an interrupt a cancel already sent
+     * this thread is cleared. The spec stays RUNNING until {@link #finish}, on whichever thread
+     * hears the outcome.
+     */
+    synchronized void detach() {
+        if (runner == Thread.currentThread()) {
+            runner = null;
+            if (state == CANCELLED) {
+                Thread.interrupted();
+            }
+        }
     }
 
     /**

@@ -75,6 +75,28 @@ class ConnectedDriverTest {
         }
     }
 
+    static int slowly(int value, long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return value;
+    }
+
+    /** Counts its calls: a call's result is its place in the order the actor ran them. */
+    static final class Counter {
+        private int calls;
+
+        Counter() {
+        }
+
+        int next(Integer ignored) {
+            return ++calls;
+        }
+
+        int nap(Integer millis) throws InterruptedException {
+            Thread.sleep(millis);
+            return ++calls;
+        }
+    }
+
     @BeforeEach
     void startANode() throws Exception {
         previousHome = System.getProperty("mobula.home");
@@ -172,6 +194,49 @@ class ConnectedDriverTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kept\": (\\d+)").matcher(json);
         assertTrue(m.find(), json);
         return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void manyCallsInFlightEachCompleteTheirOwnRefInOrderForActors() {
+        try (Mobula driver = Mobula.init("127.0.0.1:" + port)) {
+            // thousands in flight at once, answered out of order: each answer reaches its own ref
+            int n = 5_000;
+            ObjectRef<Integer>[] sums = new ObjectRef[n];
+            for (int i = 0; i < n; i++) {
+                sums[i] = driver.task(ConnectedDriverTest::add, i, 1).remote();
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(i + 1, sums[i].get());
+            }
+
+            // an actor runs its calls in the order made, whether a call is sent by its caller at once or
+            // waits behind one whose argument is not ready yet (sent later by the actor's thread)
+            io.mobula.ActorHandle<Counter> counter = driver.actor(Counter::new).remote();
+            ObjectRef<Integer>[] order = new ObjectRef[2_000];
+            for (int i = 0; i < order.length; i++) {
+                Object arg = i % 500 == 250 ? driver.task(ConnectedDriverTest::slowly, i, 100L).remote() : (Object) i;
+                order[i] = counter.task(Counter::next, arg).remote();
+            }
+            for (int i = 0; i < order.length; i++) {
+                assertEquals(i + 1, order[i].get(), "call " + i);
+            }
+
+            // calls in flight when their actor is killed fail with its death
+            io.mobula.ActorHandle<Counter> sleeper = driver.actor(Counter::new).remote();
+            assertEquals(1, sleeper.task(Counter::nap, 0).remote().get());
+            ObjectRef<Integer> sleeping = sleeper.task(Counter::nap, 30_000).remote();
+            ObjectRef<Integer> queued = sleeper.task(Counter::nap, 0).remote();
+            driver.kill(sleeper);
+            assertThrows(io.mobula.ActorDiedException.class, sleeping::get);
+            assertThrows(io.mobula.ActorDiedException.class, queued::get);
+
+            // a task cancelled while the node runs it fails at once on the driver
+            ObjectRef<Integer> long_ = driver.task(ConnectedDriverTest::slowly, 1, 30_000L).remote();
+            assertTrue(driver.cancel(long_));
+            assertThrows(io.mobula.TaskCancelledException.class, long_::get);
+            assertEquals(3, driver.task(ConnectedDriverTest::add, 1, 2).remote().get(), "the driver still works");
+        }
     }
 
     @Test

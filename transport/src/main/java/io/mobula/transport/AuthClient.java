@@ -40,11 +40,15 @@ public final class AuthClient implements AutoCloseable {
     private final long sessionId;
     private long nextCorrelation;
     // Pipelined use: requests in flight by correlation id, answered by the reader thread.
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<byte[]>> inFlight =
+    private final java.util.concurrent.ConcurrentHashMap<Long, ResponseListener> inFlight =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong correlations = new java.util.concurrent.atomic.AtomicLong();
     private final FragmentAssembler pipelinedAssembler = new FragmentAssembler(this::onPipelinedReply);
+    // Guarded by pipelinedOut: the sending side of pipelined use.
     private final ExpandableArrayBuffer pipelinedOut = new ExpandableArrayBuffer(1024);
+    private final MessageHeaderEncoder pipelinedHeader = new MessageHeaderEncoder();
+    private final RequestEncoder pipelinedRequest = new RequestEncoder();
+    private final io.aeron.logbuffer.BufferClaim claim = new io.aeron.logbuffer.BufferClaim();
     private volatile Thread reader;
     private volatile boolean closed;
     // The reply being waited for, written by onReply.
@@ -129,28 +133,89 @@ public final class AuthClient implements AutoCloseable {
         }
     }
 
+    /** Told of one pipelined request's outcome, once, on the client's reader thread (or the sender's, if it could not be sent). */
+    @FunctionalInterface
+    public interface ResponseListener {
+        /** @param answer the response's payload, or null if {@code failure} says why there is none. */
+        void onResponse(byte[] answer, Throwable failure);
+    }
+
     /**
      * Sends a request without waiting: the future completes with the answer (or fails if the client
      * closes first, or the request cannot be sent within {@code timeout}). Thread safe.
      */
     public java.util.concurrent.CompletableFuture<byte[]> submit(byte[] payload, Duration timeout) {
+        java.util.concurrent.CompletableFuture<byte[]> answer = new java.util.concurrent.CompletableFuture<>();
+        submit(payload, timeout, (bytes, failure) -> {
+            if (failure == null) {
+                answer.complete(bytes);
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Sends a request without waiting; {@code listener} hears the answer on the client's reader
+     * thread, so it must be quick and must not block (or fails on this thread if the request cannot
+     * be sent within {@code timeout}, or the client closes first). Requests sent from one thread go
+     * on the wire in the order sent. Thread safe.
+     */
+    public void submit(byte[] payload, Duration timeout, ResponseListener listener) {
         startReader();
         long correlationId = correlations.incrementAndGet();
-        java.util.concurrent.CompletableFuture<byte[]> answer = new java.util.concurrent.CompletableFuture<>();
-        inFlight.put(correlationId, answer);
+        inFlight.put(correlationId, listener);
+        if (closed) {
+            fail(correlationId, new AuthenticationException("the client closed"));
+            return;
+        }
         boolean sent;
         synchronized (pipelinedOut) {
-            RequestEncoder request = new RequestEncoder().wrapAndApplyHeader(pipelinedOut, 0, new MessageHeaderEncoder());
-            request.sessionId(sessionId).correlationId(correlationId).putPayload(payload, 0, payload.length);
-            sent = Messages.offer(toServer, pipelinedOut, MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength(),
-                timeout.toNanos());
+            sent = sendRequest(correlationId, payload, timeout.toNanos());
         }
         if (!sent) {
-            inFlight.remove(correlationId);
-            answer.completeExceptionally(new AuthenticationException("could not send a request within "
+            fail(correlationId, new AuthenticationException("could not send a request within "
                 + timeout.toMillis() + " ms: is the server still there?"));
         }
-        return answer;
+    }
+
+    private void fail(long correlationId, Throwable failure) {
+        ResponseListener listener = inFlight.remove(correlationId);
+        if (listener != null) {
+            listener.onResponse(null, failure);
+        }
+    }
+
+    /** Under the send lock: claims a frame in the term when the request fits one (one copy), else encodes and offers. */
+    private boolean sendRequest(long correlationId, byte[] payload, long timeoutNs) {
+        int length = MessageHeaderEncoder.ENCODED_LENGTH + RequestEncoder.BLOCK_LENGTH + RequestEncoder.payloadHeaderLength()
+            + payload.length;
+        if (length > toServer.maxPayloadLength()) {
+            RequestEncoder request = new RequestEncoder().wrapAndApplyHeader(pipelinedOut, 0, pipelinedHeader);
+            request.sessionId(sessionId).correlationId(correlationId).putPayload(payload, 0, payload.length);
+            return Messages.offer(toServer, pipelinedOut, length, timeoutNs);
+        }
+        long deadline = 0;
+        IdleStrategy idle = null;
+        while (true) {
+            long result = toServer.tryClaim(length, claim);
+            if (result > 0) {
+                pipelinedRequest.wrapAndApplyHeader(claim.buffer(), claim.offset(), pipelinedHeader)
+                    .sessionId(sessionId).correlationId(correlationId).putPayload(payload, 0, payload.length);
+                claim.commit();
+                return true;
+            }
+            if (idle == null) {
+                deadline = System.nanoTime() + timeoutNs;
+                idle = Idle.backoff();
+            }
+            if (result == io.aeron.Publication.CLOSED || result == io.aeron.Publication.MAX_POSITION_EXCEEDED
+                || System.nanoTime() > deadline) {
+                return false;
+            }
+            idle.idle();
+        }
     }
 
     private void startReader() {
@@ -177,11 +242,15 @@ public final class AuthClient implements AutoCloseable {
         }
         ResponseDecoder response = new ResponseDecoder().wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
             headerDecoder.blockLength(), headerDecoder.version());
-        java.util.concurrent.CompletableFuture<byte[]> answer = inFlight.remove(response.correlationId());
+        ResponseListener listener = inFlight.remove(response.correlationId());
         byte[] bytes = new byte[response.payloadLength()];
         response.getPayload(bytes, 0, bytes.length);
-        if (answer != null) {
-            answer.complete(bytes);
+        if (listener != null) {
+            try {
+                listener.onResponse(bytes, null);
+            } catch (RuntimeException e) {
+                e.printStackTrace(); // a listener's bug must not stop the reader: the other answers still come
+            }
         }
     }
 
@@ -264,8 +333,9 @@ public final class AuthClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        inFlight.values().forEach(f -> f.completeExceptionally(new AuthenticationException("the client closed")));
-        inFlight.clear();
+        for (Long correlationId : inFlight.keySet()) {
+            fail(correlationId, new AuthenticationException("the client closed"));
+        }
         CloseHelper.quietCloseAll(toServer, replies);
     }
 }

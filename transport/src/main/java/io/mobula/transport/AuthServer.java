@@ -63,7 +63,10 @@ public final class AuthServer implements Agent, AutoCloseable {
         void handle(long sessionId, byte[] payload, Reply reply);
     }
 
-    /** The way back to one request's sender; thread safe, once. */
+    /**
+     * The way back to one request's sender; thread safe, once. The answer is written to the wire on
+     * the calling thread (waiting, for up to 2 s, while the client is back-pressured).
+     */
     @FunctionalInterface
     public interface Reply {
         void send(byte[] answer);
@@ -76,13 +79,6 @@ public final class AuthServer implements Agent, AutoCloseable {
     private final Subscription subscription;
     private final ClusterSecret secret;
     private final AsyncRequestHandler handler;
-    /** Answers made on other threads, sent by the agent: it alone writes to the sessions' publications. */
-    private final org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<Answer> answers =
-        new org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<>();
-
-    private record Answer(Session session, long correlationId, byte[] payload) {
-    }
-
     /** Aeron sessions whose image went away (the client closed, or went silent past the image timeout). */
     private final org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<Integer> lostImages =
         new org.agrona.concurrent.ManyToOneConcurrentLinkedQueue<>();
@@ -145,11 +141,6 @@ public final class AuthServer implements Agent, AutoCloseable {
     @Override
     public int doWork() {
         int work = 0;
-        Answer answer;
-        while ((answer = answers.poll()) != null) {
-            send(answer);
-            work++;
-        }
         Integer lost;
         while ((lost = lostImages.poll()) != null) {
             endSessionsOf(lost);
@@ -158,11 +149,13 @@ public final class AuthServer implements Agent, AutoCloseable {
         return work + subscription.poll(assembler, 16);
     }
 
-    private void send(Answer answer) {
-        ResponseEncoder response = new ResponseEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
-        response.correlationId(answer.correlationId()).putPayload(answer.payload(), 0, answer.payload().length);
-        if (Messages.offer(answer.session().reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength(),
-            SEND_TIMEOUT_NS)) {
+    /**
+     * Sends one answer, on the thread that made it: the reply publications are concurrent ones, so
+     * the thread that finished the work writes its answer itself and no hop through the agent (which
+     * may be parked) stands between a finished task and its reply.
+     */
+    private void send(Session session, long correlationId, byte[] payload) {
+        if (Messages.offerResponse(session.reply(), correlationId, payload, SEND_TIMEOUT_NS)) {
             served.incrementAndGet();
         }
     }
@@ -227,7 +220,8 @@ public final class AuthServer implements Agent, AutoCloseable {
         }
         byte[] serverNonce = new byte[ClusterSecret.BYTES];
         random.nextBytes(serverNonce);
-        Publication reply = aeron.addExclusivePublication(replyChannel, replyStream);
+        // concurrent, not exclusive: answers are written by the threads that finish the work
+        Publication reply = aeron.addPublication(replyChannel, replyStream);
         pending.put(clientId, new Pending(clientId, clientNonce, serverNonce, aeronSession, reply));
         ChallengeEncoder challenge = new ChallengeEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
         challenge.clientId(clientId).putServerNonce(serverNonce, 0, ClusterSecret.BYTES);
@@ -274,7 +268,7 @@ public final class AuthServer implements Agent, AutoCloseable {
         long correlationId = request.correlationId();
         byte[] payload = new byte[request.payloadLength()];
         request.getPayload(payload, 0, payload.length);
-        handler.handle(session.sessionId(), payload, answer -> answers.offer(new Answer(session, correlationId, answer)));
+        handler.handle(session.sessionId(), payload, answer -> send(session, correlationId, answer));
     }
 
     private void endSessionsOf(int aeronSession) {

@@ -86,6 +86,42 @@ class AuthTransportTest {
     }
 
     @Test
+    void answersWrittenByManyThreadsAtOnceEachReachTheirRequest() throws Exception {
+        java.util.concurrent.ExecutorService answerers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        Random delays = new Random(3);
+        try (AuthServer async = new AuthServer(transport.aeron(), AeronChannels.IPC, SERVER_STREAM + 1, secret,
+            (AuthServer.AsyncRequestHandler) (session, payload, reply) -> {
+                int delayUs;
+                synchronized (delays) {
+                    delayUs = delays.nextInt(200);
+                }
+                answerers.execute(() -> { // answered later, on another thread, in any order
+                    java.util.concurrent.locks.LockSupport.parkNanos(delayUs * 1_000L);
+                    reply.send(reverse(session, payload));
+                });
+            }).start();
+             AuthClient client = new AuthClient(transport.aeron(), AeronChannels.IPC, SERVER_STREAM + 1, AeronChannels.IPC, 2010,
+                 secret, TIMEOUT)) {
+            int n = 2_000;
+            java.util.List<java.util.concurrent.CompletableFuture<byte[]>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // every 100th request and answer is larger than a frame: offered whole, not claimed
+                byte[] payload = new byte[i % 100 == 0 ? 20_000 : 8];
+                java.nio.ByteBuffer.wrap(payload).putInt(0, i);
+                answers.add(client.submit(payload, TIMEOUT));
+            }
+            for (int i = 0; i < n; i++) {
+                byte[] back = answers.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(i % 100 == 0 ? 20_000 : 8, back.length);
+                assertEquals(i, Integer.reverseBytes(java.nio.ByteBuffer.wrap(back).getInt(back.length - 4)), "answer " + i);
+            }
+            assertEquals(n, async.servedCount());
+        } finally {
+            answerers.shutdownNow();
+        }
+    }
+
+    @Test
     void aClientWithoutTheSecretCanNeitherJoinNorSubmit() {
         AuthenticationException refused = assertThrows(AuthenticationException.class,
             () -> client(ClusterSecret.generate(), 2002));

@@ -59,11 +59,11 @@ final class MicroCases {
         cases.add(new MicroCase("1_1_actor_calls_sync", "ops/s", 1_950, 80_000, "call one actor, get, repeat", c -> {
             ActorHandle<Echo> actor = c.keep(c.mobula.actor(Echo::new).remote());
             return ctx -> syncCalls(actor, SYNC_BATCH);
-        }));
+        }).alsoConnected(30_000));
         cases.add(new MicroCase("1_1_actor_calls_async", "ops/s", 7_956, 1_000_000, "20k calls to one actor, then get all", c -> {
             ActorHandle<Echo> actor = c.keep(c.mobula.actor(Echo::new).remote());
             return ctx -> asyncCalls(c.mobula, List.of(actor), ASYNC_BATCH);
-        }));
+        }).alsoConnected(200_000));
         cases.add(new MicroCase("1_1_actor_calls_concurrent", "ops/s", 5_303, Double.NaN,
             "as 1_1 async, to an actor with maxConcurrency 4", c -> {
                 ActorHandle<Echo> actor = c.keep(c.mobula.actor(Echo::new).maxConcurrency(4).remote());
@@ -78,7 +78,7 @@ final class MicroCases {
             SuiteContext.CLIENTS + " clients, each calling its own actor", c -> {
                 List<ActorHandle<Echo>> actors = actors(c, SuiteContext.CLIENTS);
                 return ctx -> ctx.onClients(x -> asyncCalls(c.mobula, List.of(actors.get(clientIndex())), ASYNC_BATCH / 4));
-            }));
+            }).alsoConnected(Double.NaN));
         cases.add(new MicroCase("n_n_actor_calls_with_arg_async", "ops/s", 2_632, Double.NaN,
             "as n_n, each call taking an ObjectRef argument", c -> {
                 List<ActorHandle<Echo>> actors = actors(c, SuiteContext.CLIENTS);
