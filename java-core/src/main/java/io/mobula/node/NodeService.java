@@ -44,6 +44,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final java.util.concurrent.atomic.AtomicLong bundleTurn = new java.util.concurrent.atomic.AtomicLong();
     private final Placement placement = new Placement();
     private final NodeObjects objects;
+    /** This node's id and resources in all: fixed for its life. */
+    private final String nodeId;
+    private final Map<String, Double> totals;
     /** The jobs each peer has been told of (by "address job"): told once, before the first work of the job sent there. */
     private final Map<String, CompletableFuture<Void>> jobsTold = new ConcurrentHashMap<>();
     /** Actors created here for drivers and other nodes, by their id on this node. */
@@ -65,6 +68,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
         this.objects = new NodeObjects(runtime, address, peers, objectManager);
+        this.nodeId = runtime.nodeId();
+        this.totals = Map.copyOf(runtime.totalResources());
         this.address = address;
         this.tables = tables;
         this.view = view;
@@ -571,10 +576,12 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
-    /** This node as the cluster sees it. */
+    /** This node as placement sees it: read from the runtime, not through its status text (placement runs per task). */
     NodeInfo self() {
-        return ClusterView.toInfo(selfStatus());
+        return new NodeInfo(nodeId, address, PID, head, true, totals, runtime.availableResources());
     }
+
+    private static final long PID = ProcessHandle.current().pid();
 
     /** This node's status, with the results it keeps for owners elsewhere. */
     NodeStatus selfStatus() {
