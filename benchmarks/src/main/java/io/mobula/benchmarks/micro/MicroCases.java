@@ -148,7 +148,15 @@ final class MicroCases {
                 return ctx -> isolatedTasks(c.mobula, ISOLATED_ASYNC_BATCH);
             }));
         cases.add(new MicroCase("placement_group_create_removal", "ops/s", 791, Double.NaN,
-            "placement groups come with the cluster; not measured on an embedded node", c -> null));
+            "create a placement group of one 1-CPU bundle, wait until it is placed, remove it", c -> ctx -> {
+                io.mobula.PlacementGroup group = c.mobula.placementGroup(io.mobula.PlacementStrategy.PACK,
+                    List.of(java.util.Map.of("CPU", 1.0)));
+                if (!group.waitReady(java.time.Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("a one-CPU placement group was not placed within 30 s");
+                }
+                c.mobula.removePlacementGroup(group);
+                return 1;
+            }).alsoConnected(Double.NaN));
         return cases;
     }
 
