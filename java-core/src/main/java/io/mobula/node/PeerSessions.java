@@ -34,6 +34,8 @@ final class PeerSessions implements AutoCloseable {
     private final Map<String, Aeron> localDrivers = new ConcurrentHashMap<>();
     /** The addresses whose sessions run over IPC. */
     private final java.util.Set<String> overIpc = ConcurrentHashMap.newKeySet();
+    /** The media driver each IPC session runs through, by address. */
+    private final Map<String, String> ipcDirectories = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ExecutorService connector = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mobula-peer-connect");
@@ -96,17 +98,46 @@ final class PeerSessions implements AutoCloseable {
         String local = localDirectory(address);
         if (local != null) {
             try {
-                Aeron aeron = localDrivers.computeIfAbsent(local, dir -> Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)));
+                Aeron aeron = localDrivers.computeIfAbsent(local, dir -> Aeron.connect(new Aeron.Context()
+                    .aeronDirectoryName(dir).errorHandler(error -> localDriverFailed(dir, error))));
                 int replyStream = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
                 AuthClient client = new AuthClient(aeron, AeronChannels.IPC, NodeDaemon.STREAM, AeronChannels.IPC, replyStream,
                     secret, CONNECT_TIMEOUT);
                 overIpc.add(address);
+                ipcDirectories.put(address, local);
                 return client;
             } catch (RuntimeException e) {
                 // its driver went away or will not take us: the network way still works
             }
         }
         return AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT);
+    }
+
+    /**
+     * A local node's media driver failed (its process died: the client times out on it). Aeron's
+     * default would end this process; instead the sessions through it fail what they have in flight
+     * and are dropped, so the next send to that address connects anew (and fails clearly if the
+     * node is gone).
+     */
+    private void localDriverFailed(String directory, Throwable error) {
+        String name = error.getClass().getSimpleName();
+        if (!name.contains("Timeout") && !(error instanceof io.aeron.exceptions.AeronException)) {
+            return; // not the driver's end: nothing to drop
+        }
+        Aeron aeron = localDrivers.remove(directory);
+        for (Map.Entry<String, String> ipc : ipcDirectories.entrySet()) {
+            if (ipc.getValue().equals(directory)) {
+                ipcDirectories.remove(ipc.getKey());
+                overIpc.remove(ipc.getKey());
+                Session session = sessions.remove(ipc.getKey());
+                if (session != null) {
+                    session.client.thenAccept(AuthClient::serverGone);
+                }
+            }
+        }
+        if (aeron != null) {
+            connector.execute(() -> org.agrona.CloseHelper.quietClose(aeron)); // not on its own conductor's thread
+        }
     }
 
     /** Whether the session to {@code address} (once open) runs over IPC. */

@@ -51,6 +51,7 @@ public final class AuthClient implements AutoCloseable {
     private final io.aeron.logbuffer.BufferClaim claim = new io.aeron.logbuffer.BufferClaim();
     private volatile Thread reader;
     private volatile boolean closed;
+    private volatile boolean gone;
     // The reply being waited for, written by onReply.
     private int replyTemplate;
     private byte[] replyBytes;
@@ -68,7 +69,8 @@ public final class AuthClient implements AutoCloseable {
                       ClusterSecret secret, Duration timeout) {
         SecureRandom random = new SecureRandom();
         this.clientId = random.nextLong();
-        this.replies = aeron.addSubscription(replyChannel, replyStream);
+        this.replies = aeron.addSubscription(replyChannel, replyStream, image -> {
+        }, image -> serverGone()); // its answers' stream ended: the server closed, died, or fell silent
         this.toServer = aeron.addExclusivePublication(serverChannel, serverStream);
         long timeoutNs = timeout.toNanos();
         try {
@@ -166,6 +168,10 @@ public final class AuthClient implements AutoCloseable {
         startReader();
         long correlationId = correlations.incrementAndGet();
         inFlight.put(correlationId, listener);
+        if (gone) {
+            fail(correlationId, new AuthenticationException("the server went away (its process ended, or it fell silent)"));
+            return;
+        }
         if (closed) {
             fail(correlationId, new AuthenticationException("the client closed"));
             return;
@@ -320,6 +326,24 @@ public final class AuthClient implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    /**
+     * The server's answers stopped for good (its process ended, or it fell silent past Aeron's image
+     * timeout, or the media driver carrying them is gone): what is in flight fails now rather than
+     * waiting forever, and so does what follows.
+     */
+    public void serverGone() {
+        gone = true;
+        for (Long correlationId : inFlight.keySet()) {
+            fail(correlationId, new AuthenticationException("the server went away (its process ended, or it fell silent) "
+                + "before answering"));
+        }
+    }
+
+    /** Whether the server's answers stopped for good; a new client is needed to reach it again. */
+    public boolean serverGoneAway() {
+        return gone;
     }
 
     @Override
