@@ -403,12 +403,13 @@ public final class Dataset<T> {
      * returned reads them instead of running this one's steps (and shuffles, and file reads) again.
      * Blocks larger than the inline threshold live in the store (spilled to disk when it is full);
      * they are freed when the returned dataset, and every dataset made from it, is unreachable.
+     * The blocks are not read by the driver: a block whose task failed fails each action over the
+     * cached dataset with that task's error.
      */
     @SuppressWarnings("unchecked")
     public Dataset<T> cache() {
         ObjectRef<List<Object>>[] blocks = new ObjectRef[blockCount()];
         run(new Terminal.Collect(), false, "cache", (block, ref) -> {
-            ref.get(); // surfaces a failed task now rather than at the first use
             blocks[block] = (ObjectRef<List<Object>>) (ObjectRef<?>) ref;
             return true;
         });
@@ -435,24 +436,15 @@ public final class Dataset<T> {
             case Cached cached -> cached.blocks().stream().<BlockInput>map(BlockInput.Rows::new).toList();
             case Shuffled shuffled -> {
                 int partitions = shuffled.spec().partitions();
-                List<List<ObjectRef<List<Pair<Object, Object>>>>> columns = new ArrayList<>(partitions);
-                for (int p = 0; p < partitions; p++) {
-                    columns.add(new ArrayList<>());
-                }
-                List<List<ObjectRef<List<Pair<Object, Object>>>>> byBlock =
-                    new ArrayList<>(Collections.nCopies(shuffled.parent().blockCount(), null));
+                List<ObjectRef<List<byte[]>>> outputs = new ArrayList<>(Collections.nCopies(shuffled.parent().blockCount(), null));
                 shuffled.parent().run(new Terminal.ShuffleMap(shuffled.spec()), false, "shuffle", (block, ref) -> {
-                    byBlock.set(block, (List<ObjectRef<List<Pair<Object, Object>>>>) ref.get());
+                    // not read here: the pieces stay where they were made (a failed map task fails its merges)
+                    outputs.set(block, (ObjectRef<List<byte[]>>) (ObjectRef<?>) ref);
                     return true;
                 });
-                for (List<ObjectRef<List<Pair<Object, Object>>>> pieces : byBlock) {
-                    for (int p = 0; p < partitions; p++) {
-                        columns.get(p).add(pieces.get(p));
-                    }
-                }
                 List<BlockInput> inputs = new ArrayList<>(partitions);
                 for (int p = 0; p < partitions; p++) {
-                    inputs.add(new BlockInput.Shuffle(new ShuffleColumn(p, columns.get(p))));
+                    inputs.add(new BlockInput.Shuffle(new ShuffleColumn(p, outputs)));
                 }
                 yield inputs;
             }

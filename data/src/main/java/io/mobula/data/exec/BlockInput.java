@@ -1,5 +1,6 @@
 package io.mobula.data.exec;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.mobula.Mobula;
@@ -27,10 +28,27 @@ public sealed interface BlockInput {
         }
     }
 
+    /**
+     * A shuffle partition: its pieces are merged pairwise in a tree of tasks (each taking two refs
+     * and reading only this partition's piece of each), and the partition's task takes the root.
+     * The tree is submitted with the partition, so the window bounds partitions in flight.
+     */
     record Shuffle(ShuffleColumn column) implements BlockInput {
         @Override
         public ObjectRef<Object> submit(Mobula mobula, int index, byte[] plan) {
-            return mobula.task(BlockTasks::fromShuffle, column, index, plan).remote();
+            List<ObjectRef<List<byte[]>>> level = column.mapOutputs();
+            Integer partition = column.partition();
+            while (level.size() > 1) {
+                List<ObjectRef<List<byte[]>>> next = new ArrayList<>((level.size() + 1) / 2);
+                for (int i = 0; i + 1 < level.size(); i += 2) {
+                    next.add(mobula.task(BlockTasks::mergeShuffle, plan, partition, level.get(i), level.get(i + 1)).remote());
+                }
+                if (level.size() % 2 == 1) {
+                    next.add(level.get(level.size() - 1));
+                }
+                level = next;
+            }
+            return mobula.task(BlockTasks::fromShuffle, level.get(0), index, plan).remote();
         }
     }
 }

@@ -1,13 +1,7 @@
 package io.mobula.data.exec;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Stream;
@@ -46,9 +40,8 @@ public record BlockPlan(ShuffleSpec reducer, List<Stage> stages, Terminal termin
      * @throws UnserializableFunctionException when a function or something it captures is not serializable.
      */
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(this);
+        try {
+            return JavaSerial.encode(this);
         } catch (NotSerializableException e) {
             throw new UnserializableFunctionException("a function given to the dataset cannot travel to its tasks: it "
                 + "captures a " + e.getMessage() + ", which is not serializable; capture only serializable values "
@@ -56,7 +49,6 @@ public record BlockPlan(ShuffleSpec reducer, List<Stage> stages, Terminal termin
         } catch (IOException e) {
             throw new UnserializableFunctionException("a function given to the dataset cannot be serialized: " + e, e);
         }
-        return bytes.toByteArray();
     }
 
     /**
@@ -64,37 +56,14 @@ public record BlockPlan(ShuffleSpec reducer, List<Stage> stages, Terminal termin
      * there is one, else this library's.
      */
     public static BlockPlan decode(byte[] bytes) {
-        try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes))) {
-            return (BlockPlan) in.readObject();
+        try {
+            return (BlockPlan) JavaSerial.decode(bytes);
         } catch (ClassNotFoundException e) {
             throw new DataException("a task cannot load the class " + e.getMessage() + " of a dataset function; put the "
                 + "classes that define the functions on the class path of every node that runs the work", e);
         } catch (IOException | RuntimeException e) {
             throw new DataException("a task cannot rebuild the dataset's functions: " + e
                 + "; the driver and the node must run the same build of the classes that define them", e);
-        }
-    }
-
-    private static final class LoaderAwareInput extends ObjectInputStream {
-        LoaderAwareInput(InputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader context = Thread.currentThread().getContextClassLoader();
-            if (context != null) {
-                try {
-                    return Class.forName(desc.getName(), false, context);
-                } catch (ClassNotFoundException e) {
-                    // fall back to the default resolution below
-                }
-            }
-            try {
-                return Class.forName(desc.getName(), false, BlockPlan.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc);
-            }
         }
     }
 }

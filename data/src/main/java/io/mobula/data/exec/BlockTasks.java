@@ -1,11 +1,8 @@
 package io.mobula.data.exec;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.mobula.Mobula;
-import io.mobula.ObjectRef;
 import io.mobula.data.CsvRow;
 import io.mobula.data.DataSourceException;
 import io.mobula.data.Pair;
@@ -36,16 +33,22 @@ public final class BlockTasks {
         return BlockPlan.decode(plan).run(rows.stream(), index, "block " + index);
     }
 
-    /** A shuffle partition: its pieces read from the store, merged by key, then the plan. */
-    public static Object fromShuffle(ShuffleColumn column, Integer index, byte[] plan) {
+    /** A shuffle partition: its merged piece (the root of its merge tree), then the plan. */
+    public static Object fromShuffle(List<byte[]> pieces, Integer partition, byte[] plan) {
         BlockPlan decoded = BlockPlan.decode(plan);
-        String where = "partition " + column.partition();
-        List<List<Pair<Object, Object>>> pieces = new ArrayList<>(column.pieces().size());
-        Mobula mobula = Mobula.current();
-        for (ObjectRef<List<Pair<Object, Object>>> piece : column.pieces()) {
-            pieces.add(mobula.get(piece));
-        }
-        return decoded.run(decoded.reducer().merge(pieces, where).stream(), index, where);
+        String where = "partition " + partition;
+        List<Object> rows = decoded.reducer().merge(List.of(decoded.reducer().piece(pieces, partition, where)), where);
+        return decoded.run(rows.stream(), partition, where);
+    }
+
+    /** Two map outputs (or merges) of a shuffle, merged for one partition: a list of one piece. */
+    public static List<byte[]> mergeShuffle(byte[] plan, Integer partition, List<byte[]> a, List<byte[]> b) {
+        ShuffleSpec spec = BlockPlan.decode(plan).reducer();
+        String where = "partition " + partition;
+        List<Object> merged = spec.merge(List.of(spec.piece(a, partition, where), spec.piece(b, partition, where)), where);
+        @SuppressWarnings("unchecked")
+        List<Pair<Object, Object>> pairs = (List<Pair<Object, Object>>) (List<?>) merged;
+        return spec.encode(List.of(pairs), where);
     }
 
     private static Object parseCsv(String line, FileBlock block, String where) {

@@ -1,15 +1,13 @@
 package io.mobula.data.exec;
 
-import java.io.Serializable;
 import java.util.List;
 
 import io.mobula.ObjectRef;
-import io.mobula.data.Pair;
 
 /**
- * One partition of a shuffle, as its task receives it: the refs of that partition's piece from
- * every map task. The refs travel nested in this value and the task reads them itself, so the
- * pieces go from the store to the task without passing through the driver.
+ * One partition of a shuffle, as the driver holds it: the refs of every map task's output (each
+ * a list of pieces, one per partition). Only refs cross to tasks, each as an argument of its own,
+ * so a shuffle runs the same on an embedded node and through a driver of a cluster.
  */
-public record ShuffleColumn(int partition, List<ObjectRef<List<Pair<Object, Object>>>> pieces) implements Serializable {
+public record ShuffleColumn(int partition, List<ObjectRef<List<byte[]>>> mapOutputs) {
 }

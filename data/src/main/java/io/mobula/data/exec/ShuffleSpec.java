@@ -19,6 +19,11 @@ import io.mobula.function.Func2;
  * <p>
  * Keys must hash the same in every process that runs a task (strings, numbers, records and lists
  * of those do; an enum's or a plain object's identity hash does not, across processes).
+ * <p>
+ * Pieces travel as bytes: a map task returns one list holding each partition's piece in Java
+ * serialization, and merge tasks return a list of one piece. So keys and values must be
+ * {@link java.io.Serializable}, and a task reads only the partition it needs out of a list of
+ * bytes rather than decoding every partition's rows. {@link #slot} says where that piece is.
  */
 public record ShuffleSpec(Func1<Object, Object> key, Func1<Object, Object> value, Func2<Object, Object, Object> combine,
                           int partitions) implements Serializable {
@@ -45,6 +50,41 @@ public record ShuffleSpec(Func1<Object, Object> key, Func1<Object, Object> value
             out.add(pairs);
         }
         return out;
+    }
+
+    /** The pieces as bytes, one per partition, in partition order. */
+    public ArrayList<byte[]> encode(List<List<Pair<Object, Object>>> pieces, String where) {
+        ArrayList<byte[]> out = new ArrayList<>(pieces.size());
+        for (List<Pair<Object, Object>> piece : pieces) {
+            try {
+                out.add(JavaSerial.encode(piece instanceof ArrayList<?> ? piece : new ArrayList<>(piece)));
+            } catch (java.io.NotSerializableException e) {
+                throw new DataFunctionException("a key or value of the shuffle in " + where + " is a " + e.getMessage()
+                    + ", which is not serializable; shuffle keys and values must implement java.io.Serializable "
+                    + "(strings, numbers, records of those)", e);
+            } catch (java.io.IOException e) {
+                throw new DataFunctionException("cannot serialize a shuffle piece in " + where + ": " + e, e);
+            }
+        }
+        return out;
+    }
+
+    /** Where partition {@code partition}'s piece sits in a list of pieces: a map task's (one per partition) or a merge's (one). */
+    public static int slot(List<byte[]> pieces, int partition) {
+        return pieces.size() == 1 ? 0 : partition;
+    }
+
+    /** Partition {@code partition}'s piece out of a list of pieces. */
+    @SuppressWarnings("unchecked")
+    public List<Pair<Object, Object>> piece(List<byte[]> pieces, int partition, String where) {
+        try {
+            return (List<Pair<Object, Object>>) JavaSerial.decode(pieces.get(slot(pieces, partition)));
+        } catch (ClassNotFoundException e) {
+            throw new DataFunctionException("a task cannot load the class " + e.getMessage() + " of a shuffle key or value in "
+                + where + "; put it on the class path of every node that runs the work", e);
+        } catch (java.io.IOException e) {
+            throw new DataFunctionException("cannot read a shuffle piece in " + where + ": " + e, e);
+        }
     }
 
     /** The reduce side: the pieces of one partition from every map task, merged by key. */

@@ -8,15 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.mobula.Mobula;
-import io.mobula.ObjectRef;
 import io.mobula.data.DataSinkException;
-import io.mobula.data.Pair;
 
 /**
  * What a block task makes of its rows, as the last step of its plan: the rows themselves, their
@@ -84,21 +80,13 @@ public sealed interface Terminal extends Serializable {
     }
 
     /**
-     * The map side of a shuffle: the rows split by partition, each piece put into the object store
-     * from inside the task; returns the pieces' refs, one per partition, in partition order. The
-     * pieces stay in the store (spilled to disk when it is full) until their partition's task has
-     * read them and the refs are dropped.
+     * The map side of a shuffle: the rows split by partition (reduced per key within the block
+     * when the shuffle reduces); returns every partition's piece, as bytes, in one list.
      */
     record ShuffleMap(ShuffleSpec spec) implements Terminal {
         @Override
         public Object finish(Stream<Object> rows, int block, String where) {
-            List<List<Pair<Object, Object>>> parts = spec.split(rows::iterator, where);
-            Mobula mobula = Mobula.current();
-            ArrayList<ObjectRef<List<Pair<Object, Object>>>> refs = new ArrayList<>(parts.size());
-            for (List<Pair<Object, Object>> part : parts) {
-                refs.add(mobula.put(part));
-            }
-            return refs;
+            return spec.encode(spec.split(rows::iterator, where), where);
         }
     }
 }
