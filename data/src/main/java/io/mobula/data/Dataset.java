@@ -56,9 +56,8 @@ import io.mobula.function.Func2;
  * {@code mobula submit} ships them).
  * <p>
  * <b>Input files</b> are read by the tasks from their paths, so on a cluster the files must be at
- * the same path on every node (a shared file system, or one host). Not thread safe: use one dataset
- * value from one thread at a time (each is immutable; actions may run from several threads on
- * distinct values).
+ * the same path on every node (a shared file system, or one host). A dataset is immutable and may
+ * be shared between threads; an action runs on the calling thread and returns when it is done.
  *
  * @param <T> the row type.
  */
