@@ -407,12 +407,12 @@ public final class Dataset<T> {
      */
     @SuppressWarnings("unchecked")
     public Dataset<T> cache() {
-        ObjectRef<List<Object>>[] blocks = new ObjectRef[blockCount()];
+        List<ObjectRef<List<Object>>> blocks = new ArrayList<>(Collections.nCopies(blockCount(), null));
         run(new Terminal.Collect(), false, "cache", (block, ref) -> {
-            blocks[block] = (ObjectRef<List<Object>>) (ObjectRef<?>) ref;
+            blocks.set(block, (ObjectRef<List<Object>>) (ObjectRef<?>) ref);
             return true;
         });
-        return new Dataset<>(mobula, new Cached(List.of(blocks)), List.of(), maxInFlightBlocks, progress);
+        return new Dataset<>(mobula, new Cached(List.copyOf(blocks)), List.of(), maxInFlightBlocks, progress);
     }
 
     // ---- execution ----
