@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Reads the data files shipped in this module's jar under {@code data/}. They are read from the
+ * Reads the data files shipped under {@code data/} on the class path: the arrays in this module's
+ * jar, the text and the logs in mobula-data's (which the data library's programs read too). They are read from the
  * class path rather than from a folder so the examples run the same from any clone or jar, and
  * so a task on a worker finds the same bytes as the driver.
  */
@@ -25,8 +26,8 @@ public final class ExampleData {
     public static InputStream open(String path) {
         InputStream in = ExampleData.class.getClassLoader().getResourceAsStream(path);
         if (in == null) {
-            throw new IllegalStateException("data file '" + path + "' is not on the class path; is mobula-examples's jar or "
-                + "target/classes on it?");
+            throw new IllegalStateException("data file '" + path + "' is not on the class path; are the jars (or "
+                + "target/classes) of mobula-examples and mobula-data on it?");
         }
         return in;
     }

@@ -2,6 +2,8 @@ package io.mobula.examples;
 
 import java.util.List;
 
+import io.mobula.data.examples.LogFormat;
+
 /** A log file shipped on the class path, and the format that says where its level is. */
 public record LeveledLog(String resource, LogFormat format) {
     /** The two leveled logs the log-mining seed reads. */

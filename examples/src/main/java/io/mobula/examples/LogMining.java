@@ -2,6 +2,8 @@ package io.mobula.examples;
 
 import java.util.List;
 
+import io.mobula.data.examples.LogFormat;
+
 /** The steps of the log-mining seed, as pure functions that serve both as tasks and as the reference. */
 public final class LogMining {
     /** The level whose messages are mined. */

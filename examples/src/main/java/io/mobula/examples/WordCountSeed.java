@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.mobula.Mobula;
 import io.mobula.ObjectRef;
+import io.mobula.data.examples.WordCounts;
 
 /**
  * Seed 5: word count as map/reduce over Tiny Shakespeare. The driver cuts the text into

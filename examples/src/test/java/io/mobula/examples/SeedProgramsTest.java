@@ -23,6 +23,8 @@ import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.cli.CliCommand;
 import io.mobula.cli.UsageException;
+import io.mobula.data.examples.LogFormat;
+import io.mobula.data.examples.WordCounts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

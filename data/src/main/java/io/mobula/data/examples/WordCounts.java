@@ -1,5 +1,6 @@
-package io.mobula.examples;
+package io.mobula.data.examples;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,19 +25,28 @@ public final class WordCounts {
 
     /** A task function (the map step): how often each word occurs in {@code text}. */
     public static Map<String, Long> count(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
         Map<String, Long> counts = new HashMap<>();
+        for (String word : words(text)) {
+            counts.merge(word, 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    /** The words of {@code text} in order, lower-cased (a dataset's {@code flatMap} step). */
+    public static List<String> words(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        List<String> words = new ArrayList<>();
         int start = -1;
         for (int i = 0; i <= lower.length(); i++) {
             boolean letter = i < lower.length() && lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z';
             if (letter && start < 0) {
                 start = i;
             } else if (!letter && start >= 0) {
-                counts.merge(lower.substring(start, i), 1L, Long::sum);
+                words.add(lower.substring(start, i));
                 start = -1;
             }
         }
-        return counts;
+        return words;
     }
 
     /** A task function (the reduce step): the sum of two counts, word by word. */
