@@ -80,7 +80,7 @@ class DataFilesTest {
         assertTrue(ragged.getMessage().contains("has 2 columns where the first data row has 3"), ragged.getMessage());
 
         DataFileException noColumn = csvError("1,2,0\n3,4,1\n", "7", false);
-        assertTrue(noColumn.getMessage().contains("no column 7") && noColumn.getMessage().contains("0..2"), noColumn.getMessage());
+        assertTrue(noColumn.getMessage().contains("no column 7") && noColumn.getMessage().contains("0..2") && noColumn.getMessage().contains("--skip-header"), noColumn.getMessage());
 
         DataFileException noName = csvError("x,y\n1,0\n2,1\n", "label", true);
         assertTrue(noName.getMessage().contains("no header column is named 'label'") && noName.getMessage().contains("[x, y]"),

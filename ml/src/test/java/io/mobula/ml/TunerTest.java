@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mobula.Mobula;
+import io.mobula.NodeContext;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.data.ShippedData;
 import io.mobula.ml.tune.MedianStoppingRule;
@@ -25,7 +26,7 @@ class TunerTest {
 
     @BeforeAll
     static void start() {
-        mobula = Mobula.init();
+        mobula = Mobula.init(new NodeContext().cpus(2));
         digits = ShippedData.csv(ShippedData.DIGITS, "64", false);
     }
 
@@ -34,8 +35,9 @@ class TunerTest {
         mobula.close();
     }
 
+    /** 6 trials of 0.75 CPU on a 2-CPU node: they cannot all run at once, so some wait whole for their reservation. */
     private static Tuner.Settings settings(long seed) {
-        return new Tuner.Settings(6, 4, 2, 0.5, seed, SearchSpace.defaults(), new MedianStoppingRule(2, 3));
+        return new Tuner.Settings(6, 4, 2, 0.75, seed, SearchSpace.defaults(), new MedianStoppingRule(2, 3));
     }
 
     @Test

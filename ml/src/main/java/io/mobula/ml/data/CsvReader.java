@@ -106,8 +106,9 @@ public record CsvReader(String labelColumn, boolean skipHeader) {
         try {
             int index = Integer.parseInt(spec);
             if (index < 0 || index >= columns) {
-                throw new DataFileException(name, 0, "has no column " + index + " (the rows have " + columns + " columns, 0.."
-                    + (columns - 1) + ")", "pass --label with a 0-based column index, 'last', or a header's column name");
+                throw new DataFileException(name, 0, "has no column " + index + " (the first data row has " + columns + " columns, 0.."
+                    + (columns - 1) + ")", "pass --label a 0-based column index, 'last', or a header's column name"
+                    + (skipHeader ? "" : "; if the first line is a header, pass --skip-header"));
             }
             return index;
         } catch (NumberFormatException notIndex) {

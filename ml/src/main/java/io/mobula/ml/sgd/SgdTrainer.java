@@ -11,6 +11,8 @@ import io.mobula.ActorCreation;
 import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.ObjectRef;
+import io.mobula.PlacementGroup;
+import io.mobula.SchedulingStrategy;
 import io.mobula.WaitResult;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.model.OneVsRestLogistic;
@@ -39,6 +41,7 @@ public final class SgdTrainer implements AutoCloseable {
     private final Dataset heldOut;
     private final ActorHandle<ParameterServer> server;
     private final List<ActorHandle<GradientWorker>> workers = new ArrayList<>();
+    private final PlacementGroup group;
     private final int stepsPerEpoch;
     private final long startNanos = System.nanoTime();
 
@@ -51,6 +54,14 @@ public final class SgdTrainer implements AutoCloseable {
      *                                  weights do not fit the data.
      */
     public SgdTrainer(Mobula mobula, Dataset train, Dataset heldOut, SgdConfig config, double[] initialWeights) {
+        this(mobula, train, heldOut, config, initialWeights, null);
+    }
+
+    /**
+     * As above, with every actor placed in bundle 0 of {@code group} (null: anywhere), so a
+     * trial's actors are reserved together, all or none.
+     */
+    public SgdTrainer(Mobula mobula, Dataset train, Dataset heldOut, SgdConfig config, double[] initialWeights, PlacementGroup group) {
         if (config.workers() > train.rows()) {
             throw new IllegalArgumentException("--workers " + config.workers() + " is more than the " + train.rows()
                 + " training rows; use at most " + train.rows() + " workers");
@@ -63,6 +74,7 @@ public final class SgdTrainer implements AutoCloseable {
         this.mobula = mobula;
         this.config = config;
         this.heldOut = heldOut;
+        this.group = group;
         this.server = withCpus(mobula.actor(ParameterServer::new, initial, config.learningRate(), config.workers(), config.mode()))
             .remote();
         int maxRows = 0;
@@ -160,6 +172,7 @@ public final class SgdTrainer implements AutoCloseable {
     }
 
     private <A> ActorCreation<A> withCpus(ActorCreation<A> creation) {
-        return config.actorCpus() > 0 ? creation.resources("CPU", config.actorCpus()) : creation;
+        ActorCreation<A> placed = group == null ? creation : creation.scheduling(SchedulingStrategy.placementGroup(group, 0));
+        return config.actorCpus() > 0 ? placed.resources("CPU", config.actorCpus()) : placed;
     }
 }

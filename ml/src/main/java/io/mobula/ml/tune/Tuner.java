@@ -3,7 +3,9 @@ package io.mobula.ml.tune;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +13,8 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import io.mobula.Mobula;
+import io.mobula.PlacementGroup;
+import io.mobula.PlacementStrategy;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.data.Split;
 import io.mobula.ml.model.OneVsRestLogistic;
@@ -23,9 +27,11 @@ import io.mobula.ml.sgd.UpdateMode;
 /**
  * Hyperparameter search over {@link SgdTrainer} runs. K trials, their hyperparameters drawn from a
  * {@link SearchSpace} with the seed, train in parallel one epoch at a time: for each epoch every
- * running trial starts its parameter server and workers (holding the trial's CPU share, so
- * trials beyond the node's CPUs wait for resources as Ray Tune's do), resumes from its saved
- * weights, trains the epoch, scores the validation rows and gives its actors back. After each
+ * running trial reserves its CPU share as a placement group (one bundle, so a trial's actors are
+ * placed all together or not at all: trials beyond the node's CPUs wait whole, as Ray Tune's
+ * do, instead of each holding part of what it needs), starts its parameter server and workers in
+ * it, resumes from its saved weights, trains the epoch, scores the validation rows and gives the
+ * reservation back. After each
  * epoch the {@link MedianStoppingRule} stops the trials that are behind.
  *
  * <p>Reproducible: the trials train in sync mode (deterministic for a seed), and the stopping rule
@@ -35,6 +41,7 @@ import io.mobula.ml.sgd.UpdateMode;
 public final class Tuner {
     /** The fraction of the training rows held out to score trials. */
     public static final double VALIDATION_FRACTION = 0.2;
+    private static final Duration RESERVATION_TIMEOUT = Duration.ofMinutes(10);
 
     /** What one epoch of the search did, for a progress line. */
     public record Progress(int epoch, int epochs, int running, List<Integer> stoppedNow, int leader, double leaderScore) {
@@ -66,7 +73,8 @@ public final class Tuner {
         long start = System.nanoTime();
         Split outer = SgdTraining.prepare(data, settings.seed());
         Split inner = Split.of(outer.train(), VALIDATION_FRACTION, settings.seed() + 1);
-        double actorCpus = settings.trialCpus() / (settings.workersPerTrial() + 1);
+        // rounded down to the runtime's 1/10,000 so the actors' shares add up to no more than the bundle
+        double actorCpus = Math.floor(settings.trialCpus() / (settings.workersPerTrial() + 1) * 10_000) / 10_000;
         SgdConfig base = new SgdConfig(settings.epochs(), settings.workersPerTrial(), UpdateMode.SYNC, 0.1, 32, 0, settings.seed(), actorCpus);
         List<SgdConfig> configs = settings.space().sample(settings.trials(), settings.seed(), base);
 
@@ -124,10 +132,22 @@ public final class Tuner {
     }
 
     private double[] trainEpoch(SgdConfig config, Split data, double[] from, int epoch) {
-        try (SgdTrainer trainer = new SgdTrainer(mobula, data.train(), null, config, from)) {
-            List<EpochReport> ignored = trainer.train(epoch, 1, r -> { });
-            assert ignored.size() == 1;
-            return trainer.weights();
+        PlacementGroup group = settings.trialCpus() > 0
+            ? mobula.placementGroup(PlacementStrategy.PACK, List.of(Map.of("CPU", settings.trialCpus()))) : null;
+        try {
+            if (group != null && !group.waitReady(RESERVATION_TIMEOUT)) {
+                throw new IllegalStateException("a trial's " + settings.trialCpus() + " CPU were not free within " + RESERVATION_TIMEOUT
+                    + "; lower --trial-cpus or free the node");
+            }
+            try (SgdTrainer trainer = new SgdTrainer(mobula, data.train(), null, config, from, group)) {
+                List<EpochReport> ignored = trainer.train(epoch, 1, r -> { });
+                assert ignored.size() == 1;
+                return trainer.weights();
+            }
+        } finally {
+            if (group != null) {
+                mobula.removePlacementGroup(group);
+            }
         }
     }
 
