@@ -18,7 +18,6 @@ import io.mobula.PlacementStrategy;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.data.Split;
 import io.mobula.ml.model.OneVsRestLogistic;
-import io.mobula.ml.sgd.EpochReport;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.sgd.SgdTrainer;
 import io.mobula.ml.sgd.SgdTraining;
@@ -140,8 +139,7 @@ public final class Tuner {
                     + "; lower --trial-cpus or free the node");
             }
             try (SgdTrainer trainer = new SgdTrainer(mobula, data.train(), null, config, from, group)) {
-                List<EpochReport> ignored = trainer.train(epoch, 1, r -> { });
-                assert ignored.size() == 1;
+                trainer.train(epoch, 1, r -> { });
                 return trainer.weights();
             }
         } finally {
