@@ -28,7 +28,6 @@ import io.mobula.ObjectRef;
 import io.mobula.PlacementGroup;
 import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
-import io.mobula.transport.AeronChannels;
 
 /**
  * A head and a second node, each a process of its own, and a driver in this JVM connected to the
@@ -39,7 +38,7 @@ import io.mobula.transport.AeronChannels;
 class ClusterSchedulingTest {
     @TempDir
     Path home;
-    private String previousHome;
+    private TemporaryHead head;
     private String headAddress;
 
     static long pid() {
@@ -74,22 +73,14 @@ class ClusterSchedulingTest {
 
     @BeforeEach
     void startAHeadAndANode() {
-        previousHome = System.getProperty("mobula.home");
-        System.setProperty("mobula.home", home.toString());
-        int headPort = AeronChannels.freeUdpPort();
-        headAddress = "127.0.0.1:" + headPort;
-        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(headPort), "--resources", "{\"CPU\":1}"));
+        head = TemporaryHead.start(home, "{\"CPU\":1}");
+        headAddress = head.address();
         assertEquals(0, Cli.code("start", "--address", headAddress, "--resources", "{\"CPU\":2,\"camera\":1}"));
     }
 
     @AfterEach
     void stopThem() {
-        Cli.code("stop");
-        if (previousHome == null) {
-            System.clearProperty("mobula.home");
-        } else {
-            System.setProperty("mobula.home", previousHome);
-        }
+        head.close(); // stops every node this home started
     }
 
     /** The node with {@code camera}, once the head has heard of it. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,7 @@ import io.mobula.transport.ClusterSecret;
 class ConnectedDriverTest {
     @TempDir
     Path home;
-    private String previousHome;
+    private TemporaryHead head;
     private int port;
 
     static long nodePid() {
@@ -98,23 +97,14 @@ class ConnectedDriverTest {
     }
 
     @BeforeEach
-    void startANode() throws Exception {
-        previousHome = System.getProperty("mobula.home");
-        System.setProperty("mobula.home", home.toString());
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+    void startAHead() {
+        head = TemporaryHead.start(home, "{\"CPU\":2}");
+        port = head.port();
     }
 
     @AfterEach
     void stopIt() {
-        Cli.code("stop");
-        if (previousHome == null) {
-            System.clearProperty("mobula.home");
-        } else {
-            System.setProperty("mobula.home", previousHome);
-        }
+        head.close();
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.aeron.Publication;
 import io.mobula.Mobula;
 import io.mobula.TaskException;
-import io.mobula.cli.Cli;
+import io.mobula.cli.TemporaryHead;
 import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
@@ -39,7 +39,7 @@ import io.mobula.transport.EmbeddedTransport;
 class NodeBadInputTest {
     @TempDir
     Path home;
-    private String previousHome;
+    private TemporaryHead head;
     private int port;
 
     static int twice(int x) {
@@ -48,20 +48,13 @@ class NodeBadInputTest {
 
     @BeforeEach
     void startAHead() {
-        previousHome = System.getProperty("mobula.home");
-        System.setProperty("mobula.home", home.toString());
-        port = AeronChannels.freeUdpPort();
-        assertEquals(0, Cli.code("start", "--head", "--port", Integer.toString(port), "--resources", "{\"CPU\":2}"));
+        head = TemporaryHead.start(home, "{\"CPU\":2}");
+        port = head.port();
     }
 
     @AfterEach
     void stopIt() {
-        Cli.code("stop");
-        if (previousHome == null) {
-            System.clearProperty("mobula.home");
-        } else {
-            System.setProperty("mobula.home", previousHome);
-        }
+        head.close();
     }
 
     @Test
