@@ -37,6 +37,26 @@ final class ReflectiveFunction implements NamedFunction {
      */
     static ReflectiveFunction find(ClassLoader loader, String className, String methodName, String signature,
                                    boolean receiverFirst) {
+        Key key = new Key(loader, className, methodName, signature, receiverFirst);
+        ReflectiveFunction known = FOUND.get(key);
+        if (known != null) {
+            return known; // looked up once per loader and function: reflection is the slow part of a call
+        }
+        ReflectiveFunction found = lookUp(loader, className, methodName, signature, receiverFirst);
+        if (FOUND.size() < MAX_REMEMBERED) {
+            FOUND.put(key, found);
+        }
+        return found;
+    }
+
+    private record Key(ClassLoader loader, String className, String methodName, String signature, boolean receiverFirst) {
+    }
+
+    private static final int MAX_REMEMBERED = 4096;
+    private static final java.util.Map<Key, ReflectiveFunction> FOUND = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ReflectiveFunction lookUp(ClassLoader loader, String className, String methodName, String signature,
+                                             boolean receiverFirst) {
         try {
             Class<?> owner = Class.forName(className, true, loader);
             Class<?>[] parameters = MethodType.fromMethodDescriptorString(signature, loader).parameterArray();
