@@ -37,6 +37,7 @@ final class NodeObjects {
      */
     private final Map<ObjectId, Object> held = new ConcurrentHashMap<>();
     private static final Object WRITTEN = new Object();
+    private static final CompletableFuture<Map<ObjectId, ObjectView>> NONE = CompletableFuture.completedFuture(Map.of());
     /** Drivers' values being written, piece by piece. */
     private final Map<ObjectId, io.mobula.store.ObjectBuilder> writing = new ConcurrentHashMap<>();
 
@@ -108,6 +109,9 @@ final class NodeObjects {
      * @return the pulled objects' views by id: the work's values read them in place.
      */
     CompletableFuture<Map<ObjectId, ObjectView>> fetchRemote(List<NodeObject> objects) {
+        if (objects.isEmpty()) {
+            return NONE; // the usual call: every argument travelled inside it
+        }
         Map<ObjectId, ObjectView> fetched = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (NodeObject object : objects) {
