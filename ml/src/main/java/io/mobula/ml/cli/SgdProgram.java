@@ -12,9 +12,7 @@ import java.util.Set;
 import io.mobula.Mobula;
 import io.mobula.cli.ExampleProgram;
 import io.mobula.cli.UsageException;
-import io.mobula.ml.data.CsvReader;
 import io.mobula.ml.data.Dataset;
-import io.mobula.ml.data.ShippedData;
 import io.mobula.ml.sgd.LossCurveSvg;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.sgd.SgdResult;
@@ -48,21 +46,9 @@ public final class SgdProgram implements ExampleProgram {
         ProgramFlags flags = ProgramFlags.parse(args, VALUED, SWITCHES);
         SgdConfig config = config(flags);
         String address = flags.text("--address", null);
-        Dataset data;
-        String source;
-        if (flags.has("--data")) {
-            if (!flags.has("--label")) {
-                throw new UsageException("--data needs --label COLUMN (a 0-based index, 'last', or with --skip-header a header name)");
-            }
-            source = flags.text("--data", null);
-            data = new CsvReader(flags.text("--label", null), flags.has("--skip-header")).read(Path.of(source));
-        } else {
-            if (flags.has("--label") || flags.has("--skip-header")) {
-                throw new UsageException("--label and --skip-header describe a --data file; give --data too");
-            }
-            source = ShippedData.DIGITS + " (" + ShippedData.ATTRIBUTION + ")";
-            data = ShippedData.csv(ShippedData.DIGITS, "64", false);
-        }
+        TrainingData training = TrainingData.from(flags);
+        Dataset data = training.data();
+        String source = training.source();
         out.printf(Locale.ROOT, "sgd: %s: %d rows, %d features, %d classes%n", source, data.rows(), data.featureCount(), data.classCount());
         out.printf(Locale.ROOT, "sgd: %s mode, %d workers, %d epochs, %s, seed %d, on the %s%n", config.mode(), config.workers(),
             config.epochs(), config.hyperparameters(), config.seed(), Clusters.where(address));

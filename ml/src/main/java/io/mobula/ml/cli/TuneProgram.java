@@ -1,7 +1,6 @@
 package io.mobula.ml.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,9 +8,7 @@ import java.util.Set;
 import io.mobula.Mobula;
 import io.mobula.cli.ExampleProgram;
 import io.mobula.cli.UsageException;
-import io.mobula.ml.data.CsvReader;
 import io.mobula.ml.data.Dataset;
-import io.mobula.ml.data.ShippedData;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.tune.MedianStoppingRule;
 import io.mobula.ml.tune.SearchSpace;
@@ -51,18 +48,9 @@ public final class TuneProgram implements ExampleProgram {
         int grace = flags.positiveInt("--grace", 2);
         long seed = flags.whole("--seed", 42);
         String address = flags.text("--address", null);
-        Dataset data;
-        String source;
-        if (flags.has("--data")) {
-            if (!flags.has("--label")) {
-                throw new UsageException("--data needs --label COLUMN (a 0-based index, 'last', or with --skip-header a header name)");
-            }
-            source = flags.text("--data", null);
-            data = new CsvReader(flags.text("--label", null), flags.has("--skip-header")).read(Path.of(source));
-        } else {
-            source = ShippedData.DIGITS + " (" + ShippedData.ATTRIBUTION + ")";
-            data = ShippedData.csv(ShippedData.DIGITS, "64", false);
-        }
+        TrainingData training = TrainingData.from(flags);
+        Dataset data = training.data();
+        String source = training.source();
         Tuner.Settings settings = new Tuner.Settings(trials, epochs, workers, trialCpus, seed, SearchSpace.defaults(),
             new MedianStoppingRule(grace, 3));
         out.printf(Locale.ROOT, "tune: %s: %d rows, %d features, %d classes%n", source, data.rows(), data.featureCount(), data.classCount());
