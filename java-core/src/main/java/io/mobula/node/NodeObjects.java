@@ -1,6 +1,5 @@
 package io.mobula.node;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -170,20 +169,9 @@ final class NodeObjects {
                 + " bytes is too large to fetch whole; read it on its node's host"));
         }
         byte[] whole = new byte[(int) object.size()];
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (long offset = 0; offset < object.size(); offset += ObjectMessages.PIECE_BYTES) {
-            long at = offset;
-            int length = (int) Math.min(ObjectMessages.PIECE_BYTES, object.size() - at);
-            chain = chain.thenCompose(v -> peers.send(object.address(), ObjectMessages.read(object.id(), at, length)))
-                .thenAccept(answer -> {
-                    try {
-                        byte[] piece = (byte[]) RemoteCall.decodeAnswer(answer, "reading object " + object.id());
-                        System.arraycopy(piece, 0, whole, (int) at, piece.length);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-        }
+        CompletableFuture<Void> chain = peers.readInPieces(object.address(), object.size(), ObjectMessages.PIECE_BYTES,
+            (offset, length) -> ObjectMessages.read(object.id(), offset, length),
+            (offset, piece) -> System.arraycopy(piece, 0, whole, (int) offset, piece.length), "reading object " + object.id());
         return chain.thenApply(v -> whole);
     }
 }

@@ -520,19 +520,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private CompletableFuture<Void> fetch(String source, List<JobClassPaths.Jar> missing) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (JobClassPaths.Jar jar : missing) {
-            for (long offset = 0; offset < jar.size() || offset == 0; offset += JobMessages.PIECE_BYTES) {
-                long at = offset;
-                int length = (int) Math.min(JobMessages.PIECE_BYTES, jar.size() - at);
-                chain = chain.thenCompose(v -> peers.send(source, JobMessages.jarRead(jar.sha256(), at, length)))
-                    .thenAccept(answer -> {
-                        try {
-                            byte[] bytes = (byte[]) RemoteCall.decodeAnswer(answer, "reading jar " + jar.sha256());
-                            jobs.putPiece(jar.sha256(), jar.size(), at, bytes);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
-            }
+            chain = chain.thenCompose(v -> peers.readInPieces(source, jar.size(), JobMessages.PIECE_BYTES,
+                (offset, length) -> JobMessages.jarRead(jar.sha256(), offset, length),
+                (offset, piece) -> jobs.putPiece(jar.sha256(), jar.size(), offset, piece), "reading jar " + jar.sha256()));
         }
         return chain;
     }

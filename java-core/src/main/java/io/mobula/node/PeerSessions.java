@@ -1,5 +1,7 @@
 package io.mobula.node;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +113,38 @@ final class PeerSessions implements AutoCloseable {
             }
         }
         return AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT);
+    }
+
+    /** Asks for one piece of something large: the request for {@code length} bytes at {@code offset}. */
+    interface PieceRequest {
+        byte[] at(long offset, int length);
+    }
+
+    /** Takes one piece as it arrives. */
+    interface PieceSink {
+        void accept(long offset, byte[] piece) throws IOException;
+    }
+
+    /**
+     * Reads {@code size} bytes from the node at {@code address} in pieces of at most
+     * {@code pieceBytes}, one request after another (an empty thing takes one request): each answer
+     * is decoded and handed to {@code sink}. Completes once the last piece is in.
+     */
+    CompletableFuture<Void> readInPieces(String address, long size, int pieceBytes, PieceRequest request, PieceSink sink,
+                                         String what) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (long offset = 0; offset < size || offset == 0; offset += pieceBytes) {
+            long at = offset;
+            int length = (int) Math.min(pieceBytes, size - at);
+            chain = chain.thenCompose(v -> send(address, request.at(at, length))).thenAccept(answer -> {
+                try {
+                    sink.accept(at, (byte[]) RemoteCall.decodeAnswer(answer, what));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return chain;
     }
 
     /**
