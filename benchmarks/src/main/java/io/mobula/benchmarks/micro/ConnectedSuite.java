@@ -17,6 +17,13 @@ import io.mobula.cli.StopCommand;
  * and this process connected to it as a driver; the cases that apply run again through it.
  */
 final class ConnectedSuite {
+    /**
+     * The least warm-up of a connected case. The node is a fresh JVM whose serving path compiles
+     * during its first seconds of traffic: after a 0.7 s warm-up, 2 s windows read 13–19 k sync task
+     * round trips a second; after 3 s, 36–38 k (the same build, the same machine).
+     */
+    private static final long WARMUP_MS = 3_000;
+
     private ConnectedSuite() {
     }
 
@@ -39,7 +46,8 @@ final class ConnectedSuite {
                     MicroCase c = connected.get(i);
                     progress.printf("\r[%2d/%d] %-48s", i + 1, connected.size(), c.name() + " (connected)");
                     MicroCase.Trial trial = c.setup().prepare(context);
-                    results.add(new Measurement(c, MicrobenchmarkCommand.measure(trial, context, measureMs), Double.NaN, true));
+                    results.add(new Measurement(c, MicrobenchmarkCommand.measure(trial, context,
+                        Math.max(WARMUP_MS, measureMs / 3), measureMs), Double.NaN, true));
                 }
             } finally {
                 new StopCommand().run(List.of(), quiet, quiet);

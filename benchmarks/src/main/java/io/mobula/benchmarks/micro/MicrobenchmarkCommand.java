@@ -98,7 +98,7 @@ public final class MicrobenchmarkCommand implements CliCommand {
                     results.add(new Measurement(c, Double.NaN, Double.NaN));
                     continue;
                 }
-                double rate = measure(trial, context, measureMs);
+                double rate = measure(trial, context, measureMs / 3, measureMs);
                 if (c.gigabytes()) {
                     results.add(new Measurement(c, rate / 1e9, memcpy));
                 } else {
@@ -112,9 +112,9 @@ public final class MicrobenchmarkCommand implements CliCommand {
         return results;
     }
 
-    /** Runs the trial for a warm-up (a third of the time), then for {@code measureMs}; units per second. */
-    static double measure(MicroCase.Trial trial, SuiteContext context, long measureMs) throws Exception {
-        long warmupEnd = System.nanoTime() + measureMs * 1_000_000L / 3;
+    /** Runs the trial for {@code warmupMs}, then for {@code measureMs}; units per second. */
+    static double measure(MicroCase.Trial trial, SuiteContext context, long warmupMs, long measureMs) throws Exception {
+        long warmupEnd = System.nanoTime() + warmupMs * 1_000_000L;
         while (System.nanoTime() < warmupEnd) {
             trial.run(context);
         }
