@@ -21,10 +21,13 @@ public final class TaskCall<R> {
     private final RemoteFunction function;
     private final Object[] args;
     private Map<String, Double> resources;
-    private int maxRetries;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
     private List<Class<? extends Throwable>> retryOn = List.of();
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
     private boolean isolated;
+
+    /** Ray's default: a task whose process or node dies runs again up to 3 times. */
+    public static final int DEFAULT_MAX_RETRIES = 3;
 
     TaskCall(NodeRuntime runtime, RemoteFunction function, Object[] args) {
         this.runtime = runtime;
@@ -51,7 +54,12 @@ public final class TaskCall<R> {
         return this;
     }
 
-    /** How many more times the task runs after a retryable failure (default 0). */
+    /**
+     * How many more times the task runs after a system failure (its worker process or its node
+     * died: always retried) or an exception marked with {@link #retryExceptions}; default 3, as in
+     * Ray. {@code 0} also means its result is not rebuilt if the node holding it dies
+     * ({@link ObjectLostException}).
+     */
     public TaskCall<R> maxRetries(int maxRetries) {
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);

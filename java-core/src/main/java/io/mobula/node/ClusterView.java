@@ -16,6 +16,15 @@ import io.mobula.NodeInfo;
 final class ClusterView {
     private volatile List<NodeInfo> nodes = List.of();
     private volatile List<NodeStatus> statuses = List.of();
+    private final List<java.util.function.Consumer<NodeInfo>> deathListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Tells {@code listener} of each node this view saw alive and a later report shows dead (the
+     * head declared it so), on the thread that updates the view.
+     */
+    void onNodeDeath(java.util.function.Consumer<NodeInfo> listener) {
+        deathListeners.add(listener);
+    }
 
     /** Replaces the view with these statuses (blocks of {@link NodeStatus} fields). */
     void update(List<NodeStatus> reported) {
@@ -23,8 +32,48 @@ final class ClusterView {
         for (NodeStatus status : reported) {
             fresh.add(toInfo(status));
         }
+        List<NodeInfo> before = nodes;
         statuses = List.copyOf(reported);
         nodes = List.copyOf(fresh);
+        for (NodeInfo was : before) {
+            if (was.alive() && !alive(was.id())) {
+                deathListeners.forEach(listener -> listener.accept(was));
+            }
+        }
+    }
+
+    /** Whether the node with {@code id} is alive as last reported (unknown ones are not). */
+    boolean alive(String id) {
+        for (NodeInfo node : nodes) {
+            if (node.id().equals(id)) {
+                return node.alive();
+            }
+        }
+        return false;
+    }
+
+    /** Whether the node with {@code id} is known and was last reported dead (an unknown one may be new). */
+    boolean dead(String id) {
+        for (NodeInfo node : nodes) {
+            if (node.id().equals(id)) {
+                return !node.alive();
+            }
+        }
+        return false;
+    }
+
+    /** Whether the node at {@code address} was last reported dead (not merely unknown). */
+    boolean deadAt(String address) {
+        boolean dead = false;
+        for (NodeInfo node : nodes) {
+            if (node.address().equals(address)) {
+                if (node.alive()) {
+                    return false; // a node that came back as new at the same address
+                }
+                dead = true;
+            }
+        }
+        return dead;
     }
 
     /** The statuses as last reported. */

@@ -78,11 +78,128 @@ public final class ConnectedDriver implements TaskInvoker {
         return t;
     });
 
+    /** The cluster as the driver's node reports it, refreshed every second: which nodes died. */
+    private final ClusterView view = new ClusterView();
+    private final java.util.concurrent.ScheduledExecutorService watcher = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> daemon(r, "mobula-driver-view"));
+    /** Rebuilds lost arguments and sends their calls again, off the session readers' threads. */
+    private final java.util.concurrent.ExecutorService recovery = java.util.concurrent.Executors
+        .newCachedThreadPool(r -> daemon(r, "mobula-driver-recovery"));
+    private static final long VIEW_REFRESH_MS = 1000;
+    /** How many times a call is sent again because arguments it took were lost and rebuilt. */
+    private static final int ARGUMENT_REBUILD_ROUNDS = 3;
+
     private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String job) {
         this.transport = transport;
         this.sessions = sessions;
         this.address = address;
         this.job = job;
+        // calls waiting on a node that died fail at once (the owner retries them), as on a node
+        view.onNodeDeath(node -> sessions.declareDead(node.address(), new io.mobula.NodeDiedException("node " + node.id()
+            + " at " + node.address() + " died: the head heard no heartbeat from it within the cluster's dead-after time")));
+        watcher.scheduleWithFixedDelay(this::refreshViewQuietly, VIEW_REFRESH_MS, VIEW_REFRESH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void refreshViewQuietly() {
+        try {
+            refreshView();
+        } catch (RuntimeException e) {
+            // the node is away: the calls to it fail on their own
+        }
+    }
+
+    /** Asks the driver's node for the cluster now. */
+    private void refreshView() {
+        try {
+            view.update(ClusterView.decodeBlocks(sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+                .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MobulaException("cannot ask the node at " + address + " for the cluster: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while asking the node at " + address + " for the cluster", e);
+        }
+    }
+
+    /** Whether the node process that held {@code object} is known to have died. */
+    boolean holderGone(NodeObject object) {
+        return view.dead(object.holder());
+    }
+
+    /**
+     * Whether reading {@code object} failed because it is gone: its holder died (asked anew), or a
+     * node now at its address does not have it (its holder restarted).
+     */
+    boolean lost(NodeObject object, MobulaException failure) {
+        refreshViewQuietly();
+        if (holderGone(object)) {
+            return true;
+        }
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof io.mobula.TaskException task
+                && io.mobula.objects.ObjectNotFoundException.class.getName().equals(task.remoteClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs the task of {@code lineage} again, its lost arguments rebuilt first: the new result's
+     * place, or the value itself when it came back small.
+     *
+     * @throws io.mobula.ObjectLostException if it cannot be made again.
+     */
+    Object rerun(Lineage lineage) {
+        TaskSpec task = lineage.task();
+        FunctionDescriptor f = task.descriptor();
+        for (int round = 0; ; round++) {
+            try {
+                rebuildLostArguments(lineage.args());
+                RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
+                    task.strategy(), task.isolated(), lineage.args());
+                return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
+            } catch (Exception e) {
+                refreshViewQuietly();
+                boolean again = io.mobula.runtime.RetryPolicy.systemFailure(e) || anyArgumentGone(lineage.args());
+                if (!again || round + 1 >= ARGUMENT_REBUILD_ROUNDS) {
+                    throw new io.mobula.ObjectLostException("a result of " + task.displayName() + " was lost with its node and "
+                        + "running " + task.displayName() + " again failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static void rebuildLostArguments(Object[] args) {
+        for (Object arg : args) {
+            if (arg instanceof ObjectOnNode remote) {
+                remote.ensureAlive();
+            }
+        }
+    }
+
+    private boolean anyArgumentGone(Object[] args) {
+        for (Object arg : args) {
+            if (arg instanceof ObjectOnNode remote && !remote.isInline() && holderGone(remote.object())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean takesObjectsOnNodes(Object[] args) {
+        for (Object arg : args) {
+            if (arg instanceof ObjectOnNode) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -129,17 +246,24 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args);
-        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()));
+        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()), new Lineage(task, args));
     }
 
-    /** A result that stayed on its node becomes this driver's form of it; any other value is itself. */
-    private Object held(Object answer) {
+    /**
+     * A result that stayed on its node becomes this driver's form of it, made again from
+     * {@code lineage} (null: it cannot be) if the node dies; any other value is itself.
+     */
+    private Object held(Object answer, Lineage lineage) {
         if (!(answer instanceof NodeObject object)) {
             return answer;
         }
-        ObjectOnNode form = new ObjectOnNode(object, this);
+        ObjectOnNode form = new ObjectOnNode(object, this, lineage);
         PeerSessions owner = sessions;
-        releases.register(form, () -> owner.send(object.address(), ObjectMessages.release(object.id())));
+        java.util.concurrent.atomic.AtomicReference<NodeObject> where = form.where();
+        releases.register(form, () -> {
+            NodeObject at = where.get();
+            owner.send(at.address(), ObjectMessages.release(at.id()));
+        });
         return form;
     }
 
@@ -159,15 +283,24 @@ public final class ConnectedDriver implements TaskInvoker {
                 answer = ask(ObjectMessages.write(id, encoded.kind(), size, offset, piece), CALL_TIMEOUT.toMillis(),
                     "storing a value of " + size + " bytes");
             }
-            if (!(held(answer) instanceof ObjectOnNode stored)) {
+            if (!(held(answer, null) instanceof ObjectOnNode stored)) { // a put: no lineage to make it again
                 throw new MobulaException("the node at " + address + " did not store the value " + id);
             }
             return stored;
         };
     }
 
-    /** A result kept on a node: a view of its arena when the node is on this host, else fetched. */
+    /**
+     * A result kept on a node: a view of its arena when the node is on this host, else fetched.
+     *
+     * @throws io.mobula.ObjectLostException if the node holding it was declared dead.
+     */
     Object read(NodeObject object) {
+        if (holderGone(object)) {
+            // even where its arena is still readable (a node on this host): a node declared dead is fenced off
+            throw new io.mobula.ObjectLostException("object " + object.id() + " was lost with node " + object.holder()
+                + " at " + object.address() + ", declared dead");
+        }
         java.nio.file.Path arena = java.nio.file.Path.of(object.arena());
         if (java.nio.file.Files.isReadable(arena)) {
             ArenaReader reader = arenas.computeIfAbsent(object.arena(), path -> new ArenaReader(arena));
@@ -203,7 +336,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args);
-        sendAsync(address, call, task, done);
+        sendAsync(address, call, task, done, args, 0);
     }
 
     @Override
@@ -212,7 +345,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
-        sendAsync(actor.address(), call, method, done);
+        sendAsync(actor.address(), call, method, done, rest, 0);
     }
 
     @Override
@@ -240,7 +373,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
-        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()));
+        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()), null);
     }
 
     @Override
@@ -280,26 +413,51 @@ public final class ConnectedDriver implements TaskInvoker {
     /**
      * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
      * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
+     * A failed call that took objects living on nodes is looked at off that thread: if some were lost
+     * with their node, they are made again and the call sent again ({@code round} counts these).
      */
-    private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done) throws InterruptedException {
+    private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
+        throws InterruptedException {
         byte[] payload = payload(call, spec);
+        Lineage lineage = spec.isTask() ? new Lineage(spec, args) : null; // an actor's results are not made again
         inFlight.acquire();
         sessions.send(node, payload, (answer, failure) -> {
             inFlight.release();
-            if (failure != null) {
-                done.complete(null, new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(),
-                    failure));
-                return;
-            }
             Object value;
             try {
-                value = held(RemoteCall.decodeAnswer(answer, spec.displayName())); // a large result stays where it was made
+                if (failure != null) {
+                    throw new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
+                }
+                value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), lineage); // a large result stays where it was made
             } catch (Exception e) {
-                done.complete(null, e);
+                if (round < ARGUMENT_REBUILD_ROUNDS && takesObjectsOnNodes(args)) {
+                    recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
+                } else {
+                    done.complete(null, e);
+                }
                 return;
             }
             done.complete(value, null);
         });
+    }
+
+    /** After a failed call: its lost arguments made again and the call sent again, or the failure as it was. */
+    private void retryWithArgumentsRebuilt(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args,
+                                           int round, Exception failure) {
+        try {
+            refreshViewQuietly();
+            if (!anyArgumentGone(args)) {
+                done.complete(null, failure);
+                return;
+            }
+            rebuildLostArguments(args);
+            sendAsync(node, call.withArgs(args), spec, done, args, round + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.complete(null, failure);
+        } catch (RuntimeException e) {
+            done.complete(null, e);
+        }
     }
 
     private static byte[] payload(RemoteCall.Call call, TaskSpec spec) {
@@ -390,6 +548,8 @@ public final class ConnectedDriver implements TaskInvoker {
 
     @Override
     public void close() {
+        watcher.shutdownNow();
+        recovery.shutdownNow();
         arenas.values().forEach(ArenaReader::close);
         sessions.close();
         transport.close();

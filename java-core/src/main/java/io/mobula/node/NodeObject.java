@@ -11,9 +11,10 @@ import io.mobula.store.ObjectId;
  * and size, the node's arena file (a process on the same host maps it and reads the value without
  * a copy), the node's address, and its object manager's (another node pulls it from there in
  * chunks, straight into its own store; anyone else fetches it through the node). Work that takes it as an
- * argument takes it where it lives.
+ * argument takes it where it lives. {@code holder} is the id of the node process holding it: one
+ * that restarts at the same address is another node, without it.
  */
-record NodeObject(ObjectId id, int kind, long size, String arena, String address, String objectManager) {
+record NodeObject(ObjectId id, int kind, long size, String arena, String address, String objectManager, String holder) {
     void write(DataOutputStream out) throws IOException {
         out.writeUTF(id.toString());
         out.writeInt(kind);
@@ -21,12 +22,13 @@ record NodeObject(ObjectId id, int kind, long size, String arena, String address
         out.writeUTF(arena);
         out.writeUTF(address);
         out.writeUTF(objectManager);
+        out.writeUTF(holder);
     }
 
     static NodeObject read(DataInputStream in) throws IOException {
         try {
             return new NodeObject(ObjectId.parse(in.readUTF()), in.readInt(), in.readLong(), in.readUTF(), in.readUTF(),
-                in.readUTF());
+                in.readUTF(), in.readUTF());
         } catch (IllegalArgumentException e) {
             throw new IOException("not an object id: " + e.getMessage());
         }

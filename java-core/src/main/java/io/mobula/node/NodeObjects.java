@@ -53,7 +53,7 @@ final class NodeObjects {
             return null;
         }
         held.put(id, result);
-        return new NodeObject(id, kind, size, runtime.arenaPath().toString(), address, manager.address());
+        return new NodeObject(id, kind, size, runtime.arenaPath().toString(), address, manager.address(), runtime.nodeId());
     }
 
     void release(ObjectId id) {
@@ -77,7 +77,7 @@ final class NodeObjects {
         builder.seal();
         held.put(id, WRITTEN);
         return new NodeObject(id, kind, size, runtime.arenaPath() == null ? "" : runtime.arenaPath().toString(), address,
-            manager.address());
+            manager.address(), runtime.nodeId());
     }
 
     /** How many results are kept for owners (for tests and status). */

@@ -12,6 +12,7 @@ import io.mobula.ActorDiedException;
 import io.mobula.InfeasibleResourcesException;
 import io.mobula.InternalAccess;
 import io.mobula.MobulaException;
+import io.mobula.NodeDiedException;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
@@ -74,6 +75,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.tables = tables;
         this.view = view;
         this.peers = peers;
+        // what waits on a node the head declared dead fails now, as a system failure its owner retries elsewhere
+        view.onNodeDeath(node -> peers.declareDead(node.address(), new NodeDiedException("node " + node.id() + " at "
+            + node.address() + " died: the head heard no heartbeat from it within the cluster's dead-after time")));
     }
 
     @Override
@@ -238,10 +242,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         } else {
             String peer = target.node().address();
             tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
-                .whenComplete((answer, error) -> reply.send(error == null
-                ? answer
-                : RemoteCall.encodeFailure(new MobulaException("node " + target.node().id() + " at " + peer + " chosen for "
-                    + call.displayName() + " could not be reached: " + error.getMessage(), error))));
+                .whenComplete((answer, error) -> reply.send(error == null ? answer
+                : unreachable(peer, "node " + target.node().id() + " at " + peer + " chosen for " + call.displayName(), error)));
         }
     }
 
@@ -267,10 +269,23 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             } else {
                 tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
-                        : RemoteCall.encodeFailure(new MobulaException("the node at " + target + " holding bundle " + index
-                            + " of placement group " + bundle.groupId() + " could not be reached: " + failed.getMessage(), failed))));
+                        : unreachable(target, "the node at " + target + " holding bundle " + index + " of placement group "
+                            + bundle.groupId(), failed)));
             }
         });
+    }
+
+    /**
+     * The answer when the node chosen for work failed to answer: {@link NodeDiedException} if it
+     * died (a system failure: the work's owner runs it again elsewhere), else a plain failure.
+     */
+    private byte[] unreachable(String peer, String what, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        if (cause instanceof NodeDiedException || view.deadAt(peer)) {
+            return RemoteCall.encodeFailure(new NodeDiedException(what + " died before answering: " + cause.getMessage(), cause));
+        }
+        return RemoteCall.encodeFailure(new MobulaException(what + " could not be reached: " + cause.getMessage(), cause));
     }
 
     /** Each bundle's place ({@code id@address}) once the group is placed: the head knows; other nodes ask it. */

@@ -174,6 +174,20 @@ final class PeerSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * The node at {@code address} was declared dead: what is in flight to it fails now with
+     * {@code reason}, and its session is dropped (a node that comes back there gets a fresh one).
+     */
+    void declareDead(String address, RuntimeException reason) {
+        Session session = sessions.remove(address);
+        if (session != null) {
+            session.client.thenAccept(client -> {
+                client.serverGone(reason);
+                connector.execute(client::close);
+            });
+        }
+    }
+
     /** Whether the session to {@code address} (once open) runs over IPC. */
     boolean overIpc(String address) {
         return overIpc.contains(address);

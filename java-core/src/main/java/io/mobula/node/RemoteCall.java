@@ -113,6 +113,12 @@ final class RemoteCall {
                 maxConcurrency, actorName, encodedArgs);
         }
 
+        /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
+        Call withArgs(Object[] args) {
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
+                maxRestarts, maxConcurrency, actorName, encodeArgs(args));
+        }
+
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
         Object[] args(ValueCodec codec, java.util.function.Function<NodeObject, Object> objects) throws IOException {
             Cursor cursor = new Cursor(encodedArgs, 0);
@@ -367,6 +373,12 @@ final class RemoteCall {
             if (className.equals(InfeasibleResourcesException.class.getName())) {
                 throw new InfeasibleResourcesException(message);
             }
+            if (className.equals(io.mobula.NodeDiedException.class.getName())) {
+                throw new io.mobula.NodeDiedException(message);
+            }
+            if (className.equals(io.mobula.ObjectLostException.class.getName())) {
+                throw new io.mobula.ObjectLostException(message);
+            }
             throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
         }
     }
@@ -386,9 +398,12 @@ final class RemoteCall {
 
     private static void writeValue(DataOutputStream out, Object value, ValueCodec codec) throws IOException {
         if (value instanceof ObjectOnNode remote) {
-            out.writeInt(NODE_OBJECT_KIND);
-            remote.object().write(out);
-            return;
+            if (!remote.isInline()) {
+                out.writeInt(NODE_OBJECT_KIND);
+                remote.object().write(out);
+                return;
+            }
+            value = remote.inlineValue(); // rebuilt small: it travels in the call
         }
         EncodedValue encoded = codec.encode(value, null);
         out.writeInt(encoded.kind());

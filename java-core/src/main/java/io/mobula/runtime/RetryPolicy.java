@@ -36,6 +36,27 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
         return false;
     }
 
+    /**
+     * Whether {@code error} is a system failure rather than the task's own: the process or the node
+     * running it died ({@link io.mobula.WorkerCrashedException}, {@link io.mobula.NodeDiedException},
+     * here or reported from another process). These are always retried while retries are left,
+     * as in Ray; an application's exceptions only when marked.
+     */
+    public static boolean systemFailure(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof io.mobula.NodeDiedException || e instanceof io.mobula.WorkerCrashedException) {
+                return true;
+            }
+            if (e instanceof io.mobula.TaskException task && SYSTEM_FAILURES.contains(task.remoteClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<String> SYSTEM_FAILURES = List.of(io.mobula.NodeDiedException.class.getName(),
+        io.mobula.WorkerCrashedException.class.getName());
+
     private static Class<?> remoteClass(String name) {
         try {
             return Class.forName(name, false, RetryPolicy.class.getClassLoader());

@@ -111,8 +111,7 @@ public final class TaskSpec {
      * left and the policy retries this error; the spec must then be submitted again.
      */
     synchronized boolean requeueForRetry(Throwable error) {
-        boolean crashed = isolated && error instanceof io.mobula.WorkerCrashedException; // always retryable
-        if (state != RUNNING || retriesLeft <= 0 || !(crashed || retry.retries(error))) {
+        if (state != RUNNING || retriesLeft <= 0 || !(RetryPolicy.systemFailure(error) || retry.retries(error))) {
             return false;
         }
         retriesLeft--;
@@ -172,6 +171,16 @@ public final class TaskSpec {
 
     public SchedulingStrategy strategy() {
         return strategy;
+    }
+
+    /** How many more runs a failure allows (and so, how many times a lost result may be rebuilt). */
+    public int maxRetries() {
+        return retry.maxRetries();
+    }
+
+    /** Whether it is a task (not an actor's creation or method call). */
+    public boolean isTask() {
+        return kind == Kind.TASK;
     }
 
     public String displayName() {

@@ -209,7 +209,7 @@ class MultiHostClusterTest {
     }
 
     /** Waits for the node's "ready at" line on its output, which it prints once it serves. */
-    private static void awaitReady(Process node, String address) throws Exception {
+    static void awaitReady(Process node, String address) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
@@ -238,7 +238,7 @@ class MultiHostClusterTest {
         drain.start();
     }
 
-    private static List<NodeInfo> awaitNodes(Mobula driver, int count) throws InterruptedException {
+    static List<NodeInfo> awaitNodes(Mobula driver, int count) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         List<NodeInfo> nodes = driver.nodes();
         while (System.currentTimeMillis() < deadline) {

@@ -334,10 +334,15 @@ public final class AuthClient implements AutoCloseable {
      * waiting forever, and so does what follows.
      */
     public void serverGone() {
+        serverGone(new AuthenticationException("the server went away (its process ended, or it fell silent) "
+            + "before answering"));
+    }
+
+    /** As {@link #serverGone()}, with what is in flight failed by {@code reason} (say, the server was declared dead). */
+    public void serverGone(RuntimeException reason) {
         gone = true;
         for (Long correlationId : inFlight.keySet()) {
-            fail(correlationId, new AuthenticationException("the server went away (its process ended, or it fell silent) "
-                + "before answering"));
+            fail(correlationId, reason);
         }
     }
 

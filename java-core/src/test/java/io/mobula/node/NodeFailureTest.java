@@ -1,0 +1,186 @@
+package io.mobula.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mobula.Mobula;
+import io.mobula.NodeInfo;
+import io.mobula.ObjectLostException;
+import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.worker.JvmCommand;
+
+/**
+ * A node dies under a job, on a real network: a head and two nodes in network namespaces of their
+ * own, a driver in the test's. The third host's node is killed (SIGKILL) while it runs a task and
+ * holds results: the head declares it dead within its dead-after time; the running task runs again
+ * elsewhere; results whose only copy was there are made again by the driver from their lineage
+ * (a result made from another lost result: that one first), whether read or passed to new work; a
+ * result whose task allowed no retries fails with {@link ObjectLostException} naming the object and
+ * the node. A node started again at the same address joins as a new node.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class NodeFailureTest {
+    private static final long DEAD_AFTER_MS = 2000;
+    private static final int BLOCK = 4 << 20;
+
+    @TempDir
+    Path home;
+
+    static ByteBuffer block(int bytes, int seed) {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        for (int i = 0; i < bytes; i++) {
+            buffer.put(i, (byte) (i * 31 + seed));
+        }
+        return buffer;
+    }
+
+    /** Large, so it stays on the node that made it: a result made from another result. */
+    static ByteBuffer reversed(ByteBuffer in) {
+        ByteBuffer out = ByteBuffer.allocate(in.remaining());
+        for (int i = 0; i < in.remaining(); i++) {
+            out.put(i, in.get(in.limit() - 1 - i));
+        }
+        return out;
+    }
+
+    static long checksum(ByteBuffer buffer) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(buffer.duplicate());
+        return crc.getValue();
+    }
+
+    static long pidAfter(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return ProcessHandle.current().pid();
+    }
+
+    @Test
+    void aKilledNodesWorkRunsElsewhereAndItsObjectsAreRebuiltFromLineage() throws Exception {
+        String why = NamespacedHosts.unavailableReason();
+        assumeTrue(why == null, why);
+        String previousHome = System.getProperty("mobula.home");
+        List<Process> nodes = new ArrayList<>();
+        try (NamespacedHosts hosts = new NamespacedHosts(3)) {
+            System.setProperty("mobula.home", home.resolve("driver").toString());
+            ClusterSecret secret = ClusterSecret.generate();
+            Files.createDirectories(home.resolve("driver"));
+            secret.writeTo(new StateDirectory(home.resolve("driver")).secretFile());
+            int port = 7000 + (int) (ProcessHandle.current().pid() % 1000);
+            String headAddress = hosts.address(0) + ":" + port;
+            for (int i = 0; i < 3; i++) {
+                nodes.add(startNode(hosts, i, port, headAddress, secret));
+            }
+            try (Mobula driver = Mobula.init(headAddress)) {
+                List<NodeInfo> cluster = MultiHostClusterTest.awaitNodes(driver, 3);
+                NodeInfo doomed = onHost(cluster, hosts.address(2) + ":" + port);
+                SchedulingStrategy there = SchedulingStrategy.nodeAffinity(doomed.id(), true); // soft: elsewhere once it is gone
+
+                ObjectRef<ByteBuffer> made = driver.task(NodeFailureTest::block, BLOCK, 1).scheduling(there).remote();
+                ObjectRef<ByteBuffer> madeFromMade = driver.task(NodeFailureTest::reversed, made).scheduling(there).remote();
+                ObjectRef<ByteBuffer> untouched = driver.task(NodeFailureTest::block, BLOCK, 2).scheduling(there).remote();
+                ObjectRef<ByteBuffer> once = driver.task(NodeFailureTest::block, BLOCK, 3).scheduling(there).maxRetries(0)
+                    .remote();
+                long expectedMade = checksum(block(BLOCK, 1));
+                long expectedReversed = checksum(reversed(block(BLOCK, 1)));
+                assertEquals(expectedReversed, checksum(madeFromMade.get()), "made on the doomed host, read from there");
+                once.get();
+                untouched.get();
+                ObjectRef<Long> running = driver.task(NodeFailureTest::pidAfter, 6_000L).scheduling(there).remote();
+                Thread.sleep(1_000); // it is running there now
+
+                long killedAt = System.nanoTime();
+                nodes.get(2).destroyForcibly();
+                long detectedMs = awaitDead(driver, doomed.id());
+                assertTrue(detectedMs < DEAD_AFTER_MS + 3_000, "declared dead after " + detectedMs + " ms");
+                System.out.printf("node loss detected %d ms after the kill (dead-after %d ms)%n", detectedMs, DEAD_AFTER_MS);
+
+                long ranOn = running.get(java.time.Duration.ofSeconds(60));
+                assertNotEquals(doomed.pid(), ranOn, "the task that was running on the dead node ran again elsewhere");
+
+                long rebuildStart = System.nanoTime();
+                assertEquals(expectedReversed, checksum(madeFromMade.get()), "rebuilt: its argument first, then itself");
+                System.out.printf("two chained results rebuilt in %d ms (%d ms after the kill)%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rebuildStart),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+                assertEquals(expectedMade, checksum(made.get()), "the argument was made again too");
+                assertEquals(checksum(block(BLOCK, 2)), driver.task(NodeFailureTest::checksum, untouched).remote().get(),
+                    "a lost object passed to new work is made again before the work runs");
+
+                ObjectLostException lost = assertThrows(ObjectLostException.class, once::get);
+                assertTrue(lost.getMessage().contains(hosts.address(2) + ":" + port), lost.getMessage());
+                assertTrue(lost.getMessage().contains("maxRetries"), lost.getMessage());
+
+                // started again at the same address: a new node, the old one stays dead
+                nodes.set(2, startNode(hosts, 2, port, headAddress, secret));
+                List<NodeInfo> after = MultiHostClusterTest.awaitNodes(driver, 3);
+                NodeInfo reborn = onHost(after, hosts.address(2) + ":" + port);
+                assertNotEquals(doomed.id(), reborn.id(), "it joined as a new node");
+                assertEquals(reborn.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
+                    .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());
+            }
+        } finally {
+            for (Process node : nodes) {
+                node.destroy();
+            }
+            for (Process node : nodes) {
+                if (!node.waitFor(20, TimeUnit.SECONDS)) {
+                    node.destroyForcibly();
+                }
+            }
+            if (previousHome == null) {
+                System.clearProperty("mobula.home");
+            } else {
+                System.setProperty("mobula.home", previousHome);
+            }
+        }
+    }
+
+    private Process startNode(NamespacedHosts hosts, int i, int port, String headAddress, ClusterSecret secret)
+        throws Exception {
+        Path state = Files.createDirectories(home.resolve("host" + i));
+        if (!Files.exists(new StateDirectory(state).secretFile())) {
+            secret.writeTo(new StateDirectory(state).secretFile());
+        }
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--state-dir", state.toString(),
+            "--bind", hosts.address(i), "--resources", "{\"CPU\":2}"));
+        args.addAll(i == 0 ? List.of("--head", "--dead-after-ms", Long.toString(DEAD_AFTER_MS)) : List.of("--join", headAddress));
+        Process node = new ProcessBuilder(hosts.inHost(i, JvmCommand.of(NodeDaemon.class, args))).redirectErrorStream(true)
+            .start();
+        MultiHostClusterTest.awaitReady(node, hosts.address(i));
+        return node;
+    }
+
+    private static NodeInfo onHost(List<NodeInfo> cluster, String address) {
+        return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
+    }
+
+    /** Milliseconds until the cluster reports the node dead. */
+    private static long awaitDead(Mobula driver, String id) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.id().equals(id) && !node.alive()) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("node " + id + " was not declared dead within 30 s");
+    }
+}
