@@ -86,6 +86,8 @@ public final class ConnectedDriver implements TaskInvoker {
     private final java.util.concurrent.ExecutorService recovery = java.util.concurrent.Executors
         .newCachedThreadPool(r -> daemon(r, "mobula-driver-recovery"));
     private static final long VIEW_REFRESH_MS = 1000;
+    /** This driver's actors by where each lives now: those on a node that dies are restarted elsewhere. */
+    private final Map<RemoteActor, ActorRecord> actorsPlaced = new java.util.concurrent.ConcurrentHashMap<>();
     /** How many times a call is sent again because arguments it took were lost and rebuilt. */
     private static final int ARGUMENT_REBUILD_ROUNDS = 3;
 
@@ -95,8 +97,16 @@ public final class ConnectedDriver implements TaskInvoker {
         this.address = address;
         this.job = job;
         // calls waiting on a node that died fail at once (the owner retries them), as on a node
-        view.onNodeDeath(node -> sessions.declareDead(node.address(), new io.mobula.NodeDiedException("node " + node.id()
-            + " at " + node.address() + " died: the head heard no heartbeat from it within the cluster's dead-after time")));
+        view.onNodeDeath(node -> {
+            sessions.declareDead(node.address(), new io.mobula.NodeDiedException("node " + node.id() + " at " + node.address()
+                + " died: the head heard no heartbeat from it within the cluster's dead-after time"));
+            actorsPlaced.forEach((place, actor) -> {
+                if (place.address().equals(node.address())) {
+                    actorsPlaced.remove(place);
+                    actor.instanceLost(place); // restarted elsewhere before its next call, while its restarts allow
+                }
+            });
+        });
         watcher.scheduleWithFixedDelay(this::refreshViewQuietly, VIEW_REFRESH_MS, VIEW_REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -358,7 +368,11 @@ public final class ConnectedDriver implements TaskInvoker {
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
             actor.name(), args);
         try {
-            return RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation), creation.displayName()));
+            RemoteActor place = RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation),
+                creation.displayName()));
+            actorsPlaced.put(place, actor);
+            actor.onDeath(() -> actorsPlaced.remove(place));
+            return place;
         } catch (Exception e) {
             if (actor.name() != null) {
                 sessions.send(address, NameMessages.unname(actor.name(), "")); // claimed, never made: free the name
@@ -425,6 +439,11 @@ public final class ConnectedDriver implements TaskInvoker {
             inFlight.release();
             Object value;
             try {
+                if (failure instanceof io.mobula.NodeDiedException
+                    || failure instanceof io.mobula.transport.ServerGoneException) { // a system failure: its owner retries
+                    throw new io.mobula.NodeDiedException("the node at " + node + " died before answering "
+                        + spec.displayName() + ": " + failure.getMessage(), failure);
+                }
                 if (failure != null) {
                     throw new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
                 }

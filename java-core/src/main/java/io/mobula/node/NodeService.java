@@ -282,7 +282,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private byte[] unreachable(String peer, String what, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
-        if (cause instanceof NodeDiedException || view.deadAt(peer)) {
+        if (cause instanceof NodeDiedException || cause instanceof io.mobula.transport.ServerGoneException || view.deadAt(peer)) {
             return RemoteCall.encodeFailure(new NodeDiedException(what + " died before answering: " + cause.getMessage(), cause));
         }
         return RemoteCall.encodeFailure(new MobulaException(what + " could not be reached: " + cause.getMessage(), cause));

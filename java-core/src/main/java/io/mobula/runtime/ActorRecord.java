@@ -40,6 +40,11 @@ public final class ActorRecord {
     private int sending;
     /** Calls sent to the node the actor lives on (a connected driver's) whose answers have not come. */
     private final java.util.Set<TaskSpec> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * A connected driver's: the instance whose node died under a call (a system failure); the
+     * actor's thread restarts it (or the actor dies) before it sends anything more.
+     */
+    private volatile Object lostInstance;
     private final Idler.Doorbell[] doorbells;
     private final Thread[] threads;
 
@@ -154,7 +159,7 @@ public final class ActorRecord {
         }
         if (state == State.ALIVE && runtime.invoker().placesElsewhere() && LocalScheduler.argumentsReady(call)) {
             synchronized (sendOrder) {
-                if (state == State.ALIVE && sending == 0 && mailbox.isEmpty()) {
+                if (state == State.ALIVE && sending == 0 && mailbox.isEmpty() && lostInstance == null) {
                     if (call.tryStart()) {
                         sendElsewhere(call, runtime.executor());
                     }
@@ -259,6 +264,11 @@ public final class ActorRecord {
             if (state != State.ALIVE && !awaitAlive()) {
                 continue;
             }
+            Object lost = claimLostInstance();
+            if (lost != null) {
+                nodeDied(lost);
+                continue;
+            }
             TaskSpec call = takeCall();
             if (call == null) {
                 doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
@@ -292,7 +302,7 @@ public final class ActorRecord {
     }
 
     private boolean hasWorkOrDied() {
-        return !mailbox.isEmpty() || state == State.DEAD;
+        return !mailbox.isEmpty() || state == State.DEAD || lostInstance != null;
     }
 
     /** Waits while the first thread constructs or restarts the instance. @return true if ALIVE. */
@@ -407,17 +417,19 @@ public final class ActorRecord {
      */
     private void sendElsewhere(TaskSpec call, TaskExecutor executor) {
         sent.add(call);
+        Object target = instance;
         try {
             Object[] args = executor.resolveArguments(call, 1);
-            args[0] = instance;
-            runtime.invoker().invokeMethodAsync(call, args, (value, failure) -> completeSent(call, value, failure));
+            args[0] = target;
+            runtime.invoker().invokeMethodAsync(call, args, (value, failure) -> completeSent(call, target, value, failure));
             call.detach();
         } catch (Throwable error) {
-            completeSent(call, null, error);
+            completeSent(call, target, null, error);
         }
     }
 
-    private void completeSent(TaskSpec call, Object value, Throwable failure) {
+    /** {@code target}: the instance the call was sent to. */
+    private void completeSent(TaskSpec call, Object target, Object value, Throwable failure) {
         sent.remove(call);
         Object stored = null;
         Throwable error = failure;
@@ -429,11 +441,19 @@ public final class ActorRecord {
             }
         }
         if (error != null) {
+            boolean nodeDied = RetryPolicy.systemFailure(error);
+            if (nodeDied) {
+                instanceLost(target);
+            }
             if (state == State.DEAD) {
                 stored = new StoredValues.Failed(deathCause);
             } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
-                requeue(call); // runs again, after the calls queued meanwhile
+                requeue(call); // runs again, after the calls queued meanwhile (and after a restart)
                 return;
+            } else if (nodeDied) {
+                stored = new StoredValues.Failed(new ActorDiedException("actor " + displayName() + "'s node died while it ran "
+                    + call.displayName() + ", so this call is lost; the actor restarts while maxRestarts (" + maxRestarts
+                    + ") allows. Let such calls run again after a restart with maxRetries(n) on the call", error));
             } else {
                 stored = runtime.executor().failure(call, error);
             }
@@ -468,6 +488,34 @@ public final class ActorRecord {
             + " died: its worker process (pid " + worker.pid() + ") exited with status " + worker.exitStatus()
             + " and no restarts are left (maxRestarts=" + maxRestarts + "); create it again, with a higher maxRestarts if it "
             + "should survive this"));
+    }
+
+    /**
+     * A connected driver's actor: the node holding {@code lost} died. Unless the actor has been
+     * built elsewhere since, its thread restarts it (or it dies) before sending anything more.
+     */
+    public void instanceLost(Object lost) {
+        if (state == State.DEAD || lost != instance) {
+            return;
+        }
+        lostInstance = lost;
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+    }
+
+    /** The instance lost with its node, for the one thread that restarts it; null if none. */
+    private synchronized Object claimLostInstance() {
+        Object lost = lostInstance;
+        lostInstance = null;
+        return lost;
+    }
+
+    /** A connected driver's actor lost its node: built again elsewhere while restarts are left; then it dies. */
+    private void nodeDied(Object lost) {
+        restartOrDie(lost, () -> new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'")
+            + " died with its node and no restarts are left (maxRestarts=" + maxRestarts + "); create it again, with a "
+            + "higher maxRestarts if it should survive this"));
     }
 
     private void onFatal(TaskSpec call, Throwable fatal) {

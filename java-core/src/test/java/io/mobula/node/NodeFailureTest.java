@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mobula.ActorDiedException;
+import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectLostException;
@@ -32,7 +34,9 @@ import io.mobula.worker.JvmCommand;
  * elsewhere; results whose only copy was there are made again by the driver from their lineage
  * (a result made from another lost result: that one first), whether read or passed to new work; a
  * result whose task allowed no retries fails with {@link ObjectLostException} naming the object and
- * the node. A node started again at the same address joins as a new node.
+ * the node. An actor that lived there is built again elsewhere while its restarts allow, else its
+ * calls fail with {@link ActorDiedException}. A node started again at the same address joins as a
+ * new node.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class NodeFailureTest {
@@ -63,6 +67,20 @@ class NodeFailureTest {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(buffer.duplicate());
         return crc.getValue();
+    }
+
+    /** A running count, and the process that keeps it. */
+    static final class Tally {
+        private long count;
+
+        Tally(long start) {
+            count = start;
+        }
+
+        long[] add(long k) {
+            count += k;
+            return new long[] {count, ProcessHandle.current().pid()};
+        }
     }
 
     static long pidAfter(long millis) throws InterruptedException {
@@ -101,6 +119,10 @@ class NodeFailureTest {
                 assertEquals(expectedReversed, checksum(madeFromMade.get()), "made on the doomed host, read from there");
                 once.get();
                 untouched.get();
+                ActorHandle<Tally> restartable = driver.actor(Tally::new, 100L).scheduling(there).maxRestarts(1).remote();
+                ActorHandle<Tally> mortal = driver.actor(Tally::new, 0L).scheduling(there).remote();
+                assertEquals(doomed.pid(), restartable.task(Tally::add, 1L).remote().get()[1]);
+                assertEquals(1, mortal.task(Tally::add, 1L).remote().get()[0]);
                 ObjectRef<Long> running = driver.task(NodeFailureTest::pidAfter, 6_000L).scheduling(there).remote();
                 Thread.sleep(1_000); // it is running there now
 
@@ -126,10 +148,16 @@ class NodeFailureTest {
                 assertTrue(lost.getMessage().contains(hosts.address(2) + ":" + port), lost.getMessage());
                 assertTrue(lost.getMessage().contains("maxRetries"), lost.getMessage());
 
+                // actors: one restarted elsewhere (its constructor again, so its count starts over), one dead
+                long[] after = restartable.task(Tally::add, 5L).maxRetries(1).remote().get();
+                assertEquals(105, after[0], "the constructor ran again");
+                assertNotEquals(doomed.pid(), after[1], "on another node");
+                ActorDiedException gone = assertThrows(ActorDiedException.class, () -> mortal.task(Tally::add, 1L).remote().get());
+                assertTrue(gone.getMessage().contains("maxRestarts=0"), gone.getMessage());
+
                 // started again at the same address: a new node, the old one stays dead
                 nodes.set(2, startNode(hosts, 2, port, headAddress, secret));
-                List<NodeInfo> after = MultiHostClusterTest.awaitNodes(driver, 3);
-                NodeInfo reborn = onHost(after, hosts.address(2) + ":" + port);
+                NodeInfo reborn = onHost(MultiHostClusterTest.awaitNodes(driver, 3), hosts.address(2) + ":" + port);
                 assertNotEquals(doomed.id(), reborn.id(), "it joined as a new node");
                 assertEquals(reborn.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());

@@ -334,7 +334,7 @@ public final class AuthClient implements AutoCloseable {
      * waiting forever, and so does what follows.
      */
     public void serverGone() {
-        serverGone(new AuthenticationException("the server went away (its process ended, or it fell silent) "
+        serverGone(new ServerGoneException("the server went away (its process ended, or it fell silent) "
             + "before answering"));
     }
 
