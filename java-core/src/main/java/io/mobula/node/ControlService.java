@@ -177,6 +177,14 @@ public final class ControlService {
         return status;
     }
 
+    /**
+     * The head restarted at {@code nowMs}: the members its log says are alive get a full dead-after
+     * time from now to be heard again (their heartbeats stopped only because the head was away).
+     */
+    public void restartedAt(long nowMs) {
+        members.replaceAll((id, m) -> m.alive() ? new Member(id, m.status(), true, Math.max(m.lastSeenMs(), nowMs)) : m);
+    }
+
     /** Members alive whose last heartbeat is older than {@code deadlineMs} (to be declared dead). */
     public List<Long> silentSince(long deadlineMs) {
         List<Long> silent = new ArrayList<>();

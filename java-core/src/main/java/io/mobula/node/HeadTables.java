@@ -29,6 +29,7 @@ final class HeadTables implements AutoCloseable {
     /** @param onChange told the members' statuses after every command (the head's {@link ClusterView}). */
     HeadTables(Path logFile, long deadAfterMs, java.util.function.Consumer<java.util.List<NodeStatus>> onChange) {
         this.log = ControlLog.openAndReplay(logFile, service);
+        service.restartedAt(System.currentTimeMillis()); // the members get their time to find the head again
         this.deadAfterMs = deadAfterMs;
         this.onChange = onChange;
         onChange.accept(memberStatuses());

@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
@@ -14,15 +13,22 @@ import io.mobula.transport.EmbeddedTransport;
 /**
  * A node's side of membership: it joins the head (proving the cluster secret), reports its status
  * every second as a heartbeat, and leaves when it stops. If the head answers {@code fenced} (it
- * declared this node dead), the node joins again as new.
+ * declared this node dead), the node joins again. If the head stops answering (it died, or
+ * restarted and no longer knows this session), the node connects to it anew and joins again on
+ * each beat until it is back: a restarted head, its tables reloaded, hears from every node within
+ * a beat or two of coming up.
  */
 final class Membership implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Short: a beat or a leave that cannot reach the head must not hold up the node (or its stop). */
     private static final Duration BEAT_TIMEOUT = Duration.ofSeconds(2);
     private static final long HEARTBEAT_MS = 1000;
+    /** Beats missed in a row before the node connects to the head anew. */
+    private static final int MISSES_BEFORE_RECONNECT = 2;
 
-    private final AuthClient head;
+    private final EmbeddedTransport transport;
+    private final String headAddress;
+    private final ClusterSecret secret;
     private final long nodeId;
     private final Supplier<NodeStatus> status;
     private final ClusterView view;
@@ -31,8 +37,16 @@ final class Membership implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The session to the head; replaced when the head comes back. Guarded by this. */
+    private AuthClient head;
+    /** Heartbeat thread only. */
+    private int missed;
 
-    private Membership(AuthClient head, long nodeId, Supplier<NodeStatus> status, ClusterView view) {
+    private Membership(EmbeddedTransport transport, String headAddress, ClusterSecret secret, AuthClient head, long nodeId,
+                       Supplier<NodeStatus> status, ClusterView view) {
+        this.transport = transport;
+        this.headAddress = headAddress;
+        this.secret = secret;
         this.head = head;
         this.nodeId = nodeId;
         this.status = status;
@@ -43,8 +57,8 @@ final class Membership implements AutoCloseable {
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
                            Supplier<NodeStatus> status, ClusterView view) throws Exception {
         AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
-        Membership membership = new Membership(client, nodeId, status, view);
-        String answer = membership.send(ControlService.Command.JOIN);
+        Membership membership = new Membership(transport, headAddress, secret, client, nodeId, status, view);
+        String answer = membership.send(ControlService.Command.JOIN, TIMEOUT);
         if (!answer.equals("ok")) {
             client.close();
             throw new IllegalStateException("the head refused this node: " + answer);
@@ -54,10 +68,6 @@ final class Membership implements AutoCloseable {
         return membership;
     }
 
-    private String send(String verb) {
-        return send(verb, TIMEOUT);
-    }
-
     private synchronized String send(String verb, Duration timeout) {
         ControlService.Command command = new ControlService.Command(verb, nodeId, status.get().fields());
         return new String(head.request(command.toLine().getBytes(StandardCharsets.UTF_8), timeout), StandardCharsets.UTF_8);
@@ -65,13 +75,26 @@ final class Membership implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
-                send(ControlService.Command.JOIN, BEAT_TIMEOUT); // declared dead while away: come back as new
+            if (missed >= MISSES_BEFORE_RECONNECT) {
+                reconnect();
             }
+            if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
+                send(ControlService.Command.JOIN, BEAT_TIMEOUT); // declared dead while away: come back
+            }
+            missed = 0;
             refreshView();
         } catch (RuntimeException e) {
-            // the head is away; the next beat tries again
+            missed++; // the head is away; the next beat tries again, on a fresh session after a few
         }
+    }
+
+    /** A fresh session to the head, and this node joined through it. */
+    private synchronized void reconnect() {
+        AuthClient fresh = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, BEAT_TIMEOUT);
+        AuthClient stale = head;
+        head = fresh;
+        stale.close();
+        send(ControlService.Command.JOIN, BEAT_TIMEOUT);
     }
 
     private synchronized void refreshView() {
@@ -90,6 +113,8 @@ final class Membership implements AutoCloseable {
         } catch (RuntimeException e) {
             // the head will declare this node dead instead
         }
-        head.close();
+        synchronized (this) {
+            head.close();
+        }
     }
 }

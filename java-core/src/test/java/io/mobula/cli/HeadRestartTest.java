@@ -1,0 +1,111 @@
+package io.mobula.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mobula.ActorHandle;
+import io.mobula.Mobula;
+import io.mobula.NodeInfo;
+import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
+import io.mobula.node.NodeRecord;
+import io.mobula.node.StateDirectory;
+
+/**
+ * The head dies (SIGKILL) and is started again on its port: its control service reloads its
+ * tables from its log, the other node finds it again and rejoins, a named actor living on that
+ * node is still found by name through the new head with its state, and a job whose driver is
+ * connected to that node goes on throughout — its running task finishes, new ones run.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class HeadRestartTest {
+    @TempDir
+    Path home;
+
+    /** A count kept by an actor. */
+    static final class Counter {
+        private long count;
+
+        Counter(long start) {
+            count = start;
+        }
+
+        long add(long k) {
+            count += k;
+            return count;
+        }
+    }
+
+    static long pidAfter(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return ProcessHandle.current().pid();
+    }
+
+    @Test
+    void theClusterOutlivesItsHead() throws Exception {
+        try (TemporaryHead head = TemporaryHead.start(home, "{\"CPU\":1}")) {
+            assertEquals(0, Cli.code("start", "--address", head.address(), "--resources", "{\"CPU\":2}"));
+            StateDirectory state = new StateDirectory(home);
+            NodeRecord worker = state.nodes().stream().filter(node -> !node.head()).findFirst().orElseThrow();
+            NodeRecord firstHead = state.nodes().stream().filter(NodeRecord::head).findFirst().orElseThrow();
+            try (Mobula driver = Mobula.init(worker.address())) {
+                NodeInfo node = awaitAlive(driver, 2).stream().filter(n -> n.address().equals(worker.address())).findFirst()
+                    .orElseThrow();
+                ActorHandle<Counter> keeper = driver.actor(Counter::new, 10L).name("keeper")
+                    .scheduling(SchedulingStrategy.nodeAffinity(node.id(), false)).remote();
+                assertEquals(11L, keeper.task(Counter::add, 1L).remote().get());
+                ObjectRef<Long> running = driver.task(HeadRestartTest::pidAfter, 4_000L).remote();
+
+                ProcessHandle.of(firstHead.pid()).orElseThrow().destroyForcibly();
+                assertEquals(5, driver.task(HeadRestartTest::add, 2, 3).remote().get(), "work goes on without the head");
+                Cli.Result restarted = Cli.run("start", "--head", "--port", Integer.toString(head.port()), "--resources",
+                    "{\"CPU\":1}", "--dead-after-ms", "2000");
+                assertEquals(0, restarted.code(), restarted.output());
+                assertEquals(worker.pid(), running.get(), "the task running while the head was away finished");
+
+                try (Mobula other = Mobula.init(head.address())) {
+                    awaitAlive(other, 2);
+                    Thread.sleep(3_000); // past the new head's dead-after time: alive only if it hears the node's beats
+                    List<NodeInfo> cluster = awaitAlive(other, 2);
+                    assertTrue(cluster.stream().anyMatch(n -> n.id().equals(node.id()) && n.alive()),
+                        "the node rejoined the new head under its id: " + cluster);
+                    ActorHandle<Counter> found = other.getActor("keeper", Counter.class).orElseThrow();
+                    assertEquals(16L, found.task(Counter::add, 5L).remote().get(), "the same actor, its state kept");
+                }
+                assertEquals(17L, keeper.task(Counter::add, 1L).remote().get());
+                assertNotEquals(firstHead.pid(), state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst()
+                    .orElseThrow().pid(), "a new head process");
+            }
+        }
+    }
+
+    static int add(int a, int b) {
+        return a + b;
+    }
+
+    private static List<NodeInfo> awaitAlive(Mobula driver, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<NodeInfo> nodes = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                nodes = driver.nodes();
+                if (nodes.stream().filter(NodeInfo::alive).count() == count) {
+                    return nodes;
+                }
+            } catch (io.mobula.MobulaException e) {
+                // the node asked is still finding the head
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the cluster did not reach " + count + " live nodes: " + nodes);
+    }
+}
