@@ -86,10 +86,12 @@ public final class ConnectedDriver implements TaskInvoker {
     private final java.util.concurrent.ExecutorService recovery = java.util.concurrent.Executors
         .newCachedThreadPool(r -> daemon(r, "mobula-driver-recovery"));
     private static final long VIEW_REFRESH_MS = 1000;
+    /** Longer than a head's default dead-after time (5 s) and a beat. */
+    private static final long HOLDER_DEATH_WAIT_MS = 15_000;
     /** This driver's actors by where each lives now: those on a node that dies are restarted elsewhere. */
     private final Map<RemoteActor, ActorRecord> actorsPlaced = new java.util.concurrent.ConcurrentHashMap<>();
     /** How many times a call is sent again because arguments it took were lost and rebuilt. */
-    private static final int ARGUMENT_REBUILD_ROUNDS = 3;
+    private static final int ARGUMENT_REBUILD_ROUNDS = 5;
 
     private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String job) {
         this.transport = transport;
@@ -170,13 +172,26 @@ public final class ConnectedDriver implements TaskInvoker {
         TaskSpec task = lineage.task();
         FunctionDescriptor f = task.descriptor();
         for (int round = 0; ; round++) {
+            RemoteCall.Call call = null;
             try {
                 rebuildLostArguments(lineage.args());
-                RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
+                call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
                     task.strategy(), task.isolated(), lineage.args());
                 return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
             } catch (Exception e) {
                 refreshViewQuietly();
+                if (call != null && movedSince(call, lineage.args()) && round + 1 < ARGUMENT_REBUILD_ROUNDS) {
+                    continue; // sent with an argument's old place: send it as it is now
+                }
+                if (unavailableArgument(e)) {
+                    try {
+                        awaitHolderDeath(lineage.args());
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new io.mobula.ObjectLostException("interrupted while making a result of " + task.displayName()
+                            + " again", interrupted);
+                    }
+                }
                 boolean again = io.mobula.runtime.RetryPolicy.systemFailure(e) || anyArgumentGone(lineage.args());
                 if (!again || round + 1 >= ARGUMENT_REBUILD_ROUNDS) {
                     throw new io.mobula.ObjectLostException("a result of " + task.displayName() + " was lost with its node and "
@@ -184,6 +199,61 @@ public final class ConnectedDriver implements TaskInvoker {
                 }
             }
         }
+    }
+
+    /** Whether a node said it could not fetch an argument of the call. */
+    private static boolean unavailableArgument(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof io.mobula.TaskException task
+                && ArgumentUnavailableException.class.getName().equals(task.remoteClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits, up to {@link #HOLDER_DEATH_WAIT_MS}, for the head to declare dead a node holding one of
+     * {@code args}: a fetch from a node that just died can fail before its death is declared.
+     */
+    private void awaitHolderDeath(Object[] args) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLDER_DEATH_WAIT_MS);
+        while (!anyArgumentGone(args) && System.nanoTime() < deadline) {
+            Thread.sleep(VIEW_REFRESH_MS / 4);
+            refreshViewQuietly();
+        }
+    }
+
+    /**
+     * Whether an argument was made again elsewhere since {@code call} was encoded (another call
+     * found it lost first): the call then went with a stale place and is sent again as it is now.
+     */
+    private static boolean movedSince(RemoteCall.Call call, Object[] args) {
+        java.util.Set<NodeObject> sent;
+        try {
+            sent = new java.util.HashSet<>(call.nodeObjects());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        for (Object arg : args) {
+            if (arg instanceof ObjectOnNode remote && (remote.isInline() || !sent.contains(remote.object()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The holders of the arguments living on nodes, as the cluster view has them: for an error message. */
+    private String holdersOf(Object[] args) {
+        List<String> holders = new ArrayList<>();
+        for (Object arg : args) {
+            if (arg instanceof ObjectOnNode remote && !remote.isInline()) {
+                NodeObject at = remote.object();
+                holders.add("node " + at.holder() + " at " + at.address() + (view.dead(at.holder()) ? " (dead)"
+                    : view.alive(at.holder()) ? " (alive)" : " (not known)"));
+            }
+        }
+        return String.join(", ", holders);
     }
 
     private static void rebuildLostArguments(Object[] args) {
@@ -465,8 +535,12 @@ public final class ConnectedDriver implements TaskInvoker {
                                            int round, Exception failure) {
         try {
             refreshViewQuietly();
-            if (!anyArgumentGone(args)) {
-                done.complete(null, failure);
+            if (unavailableArgument(failure) && !movedSince(call, args)) {
+                awaitHolderDeath(args); // a holder that went silent may not be declared dead yet
+            }
+            if (!anyArgumentGone(args) && !movedSince(call, args)) {
+                done.complete(null, unavailableArgument(failure) ? new MobulaException(failure.getMessage()
+                    + " (the nodes holding its arguments were not declared dead: " + holdersOf(args) + ")", failure) : failure);
                 return;
             }
             rebuildLostArguments(args);

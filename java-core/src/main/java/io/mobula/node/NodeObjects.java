@@ -39,6 +39,11 @@ final class NodeObjects {
     private static final CompletableFuture<Map<ObjectId, ObjectView>> NONE = CompletableFuture.completedFuture(Map.of());
     /** Drivers' values being written, piece by piece. */
     private final Map<ObjectId, io.mobula.store.ObjectBuilder> writing = new ConcurrentHashMap<>();
+    /**
+     * Pulled copies by how many pieces of work are pulling or using them; guarded by itself. A copy
+     * goes when the last lets go, not the first: work that joined the same pull must still find it.
+     */
+    private final Map<ObjectId, Integer> copiesInUse = new HashMap<>();
 
     NodeObjects(NodeRuntime runtime, String address, PeerSessions peers, ObjectManager manager) {
         this.runtime = runtime;
@@ -113,8 +118,13 @@ final class NodeObjects {
         }
         Map<ObjectId, ObjectView> fetched = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
+        List<ObjectId> using = new ArrayList<>();
         for (NodeObject object : objects) {
-            if (!object.address().equals(address)) {
+            if (!object.address().equals(address) && !using.contains(object.id())) { // an object passed twice: one pull
+                synchronized (copiesInUse) {
+                    copiesInUse.merge(object.id(), 1, Integer::sum);
+                }
+                using.add(object.id());
                 pending.add(manager.pull(object.id(), object.objectManager()).thenAccept(view -> {
                     ObjectView twice = fetched.put(object.id(), view);
                     if (twice != null) {
@@ -123,7 +133,29 @@ final class NodeObjects {
                 }));
             }
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> new HashMap<>(fetched));
+        CompletableFuture<Map<ObjectId, ObjectView>> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+            .thenApply(v -> new HashMap<>(fetched));
+        all.whenComplete((views, failed) -> {
+            if (failed != null) { // the work will not run: what did arrive is let go
+                fetched.values().forEach(ObjectView::close);
+                using.forEach(this::letGoOfCopy);
+            }
+        });
+        return all;
+    }
+
+    /** One piece of work is done with a pulled copy: the copy goes when nobody else pulls or uses it. */
+    private void letGoOfCopy(ObjectId id) {
+        synchronized (copiesInUse) {
+            Integer users = copiesInUse.get(id);
+            if (users != null && users > 1) {
+                copiesInUse.put(id, users - 1);
+                return;
+            }
+            copiesInUse.remove(id);
+            manager.forget(id);
+            runtime.objectStore().delete(id);
+        }
     }
 
     /**
@@ -157,8 +189,7 @@ final class NodeObjects {
     void dropCopies(Map<ObjectId, ObjectView> fetched) {
         for (Map.Entry<ObjectId, ObjectView> copy : fetched.entrySet()) {
             copy.getValue().close();
-            manager.forget(copy.getKey());
-            runtime.objectStore().delete(copy.getKey());
+            letGoOfCopy(copy.getKey());
         }
     }
 

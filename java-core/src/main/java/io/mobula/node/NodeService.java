@@ -457,6 +457,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
         job.whenComplete((ready, error) -> {
             if (error != null) {
+                arguments.thenAccept(objects::dropCopies); // the work will not run
                 reply.send(RemoteCall.encodeFailure(new MobulaException("the class path of job " + call.job()
                     + " did not reach node " + runtime.nodeId() + ": " + error.getMessage(), error)));
                 return;
@@ -464,8 +465,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             arguments.whenComplete((fetched, failed) -> {
                 try {
                     if (failed != null) {
-                        throw new MobulaException("an argument of " + call.displayName() + " could not be fetched from its node: "
-                            + failed.getMessage(), failed);
+                        throw new ArgumentUnavailableException("an argument of " + call.displayName()
+                            + " could not be fetched from its node: " + failed.getMessage(), failed);
                     }
                     work.run(ready, fetched);
                 } catch (IOException | RuntimeException e) {

@@ -148,16 +148,26 @@ final class ObjectPuller implements AutoCloseable {
         return view;
     }
 
+    /**
+     * Runs a pull. It leaves the table of pulls before its callers hear the outcome: a caller may
+     * use the object and delete it within that call, and a later pull of the id must then start
+     * afresh instead of joining this finished one (whose object is gone).
+     */
     private void run(Pull pull) {
+        Throwable failure = null;
         try {
             transfer(pull);
-            pull.sealed.complete(null);
         } catch (ObjectTransferException | StoreException e) {
-            pull.sealed.completeExceptionally(e);
+            failure = e;
         } catch (RuntimeException e) {
-            pull.sealed.completeExceptionally(new ObjectTransferException(pull.id, "pulling object " + pull.id + " failed: " + e, e));
+            failure = new ObjectTransferException(pull.id, "pulling object " + pull.id + " failed: " + e, e);
         } finally {
             pulls.remove(pull.id, pull);
+        }
+        if (failure == null) {
+            pull.sealed.complete(null);
+        } else {
+            pull.sealed.completeExceptionally(failure);
         }
     }
 

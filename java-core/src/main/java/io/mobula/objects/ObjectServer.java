@@ -128,6 +128,7 @@ final class ObjectServer implements AutoCloseable {
     private void send(Outbound send) {
         try {
             ExclusivePublication publication = publications.take(send.address());
+            long deadline = System.nanoTime() + transferTimeoutNs;
             try {
                 new ChunkSender(publication).send(send.transferId(), send.view().data(), transferTimeoutNs);
             } catch (RuntimeException e) {
@@ -137,7 +138,7 @@ final class ObjectServer implements AutoCloseable {
             // Kept open: the tail may still be in flight, and the next transfer to this node starts at once.
             publications.giveBack(send.address(), publication);
             bytesSent.addAndGet(send.view().data().byteSize());
-            if (!send.confirmed().get(transferTimeoutNs, TimeUnit.NANOSECONDS)) {
+            if (!awaitConfirmation(send, publication, deadline)) {
                 sendsFailed.incrementAndGet();
             }
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
@@ -152,6 +153,35 @@ final class ObjectServer implements AutoCloseable {
             admission.onSendEnded();
         }
     }
+
+    /**
+     * Waits for the puller's DONE until {@code deadline}, or until its publication has had no
+     * receiver for {@link ChunkSender#UNCONNECTED_LIMIT_NS} (the puller died: its send slot must not
+     * stay taken for the whole transfer timeout).
+     */
+    private static boolean awaitConfirmation(Outbound send, ExclusivePublication publication, long deadline)
+        throws InterruptedException, ExecutionException, TimeoutException {
+        long unconnectedSince = 0;
+        while (true) {
+            try {
+                return send.confirmed().get(CONFIRMATION_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    throw e;
+                }
+                if (publication.isConnected()) {
+                    unconnectedSince = 0;
+                } else if (unconnectedSince == 0) {
+                    unconnectedSince = now;
+                } else if (now - unconnectedSince > ChunkSender.UNCONNECTED_LIMIT_NS) {
+                    throw new TimeoutException("the puller at " + send.address() + " went away before confirming");
+                }
+            }
+        }
+    }
+
+    private static final long CONFIRMATION_POLL_MS = 200;
 
     private byte[] confirm(Request request) {
         Outbound send = outbound.get(request.transferId());

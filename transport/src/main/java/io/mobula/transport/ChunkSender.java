@@ -1,5 +1,7 @@
 package io.mobula.transport;
 
+import java.util.concurrent.TimeUnit;
+
 import java.lang.foreign.MemorySegment;
 
 import io.aeron.ExclusivePublication;
@@ -32,6 +34,13 @@ public final class ChunkSender {
         this.chunkBytes = publication.maxPayloadLength() - CHUNK_OVERHEAD;
     }
 
+    /**
+     * How long a publication may stay without its receiver before a send gives up: long enough for
+     * a fresh one to connect, far shorter than a large transfer's timeout (a receiver that died
+     * must not hold a sender for that long).
+     */
+    public static final long UNCONNECTED_LIMIT_NS = TimeUnit.SECONDS.toNanos(5);
+
     /** Bytes of object data per chunk on this publication (its MTU less the chunk's header). */
     public int chunkBytes() {
         return chunkBytes;
@@ -47,6 +56,7 @@ public final class ChunkSender {
         long size = object.byteSize();
         long deadline = System.nanoTime() + timeoutNs;
         long offset = 0;
+        long unconnectedSince = 0;
         do {
             int length = (int) Math.min(chunkBytes, size - offset);
             long result;
@@ -54,7 +64,17 @@ public final class ChunkSender {
                 if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
                     throw new IllegalStateException("the transfer publication closed while sending transfer " + transferId);
                 }
-                if (System.nanoTime() > deadline) {
+                long now = System.nanoTime();
+                if (result != Publication.NOT_CONNECTED) {
+                    unconnectedSince = 0;
+                } else if (unconnectedSince == 0) {
+                    unconnectedSince = now;
+                } else if (now - unconnectedSince > UNCONNECTED_LIMIT_NS) {
+                    throw new IllegalStateException("transfer " + transferId + " stopped at byte " + offset + " of " + size
+                        + ": no receiver connected for " + TimeUnit.NANOSECONDS.toMillis(UNCONNECTED_LIMIT_NS)
+                        + " ms (it went away)");
+                }
+                if (now > deadline) {
                     throw new IllegalStateException("transfer " + transferId + " stalled at byte " + offset + " of " + size
                         + (result == Publication.NOT_CONNECTED ? ": no receiver is connected" : ": the receiver is not keeping up"));
                 }

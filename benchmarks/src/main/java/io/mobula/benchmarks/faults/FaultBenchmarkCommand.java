@@ -1,0 +1,161 @@
+package io.mobula.benchmarks.faults;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.mobula.Mobula;
+import io.mobula.NodeInfo;
+import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
+import io.mobula.cli.CliCommand;
+import io.mobula.cli.Flags;
+import io.mobula.cli.StartCommand;
+import io.mobula.cli.StopCommand;
+import io.mobula.cli.UsageException;
+import io.mobula.node.NodeRecord;
+import io.mobula.node.StateDirectory;
+
+/**
+ * {@code mobula fault-benchmark}: what a node's death costs. A head and a second node are started
+ * as daemons (in a private state directory, on loopback), a driver connects to the head and has
+ * {@code --objects} results made on the second node (each larger than the inline threshold, so it
+ * stays there). The node is killed (SIGKILL); the figures are the time until the cluster reports it
+ * dead, and the time to read every result again — each one rebuilt from its lineage on the head —
+ * against the time it took to make them in the first place, in the same run.
+ */
+public final class FaultBenchmarkCommand implements CliCommand {
+    @Override
+    public String name() {
+        return "fault-benchmark";
+    }
+
+    @Override
+    public String summary() {
+        return "measure how long a killed node takes to be declared dead, and to rebuild its objects from lineage";
+    }
+
+    @Override
+    public String usage() {
+        return "fault-benchmark [--objects N] [--kib N] [--dead-after-ms N]";
+    }
+
+    /** A result of {@code kib} KiB whose bytes depend on {@code seed}: large enough to stay on its node. */
+    public static byte[] payload(int seed, int kib) {
+        byte[] bytes = new byte[kib << 10];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31 + seed);
+        }
+        return bytes;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        int objects = 100;
+        int kib = 256;
+        long deadAfterMs = 1000;
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            switch (flag) {
+                case "--objects" -> objects = (int) Math.min(100_000, Flags.positive(Flags.value(args, ++i, flag), flag));
+                case "--kib" -> kib = (int) Math.min(64 << 10, Flags.positive(Flags.value(args, ++i, flag), flag));
+                case "--dead-after-ms" -> deadAfterMs = Flags.positive(Flags.value(args, ++i, flag), flag);
+                default -> throw new UsageException("unknown argument '" + flag + "'");
+            }
+        }
+        Path home = Files.createTempDirectory("mobula-fault-benchmark");
+        String previous = System.getProperty("mobula.home");
+        System.setProperty("mobula.home", home.toString());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            int port = io.mobula.transport.AeronChannels.freeUdpPort();
+            String head = "127.0.0.1:" + port;
+            err.print("fault-benchmark: starting a head and a node...");
+            if (new StartCommand().run(List.of("--head", "--port", Integer.toString(port), "--dead-after-ms",
+                Long.toString(deadAfterMs), "--resources", "{\"CPU\":2}"), quiet, quiet) != 0
+                || new StartCommand().run(List.of("--address", head, "--resources", "{\"CPU\":2}"), quiet, quiet) != 0) {
+                throw new IllegalStateException("could not start the nodes for the benchmark");
+            }
+            try (Mobula driver = Mobula.init(head)) {
+                NodeInfo doomed = awaitSecondNode(driver);
+                SchedulingStrategy there = SchedulingStrategy.nodeAffinity(doomed.id(), true);
+                err.printf("\rfault-benchmark: making %d objects of %d KiB on the second node...", objects, kib);
+                long makeStart = System.nanoTime();
+                List<ObjectRef<byte[]>> made = new ArrayList<>();
+                for (int i = 0; i < objects; i++) {
+                    made.add(driver.task(FaultBenchmarkCommand::payload, i, kib).scheduling(there).remote());
+                }
+                for (ObjectRef<byte[]> ref : made) {
+                    ref.get();
+                }
+                long makeNs = System.nanoTime() - makeStart;
+
+                NodeRecord node = new StateDirectory(home).nodes().stream().filter(n -> !n.head() && n.alive()).findFirst()
+                    .orElseThrow();
+                err.print("\rfault-benchmark: killing the node...                                   ");
+                long killedAt = System.nanoTime();
+                ProcessHandle.of(node.pid()).orElseThrow().destroyForcibly();
+                long detectNs = awaitDead(driver, doomed.id()) - killedAt;
+
+                err.print("\rfault-benchmark: reading every object again (rebuilt from lineage)...");
+                long rebuildStart = System.nanoTime();
+                for (int i = 0; i < objects; i++) {
+                    byte[] again = made.get(i).get();
+                    if (again.length != kib << 10 || again[again.length - 1] != (byte) ((again.length - 1) * 31 + i)) {
+                        throw new IllegalStateException("object " + i + " came back wrong");
+                    }
+                }
+                long rebuildNs = System.nanoTime() - rebuildStart;
+                err.print("\r                                                                        \r");
+                out.printf(Locale.ROOT, "node loss detected:          %6d ms after SIGKILL (the head's dead-after time: %d ms; "
+                    + "heartbeats every 1000 ms)%n", TimeUnit.NANOSECONDS.toMillis(detectNs), deadAfterMs);
+                out.printf(Locale.ROOT, "%d objects rebuilt:          %6d ms  (%.2f ms each; each its task run again on the head)%n",
+                    objects, TimeUnit.NANOSECONDS.toMillis(rebuildNs), rebuildNs / 1e6 / objects);
+                out.printf(Locale.ROOT, "the same objects first made: %6d ms  (rebuild / first make = %.2f)%n",
+                    TimeUnit.NANOSECONDS.toMillis(makeNs), (double) rebuildNs / makeNs);
+                out.printf(Locale.ROOT, "(%d KiB each; a driver connected to the head; both nodes on loopback, each a process)%n", kib);
+            }
+        } finally {
+            new StopCommand().run(List.of(), quiet, quiet);
+            if (previous == null) {
+                System.clearProperty("mobula.home");
+            } else {
+                System.setProperty("mobula.home", previous);
+            }
+        }
+        return 0;
+    }
+
+    private static NodeInfo awaitSecondNode(Mobula driver) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (NodeInfo node : driver.nodes()) {
+                if (!node.head() && node.alive()) {
+                    return node;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the second node did not join within 30 s");
+    }
+
+    /** @return System.nanoTime() when the cluster first reported the node dead. */
+    private static long awaitDead(Mobula driver, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.id().equals(id) && !node.alive()) {
+                    return System.nanoTime();
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the killed node was not declared dead within 60 s");
+    }
+}

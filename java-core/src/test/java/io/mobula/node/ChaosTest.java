@@ -1,0 +1,247 @@
+package io.mobula.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mobula.ActorHandle;
+import io.mobula.Mobula;
+import io.mobula.NodeInfo;
+import io.mobula.ObjectRef;
+import io.mobula.SchedulingStrategy;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.worker.JvmCommand;
+
+/**
+ * A seeded workload of 10,860 tasks with dependencies and three stateful actors, over a head
+ * and two nodes in network namespaces of their own: run once without failures, then again while the
+ * two non-head nodes are killed (SIGKILL) and started again at seeded moments. The second run's
+ * results equal the first's. The seed is printed; {@code -Dmobula.chaos.seed=N} replays one.
+ * <p>
+ * Chunks (128 KiB, so they stay on the node that made them) are spread over the hosts; score tasks
+ * read them where they live; combine tasks take five scores each; the actors (on the head, which
+ * this test does not kill) sum the combined values. A killed node's running tasks run again
+ * elsewhere, and the chunks it held are made again from their lineage when a score needs them.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ChaosTest {
+    private static final long DEAD_AFTER_MS = 1500;
+    private static final int CHUNKS = 60;
+    private static final int CHUNK_LONGS = 16 << 10;
+    private static final int WAVES = 9;
+    private static final int SCORES_PER_WAVE = 1000;
+    private static final int SCORES_PER_COMBINE = 5;
+    private static final int AGGREGATORS = 3;
+
+    @TempDir
+    Path home;
+
+    static long[] chunk(long seed, int index) {
+        Random random = new Random(seed * 31 + index);
+        long[] values = new long[CHUNK_LONGS];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt(1000);
+        }
+        return values;
+    }
+
+    static long score(long[] chunk, int j) {
+        long sum = 0;
+        for (int k = 0; k < 64; k++) {
+            sum += chunk[(int) Math.floorMod(j * 7919L + k * 131L, (long) chunk.length)] * (k + 1);
+        }
+        return sum;
+    }
+
+    static long combine(long a, long b, long c, long d, long e) {
+        return (((a * 31 + b) * 31 + c) * 31 + d) * 31 + e;
+    }
+
+    /** A running sum: the actors' state. */
+    static final class Sum {
+        private long total;
+
+        Sum() {
+        }
+
+        long add(long value) {
+            total += value;
+            return total;
+        }
+    }
+
+    /** What a run produced: every combined value, and each actor's final sum. */
+    private record Outcome(long[] combined, long[] sums, long millis) {
+    }
+
+    @Test
+    void aSeededWorkloadEndsWithTheSameResultsWhileNodesAreKilledAndRestarted() throws Exception {
+        String why = NamespacedHosts.unavailableReason();
+        assumeTrue(why == null, why);
+        long seed = Long.getLong("mobula.chaos.seed", System.nanoTime());
+        System.out.println("chaos seed " + seed + " (replay: -Dmobula.chaos.seed=" + seed + ")");
+        String previousHome = System.getProperty("mobula.home");
+        Process[] nodes = new Process[3];
+        try (NamespacedHosts hosts = new NamespacedHosts(3)) {
+            System.setProperty("mobula.home", home.resolve("driver").toString());
+            ClusterSecret secret = ClusterSecret.generate();
+            Files.createDirectories(home.resolve("driver"));
+            secret.writeTo(new StateDirectory(home.resolve("driver")).secretFile());
+            int port = 7000 + (int) (ProcessHandle.current().pid() % 1000);
+            String headAddress = hosts.address(0) + ":" + port;
+            for (int i = 0; i < 3; i++) {
+                nodes[i] = startNode(hosts, i, port, headAddress, secret);
+            }
+            try (Mobula driver = Mobula.init(headAddress)) {
+                List<NodeInfo> cluster = MultiHostClusterTest.awaitNodes(driver, 3);
+                cluster.forEach(node -> System.out.println("node " + node.id() + " at " + node.address()));
+                String headId = cluster.stream().filter(NodeInfo::head).findFirst().orElseThrow().id();
+                Outcome calm = run(driver, headId, seed, wave -> { });
+                System.out.printf("failure-free run: %d ms%n", calm.millis());
+
+                Random schedule = new Random(seed);
+                int firstKill = 1 + schedule.nextInt(3);
+                int secondKill = firstKill + 3 + schedule.nextInt(2);
+                List<CompletableFuture<Void>> restarts = new ArrayList<>();
+                int[] killed = {0};
+                Outcome chaos = run(driver, headId, seed, wave -> {
+                    if (wave == firstKill || wave == secondKill) {
+                        int victim = 1 + schedule.nextInt(2);
+                        long delayMs = 50 + schedule.nextInt(400);
+                        System.out.printf("wave %d: killing host %d after %d ms%n", wave, victim, delayMs);
+                        restarts.add(CompletableFuture.runAsync(() -> {
+                            try {
+                                Thread.sleep(delayMs);
+                                nodes[victim].destroyForcibly().waitFor();
+                                killed[0]++;
+                                Thread.sleep(DEAD_AFTER_MS + 1000); // declared dead, then back as a new node
+                                nodes[victim] = startNode(hosts, victim, port, headAddress, secret);
+                                System.out.println("restarted host " + victim + ": " + driver.nodes());
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }));
+                    }
+                });
+                CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+                System.out.printf("run with %d nodes killed and restarted: %d ms (%.2fx the failure-free run)%n", killed[0],
+                    chaos.millis(), (double) chaos.millis() / calm.millis());
+                assertEquals(2, killed[0]);
+                assertArrayEquals(calm.combined(), chaos.combined(), "seed " + seed);
+                assertArrayEquals(calm.sums(), chaos.sums(), "seed " + seed);
+                assertArrayEquals(expected(seed), calm.combined(), "the failure-free run computed what this JVM computes");
+            }
+        } finally {
+            for (Process node : nodes) {
+                if (node != null) {
+                    node.destroy();
+                }
+            }
+            for (Process node : nodes) {
+                if (node != null && !node.waitFor(20, TimeUnit.SECONDS)) {
+                    node.destroyForcibly();
+                }
+            }
+            if (previousHome == null) {
+                System.clearProperty("mobula.home");
+            } else {
+                System.setProperty("mobula.home", previousHome);
+            }
+        }
+    }
+
+    /** Told the wave about to start, so chaos can strike during it. */
+    private interface WaveHook {
+        void starting(int wave);
+    }
+
+    private static Outcome run(Mobula driver, String headId, long seed, WaveHook hook) {
+        long start = System.nanoTime();
+        Random random = new Random(seed);
+        List<ActorHandle<Sum>> sums = new ArrayList<>();
+        for (int a = 0; a < AGGREGATORS; a++) {
+            sums.add(driver.actor(Sum::new).scheduling(SchedulingStrategy.nodeAffinity(headId, false)).remote());
+        }
+        List<ObjectRef<long[]>> chunks = new ArrayList<>();
+        for (int c = 0; c < CHUNKS; c++) {
+            chunks.add(driver.task(ChaosTest::chunk, seed, c).scheduling(SchedulingStrategy.spread()).remote());
+        }
+        List<Long> combined = new ArrayList<>();
+        List<ObjectRef<Long>> lastSums = new ArrayList<>();
+        for (int wave = 0; wave < WAVES; wave++) {
+            hook.starting(wave);
+            List<ObjectRef<Long>> scores = new ArrayList<>();
+            for (int s = 0; s < SCORES_PER_WAVE; s++) {
+                scores.add(driver.task(ChaosTest::score, chunks.get(random.nextInt(CHUNKS)), random.nextInt(1 << 20))
+                    .scheduling(SchedulingStrategy.spread()).remote());
+            }
+            List<ObjectRef<Long>> combines = new ArrayList<>();
+            for (int s = 0; s < SCORES_PER_WAVE; s += SCORES_PER_COMBINE) {
+                List<ObjectRef<Long>> five = scores.subList(s, s + SCORES_PER_COMBINE);
+                combines.add(driver.task(ChaosTest::combine, five.get(0), five.get(1), five.get(2), five.get(3), five.get(4))
+                    .remote());
+            }
+            lastSums.clear();
+            for (int k = 0; k < combines.size(); k++) {
+                lastSums.add(sums.get(k % AGGREGATORS).task(Sum::add, combines.get(k)).remote());
+            }
+            for (ObjectRef<Long> value : combines) {
+                combined.add(value.get());
+            }
+        }
+        long[] finals = new long[AGGREGATORS];
+        for (int a = 0; a < AGGREGATORS; a++) {
+            finals[a] = lastSums.get(lastSums.size() - AGGREGATORS + a).get();
+        }
+        return new Outcome(combined.stream().mapToLong(Long::longValue).toArray(), finals,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** The combined values, computed here, in order. */
+    private static long[] expected(long seed) {
+        Random random = new Random(seed);
+        long[][] chunks = new long[CHUNKS][];
+        for (int c = 0; c < CHUNKS; c++) {
+            chunks[c] = chunk(seed, c);
+        }
+        long[] combined = new long[WAVES * SCORES_PER_WAVE / SCORES_PER_COMBINE];
+        int n = 0;
+        for (int wave = 0; wave < WAVES; wave++) {
+            long[] scores = new long[SCORES_PER_WAVE];
+            for (int s = 0; s < SCORES_PER_WAVE; s++) {
+                scores[s] = score(chunks[random.nextInt(CHUNKS)], random.nextInt(1 << 20));
+            }
+            for (int s = 0; s < SCORES_PER_WAVE; s += SCORES_PER_COMBINE) {
+                combined[n++] = combine(scores[s], scores[s + 1], scores[s + 2], scores[s + 3], scores[s + 4]);
+            }
+        }
+        return combined;
+    }
+
+    private Process startNode(NamespacedHosts hosts, int i, int port, String headAddress, ClusterSecret secret)
+        throws Exception {
+        Path state = Files.createDirectories(home.resolve("host" + i));
+        if (!Files.exists(new StateDirectory(state).secretFile())) {
+            secret.writeTo(new StateDirectory(state).secretFile());
+        }
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--state-dir", state.toString(),
+            "--bind", hosts.address(i), "--resources", "{\"CPU\":2}"));
+        args.addAll(i == 0 ? List.of("--head", "--dead-after-ms", Long.toString(DEAD_AFTER_MS)) : List.of("--join", headAddress));
+        Process node = new ProcessBuilder(hosts.inHost(i, JvmCommand.of(NodeDaemon.class, args))).redirectErrorStream(true)
+            .start();
+        MultiHostClusterTest.awaitReady(node, hosts.address(i));
+        return node;
+    }
+}
