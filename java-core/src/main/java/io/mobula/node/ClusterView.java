@@ -52,6 +52,16 @@ final class ClusterView {
         return false;
     }
 
+    /** A field of the node's last reported status; empty if the node or the field is unknown. */
+    String field(String id, String key) {
+        for (NodeStatus status : statuses) {
+            if (id.equals(status.get("id"))) {
+                return status.get(key);
+            }
+        }
+        return "";
+    }
+
     /** Whether the node with {@code id} is known and was last reported dead (an unknown one may be new). */
     boolean dead(String id) {
         for (NodeInfo node : nodes) {

@@ -45,6 +45,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final java.util.concurrent.atomic.AtomicLong bundleTurn = new java.util.concurrent.atomic.AtomicLong();
     private final Placement placement = new Placement();
     private final NodeObjects objects;
+    private final io.mobula.objects.ObjectManager objectManager;
+    /** The status field naming where a node's object manager listens. */
+    static final String OBJECT_MANAGER_FIELD = "objects.address";
     /** This node's id and resources in all: fixed for its life. */
     private final String nodeId;
     private final Map<String, Double> totals;
@@ -69,6 +72,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
         this.objects = new NodeObjects(runtime, address, peers, objectManager);
+        this.objectManager = objectManager;
         this.nodeId = runtime.nodeId();
         this.totals = Map.copyOf(runtime.totalResources());
         this.address = address;
@@ -76,8 +80,14 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.view = view;
         this.peers = peers;
         // what waits on a node the head declared dead fails now, as a system failure its owner retries elsewhere
-        view.onNodeDeath(node -> peers.declareDead(node.address(), new NodeDiedException("node " + node.id() + " at "
-            + node.address() + " died: the head heard no heartbeat from it within the cluster's dead-after time")));
+        view.onNodeDeath(node -> {
+            peers.declareDead(node.address(), new NodeDiedException("node " + node.id() + " at " + node.address()
+                + " died: the head heard no heartbeat from it within the cluster's dead-after time"));
+            String manager = view.field(node.id(), OBJECT_MANAGER_FIELD);
+            if (!manager.isEmpty()) {
+                objectManager.nodeDied(manager);
+            }
+        });
     }
 
     @Override
@@ -593,6 +603,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     NodeStatus selfStatus() {
         NodeStatus status = NodeDaemon.status(runtime, address, head);
         status.fields().put("store.kept", Integer.toString(objects.heldCount()));
+        status.fields().put(OBJECT_MANAGER_FIELD, objectManager.address());
         return status;
     }
 

@@ -49,6 +49,15 @@ final class Holders {
         return out;
     }
 
+    /** {@code address} is gone (its node died): no puller is sent there any more. */
+    void forgetHolder(String address) {
+        holders.replaceAll((id, list) -> {
+            list.remove(address);
+            return list;
+        });
+        holders.values().removeIf(List::isEmpty);
+    }
+
     void forget(ObjectId id) {
         holders.remove(id);
     }

@@ -104,6 +104,15 @@ public final class ObjectManager implements AutoCloseable {
         server.forget(id);
     }
 
+    /**
+     * The node whose object manager listens at {@code address} died: pulls no longer ask it, and
+     * pullers are no longer redirected to it (a dead holder costs each of them a request timeout).
+     */
+    public void nodeDied(String address) {
+        puller.gone(address);
+        server.forgetHolder(address);
+    }
+
     /** Transfers this node's server accepted to send (each one send of the whole object). */
     public long sendsStarted() {
         return server.sendsStarted();

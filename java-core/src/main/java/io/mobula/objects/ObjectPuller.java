@@ -116,6 +116,14 @@ final class ObjectPuller implements AutoCloseable {
         this.transferTimeoutNs = transferTimeoutNs;
     }
 
+    /** Object managers of nodes declared dead: never asked (each would cost a request timeout). */
+    private final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
+
+    /** The object manager at {@code address} is gone for good (its node died; a new one listens elsewhere). */
+    void gone(String address) {
+        gone.add(address);
+    }
+
     CompletableFuture<ObjectView> pull(ObjectId id, List<String> sources) {
         if (closed) {
             return CompletableFuture.failedFuture(new ObjectTransferException(id, "the object manager is closed"));
@@ -231,7 +239,7 @@ final class ObjectPuller implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         Throwable cause = null;
         for (String node : pull.snapshot()) {
-            if (failed.contains(node)) {
+            if (failed.contains(node) || gone.contains(node)) {
                 continue;
             }
             try {
@@ -268,7 +276,7 @@ final class ObjectPuller implements AutoCloseable {
             boolean anyBusy = false;
             List<String> candidates = pull.snapshot();
             for (String node : candidates) {
-                if (failed.contains(node) || missing.contains(node) || node.equals(selfAddress)) {
+                if (failed.contains(node) || missing.contains(node) || node.equals(selfAddress) || gone.contains(node)) {
                     continue;
                 }
                 Answer answer;

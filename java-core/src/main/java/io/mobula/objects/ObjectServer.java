@@ -196,6 +196,11 @@ final class ObjectServer implements AutoCloseable {
     }
 
     /** Stops redirecting pullers of {@code id} to its known holders (the node deleted it, say). */
+    /** The node at {@code address} died: pullers are no longer redirected to it. */
+    void forgetHolder(String address) {
+        admission.forgetHolder(address);
+    }
+
     void forget(ObjectId id) {
         admission.forget(id);
     }

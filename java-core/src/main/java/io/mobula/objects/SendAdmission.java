@@ -103,6 +103,10 @@ final class SendAdmission {
         }
     }
 
+    synchronized void forgetHolder(String address) {
+        holders.forgetHolder(address);
+    }
+
     synchronized void forget(ObjectId id) {
         holders.forget(id);
     }

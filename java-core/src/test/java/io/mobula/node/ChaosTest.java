@@ -200,6 +200,7 @@ class ChaosTest {
             for (ObjectRef<Long> value : combines) {
                 combined.add(value.get());
             }
+            System.out.printf("  wave %d done at %d ms%n", wave, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
         long[] finals = new long[AGGREGATORS];
         for (int a = 0; a < AGGREGATORS; a++) {
