@@ -211,7 +211,14 @@ final class ObjectPuller implements AutoCloseable {
             }
             transfersStarted.incrementAndGet();
             try {
-                sealed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (!awaitSeal(sealed, source, deadline)) { // the source died mid-transfer: try the others
+                    inbound.cancel(transferId);
+                    if (!awaitSettled(sealed)) {
+                        failed.add(source);
+                        failures.put(source, "node " + source + " died while sending it");
+                        continue;
+                    }
+                }
             } catch (TimeoutException e) {
                 inbound.cancel(transferId);
                 if (!awaitSettled(sealed)) { // else it sealed just as the time ran out
@@ -234,6 +241,31 @@ final class ObjectPuller implements AutoCloseable {
             return;
         }
     }
+
+    /**
+     * Waits for a transfer's seal until {@code deadline}, watching its source: false as soon as the
+     * source's node is declared dead (its chunks will not come; the transfer timeout is minutes).
+     */
+    private boolean awaitSeal(CompletableFuture<Void> sealed, String source, long deadline)
+        throws TimeoutException, ExecutionException, InterruptedException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                sealed.get(Math.min(left, SOURCE_CHECK_NS), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                if (gone.contains(source)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** How often a transfer in progress looks whether its source died. */
+    private static final long SOURCE_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private Answer locate(Pull pull, Set<String> failed, Map<String, String> failures) {
         List<String> missing = new ArrayList<>();
