@@ -94,12 +94,12 @@ public final class StatusCommand implements CliCommand {
     private static String table(List<NodeStatus> statuses) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"id", "address", "pid", "head", "state", "CPU used/total", "GPU used/total", "tasks run/queued",
-            "actors", "store used/capacity", "objects"});
+            "actors (restarts)", "store used/capacity", "objects"});
         for (NodeStatus s : statuses) {
             rows.add(new String[] {s.get("id"), s.get("address"), s.get("pid"), s.get("head").equals("true") ? "yes" : "no",
                 s.get("alive").equals("false") ? "DEAD" : "alive",
                 usedOfTotal(s, "CPU"), usedOfTotal(s, "GPU"), count(s, "tasks.running") + " / " + count(s, "tasks.queued"),
-                count(s, "actors"), bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
+                count(s, "actors") + " (" + count(s, "actors.restarts") + ")", bytes(s.number("store.used")) + " / " + bytes(s.number("store.capacity")), s.get("store.objects")});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -147,6 +147,7 @@ public final class StatusCommand implements CliCommand {
                 .append(", \"resources\": {\"total\": ").append(resources(s, "total.")).append(", \"used\": ")
                 .append(used(s)).append("}, \"tasks\": {\"running\": ").append(count(s, "tasks.running"))
                 .append(", \"queued\": ").append(count(s, "tasks.queued")).append("}, \"actors\": ").append(count(s, "actors"))
+                .append(", \"actor_restarts\": ").append(count(s, "actors.restarts"))
                 .append(", \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
                 .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects"))
                 .append(", \"kept\": ").append(count(s, "store.kept")).append("}}");

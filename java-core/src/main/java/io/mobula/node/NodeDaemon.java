@@ -129,6 +129,7 @@ public final class NodeDaemon {
         fields.put("tasks.running", Long.toString(activity.tasksRunning()));
         fields.put("tasks.queued", Long.toString(activity.tasksQueued()));
         fields.put("actors", Long.toString(activity.actorsAlive()));
+        fields.put("actors.restarts", Long.toString(activity.actorRestarts()));
         StoreStats store = runtime.storeStats();
         fields.put("store.used", Long.toString(store.usedBytes()));
         fields.put("store.capacity", Long.toString(store.capacityBytes()));

@@ -405,6 +405,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
             answerWhenReady(call, job, result, reply);
         } else {
+            if (call.restarts() > 0) {
+                runtime.countActorRestart(); // its owner builds it again here: its node died
+            }
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
                 Math.max(1, call.maxConcurrency()), null, here, call.isolated());
             actors.put(actor.id(), actor);

@@ -88,12 +88,13 @@ final class RemoteCall {
 
     /**
      * A call. {@code requested} is null for the default request; {@code actorId} is set for actor
-     * calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations. {@code encodedArgs}
+     * calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations, and {@code restarts}: how
+     * many times the actor was built before (its owner builds it again when its node dies). {@code encodedArgs}
      * holds the arguments as they travel (count, then each value).
      */
     record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, long actorId, int maxRestarts, int maxConcurrency,
-                String actorName, byte[] encodedArgs) {
+                int restarts, String actorName, byte[] encodedArgs) {
         String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -102,7 +103,7 @@ final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, actorId,
-                maxRestarts, maxConcurrency, actorName, encodedArgs);
+                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -110,13 +111,13 @@ final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, actorId, maxRestarts,
-                maxConcurrency, actorName, encodedArgs);
+                maxConcurrency, restarts, actorName, encodedArgs);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         Call withArgs(Object[] args) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, actorName, encodeArgs(args));
+                maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args));
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -157,20 +158,20 @@ final class RemoteCall {
 
     static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args) {
-        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0, "",
+        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0, 0, "",
             encodeArgs(args));
     }
 
     static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, String name, Object[] args) {
+                              int maxConcurrency, int restarts, String name, Object[] args) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, 0,
-            maxRestarts, maxConcurrency, name == null ? "" : name, encodeArgs(args));
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args));
     }
 
     static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, actorId, 0, 0, "", encodeArgs(args));
+            false, actorId, 0, 0, 0, "", encodeArgs(args));
     }
 
     static byte[] actorKill(long actorId) {
@@ -217,6 +218,7 @@ final class RemoteCall {
                 out.writeInt(call.maxRestarts());
                 out.writeInt(call.maxConcurrency());
                 out.writeUTF(call.actorName());
+                out.writeInt(call.restarts());
             }
             out.write(call.encodedArgs());
         } catch (IOException e) {
@@ -232,7 +234,7 @@ final class RemoteCall {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
                 return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, in.readLong(), 0,
-                    0, "", new byte[0]);
+                    0, 0, "", new byte[0]);
             }
             if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
                 throw new IOException("not a call (kind " + kind + ")");
@@ -256,8 +258,9 @@ final class RemoteCall {
             int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
             String actorName = kind == ACTOR_CREATE ? in.readUTF() : "";
+            int restarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, actorName, cursor.rest());
+                maxRestarts, maxConcurrency, restarts, actorName, cursor.rest());
         }
     }
 

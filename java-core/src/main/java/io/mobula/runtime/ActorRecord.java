@@ -541,6 +541,9 @@ public final class ActorRecord {
             }
         }
         if (restart) {
+            if (!runtime.invoker().placesElsewhere()) {
+                runtime.countActorRestart(); // a driver's actors are counted by the node that builds them again
+            }
             construct(true);
         } else {
             kill(death.get());

@@ -256,14 +256,22 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /** What this node is doing now: tasks running, tasks waiting (for arguments or resources), actors alive. */
-    public record Activity(long tasksRunning, long tasksQueued, long actorsAlive) {
+    /** {@code actorRestarts}: actors built again here (after an Error, a worker process's death, or elsewhere their node's). */
+    public record Activity(long tasksRunning, long tasksQueued, long actorsAlive, long actorRestarts) {
     }
 
     public Activity activity() {
         long runningNow = running.get();
         long alive = actors.values().stream().filter(actor -> !actor.isDead()).count();
-        return new Activity(runningNow, Math.max(0, unfinished.get() - runningNow), alive);
+        return new Activity(runningNow, Math.max(0, unfinished.get() - runningNow), alive, actorRestarts.get());
     }
+
+    /** Counts an actor built again on this node (its earlier instance failed here or died with another node). */
+    public void countActorRestart() {
+        actorRestarts.incrementAndGet();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong actorRestarts = new java.util.concurrent.atomic.AtomicLong();
 
     /** The bundles of placement groups reserved on this node. */
     public Bundles bundles() {

@@ -65,7 +65,9 @@ class HeadRestartTest {
                 assertEquals(11L, keeper.task(Counter::add, 1L).remote().get());
                 ObjectRef<Long> running = driver.task(HeadRestartTest::pidAfter, 4_000L).remote();
 
-                ProcessHandle.of(firstHead.pid()).orElseThrow().destroyForcibly();
+                ProcessHandle killed = ProcessHandle.of(firstHead.pid()).orElseThrow();
+                killed.destroyForcibly();
+                killed.onExit().get(10, TimeUnit.SECONDS);
                 assertEquals(5, driver.task(HeadRestartTest::add, 2, 3).remote().get(), "work goes on without the head");
                 Cli.Result restarted = Cli.run("start", "--head", "--port", Integer.toString(head.port()), "--resources",
                     "{\"CPU\":1}", "--dead-after-ms", "2000");

@@ -127,7 +127,7 @@ class NodeFailureTest {
                 Thread.sleep(1_000); // it is running there now
 
                 long killedAt = System.nanoTime();
-                nodes.get(2).destroyForcibly();
+                nodes.get(2).destroyForcibly().waitFor();
                 long detectedMs = awaitDead(driver, doomed.id());
                 assertTrue(detectedMs < DEAD_AFTER_MS + 3_000, "declared dead after " + detectedMs + " ms");
                 System.out.printf("node loss detected %d ms after the kill (dead-after %d ms)%n", detectedMs, DEAD_AFTER_MS);

@@ -139,11 +139,14 @@ class IsolatedWorkersTest {
         assertNotEquals(SELF, pid);
         assertEquals(pid, counter.task(IsolatedFunctions.Counter::pid).remote().get());
 
+        long restartsBefore = io.mobula.InternalAccess.runtimeOf(mobula).activity().actorRestarts();
         kill9(pid);
         assertEquals(11, incAfterDeath(counter), "a fresh instance, built again");
         long restartedPid = counter.task(IsolatedFunctions.Counter::pid).remote().get();
         assertNotEquals(pid, restartedPid);
         assertEquals(1, counter.restarts());
+        assertEquals(restartsBefore + 1, io.mobula.InternalAccess.runtimeOf(mobula).activity().actorRestarts(),
+            "the node counts it (mobula status shows it)");
         assertTrue(counter.isAlive());
 
         kill9(restartedPid);
