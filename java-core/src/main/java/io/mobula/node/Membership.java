@@ -13,7 +13,8 @@ import io.mobula.transport.EmbeddedTransport;
 /**
  * A node's side of membership: it joins the head (proving the cluster secret), reports its status
  * every second as a heartbeat, and leaves when it stops. If the head answers {@code fenced} (it
- * declared this node dead), the node joins again. If the head stops answering (it died, or
+ * declared this node dead, say while the network cut it off), the node drops what it held for
+ * others and joins again. If the head stops answering (it died, or
  * restarted and no longer knows this session), the node connects to it anew and joins again on
  * each beat until it is back: a restarted head, its tables reloaded, hears from every node within
  * a beat or two of coming up.
@@ -32,6 +33,8 @@ final class Membership implements AutoCloseable {
     private final long nodeId;
     private final Supplier<NodeStatus> status;
     private final ClusterView view;
+    /** Run when the head says this node was declared dead (fenced), before it joins again. */
+    private final Runnable onFenced;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mobula-heartbeat");
         t.setDaemon(true);
@@ -43,7 +46,8 @@ final class Membership implements AutoCloseable {
     private int missed;
 
     private Membership(EmbeddedTransport transport, String headAddress, ClusterSecret secret, AuthClient head, long nodeId,
-                       Supplier<NodeStatus> status, ClusterView view) {
+                       Supplier<NodeStatus> status, ClusterView view, Runnable onFenced) {
+        this.onFenced = onFenced;
         this.transport = transport;
         this.headAddress = headAddress;
         this.secret = secret;
@@ -53,11 +57,14 @@ final class Membership implements AutoCloseable {
         this.view = view;
     }
 
-    /** Joins the head; every heartbeat then refreshes {@code view} with the cluster as the head knows it. */
+    /**
+     * Joins the head; every heartbeat then refreshes {@code view} with the cluster as the head knows
+     * it. {@code onFenced} runs when the head answers that it declared this node dead.
+     */
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
-                           Supplier<NodeStatus> status, ClusterView view) throws Exception {
+                           Supplier<NodeStatus> status, ClusterView view, Runnable onFenced) throws Exception {
         AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
-        Membership membership = new Membership(transport, headAddress, secret, client, nodeId, status, view);
+        Membership membership = new Membership(transport, headAddress, secret, client, nodeId, status, view, onFenced);
         String answer = membership.send(ControlService.Command.JOIN, TIMEOUT);
         if (!answer.equals("ok")) {
             client.close();
@@ -79,7 +86,8 @@ final class Membership implements AutoCloseable {
                 reconnect();
             }
             if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
-                send(ControlService.Command.JOIN, BEAT_TIMEOUT); // declared dead while away: come back
+                onFenced.run(); // declared dead while cut off: drop what is stale, then come back
+                send(ControlService.Command.JOIN, BEAT_TIMEOUT);
             }
             missed = 0;
             refreshView();

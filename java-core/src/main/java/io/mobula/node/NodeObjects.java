@@ -67,6 +67,11 @@ final class NodeObjects {
         }
     }
 
+    /** Lets go of everything kept for owners (this node was fenced: its owners have made them again elsewhere). */
+    void releaseAll() {
+        held.keySet().forEach(this::release);
+    }
+
     /**
      * Writes a piece of a driver's value into this node's store; the last piece seals it.
      *

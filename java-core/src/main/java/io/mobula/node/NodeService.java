@@ -154,6 +154,20 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
     }
 
+    /**
+     * The head declared this node dead while it lived (it was cut off) and it is joining again: what
+     * it held for others is stale — their owners have failed it over or made it again elsewhere — so
+     * it lets go of its kept results and ends the actors it hosted, then serves as a new member.
+     */
+    void fenced() {
+        objects.releaseAll();
+        objectsBySession.clear();
+        for (ActorRecord actor : actors.values()) {
+            runtime.kill(actor);
+        }
+        actors.clear();
+    }
+
     /** A session ended: the actors it asked for go, here and on the nodes they were placed on. */
     void sessionEnded(long session) {
         java.util.Set<NodeObject> kept = objectsBySession.remove(session);

@@ -17,6 +17,8 @@ import io.mobula.transport.NetworkNamespaces;
 final class NamespacedHosts implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
+    /** Each host's end of its veth pair, inside its namespace. */
+    private final List<String> interfaces = new ArrayList<>();
     private final String bridge;
     private final String localAddress;
 
@@ -44,6 +46,7 @@ final class NamespacedHosts implements AutoCloseable {
                 ip("link", "set", outside, "master", bridge);
                 ip("link", "set", outside, "up");
                 addresses.add(address);
+                interfaces.add(inside);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -69,6 +72,17 @@ final class NamespacedHosts implements AutoCloseable {
     /** This namespace's address on the hosts' network. */
     String localAddress() {
         return localAddress;
+    }
+
+    /** Cuts host {@code i} off the network (its link goes down; its processes keep running). */
+    void cut(int i) throws IOException, InterruptedException {
+        ip("-n", names.get(i), "link", "set", interfaces.get(i), "down");
+    }
+
+    /** Joins host {@code i} to the network again, as it was. */
+    void mend(int i) throws IOException, InterruptedException {
+        ip("-n", names.get(i), "link", "set", interfaces.get(i), "up");
+        ip("-n", names.get(i), "addr", "replace", addresses.get(i) + "/24", "dev", interfaces.get(i));
     }
 
     /** A command run inside host {@code i}. */

@@ -36,7 +36,8 @@ import io.mobula.worker.JvmCommand;
  * result whose task allowed no retries fails with {@link ObjectLostException} naming the object and
  * the node. An actor that lived there is built again elsewhere while its restarts allow, else its
  * calls fail with {@link ActorDiedException}. A node started again at the same address joins as a
- * new node.
+ * new node. A node cut off the network is declared dead too; when it is back, the head fences it
+ * and it joins again, its stale state dropped.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class NodeFailureTest {
@@ -81,6 +82,18 @@ class NodeFailureTest {
             count += k;
             return new long[] {count, ProcessHandle.current().pid()};
         }
+    }
+
+    /** A large result whose first 8 bytes name the process that made it. */
+    static ByteBuffer stamped(int bytes) {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        buffer.putLong(0, ProcessHandle.current().pid());
+        return buffer;
+    }
+
+    /** Who made a {@link #stamped} buffer (a buffer comes back in native byte order: read it as written). */
+    static long maker(ByteBuffer stamped) {
+        return stamped.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN).getLong(0);
     }
 
     static long pidAfter(long millis) throws InterruptedException {
@@ -161,6 +174,21 @@ class NodeFailureTest {
                 assertNotEquals(doomed.id(), reborn.id(), "it joined as a new node");
                 assertEquals(reborn.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());
+
+                // host 1 cut off the network (its node keeps running): declared dead, its result made again
+                // elsewhere; once back, the head fences it and it rejoins, having dropped what it held
+                NodeInfo cutOff = onHost(cluster, hosts.address(1) + ":" + port);
+                ObjectRef<ByteBuffer> heldThere = driver.task(NodeFailureTest::stamped, BLOCK)
+                    .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), true)).remote();
+                assertEquals(cutOff.pid(), maker(heldThere.get()));
+                hosts.cut(1);
+                awaitDead(driver, cutOff.id());
+                Thread.sleep(1_200); // the driver's view of the cluster catches up (refreshed every second)
+                assertNotEquals(cutOff.pid(), maker(heldThere.get()), "made again on a node still reachable");
+                hosts.mend(1);
+                awaitAlive(driver, cutOff.id());
+                assertEquals(cutOff.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
+                    .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), false)).remote().get(), "it serves again");
             }
         } finally {
             for (Process node : nodes) {
@@ -196,6 +224,17 @@ class NodeFailureTest {
 
     private static NodeInfo onHost(List<NodeInfo> cluster, String address) {
         return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
+    }
+
+    private static void awaitAlive(Mobula driver, String id) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            if (driver.nodes().stream().anyMatch(node -> node.id().equals(id) && node.alive())) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("node " + id + " did not rejoin within 30 s");
     }
 
     /** Milliseconds until the cluster reports the node dead. */
