@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,6 @@ import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
-import io.mobula.transport.ClusterSecret;
-import io.mobula.worker.JvmCommand;
 
 /**
  * A seeded workload of 10,860 tasks with dependencies and three stateful actors, over a head
@@ -92,20 +89,10 @@ class ChaosTest {
         assumeTrue(why == null, why);
         long seed = Long.getLong("mobula.chaos.seed", System.nanoTime());
         System.out.println("chaos seed " + seed + " (replay: -Dmobula.chaos.seed=" + seed + ")");
-        String previousHome = System.getProperty("mobula.home");
-        Process[] nodes = new Process[3];
-        try (NamespacedHosts hosts = new NamespacedHosts(3)) {
-            System.setProperty("mobula.home", home.resolve("driver").toString());
-            ClusterSecret secret = ClusterSecret.generate();
-            Files.createDirectories(home.resolve("driver"));
-            secret.writeTo(new StateDirectory(home.resolve("driver")).secretFile());
-            int port = 7000 + (int) (ProcessHandle.current().pid() % 1000);
-            String headAddress = hosts.address(0) + ":" + port;
-            for (int i = 0; i < 3; i++) {
-                nodes[i] = startNode(hosts, i, port, headAddress, secret);
-            }
+        try (NamespacedCluster net = NamespacedCluster.start(home, List.of("--dead-after-ms", Long.toString(DEAD_AFTER_MS)))) {
+            String headAddress = net.headAddress();
             try (Mobula driver = Mobula.init(headAddress)) {
-                List<NodeInfo> cluster = MultiHostClusterTest.awaitNodes(driver, 3);
+                List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
                 cluster.forEach(node -> System.out.println("node " + node.id() + " at " + node.address()));
                 String headId = cluster.stream().filter(NodeInfo::head).findFirst().orElseThrow().id();
                 Outcome calm = run(driver, headId, seed, wave -> { });
@@ -124,10 +111,10 @@ class ChaosTest {
                         restarts.add(CompletableFuture.runAsync(() -> {
                             try {
                                 Thread.sleep(delayMs);
-                                nodes[victim].destroyForcibly().waitFor();
+                                net.kill(victim);
                                 killed[0]++;
                                 Thread.sleep(DEAD_AFTER_MS + 1000); // declared dead, then back as a new node
-                                nodes[victim] = startNode(hosts, victim, port, headAddress, secret);
+                                net.startNode(victim);
                                 System.out.println("restarted host " + victim + ": " + driver.nodes());
                             } catch (Exception e) {
                                 throw new IllegalStateException(e);
@@ -142,22 +129,6 @@ class ChaosTest {
                 assertArrayEquals(calm.combined(), chaos.combined(), "seed " + seed);
                 assertArrayEquals(calm.sums(), chaos.sums(), "seed " + seed);
                 assertArrayEquals(expected(seed), calm.combined(), "the failure-free run computed what this JVM computes");
-            }
-        } finally {
-            for (Process node : nodes) {
-                if (node != null) {
-                    node.destroy();
-                }
-            }
-            for (Process node : nodes) {
-                if (node != null && !node.waitFor(20, TimeUnit.SECONDS)) {
-                    node.destroyForcibly();
-                }
-            }
-            if (previousHome == null) {
-                System.clearProperty("mobula.home");
-            } else {
-                System.setProperty("mobula.home", previousHome);
             }
         }
     }
@@ -229,20 +200,5 @@ class ChaosTest {
             }
         }
         return combined;
-    }
-
-    private Process startNode(NamespacedHosts hosts, int i, int port, String headAddress, ClusterSecret secret)
-        throws Exception {
-        Path state = Files.createDirectories(home.resolve("host" + i));
-        if (!Files.exists(new StateDirectory(state).secretFile())) {
-            secret.writeTo(new StateDirectory(state).secretFile());
-        }
-        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--state-dir", state.toString(),
-            "--bind", hosts.address(i), "--resources", "{\"CPU\":2}"));
-        args.addAll(i == 0 ? List.of("--head", "--dead-after-ms", Long.toString(DEAD_AFTER_MS)) : List.of("--join", headAddress));
-        Process node = new ProcessBuilder(hosts.inHost(i, JvmCommand.of(NodeDaemon.class, args))).redirectErrorStream(true)
-            .start();
-        MultiHostClusterTest.awaitReady(node, hosts.address(i));
-        return node;
     }
 }

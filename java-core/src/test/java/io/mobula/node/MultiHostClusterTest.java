@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -29,8 +24,6 @@ import io.mobula.ObjectRef;
 import io.mobula.PlacementGroup;
 import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
-import io.mobula.transport.ClusterSecret;
-import io.mobula.worker.JvmCommand;
 
 /**
  * A cluster over a real network: a head and two nodes, each in a network namespace of its own
@@ -89,34 +82,16 @@ class MultiHostClusterTest {
     void aTaskGraphAndAnActorSpanThreeHosts() throws Exception {
         String why = NamespacedHosts.unavailableReason();
         assumeTrue(why == null, why);
-        String previousHome = System.getProperty("mobula.home");
-        List<Process> nodes = new ArrayList<>();
-        try (NamespacedHosts hosts = new NamespacedHosts(3)) {
-            System.setProperty("mobula.home", home.resolve("driver").toString());
-            ClusterSecret secret = ClusterSecret.generate();
-            Files.createDirectories(home.resolve("driver"));
-            secret.writeTo(new StateDirectory(home.resolve("driver")).secretFile());
-            int port = 7000 + (int) (ProcessHandle.current().pid() % 1000);
-            String headAddress = hosts.address(0) + ":" + port;
-            for (int i = 0; i < 3; i++) {
-                Path state = Files.createDirectories(home.resolve("host" + i));
-                secret.writeTo(new StateDirectory(state).secretFile());
-                List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--state-dir", state.toString(),
-                    "--bind", hosts.address(i), "--resources", "{\"CPU\":2}"));
-                args.addAll(i == 0 ? List.of("--head") : List.of("--join", headAddress));
-                Process node = new ProcessBuilder(hosts.inHost(i, JvmCommand.of(NodeDaemon.class, args)))
-                    .redirectErrorStream(true).start();
-                nodes.add(node);
-                awaitReady(node, hosts.address(i));
-            }
-
+        try (NamespacedCluster net = NamespacedCluster.start(home, List.of())) {
+            NamespacedHosts hosts = net.hosts();
+            String headAddress = net.headAddress();
             try (Mobula driver = Mobula.init(headAddress)) {
-                List<NodeInfo> cluster = awaitNodes(driver, 3);
+                List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
                 Set<String> addresses = new HashSet<>();
                 for (NodeInfo node : cluster) {
                     addresses.add(node.address());
                 }
-                assertEquals(Set.of(hosts.address(0) + ":" + port, hosts.address(1) + ":" + port, hosts.address(2) + ":" + port),
+                assertEquals(Set.of(net.address(0), net.address(1), net.address(2)),
                     addresses);
 
                 // a tree of partial sums spread over the hosts, combined on whichever host gets each step
@@ -191,63 +166,6 @@ class MultiHostClusterTest {
                 }
                 driver.removePlacementGroup(group);
             }
-        } finally {
-            for (Process node : nodes) {
-                node.destroy(); // SIGTERM: the node removes its files and leaves
-            }
-            for (Process node : nodes) {
-                if (!node.waitFor(20, TimeUnit.SECONDS)) {
-                    node.destroyForcibly();
-                }
-            }
-            if (previousHome == null) {
-                System.clearProperty("mobula.home");
-            } else {
-                System.setProperty("mobula.home", previousHome);
-            }
         }
-    }
-
-    /** Waits for the node's "ready at" line on its output, which it prints once it serves. */
-    static void awaitReady(Process node, String address) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    seen.append(line).append('\n');
-                    if (line.contains("ready at " + address)) {
-                        return true;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the node went away
-            }
-            return false;
-        });
-        boolean up = ready.get(60, TimeUnit.SECONDS);
-        assertTrue(up, "the node at " + address + " did not come up:\n" + seen);
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (java.io.IOException e) {
-                // gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-    }
-
-    static List<NodeInfo> awaitNodes(Mobula driver, int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<NodeInfo> nodes = driver.nodes();
-        while (System.currentTimeMillis() < deadline) {
-            nodes = driver.nodes();
-            if (nodes.stream().filter(NodeInfo::alive).count() == count) {
-                return nodes;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the cluster did not reach " + count + " nodes: " + nodes);
     }
 }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +22,6 @@ import io.mobula.NodeInfo;
 import io.mobula.ObjectLostException;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
-import io.mobula.transport.ClusterSecret;
-import io.mobula.worker.JvmCommand;
 
 /**
  * A node dies under a job, on a real network: a head and two nodes in network namespaces of their
@@ -105,21 +101,12 @@ class NodeFailureTest {
     void aKilledNodesWorkRunsElsewhereAndItsObjectsAreRebuiltFromLineage() throws Exception {
         String why = NamespacedHosts.unavailableReason();
         assumeTrue(why == null, why);
-        String previousHome = System.getProperty("mobula.home");
-        List<Process> nodes = new ArrayList<>();
-        try (NamespacedHosts hosts = new NamespacedHosts(3)) {
-            System.setProperty("mobula.home", home.resolve("driver").toString());
-            ClusterSecret secret = ClusterSecret.generate();
-            Files.createDirectories(home.resolve("driver"));
-            secret.writeTo(new StateDirectory(home.resolve("driver")).secretFile());
-            int port = 7000 + (int) (ProcessHandle.current().pid() % 1000);
-            String headAddress = hosts.address(0) + ":" + port;
-            for (int i = 0; i < 3; i++) {
-                nodes.add(startNode(hosts, i, port, headAddress, secret));
-            }
+        try (NamespacedCluster net = NamespacedCluster.start(home, List.of("--dead-after-ms", Long.toString(DEAD_AFTER_MS)))) {
+            NamespacedHosts hosts = net.hosts();
+            String headAddress = net.headAddress();
             try (Mobula driver = Mobula.init(headAddress)) {
-                List<NodeInfo> cluster = MultiHostClusterTest.awaitNodes(driver, 3);
-                NodeInfo doomed = onHost(cluster, hosts.address(2) + ":" + port);
+                List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
+                NodeInfo doomed = onHost(cluster, net.address(2));
                 SchedulingStrategy there = SchedulingStrategy.nodeAffinity(doomed.id(), true); // soft: elsewhere once it is gone
 
                 ObjectRef<ByteBuffer> made = driver.task(NodeFailureTest::block, BLOCK, 1).scheduling(there).remote();
@@ -140,7 +127,7 @@ class NodeFailureTest {
                 Thread.sleep(1_000); // it is running there now
 
                 long killedAt = System.nanoTime();
-                nodes.get(2).destroyForcibly().waitFor();
+                net.kill(2);
                 long detectedMs = awaitDead(driver, doomed.id());
                 assertTrue(detectedMs < DEAD_AFTER_MS + 3_000, "declared dead after " + detectedMs + " ms");
                 System.out.printf("node loss detected %d ms after the kill (dead-after %d ms)%n", detectedMs, DEAD_AFTER_MS);
@@ -158,7 +145,7 @@ class NodeFailureTest {
                     "a lost object passed to new work is made again before the work runs");
 
                 ObjectLostException lost = assertThrows(ObjectLostException.class, once::get);
-                assertTrue(lost.getMessage().contains(hosts.address(2) + ":" + port), lost.getMessage());
+                assertTrue(lost.getMessage().contains(net.address(2)), lost.getMessage());
                 assertTrue(lost.getMessage().contains("maxRetries"), lost.getMessage());
 
                 // actors: one restarted elsewhere (its constructor again, so its count starts over), one dead
@@ -169,15 +156,15 @@ class NodeFailureTest {
                 assertTrue(gone.getMessage().contains("maxRestarts=0"), gone.getMessage());
 
                 // started again at the same address: a new node, the old one stays dead
-                nodes.set(2, startNode(hosts, 2, port, headAddress, secret));
-                NodeInfo reborn = onHost(MultiHostClusterTest.awaitNodes(driver, 3), hosts.address(2) + ":" + port);
+                net.startNode(2);
+                NodeInfo reborn = onHost(NamespacedCluster.awaitNodes(driver, 3), net.address(2));
                 assertNotEquals(doomed.id(), reborn.id(), "it joined as a new node");
                 assertEquals(reborn.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());
 
                 // host 1 cut off the network (its node keeps running): declared dead, its result made again
                 // elsewhere; once back, the head fences it and it rejoins, having dropped what it held
-                NodeInfo cutOff = onHost(cluster, hosts.address(1) + ":" + port);
+                NodeInfo cutOff = onHost(cluster, net.address(1));
                 ObjectRef<ByteBuffer> heldThere = driver.task(NodeFailureTest::stamped, BLOCK)
                     .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), true)).remote();
                 assertEquals(cutOff.pid(), maker(heldThere.get()));
@@ -190,36 +177,7 @@ class NodeFailureTest {
                 assertEquals(cutOff.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), false)).remote().get(), "it serves again");
             }
-        } finally {
-            for (Process node : nodes) {
-                node.destroy();
-            }
-            for (Process node : nodes) {
-                if (!node.waitFor(20, TimeUnit.SECONDS)) {
-                    node.destroyForcibly();
-                }
-            }
-            if (previousHome == null) {
-                System.clearProperty("mobula.home");
-            } else {
-                System.setProperty("mobula.home", previousHome);
-            }
         }
-    }
-
-    private Process startNode(NamespacedHosts hosts, int i, int port, String headAddress, ClusterSecret secret)
-        throws Exception {
-        Path state = Files.createDirectories(home.resolve("host" + i));
-        if (!Files.exists(new StateDirectory(state).secretFile())) {
-            secret.writeTo(new StateDirectory(state).secretFile());
-        }
-        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--state-dir", state.toString(),
-            "--bind", hosts.address(i), "--resources", "{\"CPU\":2}"));
-        args.addAll(i == 0 ? List.of("--head", "--dead-after-ms", Long.toString(DEAD_AFTER_MS)) : List.of("--join", headAddress));
-        Process node = new ProcessBuilder(hosts.inHost(i, JvmCommand.of(NodeDaemon.class, args))).redirectErrorStream(true)
-            .start();
-        MultiHostClusterTest.awaitReady(node, hosts.address(i));
-        return node;
     }
 
     private static NodeInfo onHost(List<NodeInfo> cluster, String address) {
