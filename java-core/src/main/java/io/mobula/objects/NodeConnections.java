@@ -108,6 +108,16 @@ final class NodeConnections implements AutoCloseable {
         }
     }
 
+    /** The node at {@code address} died: requests waiting on it fail now instead of at their timeout. */
+    void nodeDied(String address) {
+        CompletableFuture<AuthClient> session = sessions.remove(address);
+        if (session != null && session.isDone() && !session.isCompletedExceptionally()) {
+            AuthClient client = session.join();
+            client.serverGone(new io.mobula.transport.ServerGoneException("node " + address + " was declared dead"));
+            Thread.ofPlatform().daemon().name("mobula-object-session-close").start(client::close); // not on the caller's thread: it joins a reader
+        }
+    }
+
     private void drop(String address) {
         CompletableFuture<AuthClient> session = sessions.remove(address);
         if (session != null && session.isDone() && !session.isCompletedExceptionally()) {

@@ -111,6 +111,7 @@ public final class ObjectManager implements AutoCloseable {
     public void nodeDied(String address) {
         puller.gone(address);
         server.forgetHolder(address);
+        nodes.nodeDied(address);
     }
 
     /** Transfers this node's server accepted to send (each one send of the whole object). */
