@@ -46,6 +46,10 @@ import io.mobula.transport.EmbeddedTransport;
  * </pre>
  * No thread here waits for a call's answer but the one that calls {@code get} (and an actor's
  * thread for its creation): at most {@link #MAX_IN_FLIGHT} calls are out at a time.
+ * <p>
+ * As the owner it also survives nodes: a result kept on a node carries its {@link Lineage}, so when
+ * the node dies ({@link DriverClusterWatch}) the result is made again on first use, and a call
+ * whose arguments were lost is sent again once they are made again.
  */
 public final class ConnectedDriver implements TaskInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -78,18 +82,17 @@ public final class ConnectedDriver implements TaskInvoker {
         return t;
     });
 
-    /** The cluster as the driver's node reports it, refreshed every second: which nodes died. */
-    private final ClusterView view = new ClusterView();
-    private final java.util.concurrent.ScheduledExecutorService watcher = java.util.concurrent.Executors
-        .newSingleThreadScheduledExecutor(r -> daemon(r, "mobula-driver-view"));
+    /** Which nodes died, as the driver's node reports the cluster. */
+    private final DriverClusterWatch watch;
     /** Rebuilds lost arguments and sends their calls again, off the session readers' threads. */
     private final java.util.concurrent.ExecutorService recovery = java.util.concurrent.Executors
-        .newCachedThreadPool(r -> daemon(r, "mobula-driver-recovery"));
-    private static final long VIEW_REFRESH_MS = 1000;
-    /** Longer than a head's default dead-after time (5 s) and a beat. */
+        .newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "mobula-driver-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+    /** Longer than a head's default dead-after time (5 s) and a view refresh. */
     private static final long HOLDER_DEATH_WAIT_MS = 15_000;
-    /** This driver's actors by where each lives now: those on a node that dies are restarted elsewhere. */
-    private final Map<RemoteActor, ActorRecord> actorsPlaced = new java.util.concurrent.ConcurrentHashMap<>();
     /** How many times a call is sent again because arguments it took were lost and rebuilt. */
     private static final int ARGUMENT_REBUILD_ROUNDS = 5;
 
@@ -98,68 +101,17 @@ public final class ConnectedDriver implements TaskInvoker {
         this.sessions = sessions;
         this.address = address;
         this.job = job;
-        // calls waiting on a node that died fail at once (the owner retries them), as on a node
-        view.onNodeDeath(node -> {
-            sessions.declareDead(node.address(), new io.mobula.NodeDiedException("node " + node.id() + " at " + node.address()
-                + " died: the head heard no heartbeat from it within the cluster's dead-after time"));
-            actorsPlaced.forEach((place, actor) -> {
-                if (place.address().equals(node.address())) {
-                    actorsPlaced.remove(place);
-                    actor.instanceLost(place); // restarted elsewhere before its next call, while its restarts allow
-                }
-            });
-        });
-        watcher.scheduleWithFixedDelay(this::refreshViewQuietly, VIEW_REFRESH_MS, VIEW_REFRESH_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private void refreshViewQuietly() {
-        try {
-            refreshView();
-        } catch (RuntimeException e) {
-            // the node is away: the calls to it fail on their own
-        }
-    }
-
-    /** Asks the driver's node for the cluster now. */
-    private void refreshView() {
-        try {
-            view.update(ClusterView.decodeBlocks(sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
-                .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MobulaException("cannot ask the node at " + address + " for the cluster: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MobulaException("interrupted while asking the node at " + address + " for the cluster", e);
-        }
+        this.watch = new DriverClusterWatch(sessions, address);
     }
 
     /** Whether the node process that held {@code object} is known to have died. */
     boolean holderGone(NodeObject object) {
-        return view.dead(object.holder());
+        return watch.holderGone(object);
     }
 
-    /**
-     * Whether reading {@code object} failed because it is gone: its holder died (asked anew), or a
-     * node now at its address does not have it (its holder restarted).
-     */
+    /** Whether reading {@code object} failed because it is gone (see {@link DriverClusterWatch#lost}). */
     boolean lost(NodeObject object, MobulaException failure) {
-        refreshViewQuietly();
-        if (holderGone(object)) {
-            return true;
-        }
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof io.mobula.TaskException task
-                && io.mobula.objects.ObjectNotFoundException.class.getName().equals(task.remoteClassName())) {
-                return true;
-            }
-        }
-        return false;
+        return watch.lost(object, failure);
     }
 
     /**
@@ -174,112 +126,31 @@ public final class ConnectedDriver implements TaskInvoker {
         for (int round = 0; ; round++) {
             RemoteCall.Call call = null;
             try {
-                rebuildLostArguments(lineage.args());
+                NodeArguments.rebuildLost(lineage.args());
                 call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
                     task.strategy(), task.isolated(), lineage.args());
                 return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
             } catch (Exception e) {
-                refreshViewQuietly();
-                if (call != null && movedSince(call, lineage.args()) && round + 1 < ARGUMENT_REBUILD_ROUNDS) {
+                watch.refreshQuietly();
+                if (call != null && NodeArguments.movedSince(call, lineage.args()) && round + 1 < ARGUMENT_REBUILD_ROUNDS) {
                     continue; // sent with an argument's old place: send it as it is now
                 }
-                if (unavailableArgument(e)) {
+                if (NodeArguments.unavailable(e)) {
                     try {
-                        awaitHolderDeath(lineage.args());
+                        watch.awaitHolderDeath(lineage.args(), HOLDER_DEATH_WAIT_MS);
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         throw new io.mobula.ObjectLostException("interrupted while making a result of " + task.displayName()
                             + " again", interrupted);
                     }
                 }
-                boolean again = io.mobula.runtime.RetryPolicy.systemFailure(e) || anyArgumentGone(lineage.args());
+                boolean again = io.mobula.runtime.RetryPolicy.systemFailure(e) || watch.anyGone(lineage.args());
                 if (!again || round + 1 >= ARGUMENT_REBUILD_ROUNDS) {
                     throw new io.mobula.ObjectLostException("a result of " + task.displayName() + " was lost with its node and "
                         + "running " + task.displayName() + " again failed: " + e.getMessage(), e);
                 }
             }
         }
-    }
-
-    /** Whether a node said it could not fetch an argument of the call. */
-    private static boolean unavailableArgument(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof io.mobula.TaskException task
-                && ArgumentUnavailableException.class.getName().equals(task.remoteClassName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Waits, up to {@link #HOLDER_DEATH_WAIT_MS}, for the head to declare dead a node holding one of
-     * {@code args}: a fetch from a node that just died can fail before its death is declared.
-     */
-    private void awaitHolderDeath(Object[] args) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLDER_DEATH_WAIT_MS);
-        while (!anyArgumentGone(args) && System.nanoTime() < deadline) {
-            Thread.sleep(VIEW_REFRESH_MS / 4);
-            refreshViewQuietly();
-        }
-    }
-
-    /**
-     * Whether an argument was made again elsewhere since {@code call} was encoded (another call
-     * found it lost first): the call then went with a stale place and is sent again as it is now.
-     */
-    private static boolean movedSince(RemoteCall.Call call, Object[] args) {
-        java.util.Set<NodeObject> sent;
-        try {
-            sent = new java.util.HashSet<>(call.nodeObjects());
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        for (Object arg : args) {
-            if (arg instanceof ObjectOnNode remote && (remote.isInline() || !sent.contains(remote.object()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The holders of the arguments living on nodes, as the cluster view has them: for an error message. */
-    private String holdersOf(Object[] args) {
-        List<String> holders = new ArrayList<>();
-        for (Object arg : args) {
-            if (arg instanceof ObjectOnNode remote && !remote.isInline()) {
-                NodeObject at = remote.object();
-                holders.add("node " + at.holder() + " at " + at.address() + (view.dead(at.holder()) ? " (dead)"
-                    : view.alive(at.holder()) ? " (alive)" : " (not known)"));
-            }
-        }
-        return String.join(", ", holders);
-    }
-
-    private static void rebuildLostArguments(Object[] args) {
-        for (Object arg : args) {
-            if (arg instanceof ObjectOnNode remote) {
-                remote.ensureAlive();
-            }
-        }
-    }
-
-    private boolean anyArgumentGone(Object[] args) {
-        for (Object arg : args) {
-            if (arg instanceof ObjectOnNode remote && !remote.isInline() && holderGone(remote.object())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean takesObjectsOnNodes(Object[] args) {
-        for (Object arg : args) {
-            if (arg instanceof ObjectOnNode) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -440,8 +311,7 @@ public final class ConnectedDriver implements TaskInvoker {
         try {
             RemoteActor place = RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation),
                 creation.displayName()));
-            actorsPlaced.put(place, actor);
-            actor.onDeath(() -> actorsPlaced.remove(place));
+            watch.actorPlaced(place, actor); // built again elsewhere if its node dies
             return place;
         } catch (Exception e) {
             if (actor.name() != null) {
@@ -519,7 +389,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 }
                 value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), lineage); // a large result stays where it was made
             } catch (Exception e) {
-                if (round < ARGUMENT_REBUILD_ROUNDS && takesObjectsOnNodes(args)) {
+                if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args)) {
                     recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
                 } else {
                     done.complete(null, e);
@@ -534,16 +404,18 @@ public final class ConnectedDriver implements TaskInvoker {
     private void retryWithArgumentsRebuilt(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args,
                                            int round, Exception failure) {
         try {
-            refreshViewQuietly();
-            if (unavailableArgument(failure) && !movedSince(call, args)) {
-                awaitHolderDeath(args); // a holder that went silent may not be declared dead yet
+            watch.refreshQuietly();
+            boolean moved = NodeArguments.movedSince(call, args);
+            if (NodeArguments.unavailable(failure) && !moved) {
+                watch.awaitHolderDeath(args, HOLDER_DEATH_WAIT_MS); // a holder that went silent may not be declared dead yet
             }
-            if (!anyArgumentGone(args) && !movedSince(call, args)) {
-                done.complete(null, unavailableArgument(failure) ? new MobulaException(failure.getMessage()
-                    + " (the nodes holding its arguments were not declared dead: " + holdersOf(args) + ")", failure) : failure);
+            if (!moved && !watch.anyGone(args)) {
+                done.complete(null, NodeArguments.unavailable(failure) ? new MobulaException(failure.getMessage()
+                    + " (the nodes holding its arguments were not declared dead: " + watch.holdersOf(args) + ")", failure)
+                    : failure);
                 return;
             }
-            rebuildLostArguments(args);
+            NodeArguments.rebuildLost(args);
             sendAsync(node, call.withArgs(args), spec, done, args, round + 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -641,7 +513,7 @@ public final class ConnectedDriver implements TaskInvoker {
 
     @Override
     public void close() {
-        watcher.shutdownNow();
+        watch.close();
         recovery.shutdownNow();
         arenas.values().forEach(ArenaReader::close);
         sessions.close();
