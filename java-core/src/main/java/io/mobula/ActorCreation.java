@@ -22,6 +22,7 @@ public final class ActorCreation<A> {
     private String name;
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
     private boolean isolated;
+    private boolean detached;
 
     ActorCreation(NodeRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -61,6 +62,17 @@ public final class ActorCreation<A> {
         return this;
     }
 
+    /**
+     * Lets the actor outlive the program that made it (Ray's detached lifetime): through a connected
+     * driver, it stays in the cluster after the driver ends, found by its name, until it is killed.
+     * Without this, a driver's actors end with it. Needs {@link #name}. (An embedded node's actors live
+     * until killed or the node closes either way.)
+     */
+    public ActorCreation<A> detached() {
+        this.detached = true;
+        return this;
+    }
+
     /** Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live actors. */
     public ActorCreation<A> name(String name) {
         this.name = name;
@@ -93,10 +105,11 @@ public final class ActorCreation<A> {
      *
      * @throws ActorNameTakenException if a live actor already has the name.
      * @throws IllegalArgumentException if the actor is {@link #isolated()} with {@code maxConcurrency > 1},
-     *                                  or its constructor is a capturing lambda.
+     *                                  or its constructor is a capturing lambda, or it is {@link #detached()}
+     *                                  without a name.
      */
     public ActorHandle<A> remote() {
         return new ActorHandle<>(runtime.createActor(constructor, args, resources, maxRestarts, maxConcurrency, name, strategy,
-            isolated), runtime);
+            isolated, detached), runtime);
     }
 }

@@ -307,7 +307,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.name(), args);
+            actor.restarts(), actor.detached(), actor.name(), args);
         try {
             RemoteActor place = RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation),
                 creation.displayName()));

@@ -207,7 +207,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         try {
             switch (call.kind()) {
                 case RemoteCall.TASK -> place(call, objectsOwnedBy(session, reply));
-                case RemoteCall.ACTOR_CREATE -> place(call, ownedBy(session, reply));
+                case RemoteCall.ACTOR_CREATE -> place(call, call.detached() ? reply : ownedBy(session, reply)); // detached: outlives the session
                 case RemoteCall.ACTOR_CALL -> callActor(call, objectsOwnedBy(session, reply));
                 case RemoteCall.ACTOR_KILL -> killActor(call, reply);
                 default -> throw new IllegalStateException("not a call kind: " + call.kind());
@@ -403,9 +403,32 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     }
 
     void close() {
+        headRetries.shutdownNow();
         if (groups != null) {
             groups.close();
         }
+    }
+
+    /** Sends again what the head must record, every second, for this many tries (a head restart takes seconds). */
+    private static final int HEAD_RETRIES = 60;
+    private final java.util.concurrent.ScheduledExecutorService headRetries = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mobula-head-retries");
+            t.setDaemon(true);
+            return t;
+        });
+
+    /**
+     * A change of the cluster's directory (an actor's name placed, or freed at its death) that the
+     * head must record: sent until the head takes it, so that a head that was away or restarting
+     * does not keep a dead actor's name.
+     */
+    private void tellHead(byte[] request, int triesLeft) {
+        toHead(request).whenComplete((answer, error) -> {
+            if ((error != null || RemoteCall.isFailure(answer)) && triesLeft > 1 && !headRetries.isShutdown()) {
+                headRetries.schedule(() -> tellHead(request, triesLeft - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
     }
 
     private void runHere(RemoteCall.Call call, JobClassPaths.Job job, Map<ObjectId, io.mobula.store.ObjectView> fetched, AuthServer.Reply reply)
@@ -423,13 +446,13 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
                 runtime.countActorRestart(); // its owner builds it again here: its node died
             }
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
-                Math.max(1, call.maxConcurrency()), null, here, call.isolated());
+                Math.max(1, call.maxConcurrency()), null, here, call.isolated(), false);
             actors.put(actor.id(), actor);
             String place = new RemoteActor(actor.id(), address).toString();
             if (!call.actorName().isEmpty()) {
                 // the cluster's directory: where the name lives now, and free again when the actor dies
-                toHead(NameMessages.placed(call.actorName(), place, call.className()));
-                actor.onDeath(() -> toHead(NameMessages.unname(call.actorName(), place)));
+                tellHead(NameMessages.placed(call.actorName(), place, call.className()), HEAD_RETRIES);
+                actor.onDeath(() -> tellHead(NameMessages.unname(call.actorName(), place), HEAD_RETRIES));
             }
             reply.send(RemoteCall.encodeResult(place));
         }

@@ -88,13 +88,13 @@ final class RemoteCall {
 
     /**
      * A call. {@code requested} is null for the default request; {@code actorId} is set for actor
-     * calls and kills; {@code maxRestarts}/{@code maxConcurrency} for creations, and {@code restarts}: how
+     * calls and kills; {@code detached}, {@code maxRestarts}/{@code maxConcurrency} for creations, and {@code restarts}: how
      * many times the actor was built before (its owner builds it again when its node dies). {@code encodedArgs}
      * holds the arguments as they travel (count, then each value).
      */
     record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
-                SchedulingStrategy strategy, boolean placed, boolean isolated, long actorId, int maxRestarts, int maxConcurrency,
-                int restarts, String actorName, byte[] encodedArgs) {
+                SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
+                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs) {
         String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -102,7 +102,7 @@ final class RemoteCall {
 
         /** The same call, marked as placed (a node passing it to the node it chose). */
         Call placedHere() {
-            return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, actorId,
+            return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
                 maxRestarts, maxConcurrency, restarts, actorName, encodedArgs);
         }
 
@@ -110,14 +110,14 @@ final class RemoteCall {
         Call inBundle(int index) {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
-                new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, actorId, maxRestarts,
+                new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
                 maxConcurrency, restarts, actorName, encodedArgs);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         Call withArgs(Object[] args) {
-            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args));
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args));
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -158,20 +158,20 @@ final class RemoteCall {
 
     static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args) {
-        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, 0, 0, 0, 0, "",
+        return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
             encodeArgs(args));
     }
 
     static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, int restarts, String name, Object[] args) {
-        return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, 0,
+                              int maxConcurrency, int restarts, boolean detached, String name, Object[] args) {
+        return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
             maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args));
     }
 
     static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, actorId, 0, 0, 0, "", encodeArgs(args));
+            false, false, actorId, 0, 0, 0, "", encodeArgs(args));
     }
 
     static byte[] actorKill(long actorId) {
@@ -212,7 +212,7 @@ final class RemoteCall {
             if (call.kind() != ACTOR_CALL) {
                 writeResources(out, call.requested());
                 writeStrategy(out, call.strategy());
-                out.writeByte((call.placed() ? 1 : 0) | (call.isolated() ? 2 : 0));
+                out.writeByte((call.placed() ? 1 : 0) | (call.isolated() ? 2 : 0) | (call.detached() ? 4 : 0));
             }
             if (call.kind() == ACTOR_CREATE) {
                 out.writeInt(call.maxRestarts());
@@ -233,7 +233,7 @@ final class RemoteCall {
         try (DataInputStream in = new DataInputStream(cursor)) {
             byte kind = in.readByte();
             if (kind == ACTOR_KILL) {
-                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, in.readLong(), 0,
+                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false, in.readLong(), 0,
                     0, 0, "", new byte[0]);
             }
             if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
@@ -248,19 +248,21 @@ final class RemoteCall {
             SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
             boolean placed = true;
             boolean isolated = false;
+            boolean detached = false;
             if (kind != ACTOR_CALL) {
                 requested = readResources(in);
                 strategy = readStrategy(in);
                 int flags = in.readByte();
                 placed = (flags & 1) != 0;
                 isolated = (flags & 2) != 0;
+                detached = (flags & 4) != 0;
             }
             int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
             int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
             String actorName = kind == ACTOR_CREATE ? in.readUTF() : "";
             int restarts = kind == ACTOR_CREATE ? in.readInt() : 0;
-            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, cursor.rest());
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, cursor.rest());
         }
     }
 
@@ -384,6 +386,11 @@ final class RemoteCall {
             }
             throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
         }
+    }
+
+    /** Whether an answer is a failure (what the node could not do, or what the work threw). */
+    static boolean isFailure(byte[] answer) {
+        return answer.length > 0 && answer[0] == FAILED;
     }
 
     /** Whether an answer says a result stayed in a node's store. */

@@ -28,6 +28,7 @@ public final class ActorRecord {
     private final ResourceVector placement;
     private final ResourceVector resources;
     private final int maxRestarts;
+    private final boolean detached;
     private final int maxConcurrency;
     private final NodeRuntime runtime;
     private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
@@ -58,8 +59,9 @@ public final class ActorRecord {
     private volatile int[] gpuIds = GpuAllocator.NONE;
 
     ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
-                int maxRestarts, int maxConcurrency, NodeRuntime runtime, Idler idler) {
+                int maxRestarts, int maxConcurrency, boolean detached, NodeRuntime runtime, Idler idler) {
         this.id = id;
+        this.detached = detached;
         this.name = name;
         this.creation = creation;
         this.placement = placement;
@@ -179,6 +181,11 @@ public final class ActorRecord {
     /** Kills the actor: queued and running calls fail with {@code cause}; idempotent. */
     public int maxRestarts() {
         return maxRestarts;
+    }
+
+    /** Whether it outlives the connected driver that made it (else it ends with the driver's session). */
+    public boolean detached() {
+        return detached;
     }
 
     public int maxConcurrency() {

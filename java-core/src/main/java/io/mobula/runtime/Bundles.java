@@ -67,7 +67,7 @@ public final class Bundles {
         synchronized (bundle) {
             if (bundle.holder == null && bundle.released == null) {
                 bundle.holder = runtime.createActor(HOLDER, new Object[0], resources, 0, 1, null,
-                    SchedulingStrategy.defaultStrategy(), false);
+                    SchedulingStrategy.defaultStrategy(), false, false);
                 bundle.holder.creation().result.whenReady(() -> {
                     if (bundle.holder.isDead()) {
                         bundle.placed.completeExceptionally(new MobulaException("bundle " + bundle.key + " could not be held"));

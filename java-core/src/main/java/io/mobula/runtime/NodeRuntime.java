@@ -337,10 +337,11 @@ public final class NodeRuntime implements AutoCloseable {
      *
      * @param requested resources held for the actor's life, or null: placed where one CPU is free,
      *                  and holding none while it lives (Ray's default).
+     * @param detached  a connected driver's actor that outlives the driver (it must be named).
      */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated) {
+                                   boolean isolated, boolean detached) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -351,6 +352,10 @@ public final class NodeRuntime implements AutoCloseable {
         }
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
+        }
+        if (detached && name == null) {
+            throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
+                + "found by: add .name(\"...\")");
         }
         if (isolated) {
             checkIsolatable(descriptor, "the actor constructor");
@@ -369,7 +374,8 @@ public final class NodeRuntime implements AutoCloseable {
         long id = actorCounter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, null, requested, strategy, isolated);
-        ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, this, idler);
+        ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, detached, this,
+            idler);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, actor, requested, strategy, isolated);
         if (isolated && !invoker.placesElsewhere()) {
@@ -433,7 +439,7 @@ public final class NodeRuntime implements AutoCloseable {
             return null;
         }
         try {
-            return createActor(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false);
+            return createActor(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false);
         } catch (ActorNameTakenException e) {
             return namedActors.get(name); // another thread attached first
         }

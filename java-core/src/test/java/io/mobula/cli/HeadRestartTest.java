@@ -2,6 +2,7 @@ package io.mobula.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ import io.mobula.node.StateDirectory;
 /**
  * The head dies (SIGKILL) and is started again on its port: its control service reloads its
  * tables from its log, the other node finds it again and rejoins, a named actor living on that
- * node is still found by name through the new head with its state, and a job whose driver is
- * connected to that node goes on throughout — its running task finishes, new ones run.
+ * node is still found by name through the new head with its state, as is a detached actor whose
+ * driver ended before the head died, and a job whose driver is connected to that node goes on
+ * throughout — its running task finishes, new ones run.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HeadRestartTest {
@@ -63,6 +65,12 @@ class HeadRestartTest {
                 ActorHandle<Counter> keeper = driver.actor(Counter::new, 10L).name("keeper")
                     .scheduling(SchedulingStrategy.nodeAffinity(node.id(), false)).remote();
                 assertEquals(11L, keeper.task(Counter::add, 1L).remote().get());
+                try (Mobula shortLived = Mobula.init(worker.address())) {
+                    shortLived.actor(Counter::new, 100L).name("registry").detached().remote().task(Counter::add, 1L).remote().get();
+                    shortLived.actor(Counter::new, 0L).name("scratch").remote().task(Counter::add, 1L).remote().get();
+                    assertThrows(IllegalArgumentException.class, () -> shortLived.actor(Counter::new, 0L).detached().remote(),
+                        "a detached actor needs a name");
+                } // its driver gone: the detached actor stays, the other ends with it
                 ObjectRef<Long> running = driver.task(HeadRestartTest::pidAfter, 4_000L).remote();
 
                 ProcessHandle killed = ProcessHandle.of(firstHead.pid()).orElseThrow();
@@ -82,11 +90,23 @@ class HeadRestartTest {
                         "the node rejoined the new head under its id: " + cluster);
                     ActorHandle<Counter> found = other.getActor("keeper", Counter.class).orElseThrow();
                     assertEquals(16L, found.task(Counter::add, 5L).remote().get(), "the same actor, its state kept");
+                    ActorHandle<Counter> registry = other.getActor("registry", Counter.class).orElseThrow();
+                    assertEquals(102L, registry.task(Counter::add, 1L).remote().get(), "the detached actor outlived its driver");
+                    awaitUnnamed(other, "scratch"); // an actor that was not detached ended with its driver, and its name with it
                 }
                 assertEquals(17L, keeper.task(Counter::add, 1L).remote().get());
                 assertNotEquals(firstHead.pid(), state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst()
                     .orElseThrow().pid(), "a new head process");
             }
+        }
+    }
+
+    /** Waits until no actor has {@code name} (the head hears of a death once the node can reach it). */
+    private static void awaitUnnamed(Mobula driver, String name) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (driver.getActor(name, Counter.class).isPresent()) {
+            assertTrue(System.currentTimeMillis() < deadline, "actor '" + name + "' is still named 20 s after its driver ended");
+            Thread.sleep(200);
         }
     }
 
