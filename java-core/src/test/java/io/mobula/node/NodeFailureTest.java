@@ -78,6 +78,11 @@ class NodeFailureTest {
             count += k;
             return new long[] {count, ProcessHandle.current().pid()};
         }
+
+        /** A large result made by an actor: it stays on the actor's node, and has no lineage to make it again. */
+        ByteBuffer blob(int bytes) {
+            return ByteBuffer.allocate(bytes);
+        }
     }
 
     /** A large result whose first 8 bytes name the process that made it. */
@@ -123,6 +128,8 @@ class NodeFailureTest {
                 ActorHandle<Tally> mortal = driver.actor(Tally::new, 0L).scheduling(there).remote();
                 assertEquals(doomed.pid(), restartable.task(Tally::add, 1L).remote().get()[1]);
                 assertEquals(1, mortal.task(Tally::add, 1L).remote().get()[0]);
+                ObjectRef<ByteBuffer> fromActor = mortal.task(Tally::blob, BLOCK).remote();
+                assertEquals(BLOCK, fromActor.get().remaining());
                 ObjectRef<Long> running = driver.task(NodeFailureTest::pidAfter, 6_000L).scheduling(there).remote();
                 Thread.sleep(1_000); // it is running there now
 
@@ -144,6 +151,9 @@ class NodeFailureTest {
                 assertEquals(checksum(block(BLOCK, 2)), driver.task(NodeFailureTest::checksum, untouched).remote().get(),
                     "a lost object passed to new work is made again before the work runs");
 
+                ObjectLostException noLineage = assertThrows(ObjectLostException.class, fromActor::get);
+                assertTrue(noLineage.getMessage().contains("actor's method") && noLineage.getMessage().contains(net.address(2)),
+                    noLineage.getMessage());
                 ObjectLostException lost = assertThrows(ObjectLostException.class, once::get);
                 assertTrue(lost.getMessage().contains(net.address(2)), lost.getMessage());
                 assertTrue(lost.getMessage().contains("maxRetries"), lost.getMessage());
