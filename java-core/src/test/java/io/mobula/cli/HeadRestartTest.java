@@ -59,7 +59,8 @@ class HeadRestartTest {
             StateDirectory state = new StateDirectory(home);
             NodeRecord worker = state.nodes().stream().filter(node -> !node.head()).findFirst().orElseThrow();
             NodeRecord firstHead = state.nodes().stream().filter(NodeRecord::head).findFirst().orElseThrow();
-            try (Mobula driver = Mobula.init(worker.address())) {
+            try (Mobula driver = Mobula.init(worker.address()); Mobula atHead = Mobula.init(head.address())) {
+                assertEquals(3, atHead.task(HeadRestartTest::add, 1, 2).remote().get());
                 NodeInfo node = awaitAlive(driver, 2).stream().filter(n -> n.address().equals(worker.address())).findFirst()
                     .orElseThrow();
                 ActorHandle<Counter> keeper = driver.actor(Counter::new, 10L).name("keeper")
@@ -95,8 +96,23 @@ class HeadRestartTest {
                     awaitUnnamed(other, "scratch"); // an actor that was not detached ended with its driver, and its name with it
                 }
                 assertEquals(17L, keeper.task(Counter::add, 1L).remote().get());
+                awaitServed(atHead); // a driver whose node was the head connects to the new one
                 assertNotEquals(firstHead.pid(), state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst()
                     .orElseThrow().pid(), "a new head process");
+            }
+        }
+    }
+
+    /** Waits until a task through {@code driver} runs (30 s at most); calls before that fail, said clearly. */
+    private static void awaitServed(Mobula driver) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                assertEquals(7, driver.task(HeadRestartTest::add, 3, 4).remote().get(java.time.Duration.ofSeconds(10)));
+                return;
+            } catch (io.mobula.MobulaException e) {
+                assertTrue(System.currentTimeMillis() < deadline, "the driver was not served again within 30 s: " + e);
+                Thread.sleep(200);
             }
         }
     }
