@@ -2,6 +2,7 @@ package io.mobula.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -28,8 +29,10 @@ import io.mobula.SchedulingStrategy;
  * results equal the first's. The seed is printed; {@code -Dmobula.chaos.seed=N} replays one.
  * <p>
  * Chunks (128 KiB, so they stay on the node that made them) are spread over the hosts; score tasks
- * read them where they live; combine tasks take five scores each; the actors (on the head, which
- * this test does not kill) sum the combined values. A killed node's running tasks run again
+ * read them where they live, and every tenth score is asked of one of three scorer actors (one per
+ * host, each with a memo: state a restart loses without changing an answer, their calls retried
+ * after a restart); combine tasks take five scores each; three summing actors (on the head, which
+ * this test does not kill, their state kept) sum the combined values. A killed node's running tasks run again
  * elsewhere, and the chunks it held are made again from their lineage when a score needs them.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -41,6 +44,7 @@ class ChaosTest {
     private static final int SCORES_PER_WAVE = 1000;
     private static final int SCORES_PER_COMBINE = 5;
     private static final int AGGREGATORS = 3;
+    private static final int SCORED_BY_ACTORS = 10;
 
     @TempDir
     Path home;
@@ -79,8 +83,23 @@ class ChaosTest {
         }
     }
 
-    /** What a run produced: every combined value, and each actor's final sum. */
-    private record Outcome(long[] combined, long[] sums, long millis) {
+    /**
+     * Scores with a memo of what it scored before: state that a restart loses without changing any
+     * answer. One lives on each host, so kills restart them.
+     */
+    static final class Scorer {
+        private final java.util.Map<Long, Long> memo = new java.util.HashMap<>();
+
+        Scorer() {
+        }
+
+        long score(long[] chunk, int chunkIndex, int j) {
+            return memo.computeIfAbsent(((long) chunkIndex << 32) | j, key -> ChaosTest.score(chunk, j));
+        }
+    }
+
+    /** What a run produced: every combined value, each actor's final sum, and how often the scorers were built again. */
+    private record Outcome(long[] combined, long[] sums, int scorerRestarts, long millis) {
     }
 
     @Test
@@ -94,8 +113,7 @@ class ChaosTest {
             try (Mobula driver = Mobula.init(headAddress)) {
                 List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
                 cluster.forEach(node -> System.out.println("node " + node.id() + " at " + node.address()));
-                String headId = cluster.stream().filter(NodeInfo::head).findFirst().orElseThrow().id();
-                Outcome calm = run(driver, headId, seed, wave -> { });
+                Outcome calm = run(driver, cluster, seed, wave -> { });
                 System.out.printf("failure-free run: %d ms%n", calm.millis());
 
                 Random schedule = new Random(seed);
@@ -103,19 +121,23 @@ class ChaosTest {
                 int secondKill = firstKill + 3 + schedule.nextInt(2);
                 List<CompletableFuture<Void>> restarts = new ArrayList<>();
                 int[] killed = {0};
-                Outcome chaos = run(driver, headId, seed, wave -> {
+                Outcome chaos = run(driver, cluster, seed, wave -> {
                     if (wave == firstKill || wave == secondKill) {
+                        // one node down at a time: the second kill waits until the first victim is back (a wave
+                        // can take less time than a node takes to start)
+                        restarts.forEach(CompletableFuture::join);
                         int victim = 1 + schedule.nextInt(2);
                         long delayMs = 50 + schedule.nextInt(400);
                         System.out.printf("wave %d: killing host %d after %d ms%n", wave, victim, delayMs);
                         restarts.add(CompletableFuture.runAsync(() -> {
                             try {
                                 Thread.sleep(delayMs);
-                                net.kill(victim);
-                                killed[0]++;
+                                if (net.kill(victim)) {
+                                    killed[0]++;
+                                }
                                 Thread.sleep(DEAD_AFTER_MS + 1000); // declared dead, then back as a new node
                                 net.startNode(victim);
-                                System.out.println("restarted host " + victim + ": " + driver.nodes());
+                                System.out.println("restarted host " + victim);
                             } catch (Exception e) {
                                 throw new IllegalStateException(e);
                             }
@@ -123,9 +145,11 @@ class ChaosTest {
                     }
                 });
                 CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-                System.out.printf("run with %d nodes killed and restarted: %d ms (%.2fx the failure-free run)%n", killed[0],
-                    chaos.millis(), (double) chaos.millis() / calm.millis());
+                System.out.printf("run with %d nodes killed and restarted: %d ms (%.2fx the failure-free run); scorer actors "
+                    + "built again %d times%n", killed[0], chaos.millis(), (double) chaos.millis() / calm.millis(),
+                    chaos.scorerRestarts());
                 assertEquals(2, killed[0]);
+                assertTrue(chaos.scorerRestarts() >= 1, "a scorer lived on each killed host");
                 assertArrayEquals(calm.combined(), chaos.combined(), "seed " + seed);
                 assertArrayEquals(calm.sums(), chaos.sums(), "seed " + seed);
                 assertArrayEquals(expected(seed), calm.combined(), "the failure-free run computed what this JVM computes");
@@ -138,12 +162,18 @@ class ChaosTest {
         void starting(int wave);
     }
 
-    private static Outcome run(Mobula driver, String headId, long seed, WaveHook hook) {
+    private static Outcome run(Mobula driver, List<NodeInfo> cluster, long seed, WaveHook hook) {
+        String headId = cluster.stream().filter(NodeInfo::head).findFirst().orElseThrow().id();
         long start = System.nanoTime();
         Random random = new Random(seed);
         List<ActorHandle<Sum>> sums = new ArrayList<>();
         for (int a = 0; a < AGGREGATORS; a++) {
             sums.add(driver.actor(Sum::new).scheduling(SchedulingStrategy.nodeAffinity(headId, false)).remote());
+        }
+        List<ActorHandle<Scorer>> scorers = new ArrayList<>();
+        for (NodeInfo node : cluster) { // one on each host, built elsewhere when its host dies
+            scorers.add(driver.actor(Scorer::new).scheduling(SchedulingStrategy.nodeAffinity(node.id(), true)).maxRestarts(20)
+                .remote());
         }
         List<ObjectRef<long[]>> chunks = new ArrayList<>();
         for (int c = 0; c < CHUNKS; c++) {
@@ -155,8 +185,12 @@ class ChaosTest {
             hook.starting(wave);
             List<ObjectRef<Long>> scores = new ArrayList<>();
             for (int s = 0; s < SCORES_PER_WAVE; s++) {
-                scores.add(driver.task(ChaosTest::score, chunks.get(random.nextInt(CHUNKS)), random.nextInt(1 << 20))
-                    .scheduling(SchedulingStrategy.spread()).remote());
+                int chunk = random.nextInt(CHUNKS);
+                int j = random.nextInt(1 << 20);
+                scores.add(s % SCORED_BY_ACTORS == 0 // every tenth by a stateful actor, its call run again after a restart
+                    ? scorers.get(s / SCORED_BY_ACTORS % scorers.size()).task(Scorer::score, chunks.get(chunk), chunk, j)
+                        .maxRetries(5).remote()
+                    : driver.task(ChaosTest::score, chunks.get(chunk), j).scheduling(SchedulingStrategy.spread()).remote());
             }
             List<ObjectRef<Long>> combines = new ArrayList<>();
             for (int s = 0; s < SCORES_PER_WAVE; s += SCORES_PER_COMBINE) {
@@ -178,7 +212,7 @@ class ChaosTest {
             finals[a] = lastSums.get(lastSums.size() - AGGREGATORS + a).get();
         }
         return new Outcome(combined.stream().mapToLong(Long::longValue).toArray(), finals,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            scorers.stream().mapToInt(ActorHandle::restarts).sum(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** The combined values, computed here, in order. */

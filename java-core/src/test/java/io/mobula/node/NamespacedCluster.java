@@ -69,9 +69,15 @@ final class NamespacedCluster implements AutoCloseable {
         return hosts.address(i) + ":" + port;
     }
 
-    /** Kills host {@code i}'s node (SIGKILL: no goodbye) and waits until its process is gone. */
-    void kill(int i) throws InterruptedException {
+    /**
+     * Kills host {@code i}'s node (SIGKILL: no goodbye) and waits until its process is gone.
+     *
+     * @return false if it was not running.
+     */
+    boolean kill(int i) throws InterruptedException {
+        boolean running = nodes[i].isAlive();
         nodes[i].destroyForcibly().waitFor();
+        return running;
     }
 
     /** Starts host {@code i}'s node (again): a new process, a new node, at the same address. */
