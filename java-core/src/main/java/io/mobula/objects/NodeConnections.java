@@ -85,8 +85,11 @@ final class NodeConnections implements AutoCloseable {
         if (session == null) {
             session = mine;
             try {
-                mine.complete(new AuthClient(aeron, ObjectChannels.requests(address), ObjectChannels.REQUEST_STREAM,
-                    receivingChannel, nextReplyStream.getAndIncrement(), secret, Duration.ofNanos(timeoutNs)));
+                AuthClient client = new AuthClient(aeron, ObjectChannels.requests(address), ObjectChannels.REQUEST_STREAM,
+                    receivingChannel, nextReplyStream.getAndIncrement(), secret, Duration.ofNanos(timeoutNs));
+                if (!mine.complete(client)) {
+                    client.close(); // its node was declared dead while this joined it
+                }
             } catch (RuntimeException e) {
                 sessions.remove(address, mine);
                 mine.completeExceptionally(e);
@@ -108,10 +111,17 @@ final class NodeConnections implements AutoCloseable {
         }
     }
 
-    /** The node at {@code address} died: requests waiting on it fail now instead of at their timeout. */
+    /**
+     * The node at {@code address} died: requests waiting on it, and callers waiting to join it,
+     * fail now instead of at their timeouts.
+     */
     void nodeDied(String address) {
         CompletableFuture<AuthClient> session = sessions.remove(address);
-        if (session != null && session.isDone() && !session.isCompletedExceptionally()) {
+        if (session != null && session.completeExceptionally(
+            new io.mobula.transport.ServerGoneException("node " + address + " was declared dead"))) {
+            return; // it was still being joined: those waiting for it stop waiting
+        }
+        if (session != null && !session.isCompletedExceptionally()) {
             AuthClient client = session.join();
             client.serverGone(new io.mobula.transport.ServerGoneException("node " + address + " was declared dead"));
             Thread.ofPlatform().daemon().name("mobula-object-session-close").start(client::close); // not on the caller's thread: it joins a reader
