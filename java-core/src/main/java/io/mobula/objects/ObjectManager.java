@@ -110,7 +110,7 @@ public final class ObjectManager implements AutoCloseable {
      */
     public void nodeDied(String address) {
         puller.gone(address);
-        server.forgetHolder(address);
+        server.nodeDied(address);
         nodes.nodeDied(address);
     }
 

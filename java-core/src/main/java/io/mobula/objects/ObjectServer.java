@@ -196,9 +196,19 @@ final class ObjectServer implements AutoCloseable {
     }
 
     /** Stops redirecting pullers of {@code id} to its known holders (the node deleted it, say). */
-    /** The node at {@code address} died: pullers are no longer redirected to it. */
-    void forgetHolder(String address) {
+    /**
+     * The node at {@code address} died: pullers are no longer redirected to it, and sends to it stop
+     * waiting for a confirmation that will not come (each holds one of the few send slots, and an
+     * Aeron publication stays connected for seconds after its receiver is gone).
+     */
+    void nodeDied(String address) {
         admission.forgetHolder(address);
+        for (Outbound send : outbound.values()) {
+            if (send.address().equals(address)) {
+                send.confirmed().completeExceptionally(new ObjectTransferException(send.id(), "the node at " + address
+                    + " pulling object " + send.id() + " was declared dead"));
+            }
+        }
     }
 
     void forget(ObjectId id) {

@@ -23,24 +23,25 @@ import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
 
 /**
- * A seeded workload of 10,860 tasks with dependencies and three stateful actors, over a head
- * and two nodes in network namespaces of their own: run once without failures, then again while the
- * two non-head nodes are killed (SIGKILL) and started again at seeded moments. The second run's
+ * A seeded workload of 11,060 tasks with dependencies and 3,000 calls to six stateful actors, over
+ * a head and two nodes in network namespaces of their own: run once without failures, then again
+ * while non-head nodes are killed (SIGKILL) and started again at seeded moments. The second run's
  * results equal the first's. The seed is printed; {@code -Dmobula.chaos.seed=N} replays one.
  * <p>
  * Chunks (128 KiB, so they stay on the node that made them) are spread over the hosts; score tasks
  * read them where they live, and every tenth score is asked of one of three scorer actors (one per
  * host, each with a memo: state a restart loses without changing an answer, their calls retried
  * after a restart); combine tasks take five scores each; three summing actors (on the head, which
- * this test does not kill, their state kept) sum the combined values. A killed node's running tasks run again
- * elsewhere, and the chunks it held are made again from their lineage when a score needs them.
+ * this test does not kill, their state kept) sum the combined values. A killed node's running tasks
+ * run again elsewhere, and the chunks it held are made again from their lineage when a score needs
+ * them.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ChaosTest {
     private static final long DEAD_AFTER_MS = 1500;
     private static final int CHUNKS = 60;
     private static final int CHUNK_LONGS = 16 << 10;
-    private static final int WAVES = 9;
+    private static final int WAVES = 10;
     private static final int WARM_UP_WAVES = 3;
     private static final int SCORES_PER_WAVE = 1000;
     private static final int SCORES_PER_COMBINE = 5;
