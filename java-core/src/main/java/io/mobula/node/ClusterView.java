@@ -72,19 +72,6 @@ final class ClusterView {
         return false;
     }
 
-    /** Whether the node at {@code address} was last reported dead (not merely unknown). */
-    boolean deadAt(String address) {
-        boolean dead = false;
-        for (NodeInfo node : nodes) {
-            if (node.address().equals(address)) {
-                if (node.alive()) {
-                    return false; // a node that came back as new at the same address
-                }
-                dead = true;
-            }
-        }
-        return dead;
-    }
 
     /** The statuses as last reported. */
     List<NodeStatus> statuses() {

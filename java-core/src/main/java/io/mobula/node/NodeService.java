@@ -267,7 +267,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             String peer = target.node().address();
             tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
                 .whenComplete((answer, error) -> reply.send(error == null ? answer
-                : unreachable(peer, "node " + target.node().id() + " at " + peer + " chosen for " + call.displayName(), error)));
+                : unreachable(target.node().id(), "node " + target.node().id() + " at " + peer + " chosen for "
+                    + call.displayName(), error)));
         }
     }
 
@@ -293,20 +294,22 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             } else {
                 tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
-                        : unreachable(target, "the node at " + target + " holding bundle " + index + " of placement group "
+                        : unreachable(place.substring(0, place.indexOf('@')), "the node at " + target + " holding bundle " + index
+                            + " of placement group "
                             + bundle.groupId(), failed)));
             }
         });
     }
 
     /**
-     * The answer when the node chosen for work failed to answer: {@link NodeDiedException} if it
-     * died (a system failure: the work's owner runs it again elsewhere), else a plain failure.
+     * The answer when the node chosen for work ({@code nodeId}) failed to answer: {@link
+     * NodeDiedException} if it died (a system failure: the work's owner runs it again elsewhere),
+     * else a plain failure. By id, not address: a node started again at the address is another node.
      */
-    private byte[] unreachable(String peer, String what, Throwable error) {
+    private byte[] unreachable(String nodeId, String what, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
-        if (cause instanceof NodeDiedException || cause instanceof io.mobula.transport.ServerGoneException || view.deadAt(peer)) {
+        if (cause instanceof NodeDiedException || cause instanceof io.mobula.transport.ServerGoneException || view.dead(nodeId)) {
             return RemoteCall.encodeFailure(new NodeDiedException(what + " died before answering: " + cause.getMessage(), cause));
         }
         return RemoteCall.encodeFailure(new MobulaException(what + " could not be reached: " + cause.getMessage(), cause));
