@@ -26,8 +26,11 @@ final class ClusterView {
         deathListeners.add(listener);
     }
 
-    /** Replaces the view with these statuses (blocks of {@link NodeStatus} fields). */
-    void update(List<NodeStatus> reported) {
+    /**
+     * Replaces the view with these statuses (blocks of {@link NodeStatus} fields). One update at a
+     * time (a driver refreshes from several threads), so each death is told once.
+     */
+    synchronized void update(List<NodeStatus> reported) {
         List<NodeInfo> fresh = new ArrayList<>(reported.size());
         for (NodeStatus status : reported) {
             fresh.add(toInfo(status));
