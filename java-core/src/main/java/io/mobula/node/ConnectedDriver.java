@@ -367,8 +367,9 @@ public final class ConnectedDriver implements TaskInvoker {
     /**
      * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
      * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
-     * A failed call that took objects living on nodes is looked at off that thread: if some were lost
-     * with their node, they are made again and the call sent again ({@code round} counts these).
+     * A call whose node could not fetch an argument living on another node is looked at off that
+     * thread: if it was lost with its node, it is made again and the call sent again ({@code round}
+     * counts these).
      */
     private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
         throws InterruptedException {
@@ -389,7 +390,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 }
                 value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), lineage); // a large result stays where it was made
             } catch (Exception e) {
-                if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args)) {
+                if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args) && NodeArguments.unavailable(e)) {
                     recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
                 } else {
                     done.complete(null, e);
@@ -400,19 +401,21 @@ public final class ConnectedDriver implements TaskInvoker {
         });
     }
 
-    /** After a failed call: its lost arguments made again and the call sent again, or the failure as it was. */
+    /**
+     * After a node could not fetch an argument of a call: the lost arguments made again and the call
+     * sent again, or the failure as it was, with where its arguments live.
+     */
     private void retryWithArgumentsRebuilt(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args,
                                            int round, Exception failure) {
         try {
             watch.refreshQuietly();
             boolean moved = NodeArguments.movedSince(call, args);
-            if (NodeArguments.unavailable(failure) && !moved) {
+            if (!moved) {
                 watch.awaitHolderDeath(args, HOLDER_DEATH_WAIT_MS); // a holder that went silent may not be declared dead yet
             }
             if (!moved && !watch.anyGone(args)) {
-                done.complete(null, NodeArguments.unavailable(failure) ? new MobulaException(failure.getMessage()
-                    + " (the nodes holding its arguments were not declared dead: " + watch.holdersOf(args) + ")", failure)
-                    : failure);
+                done.complete(null, new MobulaException(failure.getMessage() + " (the nodes holding its arguments were not "
+                    + "declared dead: " + watch.holdersOf(args) + ")", failure));
                 return;
             }
             NodeArguments.rebuildLost(args);

@@ -67,6 +67,14 @@ final class NodeObjects {
         }
     }
 
+    /**
+     * Whether this node process holds {@code object}: by its holder's id, not its address (a node
+     * started again at an address is another node, without the objects of the one before).
+     */
+    private boolean heldHere(NodeObject object) {
+        return object.holder().equals(runtime.nodeId());
+    }
+
     /** Lets go of everything kept for owners (this node was fenced: its owners have made them again elsewhere). */
     void releaseAll() {
         held.keySet().forEach(this::release);
@@ -125,7 +133,7 @@ final class NodeObjects {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         List<ObjectId> using = new ArrayList<>();
         for (NodeObject object : objects) {
-            if (!object.address().equals(address) && !using.contains(object.id())) { // an object passed twice: one pull
+            if (!heldHere(object) && !using.contains(object.id())) { // an object passed twice: one pull
                 synchronized (copiesInUse) {
                     copiesInUse.merge(object.id(), 1, Integer::sum);
                 }
@@ -169,12 +177,13 @@ final class NodeObjects {
      * was fetched.
      */
     Object value(NodeObject object, ValueCodec codec, Map<ObjectId, ObjectView> fetched) {
-        if (held.get(object.id()) instanceof ObjectRef<?> kept && object.address().equals(address)) {
+        if (held.get(object.id()) instanceof ObjectRef<?> kept && heldHere(object)) {
             return kept;
         }
-        ObjectView view = object.address().equals(address) ? runtime.storedObject(object.id()) : fetched.get(object.id());
-        if (view == null) {
-            throw new MobulaException("object " + object.id() + " is no longer in this node's store");
+        ObjectView view = heldHere(object) ? runtime.storedObject(object.id()) : fetched.get(object.id());
+        if (view == null) { // its owner may still make it again
+            throw new ArgumentUnavailableException("object " + object.id() + " is no longer in the store of node "
+                + runtime.nodeId() + " at " + address, null);
         }
         try {
             Object value = codec.decode(view.kind(), view.data());
