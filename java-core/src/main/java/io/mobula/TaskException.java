@@ -46,6 +46,19 @@ public class TaskException extends MobulaException {
         this.remoteStackTrace = remoteStackTrace;
     }
 
+    /**
+     * Whether {@code error}, or an exception it was caused by, is a {@code type}: here, or reported
+     * from another process as a {@code TaskException} naming that class.
+     */
+    public static boolean raised(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (type.isInstance(e) || (e instanceof TaskException task && type.getName().equals(task.remoteClassName()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The fully qualified class of the exception the task threw. */
     public String remoteClassName() {
         return remoteClassName;

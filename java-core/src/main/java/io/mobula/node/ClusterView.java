@@ -97,6 +97,12 @@ final class ClusterView {
         return peers;
     }
 
+    /** What fails the calls waiting on {@code node} once the head declared it dead. */
+    static io.mobula.NodeDiedException declaredDead(NodeInfo node) {
+        return new io.mobula.NodeDiedException("node " + node.id() + " at " + node.address() + " died: the head heard no "
+            + "heartbeat from it within the cluster's dead-after time");
+    }
+
     static NodeInfo toInfo(NodeStatus status) {
         Map<String, Double> total = new LinkedHashMap<>();
         Map<String, Double> available = new LinkedHashMap<>();

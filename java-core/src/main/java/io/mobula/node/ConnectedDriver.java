@@ -197,17 +197,19 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args);
-        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()), new Lineage(task, args));
+        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()), task, args);
     }
 
     /**
-     * A result that stayed on its node becomes this driver's form of it, made again from
-     * {@code lineage} (null: it cannot be) if the node dies; any other value is itself.
+     * A result that stayed on its node becomes this driver's form of it, made again by running
+     * {@code madeBy} on {@code args} if the node dies (null, or not a task: it cannot be); any other
+     * value is itself. Lineage is kept only for such results, not for every call.
      */
-    private Object held(Object answer, Lineage lineage) {
+    private Object held(Object answer, TaskSpec madeBy, Object[] args) {
         if (!(answer instanceof NodeObject object)) {
             return answer;
         }
+        Lineage lineage = madeBy != null && madeBy.isTask() ? new Lineage(madeBy, args) : null; // an actor method: not made again
         ObjectOnNode form = new ObjectOnNode(object, this, lineage);
         PeerSessions owner = sessions;
         java.util.concurrent.atomic.AtomicReference<NodeObject> where = form.where();
@@ -234,7 +236,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 answer = ask(ObjectMessages.write(id, encoded.kind(), size, offset, piece), CALL_TIMEOUT.toMillis(),
                     "storing a value of " + size + " bytes");
             }
-            if (!(held(answer, null) instanceof ObjectOnNode stored)) { // a put: no lineage to make it again
+            if (!(held(answer, null, null) instanceof ObjectOnNode stored)) { // a put: no lineage to make it again
                 throw new MobulaException("the node at " + address + " did not store the value " + id);
             }
             return stored;
@@ -327,7 +329,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
-        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()), null);
+        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()), method, rest);
     }
 
     @Override
@@ -374,7 +376,6 @@ public final class ConnectedDriver implements TaskInvoker {
     private void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
         throws InterruptedException {
         byte[] payload = payload(call, spec);
-        Lineage lineage = spec.isTask() ? new Lineage(spec, args) : null; // an actor's results are not made again
         inFlight.acquire();
         sessions.send(node, payload, (answer, failure) -> {
             inFlight.release();
@@ -388,7 +389,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 if (failure != null) {
                     throw new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
                 }
-                value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), lineage); // a large result stays where it was made
+                value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), spec, args); // a large result stays where it was made
             } catch (Exception e) {
                 if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args) && NodeArguments.unavailable(e)) {
                     recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));

@@ -41,8 +41,7 @@ final class DriverClusterWatch implements AutoCloseable {
         this.sessions = sessions;
         this.address = address;
         view.onNodeDeath(node -> {
-            sessions.declareDead(node.address(), new NodeDiedException("node " + node.id() + " at " + node.address()
-                + " died: the head heard no heartbeat from it within the cluster's dead-after time"));
+            sessions.declareDead(node.address(), ClusterView.declaredDead(node));
             actorsPlaced.forEach((place, actor) -> {
                 if (place.address().equals(node.address())) {
                     actorsPlaced.remove(place);
@@ -82,15 +81,7 @@ final class DriverClusterWatch implements AutoCloseable {
      */
     boolean lost(NodeObject object, MobulaException failure) {
         refreshQuietly();
-        if (holderGone(object)) {
-            return true;
-        }
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof TaskException task && ObjectNotFoundException.class.getName().equals(task.remoteClassName())) {
-                return true;
-            }
-        }
-        return false;
+        return holderGone(object) || TaskException.raised(failure, ObjectNotFoundException.class);
     }
 
     /** Whether an argument living on a node lost its holder. */

@@ -53,11 +53,6 @@ final class NodeArguments {
 
     /** Whether a node said it could not fetch an argument of the call. */
     static boolean unavailable(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof TaskException task && ArgumentUnavailableException.class.getName().equals(task.remoteClassName())) {
-                return true;
-            }
-        }
-        return false;
+        return TaskException.raised(failure, ArgumentUnavailableException.class);
     }
 }

@@ -81,8 +81,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.peers = peers;
         // what waits on a node the head declared dead fails now, as a system failure its owner retries elsewhere
         view.onNodeDeath(node -> {
-            peers.declareDead(node.address(), new NodeDiedException("node " + node.id() + " at " + node.address()
-                + " died: the head heard no heartbeat from it within the cluster's dead-after time"));
+            peers.declareDead(node.address(), ClusterView.declaredDead(node));
             String manager = view.field(node.id(), OBJECT_MANAGER_FIELD);
             if (!manager.isEmpty()) {
                 objectManager.nodeDied(manager);

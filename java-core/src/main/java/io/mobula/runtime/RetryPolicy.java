@@ -43,19 +43,9 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
      * as in Ray; an application's exceptions only when marked.
      */
     public static boolean systemFailure(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof io.mobula.NodeDiedException || e instanceof io.mobula.WorkerCrashedException) {
-                return true;
-            }
-            if (e instanceof io.mobula.TaskException task && SYSTEM_FAILURES.contains(task.remoteClassName())) {
-                return true;
-            }
-        }
-        return false;
+        return io.mobula.TaskException.raised(error, io.mobula.NodeDiedException.class)
+            || io.mobula.TaskException.raised(error, io.mobula.WorkerCrashedException.class);
     }
-
-    private static final List<String> SYSTEM_FAILURES = List.of(io.mobula.NodeDiedException.class.getName(),
-        io.mobula.WorkerCrashedException.class.getName());
 
     private static Class<?> remoteClass(String name) {
         try {
