@@ -255,8 +255,10 @@ public final class NodeRuntime implements AutoCloseable {
         });
     }
 
-    /** What this node is doing now: tasks running, tasks waiting (for arguments or resources), actors alive. */
-    /** {@code actorRestarts}: actors built again here (after an Error, a worker process's death, or elsewhere their node's). */
+    /**
+     * What this node is doing now: tasks running, tasks waiting (for arguments or resources), actors
+     * alive, and actors built again here (after an Error, a worker process's death, or elsewhere their node's).
+     */
     public record Activity(long tasksRunning, long tasksQueued, long actorsAlive, long actorRestarts) {
     }
 
