@@ -43,7 +43,21 @@ public final class Bundles {
         }
     }
 
-    private record Waiting(ResourceVector request, Runnable start, Consumer<MobulaException> fail) {
+    /**
+     * Work waiting for room in a bundle. Work for any bundle of a group waits in each of them with one
+     * shared {@code taken} flag: the first bundle with room claims it, the others drop it.
+     */
+    private record Waiting(ResourceVector request, Runnable start, Consumer<MobulaException> fail,
+                           java.util.concurrent.atomic.AtomicBoolean taken) {
+        /** Under the bundle's lock: true once for the bundle that runs it. */
+        boolean claim() {
+            return taken == null || taken.compareAndSet(false, true);
+        }
+
+        /** Taken by another bundle of its group. */
+        boolean stale() {
+            return taken != null && taken.get();
+        }
     }
 
     private final NodeRuntime runtime;
@@ -91,7 +105,12 @@ public final class Bundles {
         synchronized (bundle) {
             bundle.released = new MobulaException("placement group " + group + " was removed, so bundle " + index
                 + " is gone; schedule the work elsewhere");
-            stranded = new ArrayDeque<>(bundle.waiting);
+            stranded = new ArrayDeque<>();
+            for (Waiting w : bundle.waiting) {
+                if (w.claim()) {
+                    stranded.add(w); // fails once, here, even if it waited in other bundles too
+                }
+            }
             bundle.waiting.clear();
         }
         if (bundle.holder != null && !runtime.isClosed()) {
@@ -108,24 +127,68 @@ public final class Bundles {
         return bundles.containsKey(key(group, index));
     }
 
-    /** A bundle of {@code group} held here, for work that may run in any: the first with room, else the first. */
-    int anyBundle(String group, ResourceVector request) {
-        int first = -1;
+    /**
+     * Runs work that may go in any bundle of {@code group} held here in the first that has room for
+     * {@code request}, now or when work in one of them ends ({@code startIn} gives what starts it in
+     * bundle {@code index}); {@code fail} if the group goes away first. Waiting in every bundle, not in
+     * one picked at submission: a bundle whose last work is just ending must not look full for good.
+     *
+     * @throws InfeasibleResourcesException if the request is larger than every bundle of the group.
+     */
+    void admitAny(String group, ResourceVector request, String what, java.util.function.IntFunction<Runnable> startIn,
+                  Consumer<MobulaException> fail) {
+        java.util.TreeMap<Integer, Bundle> fitting = new java.util.TreeMap<>();
+        boolean any = false;
         for (Bundle bundle : bundles.values()) {
-            if (!bundle.key.startsWith(group + "#")) {
-                continue;
-            }
-            int index = Integer.parseInt(bundle.key.substring(group.length() + 1));
-            synchronized (bundle) {
-                if (bundle.placed.isDone() && roomFor(bundle, request)) {
-                    return index;
+            if (bundle.key.startsWith(group + "#")) {
+                any = true;
+                if (fitsWhole(bundle, request)) {
+                    fitting.put(Integer.parseInt(bundle.key.substring(group.length() + 1)), bundle);
                 }
             }
-            if (first < 0 || index < first) {
-                first = index;
+        }
+        if (!any) {
+            fail.accept(new MobulaException(what + " was scheduled into placement group " + group + ", which holds no bundle "
+                + "on this node (the group was removed, or never placed here)"));
+            return;
+        }
+        if (fitting.isEmpty()) {
+            throw new InfeasibleResourcesException(what + " needs more than any bundle of placement group " + group
+                + " holds; ask for less, or make the bundles larger");
+        }
+        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        for (Map.Entry<Integer, Bundle> entry : fitting.entrySet()) {
+            Bundle bundle = entry.getValue();
+            synchronized (bundle) {
+                bundle.waiting.removeIf(Waiting::stale);
+                if (bundle.released == null && bundle.placed.isDone() && bundle.waiting.isEmpty() && roomFor(bundle, request)) {
+                    taken.set(true);
+                    take(bundle, request, 1);
+                } else {
+                    continue;
+                }
+            }
+            startIn.apply(entry.getKey()).run();
+            return;
+        }
+        for (Map.Entry<Integer, Bundle> entry : fitting.entrySet()) {
+            Bundle bundle = entry.getValue();
+            synchronized (bundle) {
+                if (bundle.released == null) {
+                    bundle.waiting.add(new Waiting(request, startIn.apply(entry.getKey()), fail, taken));
+                }
             }
         }
-        return first;
+        fitting.values().forEach(this::drain); // a bundle that made room between the two passes
+    }
+
+    private static boolean fitsWhole(Bundle bundle, ResourceVector request) {
+        for (int i = 0; i < request.size(); i++) {
+            if (request.units(i) > bundle.capacity.units(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -141,11 +204,9 @@ public final class Bundles {
                 + ", which this node does not hold (the group was removed, or never placed here)"));
             return;
         }
-        for (int i = 0; i < request.size(); i++) {
-            if (request.units(i) > bundle.capacity.units(i)) {
-                throw new InfeasibleResourcesException(what + " needs more than bundle " + index + " of placement group "
-                    + group + " holds; ask for less, or make the bundle larger");
-            }
+        if (!fitsWhole(bundle, request)) {
+            throw new InfeasibleResourcesException(what + " needs more than bundle " + index + " of placement group "
+                + group + " holds; ask for less, or make the bundle larger");
         }
         boolean now;
         synchronized (bundle) {
@@ -153,11 +214,12 @@ public final class Bundles {
                 fail.accept(bundle.released);
                 return;
             }
+            bundle.waiting.removeIf(Waiting::stale);
             now = bundle.placed.isDone() && bundle.waiting.isEmpty() && roomFor(bundle, request);
             if (now) {
                 take(bundle, request, 1);
             } else {
-                bundle.waiting.add(new Waiting(request, start, fail));
+                bundle.waiting.add(new Waiting(request, start, fail, null));
             }
         }
         if (now) {
@@ -182,10 +244,17 @@ public final class Bundles {
             Waiting next;
             synchronized (bundle) {
                 next = bundle.waiting.peek();
+                if (next != null && next.stale()) {
+                    bundle.waiting.poll(); // another bundle of its group ran it
+                    continue;
+                }
                 if (next == null || bundle.released != null || !roomFor(bundle, next.request())) {
                     return;
                 }
                 bundle.waiting.poll();
+                if (!next.claim()) {
+                    continue; // claimed by another bundle just now
+                }
                 take(bundle, next.request(), 1);
             }
             next.start().run();

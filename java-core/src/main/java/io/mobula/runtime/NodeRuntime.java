@@ -242,14 +242,23 @@ public final class NodeRuntime implements AutoCloseable {
                             ResourceVector byDefault, String what, ObjectEntry result, Runnable start,
                             java.util.function.Consumer<Runnable> onEnd) {
         ResourceVector request = requested == null ? byDefault : vectorOf(what, requested);
-        int index = bundle.bundleIndex() >= 0 ? bundle.bundleIndex() : bundles.anyBundle(bundle.groupId(), request);
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        bundles.admit(bundle.groupId(), index, request, what, () -> {
-            started.set(true);
-            start.run();
-        }, error -> result.complete(new StoredValues.Failed(error)));
+        // the bundle it started in (-1 until it starts): any bundle's work learns it only then
+        java.util.concurrent.atomic.AtomicInteger startedIn = new java.util.concurrent.atomic.AtomicInteger(-1);
+        java.util.function.Consumer<MobulaException> fail = error -> result.complete(new StoredValues.Failed(error));
+        if (bundle.bundleIndex() >= 0) {
+            bundles.admit(bundle.groupId(), bundle.bundleIndex(), request, what, () -> {
+                startedIn.set(bundle.bundleIndex());
+                start.run();
+            }, fail);
+        } else {
+            bundles.admitAny(bundle.groupId(), request, what, index -> () -> {
+                startedIn.set(index);
+                start.run();
+            }, fail);
+        }
         onEnd.accept(() -> {
-            if (started.get()) {
+            int index = startedIn.get();
+            if (index >= 0) {
                 bundles.done(bundle.groupId(), index, request);
             }
         });
