@@ -22,7 +22,7 @@ import io.mobula.runtime.NodeRuntime;
  * A handle to a live actor of type {@code A}: call its methods with {@code task(A::method, args…)}.
  * Calls through a handle run in the order they were submitted (unless the actor was created with
  * {@code maxConcurrency > 1}). Handles can be passed to tasks and other actors, as arguments or
- * nested in values.
+ * nested in values, within one node (not yet to work on another node of a cluster).
  */
 public final class ActorHandle<A> {
     private final ActorRecord record;

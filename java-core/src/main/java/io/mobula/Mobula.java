@@ -64,8 +64,10 @@ public final class Mobula implements AutoCloseable {
      * <p>
      * Functions are found on the nodes by name (static methods, constructors, {@code Type::method},
      * non-capturing lambdas), from the nodes' class path or the job's jars ({@code mobula submit}).
-     * Arguments cross by value, except results that live on a node, which are taken from there;
-     * refs nested inside arguments and actor handles passed to work do not cross yet.
+     * Arguments cross by value, except results that live on a node, which are taken from there.
+     * Refs nested inside arguments and results cross as borrowed refs: their owner keeps the
+     * object while any borrower holds it, and a borrower whose owner died gets
+     * {@link OwnerDiedException}. Actor handles passed to work do not cross yet.
      */
     public static Mobula init(String address) {
         return new Mobula(io.mobula.node.ConnectedDriver.runtimeFor(address));

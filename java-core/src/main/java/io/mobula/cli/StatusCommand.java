@@ -150,7 +150,8 @@ public final class StatusCommand implements CliCommand {
                 .append(", \"actor_restarts\": ").append(count(s, "actors.restarts"))
                 .append(", \"store\": {\"used\": ").append(s.get("store.used")).append(", \"capacity\": ")
                 .append(s.get("store.capacity")).append(", \"objects\": ").append(s.get("store.objects"))
-                .append(", \"kept\": ").append(count(s, "store.kept")).append("}}");
+                .append(", \"kept\": ").append(count(s, "store.kept")).append(", \"lent\": ").append(count(s, "store.lent"))
+                .append("}}");
         }
         return out.append("\n]}\n").toString();
     }

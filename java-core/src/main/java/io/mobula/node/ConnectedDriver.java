@@ -96,12 +96,19 @@ public final class ConnectedDriver implements TaskInvoker {
     /** How many times a call is sent again because arguments it took were lost and rebuilt. */
     private static final int ARGUMENT_REBUILD_ROUNDS = 5;
 
-    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String job) {
+    /** Lends the driver's refs nested in what it sends, and borrows those nested in what comes back. */
+    private final DriverLending lending;
+    /** The driver's classes' codec, refs nested in values crossing through {@link #lending}. */
+    private final io.mobula.store.codec.ValueCodec codec;
+
+    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String nodeId, String job) {
         this.transport = transport;
         this.sessions = sessions;
         this.address = address;
         this.job = job;
         this.watch = new DriverClusterWatch(sessions, address);
+        this.lending = new DriverLending(sessions, address, nodeId, watch, this, recovery);
+        this.codec = RemoteCall.codecFor(RemoteCall.class.getClassLoader(), lending);
     }
 
     /** Whether the node process that held {@code object} is known to have died. */
@@ -128,8 +135,8 @@ public final class ConnectedDriver implements TaskInvoker {
             try {
                 NodeArguments.rebuildLost(lineage.args());
                 call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-                    task.strategy(), task.isolated(), lineage.args());
-                return RemoteCall.decodeAnswer(send(address, call, task), task.displayName());
+                    task.strategy(), task.isolated(), lineage.args(), codec);
+                return RemoteCall.decodeAnswer(send(address, call, task), task.displayName(), codec);
             } catch (Exception e) {
                 watch.refreshQuietly();
                 if (call != null && NodeArguments.movedSince(call, lineage.args()) && round + 1 < ARGUMENT_REBUILD_ROUNDS) {
@@ -175,10 +182,12 @@ public final class ConnectedDriver implements TaskInvoker {
         EmbeddedTransport transport = new EmbeddedTransport();
         PeerSessions sessions = new PeerSessions(transport, secret, host);
         String job;
+        String nodeId;
         try {
             // joined now, not at the first task: a wrong address or secret fails here
-            sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            byte[] status = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
                 .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            nodeId = ClusterView.decodeBlocks(status).getFirst().get("id");
             job = JobUpload.register(sessions, address, JobUpload.configuredJars());
         } catch (Exception e) {
             sessions.close();
@@ -188,16 +197,19 @@ public final class ConnectedDriver implements TaskInvoker {
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its work.
         // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
-        return new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(FORWARDING_WORKERS), new ConnectedDriver(transport, sessions, address, job));
+        ConnectedDriver driver = new ConnectedDriver(transport, sessions, address, nodeId, job);
+        NodeRuntime runtime = new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
+            .cpus(FORWARDING_WORKERS), driver);
+        driver.lending.bindTo(runtime);
+        return runtime;
     }
 
     @Override
     public Object invoke(TaskSpec task, Object[] args) throws Exception {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-            task.strategy(), task.isolated(), args);
-        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName()), task, args);
+            task.strategy(), task.isolated(), args, codec);
+        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName(), codec), task, args);
     }
 
     /**
@@ -260,7 +272,7 @@ public final class ConnectedDriver implements TaskInvoker {
             ObjectView view = reader.get(object.id(), TimeUnit.SECONDS.toNanos(5));
             if (view != null) {
                 try {
-                    Object value = RemoteCall.CODEC.decode(view.kind(), view.data());
+                    Object value = codec.decode(view.kind(), view.data());
                     if (ValueKind.isView(view.kind())) {
                         view.retainBytes(value); // read straight from the node's memory for as long as it is held
                     }
@@ -272,7 +284,7 @@ public final class ConnectedDriver implements TaskInvoker {
         }
         try {
             byte[] bytes = NodeObjects.fetch(sessions, object).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return RemoteCall.CODEC.decode(object.kind(), java.lang.foreign.MemorySegment.ofArray(bytes));
+            return codec.decode(object.kind(), java.lang.foreign.MemorySegment.ofArray(bytes));
         } catch (ExecutionException e) {
             throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
                 + e.getCause().getMessage(), e.getCause());
@@ -288,7 +300,7 @@ public final class ConnectedDriver implements TaskInvoker {
     public void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-            task.strategy(), task.isolated(), args);
+            task.strategy(), task.isolated(), args, codec);
         sendAsync(address, call, task, done, args, 0);
     }
 
@@ -297,7 +309,8 @@ public final class ConnectedDriver implements TaskInvoker {
         RemoteActor actor = (RemoteActor) args[0];
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
+            codec);
         sendAsync(actor.address(), call, method, done, rest, 0);
     }
 
@@ -309,7 +322,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.detached(), actor.name(), args);
+            actor.restarts(), actor.detached(), actor.name(), args, codec);
         try {
             RemoteActor place = RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation),
                 creation.displayName()));
@@ -328,8 +341,9 @@ public final class ConnectedDriver implements TaskInvoker {
         RemoteActor actor = (RemoteActor) args[0];
         FunctionDescriptor f = method.descriptor();
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest);
-        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName()), method, rest);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
+            codec);
+        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName(), codec), method, rest);
     }
 
     @Override
@@ -389,7 +403,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 if (failure != null) {
                     throw new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
                 }
-                value = held(RemoteCall.decodeAnswer(answer, spec.displayName()), spec, args); // a large result stays where it was made
+                value = held(RemoteCall.decodeAnswer(answer, spec.displayName(), codec), spec, args); // a large result stays where it was made
             } catch (Exception e) {
                 if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args) && NodeArguments.unavailable(e)) {
                     recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
@@ -420,7 +434,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 return;
             }
             NodeArguments.rebuildLost(args);
-            sendAsync(node, call.withArgs(args), spec, done, args, round + 1);
+            sendAsync(node, call.withArgs(args, codec), spec, done, args, round + 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.complete(null, failure);

@@ -72,7 +72,12 @@ final class DriverClusterWatch implements AutoCloseable {
 
     /** Whether the node process that held {@code object} is known to have died. */
     boolean holderGone(NodeObject object) {
-        return view.dead(object.holder());
+        return dead(object.holder());
+    }
+
+    /** Whether the node {@code nodeId} is known to have died. */
+    boolean dead(String nodeId) {
+        return view.dead(nodeId);
     }
 
     /**

@@ -38,8 +38,10 @@ final class JobClassPaths {
     record Job(String id, List<Jar> jars, ClassLoader loader, ValueCodec codec) {
     }
 
+    /** How refs nested in values cross for this node; set once by its service, before any job. */
+    private volatile RefCrossing crossing;
     /** The node's own classes: work that names no job. */
-    static final Job NODE_CLASSES = new Job("", List.of(), JobClassPaths.class.getClassLoader(), RemoteCall.CODEC);
+    private volatile Job nodeClasses = new Job("", List.of(), JobClassPaths.class.getClassLoader(), RemoteCall.CODEC);
 
     private final Path directory;
     private final Map<String, CompletableFuture<Job>> jobs = new ConcurrentHashMap<>();
@@ -52,6 +54,13 @@ final class JobClassPaths {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the jars directory " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Refs nested in values read or written with the jobs' codecs cross through {@code crossing}. */
+    void crossRefsThrough(RefCrossing crossing) {
+        this.crossing = crossing;
+        ClassLoader own = JobClassPaths.class.getClassLoader();
+        this.nodeClasses = new Job("", List.of(), own, RemoteCall.codecFor(own, crossing));
     }
 
     static String sha256(byte[] bytes) {
@@ -73,7 +82,7 @@ final class JobClassPaths {
 
     /** The job, when its class path is here; null if this node has never heard of it. */
     CompletableFuture<Job> job(String id) {
-        return id.isEmpty() ? CompletableFuture.completedFuture(NODE_CLASSES) : jobs.get(id);
+        return id.isEmpty() ? CompletableFuture.completedFuture(nodeClasses) : jobs.get(id);
     }
 
     /** The jars of a job this node has heard of, or null. */
@@ -162,7 +171,7 @@ final class JobClassPaths {
             }
             URLClassLoader loader = new URLClassLoader("job-" + waiting.getKey().substring(0, 12), urls.toArray(URL[]::new),
                 JobClassPaths.class.getClassLoader());
-            job.complete(new Job(waiting.getKey(), waiting.getValue(), loader, RemoteCall.codecFor(loader)));
+            job.complete(new Job(waiting.getKey(), waiting.getValue(), loader, RemoteCall.codecFor(loader, crossing)));
         }
     }
 

@@ -54,11 +54,54 @@ final class NodeObjects {
 
     /** Keeps a result in the store for its owner. @return where it lives, or null if it is not in a shared store. */
     NodeObject keep(ObjectRef<?> result, ObjectId id, int kind, long size) {
+        NodeObject where = locate(id, kind, size);
+        if (where != null) {
+            held.put(id, result);
+        }
+        return where;
+    }
+
+    /** Where an object of this node's store lives, for those who read it; null if the store is not shared. */
+    NodeObject locate(ObjectId id, int kind, long size) {
         if (runtime.arenaPath() == null) {
             return null;
         }
-        held.put(id, result);
         return new NodeObject(id, kind, size, runtime.arenaPath().toString(), address, manager.address(), runtime.nodeId());
+    }
+
+    /**
+     * An object's value, read now: from this node's store in place, or fetched from the node that
+     * holds it (a borrowed object's value, read while work runs).
+     */
+    Object readNow(NodeObject object, ValueCodec codec) {
+        if (heldHere(object)) {
+            ObjectView view = runtime.storedObject(object.id());
+            if (view == null) {
+                throw new io.mobula.ObjectLostException("object " + object.id() + " is no longer in the store of node "
+                    + runtime.nodeId() + " at " + address);
+            }
+            try {
+                Object value = codec.decode(view.kind(), view.data());
+                if (ValueKind.isView(view.kind())) {
+                    view.retainBytes(value);
+                }
+                return value;
+            } finally {
+                view.close();
+            }
+        }
+        try {
+            byte[] bytes = fetch(peers, object).get(1, java.util.concurrent.TimeUnit.HOURS);
+            return codec.decode(object.kind(), MemorySegment.ofArray(bytes));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
+                + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MobulaException("fetching object " + object.id() + " from " + object.address() + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while fetching object " + object.id(), e);
+        }
     }
 
     void release(ObjectId id) {

@@ -45,6 +45,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private final java.util.concurrent.atomic.AtomicLong bundleTurn = new java.util.concurrent.atomic.AtomicLong();
     private final Placement placement = new Placement();
     private final NodeObjects objects;
+    /** The objects lent out of this node (its own, and its drivers'), kept until their borrowers let go. */
+    private final Lends lends;
     private final io.mobula.objects.ObjectManager objectManager;
     /** The status field naming where a node's object manager listens. */
     static final String OBJECT_MANAGER_FIELD = "objects.address";
@@ -72,6 +74,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
         this.objects = new NodeObjects(runtime, address, peers, objectManager);
+        this.lends = new Lends(runtime.nodeId(), address, (ref, codec) -> answerFor("object " + ref.id(), ref, codec, false),
+            timer);
+        jobs.crossRefsThrough(new NodeLending(peers, runtime, address, lends, view, objects));
         this.objectManager = objectManager;
         this.nodeId = runtime.nodeId();
         this.totals = Map.copyOf(runtime.totalResources());
@@ -137,6 +142,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
+        if (LendMessages.isLendMessage(payload)) {
+            onLendMessage(session, payload, reply);
+            return;
+        }
         if (payload.length > 0 && payload[0] >= NameMessages.CLAIM && payload[0] <= NameMessages.UNNAME) {
             toHead(payload).whenComplete((answer, error) -> reply.send(error == null ? answer
                 : RemoteCall.encodeFailure(new MobulaException("the head at " + headAddress + " could not be reached: "
@@ -150,6 +159,30 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             reply.send("error only the head keeps the cluster's tables".getBytes(StandardCharsets.UTF_8));
         } else {
             reply.send(tables.command(text).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void onLendMessage(long session, byte[] payload, AuthServer.Reply reply) {
+        LendMessages.Message message;
+        try {
+            message = LendMessages.decode(payload);
+        } catch (IOException e) {
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed lend message: " + e, ""));
+            return;
+        }
+        switch (message.kind()) {
+            case LendMessages.DEPOSIT -> lends.deposit(session, message, reply); // answered when its last borrower lets go
+            case LendMessages.READ -> lends.read(message.id(), message.text(), reply);
+            default -> {
+                if (message.kind() == LendMessages.READY) {
+                    lends.ready(message);
+                } else if (message.kind() == LendMessages.BORROW) {
+                    lends.borrow(message.id());
+                } else {
+                    lends.unborrow(message.id());
+                }
+                reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+            }
         }
     }
 
@@ -169,6 +202,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** A session ended: the actors it asked for go, here and on the nodes they were placed on. */
     void sessionEnded(long session) {
+        lends.sessionEnded(session); // what a driver lent through this node goes with it
         java.util.Set<NodeObject> kept = objectsBySession.remove(session);
         if (kept != null) {
             for (NodeObject object : kept) {
@@ -405,7 +439,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     }
 
     void close() {
-        headRetries.shutdownNow();
+        timer.shutdownNow();
         if (groups != null) {
             groups.close();
         }
@@ -413,9 +447,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** Sends again what the head must record, every second, for this many tries (a head restart takes seconds). */
     private static final int HEAD_RETRIES = 60;
-    private final java.util.concurrent.ScheduledExecutorService headRetries = java.util.concurrent.Executors
+    /** Runs what comes later: the head's records sent again, reads of lends that have not arrived given up. */
+    private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mobula-head-retries");
+            Thread t = new Thread(r, "mobula-node-timer");
             t.setDaemon(true);
             return t;
         });
@@ -427,8 +462,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
      */
     private void tellHead(byte[] request, int triesLeft) {
         toHead(request).whenComplete((answer, error) -> {
-            if ((error != null || RemoteCall.isFailure(answer)) && triesLeft > 1 && !headRetries.isShutdown()) {
-                headRetries.schedule(() -> tellHead(request, triesLeft - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+            if ((error != null || RemoteCall.isFailure(answer)) && triesLeft > 1 && !timer.isShutdown()) {
+                timer.schedule(() -> tellHead(request, triesLeft - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
             }
         });
     }
@@ -605,26 +640,28 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     private void answerWhenReady(RemoteCall.Call call, JobClassPaths.Job job, ObjectEntry entry, AuthServer.Reply reply) {
         ObjectRef<Object> result = InternalAccess.newRef(entry, runtime);
-        InternalAccess.whenReady(result, () -> reply.send(outcome(call, job, result)));
+        InternalAccess.whenReady(result, () -> reply.send(answerFor("the result of " + call.displayName(), result, job.codec(),
+            true)));
     }
 
     /**
-     * The answer for finished work: its encoded result, or what it threw. A large result stays in
-     * this node's store for its owner, who is told where it lives.
+     * The answer for a finished object (a result, or a lent object being read): its encoded value, or
+     * what its work threw. A large one stays in this node's store and the answer says where: kept
+     * for the owner who asked ({@code keep}), or held already (a lent object, held by its lend).
      */
-    private byte[] outcome(RemoteCall.Call call, JobClassPaths.Job job, ObjectRef<Object> result) {
+    private byte[] answerFor(String what, ObjectRef<?> result, io.mobula.store.codec.ValueCodec codec, boolean keep) {
         try {
             if (InternalAccess.entryOf(result).stored() instanceof io.mobula.runtime.StoredValues.InStore inStore) {
-                NodeObject kept = objects.keep(result, inStore.id(), inStore.kind(), inStore.size());
-                if (kept != null) {
-                    return RemoteCall.encodeStayed(kept);
+                NodeObject where = keep ? objects.keep(result, inStore.id(), inStore.kind(), inStore.size())
+                    : objects.locate(inStore.id(), inStore.kind(), inStore.size());
+                if (where != null) {
+                    return RemoteCall.encodeStayed(where);
                 }
             }
-            byte[] answer = RemoteCall.encodeResult(result.get(), job.codec());
+            byte[] answer = RemoteCall.encodeResult(result.get(), codec);
             if (answer.length > RemoteCall.MAX_BYTES) {
-                return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "the result of "
-                    + call.displayName() + " takes " + answer.length + " bytes; a call's answer carries at most "
-                    + RemoteCall.MAX_BYTES + " for now", "");
+                return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), what + " takes " + answer.length
+                    + " bytes; an answer carries at most " + RemoteCall.MAX_BYTES + " for now", "");
             }
             return answer;
         } catch (TaskException e) {
@@ -645,6 +682,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     NodeStatus selfStatus() {
         NodeStatus status = NodeDaemon.status(runtime, address, head);
         status.fields().put("store.kept", Integer.toString(objects.heldCount()));
+        status.fields().put("store.lent", Integer.toString(lends.count()));
         status.fields().put(OBJECT_MANAGER_FIELD, objectManager.address());
         return status;
     }

@@ -22,8 +22,9 @@ import io.mobula.store.codec.ValueCodec;
 
 /**
  * The work a connected driver or a node sends to a node, and the answers, as bytes: a task, an
- * actor's creation, a call on an actor, and an actor's end. Functions
- * travel by class, method and descriptor; arguments and results by value through the store's codec.
+ * actor's creation, a call on an actor, and an actor's end. Functions travel by class, method and
+ * descriptor; arguments and results by value through the store's codec, refs nested inside them as
+ * borrowed refs ({@link RefLending}).
  * Arguments stay encoded until the node that runs the work decodes them with its job's classes; a
  * node that passes work on copies them as they came.
  * <pre>
@@ -61,13 +62,18 @@ final class RemoteCall {
     /** The kind of an argument that is a {@link NodeObject}: taken from where it lives. */
     private static final int NODE_OBJECT_KIND = -1;
 
-    /** The node's own classes' codec. */
-    static final ValueCodec CODEC = codecFor(RemoteCall.class.getClassLoader());
+    /** The node's own classes' codec, for values that carry no refs (a ref nested in one is refused). */
+    static final ValueCodec CODEC = codecFor(RemoteCall.class.getClassLoader(), null);
 
-    /** Arguments and results cross by value, read with {@code loader}'s classes; a ref nested inside one cannot cross yet. */
+    /**
+     * Arguments and results cross by value, read with {@code loader}'s classes; a ref nested inside
+     * one crosses through {@code crossing} (lent by the writer, borrowed by the reader), or is
+     * refused where there is none.
+     */
     @SuppressWarnings("rawtypes")
-    static ValueCodec codecFor(ClassLoader loader) {
-        return new ValueCodec(loader, List.of(new HandleCodec<ObjectRef>() {
+    static ValueCodec codecFor(ClassLoader loader, RefCrossing crossing) {
+        ValueCodec[] self = new ValueCodec[1];
+        self[0] = new ValueCodec(loader, List.of(new HandleCodec<ObjectRef>() {
             @Override
             public Class<ObjectRef> type() {
                 return ObjectRef.class;
@@ -75,15 +81,22 @@ final class RemoteCall {
 
             @Override
             public void write(ObjectRef value, HandleOutput out) {
-                throw new UnsupportedOperationException("a ref nested inside an argument cannot cross to a node yet; "
-                    + "pass the ref itself as the argument (it is resolved first), or its value");
+                if (crossing == null) {
+                    throw new UnsupportedOperationException("a ref nested inside this value cannot cross between processes "
+                        + "here; pass the ref itself as an argument (it is resolved first), or its value");
+                }
+                crossing.lend(value, out, self[0]);
             }
 
             @Override
             public ObjectRef read(HandleInput in) {
-                throw new UnsupportedOperationException("refs do not cross between processes yet");
+                if (crossing == null) {
+                    throw new UnsupportedOperationException("a ref nested inside this value cannot be read back here");
+                }
+                return crossing.borrow(in, self[0]);
             }
         }));
+        return self[0];
     }
 
     /**
@@ -115,9 +128,9 @@ final class RemoteCall {
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
-        Call withArgs(Object[] args) {
+        Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args));
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec));
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -157,21 +170,23 @@ final class RemoteCall {
     }
 
     static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
-                     SchedulingStrategy strategy, boolean isolated, Object[] args) {
+                     SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            encodeArgs(args));
+            encodeArgs(args, codec));
     }
 
     static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, int restarts, boolean detached, String name, Object[] args) {
+                              int maxConcurrency, int restarts, boolean detached, String name, Object[] args,
+                              ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args));
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec));
     }
 
-    static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args) {
+    static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
+                          ValueCodec codec) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", encodeArgs(args));
+            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec));
     }
 
     static byte[] actorKill(long actorId) {
@@ -185,12 +200,12 @@ final class RemoteCall {
         return bytes.toByteArray();
     }
 
-    private static byte[] encodeArgs(Object[] args) {
+    private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(args.length);
             for (Object arg : args) {
-                writeValue(out, arg, CODEC);
+                writeValue(out, arg, codec);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -360,11 +375,16 @@ final class RemoteCall {
      * @throws InfeasibleResourcesException no node of the cluster could ever run it.
      */
     static Object decodeAnswer(byte[] answer, String functionName) throws IOException {
+        return decodeAnswer(answer, functionName, CODEC);
+    }
+
+    /** An answer whose value is read with {@code codec} (refs nested in it borrowed through the codec's crossing). */
+    static Object decodeAnswer(byte[] answer, String functionName, ValueCodec codec) throws IOException {
         Cursor cursor = new Cursor(answer, 0);
         try (DataInputStream in = new DataInputStream(cursor)) {
             byte status = in.readByte();
             if (status == OK) {
-                return readValue(in, cursor, CODEC, object -> object);
+                return readValue(in, cursor, codec, object -> object);
             }
             if (status == STAYED) {
                 return NodeObject.read(in);
@@ -380,6 +400,9 @@ final class RemoteCall {
             }
             if (className.equals(io.mobula.NodeDiedException.class.getName())) {
                 throw new io.mobula.NodeDiedException(message);
+            }
+            if (className.equals(io.mobula.OwnerDiedException.class.getName())) {
+                throw new io.mobula.OwnerDiedException(message);
             }
             if (className.equals(io.mobula.ObjectLostException.class.getName())) {
                 throw new io.mobula.ObjectLostException(message);
@@ -414,6 +437,8 @@ final class RemoteCall {
                 return;
             }
             value = remote.inlineValue(); // rebuilt small: it travels in the call
+        } else if (value instanceof io.mobula.runtime.RemoteValue borrowed) {
+            value = borrowed.read(); // a borrowed object passed as an argument: its value, asked of its owner
         }
         EncodedValue encoded = codec.encode(value, null);
         out.writeInt(encoded.kind());

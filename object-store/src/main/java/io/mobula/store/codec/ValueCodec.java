@@ -40,8 +40,13 @@ public final class ValueCodec {
         }
     }
 
+    /**
+     * Registered as a type as well as a serializer: its class travels as a small id, the same in
+     * every codec given the same handles in the same order (every process's). With the serializer
+     * alone, a codec that had read a handle wrote its class in another form than a fresh one reads.
+     */
     private <T> void register(HandleCodec<T> handle) {
-        fory.registerSerializer(handle.type(), resolver -> new HandleSerializer<>(resolver.getConfig(), handle, handleSink));
+        fory.registerSerializerAndType(handle.type(), resolver -> new HandleSerializer<>(resolver.getConfig(), handle, handleSink));
     }
 
     /** @return the raw kind of {@code value}, or {@link ValueKind#FORY} when it needs Fory. */

@@ -1,0 +1,97 @@
+package io.mobula.node;
+
+import java.lang.ref.Cleaner;
+
+import io.mobula.InternalAccess;
+import io.mobula.ObjectRef;
+import io.mobula.runtime.NodeRuntime;
+import io.mobula.runtime.ObjectEntry;
+import io.mobula.store.ObjectId;
+import io.mobula.store.codec.HandleCodec;
+import io.mobula.store.codec.ValueCodec;
+
+/**
+ * A process side's {@link RefCrossing}: what is common to a node and a driver. A ref on the wire is
+ * <pre>
+ *   object id (i64 high, i64 low) | lender address | lender node id | owner (in words) | lent for a driver (i64 0/1)
+ * </pre>
+ * A borrowed ref passed on is written as it came, after telling its lender of the new borrower (on
+ * the same session as this process's own letting go, so the lender hears it first). Reading one
+ * back makes a {@link BorrowedObject}; when it is unreachable here, its lender is told.
+ */
+abstract class RefLending implements RefCrossing {
+    /** Tells lenders that borrowed objects here are unreachable; shared by every side in the process. */
+    private static final Cleaner LET_GO = Cleaner.create(r -> {
+        Thread t = new Thread(r, "mobula-borrowed-refs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final PeerSessions sessions;
+
+    RefLending(PeerSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    PeerSessions sessions() {
+        return sessions;
+    }
+
+    /** The runtime borrowed refs are bound to. */
+    abstract NodeRuntime runtime();
+
+    /** Lends an object this process owns: keeps it for the borrower and writes where it is lent from. */
+    abstract void lendOwn(ObjectRef<?> ref, ObjectEntry entry, HandleCodec.HandleOutput out, ValueCodec codec);
+
+    /** This process's own ref to {@code id} when it lent it through {@code lenderNodeId}; else null. */
+    abstract ObjectRef<?> home(ObjectId id, String lenderNodeId);
+
+    /** Whether the node {@code nodeId} is known to have died. */
+    abstract boolean dead(String nodeId);
+
+    /** A borrowed value that lives in a node's store: read from there. */
+    abstract Object readPlaced(NodeObject object, ValueCodec codec);
+
+    /** Tells the lender of {@code id} that one borrower here let go of it. */
+    void letGo(String lenderAddress, ObjectId id, String owner) {
+        sessions.send(lenderAddress, LendMessages.unborrow(id, owner));
+    }
+
+    @Override
+    public final void lend(ObjectRef<?> ref, HandleCodec.HandleOutput out, ValueCodec codec) {
+        ObjectEntry entry = InternalAccess.entryOf(ref);
+        if (entry.stored() instanceof BorrowedObject borrowed) {
+            sessions.send(borrowed.lenderAddress, LendMessages.borrow(borrowed.id, borrowed.owner));
+            write(out, borrowed.id, borrowed.lenderAddress, borrowed.lenderNodeId, borrowed.owner, borrowed.lentForDriver);
+            return;
+        }
+        lendOwn(ref, entry, out, codec);
+    }
+
+    static void write(HandleCodec.HandleOutput out, ObjectId id, String lenderAddress, String lenderNodeId, String owner,
+                      boolean lentForDriver) {
+        out.writeLong(id.high());
+        out.writeLong(id.low());
+        out.writeString(lenderAddress);
+        out.writeString(lenderNodeId);
+        out.writeString(owner);
+        out.writeLong(lentForDriver ? 1 : 0);
+    }
+
+    @Override
+    public final ObjectRef<?> borrow(HandleCodec.HandleInput in, ValueCodec codec) {
+        ObjectId id = new ObjectId(in.readLong(), in.readLong());
+        String lenderAddress = in.readString();
+        String lenderNodeId = in.readString();
+        String owner = in.readString();
+        boolean lentForDriver = in.readLong() != 0;
+        ObjectRef<?> home = home(id, lenderNodeId);
+        if (home != null) {
+            letGo(lenderAddress, id, owner); // held here by its own ref now, not as a borrowed one
+            return home;
+        }
+        BorrowedObject form = new BorrowedObject(id, lenderAddress, lenderNodeId, owner, lentForDriver, this, codec);
+        LET_GO.register(form, () -> letGo(lenderAddress, id, owner));
+        return InternalAccess.newRef(new ObjectEntry(id, form), runtime());
+    }
+}
