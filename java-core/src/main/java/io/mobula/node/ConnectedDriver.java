@@ -101,11 +101,16 @@ public final class ConnectedDriver implements TaskInvoker {
     /** The driver's classes' codec, refs nested in values crossing through {@link #lending}. */
     private final io.mobula.store.codec.ValueCodec codec;
 
-    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String nodeId, String job) {
+    /** The job's jars, registered again with a node that lost the job (a head restarted under this driver). */
+    private final List<java.nio.file.Path> jars;
+
+    private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String nodeId, String job,
+                            List<java.nio.file.Path> jars) {
         this.transport = transport;
         this.sessions = sessions;
         this.address = address;
         this.job = job;
+        this.jars = jars;
         this.watch = new DriverClusterWatch(sessions, address);
         this.lending = new DriverLending(sessions, address, nodeId, watch, this, recovery);
         this.codec = RemoteCall.codecFor(RemoteCall.class.getClassLoader(), lending);
@@ -136,7 +141,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 NodeArguments.rebuildLost(lineage.args());
                 call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
                     task.strategy(), task.isolated(), lineage.args(), codec);
-                return RemoteCall.decodeAnswer(send(address, call, task), task.displayName(), codec);
+                return answerOf(address, call, task);
             } catch (Exception e) {
                 watch.refreshQuietly();
                 if (call != null && NodeArguments.movedSince(call, lineage.args()) && round + 1 < ARGUMENT_REBUILD_ROUNDS) {
@@ -183,12 +188,13 @@ public final class ConnectedDriver implements TaskInvoker {
         PeerSessions sessions = new PeerSessions(transport, secret, host);
         String job;
         String nodeId;
+        List<java.nio.file.Path> jars = JobUpload.configuredJars();
         try {
             // joined now, not at the first task: a wrong address or secret fails here
             byte[] status = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
                 .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             nodeId = ClusterView.decodeBlocks(status).getFirst().get("id");
-            job = JobUpload.register(sessions, address, JobUpload.configuredJars());
+            job = JobUpload.register(sessions, address, jars);
         } catch (Exception e) {
             sessions.close();
             transport.close();
@@ -197,7 +203,7 @@ public final class ConnectedDriver implements TaskInvoker {
         }
         // The driver's own node: it holds the program's objects (privately) and forwards its work.
         // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
-        ConnectedDriver driver = new ConnectedDriver(transport, sessions, address, nodeId, job);
+        ConnectedDriver driver = new ConnectedDriver(transport, sessions, address, nodeId, job, jars);
         NodeRuntime runtime = new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
             .cpus(FORWARDING_WORKERS), driver);
         driver.lending.bindTo(runtime);
@@ -209,7 +215,7 @@ public final class ConnectedDriver implements TaskInvoker {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args, codec);
-        return held(RemoteCall.decodeAnswer(send(address, call, task), task.displayName(), codec), task, args);
+        return held(answerOf(address, call, task), task, args);
     }
 
     /**
@@ -324,8 +330,7 @@ public final class ConnectedDriver implements TaskInvoker {
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
             actor.restarts(), actor.detached(), actor.name(), args, codec);
         try {
-            RemoteActor place = RemoteActor.parse((String) RemoteCall.decodeAnswer(send(address, call, creation),
-                creation.displayName()));
+            RemoteActor place = RemoteActor.parse((String) answerOf(address, call, creation));
             watch.actorPlaced(place, actor); // built again elsewhere if its node dies
             return place;
         } catch (Exception e) {
@@ -343,7 +348,7 @@ public final class ConnectedDriver implements TaskInvoker {
         Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
             codec);
-        return held(RemoteCall.decodeAnswer(send(actor.address(), call, method), method.displayName(), codec), method, rest);
+        return held(answerOf(actor.address(), call, method), method, rest);
     }
 
     @Override
@@ -400,11 +405,31 @@ public final class ConnectedDriver implements TaskInvoker {
                     throw new io.mobula.NodeDiedException("the node at " + node + " died before answering "
                         + spec.displayName() + ": " + failure.getMessage(), failure);
                 }
-                if (failure != null) {
-                    throw new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
+                if (failure != null) { // the node could not be reached: dead, if the head says so soon
+                    try {
+                        recovery.execute(() -> done.complete(null, unreachable(node, spec, failure)));
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        done.complete(null, new MobulaException("the call to the node at " + node + " failed: "
+                            + failure.getMessage(), failure));
+                    }
+                    return;
                 }
                 value = held(RemoteCall.decodeAnswer(answer, spec.displayName(), codec), spec, args); // a large result stays where it was made
             } catch (Exception e) {
+                if (e instanceof JobNotKnownException && round < ARGUMENT_REBUILD_ROUNDS && !recovery.isShutdown()) {
+                    recovery.execute(() -> {
+                        try {
+                            registerJob(node);
+                            sendAsync(node, call, spec, done, args, round + 1);
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            done.complete(null, e);
+                        } catch (RuntimeException again) {
+                            done.complete(null, again);
+                        }
+                    });
+                    return;
+                }
                 if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args) && NodeArguments.unavailable(e)) {
                     recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
                 } else {
@@ -454,13 +479,57 @@ public final class ConnectedDriver implements TaskInvoker {
         return payload;
     }
 
+    /** Sends a call and waits for its answer, decoded; a node that lost the job has it registered again first. */
+    private Object answerOf(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
+        try {
+            return RemoteCall.decodeAnswer(send(node, call, spec), spec.displayName(), codec);
+        } catch (JobNotKnownException e) {
+            registerJob(node);
+            return RemoteCall.decodeAnswer(send(node, call, spec), spec.displayName(), codec);
+        }
+    }
+
+    /**
+     * Registers the job again with the node at {@code node}: it did not know it (a head restarted
+     * under this driver, which registered the job only when it connected).
+     */
+    private void registerJob(String node) {
+        try {
+            JobUpload.register(sessions, node, jars);
+        } catch (Exception e) {
+            throw new MobulaException("job " + job + " was not known at the node at " + node + " (it restarted?) and "
+                + "registering it again failed: " + e.getMessage(), e);
+        }
+    }
+
     private byte[] send(String node, RemoteCall.Call call, TaskSpec spec) throws Exception {
         byte[] payload = payload(call, spec);
         try {
             return sessions.send(node, payload).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new MobulaException("the call to the node at " + node + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw unreachable(node, spec, e.getCause());
         }
+    }
+
+    /**
+     * Why a call could not reach its node: {@link io.mobula.NodeDiedException} (a system failure,
+     * retried) when the node died, also when the head declares it dead a little later (a node that
+     * went silent fails the connection before its death is declared); otherwise the failure as it is.
+     */
+    private MobulaException unreachable(String node, TaskSpec spec, Throwable failure) {
+        boolean died = failure instanceof io.mobula.NodeDiedException || failure instanceof io.mobula.transport.ServerGoneException;
+        if (!died && failure instanceof io.mobula.transport.AuthenticationException) { // no session: connecting failed
+            try {
+                died = watch.awaitDeathAt(node, HOLDER_DEATH_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (died) {
+            return new io.mobula.NodeDiedException("the node at " + node + " died before answering " + spec.displayName() + ": "
+                + failure.getMessage(), failure);
+        }
+        return new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mobula.node;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -106,6 +107,27 @@ final class DriverClusterWatch implements AutoCloseable {
     void awaitHolderDeath(Object[] args, long waitMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         while (!anyGone(args) && System.nanoTime() < deadline) {
+            Thread.sleep(REFRESH_MS / 4);
+            refreshQuietly();
+        }
+    }
+
+    /**
+     * Waits, up to {@code waitMs}, for the head to declare dead the node serving at {@code address}
+     * (one that did not answer: a call may fail to reach a node before its death is declared).
+     *
+     * @return whether it was, with no other node alive at that address since.
+     */
+    boolean awaitDeathAt(String address, long waitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            List<io.mobula.NodeInfo> there = view.nodes().stream().filter(n -> n.address().equals(address)).toList();
+            if (!there.isEmpty() && there.stream().noneMatch(io.mobula.NodeInfo::alive)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             Thread.sleep(REFRESH_MS / 4);
             refreshQuietly();
         }

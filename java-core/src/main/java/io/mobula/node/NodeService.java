@@ -342,6 +342,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private byte[] unreachable(String nodeId, String what, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
+        if (cause instanceof JobNotKnownException) {
+            return RemoteCall.encodeFailure(cause); // this node lost the job (it restarted): its driver registers it again
+        }
         if (cause instanceof NodeDiedException || cause instanceof io.mobula.transport.ServerGoneException || view.dead(nodeId)) {
             return RemoteCall.encodeFailure(new NodeDiedException(what + " died before answering: " + cause.getMessage(), cause));
         }
@@ -531,7 +534,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     private void withJob(RemoteCall.Call call, AuthServer.Reply reply, JobWork work) {
         CompletableFuture<JobClassPaths.Job> job = jobs.job(call.job());
         if (job == null) {
-            reply.send(RemoteCall.encodeFailure(new MobulaException("job " + call.job() + " is not known on node "
+            reply.send(RemoteCall.encodeFailure(new JobNotKnownException("job " + call.job() + " is not known on node "
                 + runtime.nodeId() + "; its driver registers its class path when it connects (mobula submit --jar)")));
             return;
         }
@@ -568,12 +571,12 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         if (job.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        List<JobClassPaths.Jar> jars = jobs.jars(job);
+        if (jars == null) { // not remembered as told: its driver may register it here again
+            return CompletableFuture.failedFuture(new JobNotKnownException("job " + job + " is not known on node "
+                + runtime.nodeId() + "; its driver registers its class path when it connects"));
+        }
         return jobsTold.computeIfAbsent(peer + " " + job, key -> {
-            List<JobClassPaths.Jar> jars = jobs.jars(job);
-            if (jars == null) {
-                return CompletableFuture.failedFuture(new MobulaException("job " + job + " is not known on node "
-                    + runtime.nodeId()));
-            }
             CompletableFuture<Void> told = peers.send(peer, JobMessages.job(job, address, jars)).thenApply(answer -> {
                 try {
                     RemoteCall.decodeAnswer(answer, "registering job " + job);

@@ -401,6 +401,9 @@ final class RemoteCall {
             if (className.equals(io.mobula.NodeDiedException.class.getName())) {
                 throw new io.mobula.NodeDiedException(message);
             }
+            if (className.equals(JobNotKnownException.class.getName())) {
+                throw new JobNotKnownException(message);
+            }
             if (className.equals(io.mobula.OwnerDiedException.class.getName())) {
                 throw new io.mobula.OwnerDiedException(message);
             }

@@ -26,7 +26,8 @@ import io.mobula.node.StateDirectory;
  * tables from its log, the other node finds it again and rejoins, a named actor living on that
  * node is still found by name through the new head with its state, as is a detached actor whose
  * driver ended before the head died, and a job whose driver is connected to that node goes on
- * throughout — its running task finishes, new ones run.
+ * throughout — its running task finishes, new ones run. A driver connected to the head itself is
+ * served by the new head, which has not heard of its job: the driver registers the job again.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HeadRestartTest {
@@ -59,6 +60,13 @@ class HeadRestartTest {
             StateDirectory state = new StateDirectory(home);
             NodeRecord worker = state.nodes().stream().filter(node -> !node.head()).findFirst().orElseThrow();
             NodeRecord firstHead = state.nodes().stream().filter(NodeRecord::head).findFirst().orElseThrow();
+            // the drivers run a job with a jar of its own: a restarted head has not heard of it
+            Path jar = home.resolve("job.jar");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+                out.putNextEntry(new java.util.jar.JarEntry("job.txt"));
+                out.write("a job's own jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            System.setProperty("mobula.job.jars", jar.toString());
             try (Mobula driver = Mobula.init(worker.address()); Mobula atHead = Mobula.init(head.address())) {
                 assertEquals(3, atHead.task(HeadRestartTest::add, 1, 2).remote().get());
                 NodeInfo node = awaitAlive(driver, 2).stream().filter(n -> n.address().equals(worker.address())).findFirst()
@@ -96,9 +104,11 @@ class HeadRestartTest {
                     awaitUnnamed(other, "scratch"); // an actor that was not detached ended with its driver, and its name with it
                 }
                 assertEquals(17L, keeper.task(Counter::add, 1L).remote().get());
-                awaitServed(atHead); // a driver whose node was the head connects to the new one
+                awaitServed(atHead); // a driver whose node was the head connects to the new one and registers its job again
                 assertNotEquals(firstHead.pid(), state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst()
                     .orElseThrow().pid(), "a new head process");
+            } finally {
+                System.clearProperty("mobula.job.jars");
             }
         }
     }
