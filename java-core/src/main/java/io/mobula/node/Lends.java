@@ -35,7 +35,8 @@ final class Lends {
     /** Owners whose objects' ids are remembered after the owner's session ended, at most. */
     private static final int REMEMBERED_DEAD = 65_536;
 
-    private final String nodeId;
+    /** This node's id now (a new one after it was fenced: what was lent under the old one is gone). */
+    private final java.util.function.Supplier<String> nodeId;
     private final String address;
     private final Answers answers;
     private final Map<ObjectId, Lend> lent = new HashMap<>();
@@ -49,7 +50,8 @@ final class Lends {
 
     private final java.util.concurrent.ScheduledExecutorService timer;
 
-    Lends(String nodeId, String address, Answers answers, java.util.concurrent.ScheduledExecutorService timer) {
+    Lends(java.util.function.Supplier<String> nodeId, String address, Answers answers,
+          java.util.concurrent.ScheduledExecutorService timer) {
         this.nodeId = nodeId;
         this.address = address;
         this.answers = answers;
@@ -141,7 +143,7 @@ final class Lends {
             }
             lent.remove(id);
         }
-        byte[] failure = RemoteCall.encodeFailure(new ObjectLostException("object " + id + " is not lent by node " + nodeId
+        byte[] failure = RemoteCall.encodeFailure(new ObjectLostException("object " + id + " is not lent by node " + nodeId.get()
             + " at " + address + ": every borrower had let go of it, or it was never lent here"));
         lend.readers.forEach(reader -> reader.send(failure));
     }
@@ -170,9 +172,10 @@ final class Lends {
 
     /** A borrower reads a lent object: answered once it is ready. */
     void read(ObjectId id, String lenderNodeId, AuthServer.Reply reply) {
-        if (!lenderNodeId.equals(nodeId)) {
+        String self = nodeId.get();
+        if (!lenderNodeId.equals(self)) {
             reply.send(RemoteCall.encodeFailure(new OwnerDiedException("object " + id + " was lent by node " + lenderNodeId
-                + " at " + address + ", which is gone: node " + nodeId + " has taken its address since, without its objects")));
+                + " at " + address + ", which is gone: node " + self + " serves at its address now, without its objects")));
             return;
         }
         Lend lend;
@@ -220,6 +223,11 @@ final class Lends {
                 + "owner, " + e.getValue().owner + ", disconnected before it was ready"));
             e.getValue().readers.forEach(reader -> reader.send(failure));
         }
+    }
+
+    /** Lets go of this node's own lent objects (it was fenced: its borrowers hold it dead). */
+    synchronized void dropOwn() {
+        lent.values().removeIf(lend -> lend.session == -1);
     }
 
     /** How many objects are lent out now (for status and tests). */

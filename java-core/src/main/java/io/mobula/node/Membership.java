@@ -30,11 +30,12 @@ final class Membership implements AutoCloseable {
     private final EmbeddedTransport transport;
     private final String headAddress;
     private final ClusterSecret secret;
-    private final long nodeId;
+    /** This node's id; a new one after it was fenced. Guarded by this. */
+    private long nodeId;
     private final Supplier<NodeStatus> status;
     private final ClusterView view;
-    /** Run when the head says this node was declared dead (fenced), before it joins again. */
-    private final Runnable onFenced;
+    /** Run when the head says this node was declared dead (fenced): drops what is stale; the id it joins again under. */
+    private final java.util.function.LongSupplier onFenced;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mobula-heartbeat");
         t.setDaemon(true);
@@ -46,7 +47,7 @@ final class Membership implements AutoCloseable {
     private int missed;
 
     private Membership(EmbeddedTransport transport, String headAddress, ClusterSecret secret, AuthClient head, long nodeId,
-                       Supplier<NodeStatus> status, ClusterView view, Runnable onFenced) {
+                       Supplier<NodeStatus> status, ClusterView view, java.util.function.LongSupplier onFenced) {
         this.onFenced = onFenced;
         this.transport = transport;
         this.headAddress = headAddress;
@@ -62,7 +63,8 @@ final class Membership implements AutoCloseable {
      * it. {@code onFenced} runs when the head answers that it declared this node dead.
      */
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
-                           Supplier<NodeStatus> status, ClusterView view, Runnable onFenced) throws Exception {
+                           Supplier<NodeStatus> status, ClusterView view, java.util.function.LongSupplier onFenced)
+        throws Exception {
         AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
         Membership membership = new Membership(transport, headAddress, secret, client, nodeId, status, view, onFenced);
         String answer = membership.send(ControlService.Command.JOIN, TIMEOUT);
@@ -86,7 +88,10 @@ final class Membership implements AutoCloseable {
                 reconnect();
             }
             if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
-                onFenced.run(); // declared dead while cut off: drop what is stale, then come back
+                long renewed = onFenced.getAsLong(); // declared dead while cut off: drop what is stale, come back as new
+                synchronized (this) {
+                    nodeId = renewed;
+                }
                 send(ControlService.Command.JOIN, BEAT_TIMEOUT);
             }
             missed = 0;

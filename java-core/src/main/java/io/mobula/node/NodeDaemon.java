@@ -91,7 +91,10 @@ public final class NodeDaemon {
         AuthServer local = new AuthServer(transport.aeron(), AeronChannels.IPC, STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
-            Long.parseUnsignedLong(runtime.nodeId(), 16), service::selfStatus, view, service::fenced);
+            Long.parseUnsignedLong(runtime.nodeId(), 16), service::selfStatus, view, () -> {
+                service.fenced();
+                return Long.parseUnsignedLong(runtime.nodeId(), 16);
+            });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             state.forget(pid);

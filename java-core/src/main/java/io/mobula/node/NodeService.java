@@ -51,7 +51,6 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     /** The status field naming where a node's object manager listens. */
     static final String OBJECT_MANAGER_FIELD = "objects.address";
     /** This node's id and resources in all: fixed for its life. */
-    private final String nodeId;
     private final Map<String, Double> totals;
     /** The jobs each peer has been told of (by "address job"): told once, before the first work of the job sent there. */
     private final Map<String, CompletableFuture<Void>> jobsTold = new ConcurrentHashMap<>();
@@ -74,11 +73,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
         this.objects = new NodeObjects(runtime, address, peers, objectManager);
-        this.lends = new Lends(runtime.nodeId(), address, (ref, codec) -> answerFor("object " + ref.id(), ref, codec, false),
+        this.lends = new Lends(runtime::nodeId, address, (ref, codec) -> answerFor("object " + ref.id(), ref, codec, false),
             timer);
         jobs.crossRefsThrough(new NodeLending(peers, runtime, address, lends, view, objects));
         this.objectManager = objectManager;
-        this.nodeId = runtime.nodeId();
         this.totals = Map.copyOf(runtime.totalResources());
         this.address = address;
         this.tables = tables;
@@ -189,15 +187,18 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     /**
      * The head declared this node dead while it lived (it was cut off) and it is joining again: what
      * it held for others is stale — their owners have failed it over or made it again elsewhere — so
-     * it lets go of its kept results and ends the actors it hosted, then serves as a new member.
+     * it lets go of its kept results and lent objects, ends the actors it hosted, and takes a new id:
+     * it joins as a new node, the old one staying dead.
      */
     void fenced() {
         objects.releaseAll();
         objectsBySession.clear();
+        lends.dropOwn(); // their borrowers were told their owner died
         for (ActorRecord actor : actors.values()) {
             runtime.kill(actor);
         }
         actors.clear();
+        runtime.takeNewId();
     }
 
     /** A session ended: the actors it asked for go, here and on the nodes they were placed on. */
@@ -676,7 +677,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     /** This node as placement sees it: read from the runtime, not through its status text (placement runs per task). */
     NodeInfo self() {
-        return new NodeInfo(nodeId, address, PID, head, true, totals, runtime.availableResources());
+        return new NodeInfo(runtime.nodeId(), address, PID, head, true, totals, runtime.availableResources());
     }
 
     private static final long PID = ProcessHandle.current().pid();

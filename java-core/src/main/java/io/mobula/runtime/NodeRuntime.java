@@ -44,7 +44,8 @@ public final class NodeRuntime implements AutoCloseable {
     private static final Map<String, Double> DEFAULT_ACTOR_PLACEMENT = Map.of(NodeResources.CPU, 1.0);
 
     private final NodeContext context;
-    private final long nodeId = ThreadLocalRandom.current().nextLong();
+    /** This node's id; a new one when it comes back as a new node after being declared dead. */
+    private volatile long nodeId = ThreadLocalRandom.current().nextLong();
     private final AtomicLong objectCounter = new AtomicLong();
     private final AtomicLong actorCounter = new AtomicLong();
     private final NodeResources resources;
@@ -328,6 +329,14 @@ public final class NodeRuntime implements AutoCloseable {
     /** This node's id (16 hex digits), as {@link io.mobula.NodeInfo#id()} and node affinity name it. */
     public String nodeId() {
         return String.format("%016x", nodeId);
+    }
+
+    /**
+     * This node was declared dead while it lived (cut off) and comes back as a new node: what it
+     * makes from now on carries a new id; what it held for others under the old one it let go.
+     */
+    public void takeNewId() {
+        nodeId = ThreadLocalRandom.current().nextLong();
     }
 
     /** The cluster's nodes as this node knows them; just this one on an embedded node. */

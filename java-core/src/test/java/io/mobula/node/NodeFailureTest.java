@@ -32,8 +32,8 @@ import io.mobula.SchedulingStrategy;
  * result whose task allowed no retries fails with {@link ObjectLostException} naming the object and
  * the node. An actor that lived there is built again elsewhere while its restarts allow, else its
  * calls fail with {@link ActorDiedException}. A node started again at the same address joins as a
- * new node. A node cut off the network is declared dead too; when it is back, the head fences it
- * and it joins again, its stale state dropped.
+ * new node. A node cut off the network is declared dead too; when it is back, the head fences it:
+ * it drops its stale state and joins again as a new node (a new id; the old one stays dead).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class NodeFailureTest {
@@ -173,7 +173,7 @@ class NodeFailureTest {
                     .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());
 
                 // host 1 cut off the network (its node keeps running): declared dead, its result made again
-                // elsewhere; once back, the head fences it and it rejoins, having dropped what it held
+                // elsewhere; once back, the head fences it and it rejoins as a new node, having dropped what it held
                 NodeInfo cutOff = onHost(cluster, net.address(1));
                 ObjectRef<ByteBuffer> heldThere = driver.task(NodeFailureTest::stamped, BLOCK)
                     .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), true)).remote();
@@ -183,9 +183,11 @@ class NodeFailureTest {
                 Thread.sleep(1_200); // the driver's view of the cluster catches up (refreshed every second)
                 assertNotEquals(cutOff.pid(), maker(heldThere.get()), "made again on a node still reachable");
                 hosts.mend(1);
-                awaitAlive(driver, cutOff.id());
+                NodeInfo back = awaitNewNodeAt(driver, net.address(1), cutOff.id());
+                assertEquals(cutOff.pid(), back.pid(), "the same process, fenced, joined as a new node");
+                assertTrue(driver.nodes().stream().anyMatch(n -> n.id().equals(cutOff.id()) && !n.alive()), "its old id stays dead");
                 assertEquals(cutOff.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
-                    .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), false)).remote().get(), "it serves again");
+                    .scheduling(SchedulingStrategy.nodeAffinity(back.id(), false)).remote().get(), "it serves again");
             }
         }
     }
@@ -194,15 +196,18 @@ class NodeFailureTest {
         return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
     }
 
-    private static void awaitAlive(Mobula driver, String id) throws InterruptedException {
+    /** The node alive at {@code address} under another id than {@code oldId}, once it joins (30 s at most). */
+    private static NodeInfo awaitNewNodeAt(Mobula driver, String address, String oldId) throws InterruptedException {
         long start = System.nanoTime();
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            if (driver.nodes().stream().anyMatch(node -> node.id().equals(id) && node.alive())) {
-                return;
+            for (NodeInfo node : driver.nodes()) {
+                if (node.alive() && node.address().equals(address) && !node.id().equals(oldId)) {
+                    return node;
+                }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("node " + id + " did not rejoin within 30 s");
+        throw new AssertionError("no new node joined at " + address + " within 30 s: " + driver.nodes());
     }
 
     /** Milliseconds until the cluster reports the node dead. */
