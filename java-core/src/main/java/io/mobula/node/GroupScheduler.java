@@ -26,10 +26,19 @@ import io.mobula.runtime.NodeRuntime;
  * gone), the others are released and it tries again shortly. So a group is reserved all at once or
  * not at all. Creations, placements and removals go to the control log, so a restarted head knows
  * where its groups are.
+ * <p>
+ * A bundle whose node died (or that no one has heard of for a while: the node was the head before
+ * it restarted) is placed again, on its own, the group's other bundles staying where they are:
+ * work for the group waits meanwhile, and work that was running there fails over as its owner
+ * retries it.
  */
 final class GroupScheduler implements AutoCloseable {
     private static final long RESERVE_WAIT_MS = 2_000;
     private static final long RETRY_MS = 500;
+    /** How often placed groups are checked for bundles on nodes that are gone. */
+    private static final long SWEEP_MS = 1_000;
+    /** How long a bundle's node may be unheard of (not alive, not declared dead) before its bundle is placed again. */
+    private static final long UNKNOWN_GRACE_MS = 10_000;
 
     private final HeadTables tables;
     private final NodeRuntime runtime;
@@ -38,6 +47,10 @@ final class GroupScheduler implements AutoCloseable {
     private final PeerSessions peers;
     /** Each group's bundle places ({@code id@address}, in bundle order), once placed. */
     private final Map<String, CompletableFuture<List<String>>> placed = new ConcurrentHashMap<>();
+    /** Nodes of bundles that no one has heard of, by when first seen so; timer thread only. */
+    private final Map<String, Long> unheardSince = new java.util.HashMap<>();
+    /** Groups whose lost bundles are being placed again. */
+    private final java.util.Set<String> replacing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mobula-placement-groups");
         t.setDaemon(true);
@@ -52,12 +65,125 @@ final class GroupScheduler implements AutoCloseable {
         this.peers = peers;
         for (ControlService.Group group : tables.groups()) { // a restarted head: its groups as its log left them
             CompletableFuture<List<String>> future = placed.computeIfAbsent(group.id(), id -> new CompletableFuture<>());
-            if (group.placed()) {
+            if (group.placed()) { // a bundle the head before this one held is placed again when work asks for it
                 future.complete(List.of(group.nodes().split("\\|")));
             } else {
                 timer.execute(() -> tryPlace(group.id()));
             }
         }
+        timer.scheduleWithFixedDelay(this::placeLostBundlesAgain, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Places again every placed group's bundles whose node is gone. */
+    private void placeLostBundlesAgain() {
+        long now = System.currentTimeMillis();
+        for (ControlService.Group group : tables.groups()) {
+            if (!group.placed() || replacing.contains(group.id())) {
+                continue;
+            }
+            String[] places = group.nodes().split("\\|");
+            List<Integer> lost = new ArrayList<>();
+            for (int i = 0; i < places.length; i++) {
+                if (gone(places[i], now)) {
+                    lost.add(i);
+                }
+            }
+            if (!lost.isEmpty()) {
+                placeAgain(group, places, lost);
+            }
+        }
+    }
+
+    /** Whether the node of {@code place} is dead, or unheard of for {@link #UNKNOWN_GRACE_MS}. */
+    private boolean gone(String place, long now) {
+        String nodeId = place.substring(0, place.indexOf('@'));
+        if (lost(place)) {
+            return true;
+        }
+        if (nodeId.equals(self.get().id()) || view.alive(nodeId)) {
+            unheardSince.remove(nodeId);
+            return false;
+        }
+        return now - unheardSince.computeIfAbsent(nodeId, id -> now) >= UNKNOWN_GRACE_MS;
+    }
+
+    /**
+     * Whether the node of {@code place} ({@code id@address}) is known to be gone: declared dead, or
+     * the head before this one (its address, another id: a head restarted does not hold its bundles).
+     */
+    private boolean lost(String place) {
+        int at = place.indexOf('@');
+        String nodeId = place.substring(0, at);
+        NodeInfo me = self.get();
+        return view.dead(nodeId) || (place.substring(at + 1).equals(me.address()) && !nodeId.equals(me.id()));
+    }
+
+    private boolean anyLost(String places) {
+        for (String place : places.split("\\|")) {
+            if (lost(place)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reserves the {@code lost} bundles of a group on nodes alive now and records the group's new
+     * places; work for the group waits until then. Not possible now: the next sweep tries again.
+     */
+    private void placeAgain(ControlService.Group group, String[] places, List<Integer> lost) {
+        String id = group.id();
+        List<Map<String, Double>> bundles;
+        try {
+            bundles = GroupMessages.decodeBundles(group.bundles());
+        } catch (IOException e) {
+            return;
+        }
+        placed.computeIfPresent(id, (k, future) -> future.isDone() ? new CompletableFuture<>() : future); // work waits
+        PlacementStrategy strategy = PlacementStrategy.valueOf(group.strategy());
+        List<NodeInfo> candidates = cluster();
+        if (strategy == PlacementStrategy.STRICT_SPREAD) { // not beside a bundle that stayed
+            java.util.Set<String> holding = new java.util.HashSet<>();
+            for (int i = 0; i < places.length; i++) {
+                if (!lost.contains(i)) {
+                    holding.add(places[i].substring(0, places[i].indexOf('@')));
+                }
+            }
+            candidates.removeIf(node -> holding.contains(node.id()));
+        }
+        List<Map<String, Double>> wanted = lost.stream().map(bundles::get).toList();
+        List<NodeInfo> nodes = BundlePlacement.assign(strategy, wanted, candidates, false);
+        if (nodes == null) {
+            return; // no room now
+        }
+        replacing.add(id);
+        List<CompletableFuture<Boolean>> reservations = new ArrayList<>();
+        for (int i = 0; i < lost.size(); i++) {
+            reservations.add(reserve(nodes.get(i), id, lost.get(i), wanted.get(i)));
+        }
+        CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+            try {
+                boolean all = reservations.stream().allMatch(r -> !r.isCompletedExceptionally() && r.join());
+                String[] now = places.clone();
+                for (int i = 0; i < lost.size(); i++) {
+                    now[lost.get(i)] = nodes.get(i).id() + "@" + nodes.get(i).address();
+                }
+                if (all && tables.record(ControlService.Command.GROUP_PLACED, Map.of("id", id, "nodes", String.join("|", now)))) {
+                    CompletableFuture<List<String>> future = placed.get(id);
+                    if (future != null) {
+                        future.complete(List.of(now));
+                    }
+                    return;
+                }
+                for (int i = 0; i < reservations.size(); i++) {
+                    if (!reservations.get(i).isCompletedExceptionally() && reservations.get(i).join()) {
+                        release(nodes.get(i).address(), id, lost.get(i));
+                    }
+                }
+            } finally {
+                replacing.remove(id);
+            }
+        });
     }
 
     /**
@@ -76,9 +202,16 @@ final class GroupScheduler implements AutoCloseable {
         timer.execute(() -> tryPlace(id));
     }
 
-    /** Completes with each bundle's place ({@code id@address}) once the group is placed. */
+    /**
+     * Completes with each bundle's place ({@code id@address}) once the group is placed; while a
+     * bundle's node is gone, once it is placed again.
+     */
     CompletableFuture<List<String>> whenPlaced(String id) {
         CompletableFuture<List<String>> future = placed.get(id);
+        if (future != null && future.isDone() && !future.isCompletedExceptionally() && anyLost(String.join("|", future.join()))) {
+            future = placed.computeIfPresent(id, (k, done) -> done.isDone() ? new CompletableFuture<>() : done); // work waits
+            timer.execute(this::placeLostBundlesAgain);
+        }
         return future != null ? future
             : CompletableFuture.failedFuture(new MobulaException("placement group " + id + " is not known to the head "
                 + "(it was removed, or never made)"));

@@ -187,13 +187,14 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     /**
      * The head declared this node dead while it lived (it was cut off) and it is joining again: what
      * it held for others is stale — their owners have failed it over or made it again elsewhere — so
-     * it lets go of its kept results and lent objects, ends the actors it hosted, and takes a new id:
+     * it lets go of its kept results, lent objects and bundles, ends the actors it hosted, and takes a new id:
      * it joins as a new node, the old one staying dead.
      */
     void fenced() {
         objects.releaseAll();
         objectsBySession.clear();
         lends.dropOwn(); // their borrowers were told their owner died
+        runtime.bundles().releaseAll(); // the head places them again elsewhere
         for (ActorRecord actor : actors.values()) {
             runtime.kill(actor);
         }
@@ -323,7 +324,12 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             String place = places.get(index);
             String target = place.substring(place.indexOf('@') + 1);
             RemoteCall.Call routed = call.inBundle(index);
-            if (target.equals(address)) {
+            String holder = place.substring(0, place.indexOf('@'));
+            if (target.equals(address) && !holder.equals(runtime.nodeId())) { // held by a process before this one here
+                reply.send(RemoteCall.encodeFailure(new NodeDiedException("node " + holder + " that held bundle " + index
+                    + " of placement group " + bundle.groupId() + " is gone (node " + runtime.nodeId() + " serves at "
+                    + address + " now); the head places the bundle again")));
+            } else if (target.equals(address)) {
                 withJob(routed, reply, (job, fetched) -> runHere(routed, job, fetched, reply));
             } else {
                 tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))

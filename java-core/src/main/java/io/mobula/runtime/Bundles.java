@@ -1,6 +1,7 @@
 package io.mobula.runtime;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +120,14 @@ public final class Bundles {
         bundle.placed.completeExceptionally(bundle.released);
         for (Waiting w : stranded) {
             w.fail().accept(bundle.released);
+        }
+    }
+
+    /** Releases every bundle held here (this node was declared dead: its bundles are placed again elsewhere). */
+    public void releaseAll() {
+        for (String key : List.copyOf(bundles.keySet())) {
+            int hash = key.lastIndexOf('#');
+            release(key.substring(0, hash), Integer.parseInt(key.substring(hash + 1)));
         }
     }
 

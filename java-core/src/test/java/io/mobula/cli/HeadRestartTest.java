@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
+import io.mobula.PlacementGroup;
+import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
 import io.mobula.node.NodeRecord;
 import io.mobula.node.StateDirectory;
@@ -27,10 +30,14 @@ import io.mobula.node.StateDirectory;
  * node is still found by name through the new head with its state, as is a detached actor whose
  * driver ended before the head died, and a job whose driver is connected to that node goes on
  * throughout — its running task finishes, new ones run. A driver connected to the head itself is
- * served by the new head, which has not heard of its job: the driver registers the job again.
+ * served by the new head, which has not heard of its job: the driver registers the job again. A
+ * bundle of a placement group the head held is held again by the new head.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HeadRestartTest {
+    /** Only the head has a console: a bundle asking for it can only be held by the head. */
+    private static final String HEAD_RESOURCES = "{\"CPU\":1,\"console\":1}";
+
     @TempDir
     Path home;
 
@@ -55,7 +62,7 @@ class HeadRestartTest {
 
     @Test
     void theClusterOutlivesItsHead() throws Exception {
-        try (TemporaryHead head = TemporaryHead.start(home, "{\"CPU\":1}")) {
+        try (TemporaryHead head = TemporaryHead.start(home, HEAD_RESOURCES)) {
             assertEquals(0, Cli.code("start", "--address", head.address(), "--resources", "{\"CPU\":2}"));
             StateDirectory state = new StateDirectory(home);
             NodeRecord worker = state.nodes().stream().filter(node -> !node.head()).findFirst().orElseThrow();
@@ -80,6 +87,10 @@ class HeadRestartTest {
                     assertThrows(IllegalArgumentException.class, () -> shortLived.actor(Counter::new, 0L).detached().remote(),
                         "a detached actor needs a name");
                 } // its driver gone: the detached actor stays, the other ends with it
+                PlacementGroup atTheHead = driver.placementGroup(PlacementStrategy.PACK, List.of(Map.of("console", 1.0)));
+                assertTrue(atTheHead.waitReady(java.time.Duration.ofSeconds(20)));
+                assertEquals(firstHead.pid(), driver.task(HeadRestartTest::pidAfter, 0L).resources("console", 1)
+                    .scheduling(SchedulingStrategy.placementGroup(atTheHead, 0)).remote().get());
                 ObjectRef<Long> running = driver.task(HeadRestartTest::pidAfter, 4_000L).remote();
 
                 ProcessHandle killed = ProcessHandle.of(firstHead.pid()).orElseThrow();
@@ -87,7 +98,7 @@ class HeadRestartTest {
                 killed.onExit().get(10, TimeUnit.SECONDS);
                 assertEquals(5, driver.task(HeadRestartTest::add, 2, 3).remote().get(), "work goes on without the head");
                 Cli.Result restarted = Cli.run("start", "--head", "--port", Integer.toString(head.port()), "--resources",
-                    "{\"CPU\":1}", "--dead-after-ms", "2000");
+                    HEAD_RESOURCES, "--dead-after-ms", "2000");
                 assertEquals(0, restarted.code(), restarted.output());
                 assertEquals(worker.pid(), running.get(), "the task running while the head was away finished");
 
@@ -104,6 +115,10 @@ class HeadRestartTest {
                     awaitUnnamed(other, "scratch"); // an actor that was not detached ended with its driver, and its name with it
                 }
                 assertEquals(17L, keeper.task(Counter::add, 1L).remote().get());
+                // the bundle the head held went with it: the new head holds it again
+                long newHead = state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst().orElseThrow().pid();
+                assertEquals(newHead, driver.task(HeadRestartTest::pidAfter, 0L).resources("console", 1)
+                    .scheduling(SchedulingStrategy.placementGroup(atTheHead, 0)).remote().get(java.time.Duration.ofSeconds(60)));
                 awaitServed(atHead); // a driver whose node was the head connects to the new one and registers its job again
                 assertNotEquals(firstHead.pid(), state.nodes().stream().filter(n -> n.head() && n.alive()).findFirst()
                     .orElseThrow().pid(), "a new head process");
