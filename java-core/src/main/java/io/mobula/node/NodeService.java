@@ -661,7 +661,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
      */
     private byte[] answerFor(String what, ObjectRef<?> result, io.mobula.store.codec.ValueCodec codec, boolean keep) {
         try {
-            if (InternalAccess.entryOf(result).stored() instanceof io.mobula.runtime.StoredValues.InStore inStore) {
+            // one with refs nested inside is written anew (below), so that its refs are lent
+            if (InternalAccess.entryOf(result).stored() instanceof io.mobula.runtime.StoredValues.InStore inStore
+                && (inStore.contained() == null || inStore.contained().length == 0)) {
                 NodeObject where = keep ? objects.keep(result, inStore.id(), inStore.kind(), inStore.size())
                     : objects.locate(inStore.id(), inStore.kind(), inStore.size());
                 if (where != null) {

@@ -47,6 +47,18 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
             || io.mobula.TaskException.raised(error, io.mobula.WorkerCrashedException.class);
     }
 
+    /**
+     * How long to wait before run {@code attempt} (2 for the first retry) after a system failure:
+     * 50 ms, doubling, at most a second. A retry sent at once could meet the same dead node again
+     * before the cluster's view says it died; sooner than Ray's default (none) only by that much.
+     */
+    public static long backoffMs(int attempt) {
+        return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(10, Math.max(0, attempt - 2)));
+    }
+
+    private static final long FIRST_BACKOFF_MS = 50;
+    private static final long MAX_BACKOFF_MS = 1000;
+
     private static Class<?> remoteClass(String name) {
         try {
             return Class.forName(name, false, RetryPolicy.class.getClassLoader());

@@ -1,5 +1,8 @@
 package io.mobula.runtime;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
 import io.mobula.TaskCancelledException;
@@ -95,7 +98,12 @@ public final class TaskExecutor {
         }
         if (error != null) {
             if (task.requeueForRetry(error)) {
-                runtime.scheduler().makeReady(task);
+                if (RetryPolicy.systemFailure(error)) { // a node died under it: give the cluster a moment to see it
+                    CompletableFuture.delayedExecutor(RetryPolicy.backoffMs(task.attempt()), TimeUnit.MILLISECONDS, Runnable::run)
+                        .execute(() -> runtime.scheduler().makeReady(task));
+                } else {
+                    runtime.scheduler().makeReady(task);
+                }
                 return;
             }
             stored = failure(task, error);

@@ -49,6 +49,11 @@ class BorrowedRefTest {
         return refs;
     }
 
+    /** A result too large to travel inside the answer, with a ref of the node's nested in it. */
+    static Object[] largeWithRef(String text) {
+        return new Object[] {new byte[300_000], Mobula.current().put(text)};
+    }
+
     static Object shout(String text) {
         return text.toUpperCase();
     }
@@ -118,6 +123,11 @@ class BorrowedRefTest {
                 List<ObjectRef<Object>> lent = driver.task(BorrowedRefTest::makeRefs, "mobula").scheduling(onOne).remote().get();
                 assertEquals(3, lent.size());
                 assertEquals(expected, describe(lent));
+                // a large result with a ref inside: it comes back written anew, its ref lent, not left in the node's store
+                Object[] large = driver.task(BorrowedRefTest::largeWithRef, "inside").scheduling(onOne).remote().get();
+                assertEquals(300_000, ((byte[]) large[0]).length);
+                assertEquals("inside", ((ObjectRef<?>) large[1]).get());
+                large = null;
                 // the driver passes what it borrowed on, nested, to work on host 2, which borrows it from host 1
                 assertEquals(expected, driver.task(BorrowedRefTest::describe, lent).scheduling(onTwo).remote().get());
                 // and back to host 1, where they are its own again
