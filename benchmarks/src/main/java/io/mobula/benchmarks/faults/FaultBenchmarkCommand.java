@@ -28,7 +28,10 @@ import io.mobula.node.StateDirectory;
  * {@code --objects} results made on the second node (each larger than the inline threshold, so it
  * stays there). The node is killed (SIGKILL); the figures are the time until the cluster reports it
  * dead, and the time to read every result again — each one rebuilt from its lineage on the head —
- * against the time it took to make them in the first place, in the same run.
+ * against the time it took to make them in the first place, in the same run. The second node also
+ * lends the driver refs to small values of its own (nested in a result): the time a borrowed
+ * {@code get} takes (a round trip to the owner), and how long after the kill a borrower reading
+ * one in a loop gets {@code OwnerDiedException}.
  */
 public final class FaultBenchmarkCommand implements CliCommand {
     @Override
@@ -58,6 +61,18 @@ public final class FaultBenchmarkCommand implements CliCommand {
         java.nio.ByteBuffer.wrap(bytes).putLong(0, ProcessHandle.current().pid());
         return bytes;
     }
+
+    /** Work on a node that lends refs of its own: {@code count} small values it puts. */
+    public static List<ObjectRef<String>> lend(int count) {
+        Mobula here = Mobula.current();
+        List<ObjectRef<String>> refs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            refs.add(here.put("borrowed " + i));
+        }
+        return refs;
+    }
+
+    private static final int BORROWED = 1000;
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -95,12 +110,23 @@ public final class FaultBenchmarkCommand implements CliCommand {
                 List<ObjectRef<byte[]>> made = makeAll(driver, there, objects, kib);
                 long makeNs = System.nanoTime() - makeStart;
 
+                err.printf("\rfault-benchmark: reading %d borrowed refs...                          ", BORROWED);
+                List<ObjectRef<String>> borrowed = driver.task(FaultBenchmarkCommand::lend, BORROWED).scheduling(there).remote()
+                    .get();
+                readAll(borrowed); // warm-up
+                long borrowStart = System.nanoTime();
+                readAll(borrowed);
+                long borrowNs = System.nanoTime() - borrowStart;
+
                 NodeRecord node = new StateDirectory(home).nodes().stream().filter(n -> !n.head() && n.alive()).findFirst()
                     .orElseThrow();
                 err.print("\rfault-benchmark: killing the node...                                   ");
+                java.util.concurrent.CompletableFuture<Long> ownerDeathSeen = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> awaitOwnerDied(borrowed.getFirst()), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
                 long killedAt = System.nanoTime();
                 ProcessHandle.of(node.pid()).orElseThrow().destroyForcibly();
                 long detectNs = awaitDead(driver, doomed.id()) - killedAt;
+                long ownerDeathNs = ownerDeathSeen.get(60, TimeUnit.SECONDS) - killedAt;
 
                 // The driver hears of deaths from its own view of the cluster, refreshed every second; until then a node on
                 // this host may still be read from its arena (its memory outlives it). Wait for that, to time rebuilds only.
@@ -127,6 +153,10 @@ public final class FaultBenchmarkCommand implements CliCommand {
                 out.printf(Locale.ROOT, "the same objects first made: %6d ms  (made there and each read once, after a "
                     + "warm-up round; rebuild / first make = %.2f)%n",
                     TimeUnit.NANOSECONDS.toMillis(makeNs), (double) rebuildNs / makeNs);
+                out.printf(Locale.ROOT, "%d borrowed refs read:      %6d ms  (%.0f us each: a round trip to their owner, "
+                    + "the second node)%n", BORROWED, TimeUnit.NANOSECONDS.toMillis(borrowNs), borrowNs / 1e3 / BORROWED);
+                out.printf(Locale.ROOT, "a borrower told its owner died: %6d ms after SIGKILL (OwnerDiedException, reading "
+                    + "in a loop)%n", TimeUnit.NANOSECONDS.toMillis(ownerDeathNs));
                 out.printf(Locale.ROOT, "(%d KiB each; a driver connected to the head; both nodes on loopback, each a process)%n", kib);
             }
         } finally {
@@ -157,6 +187,27 @@ public final class FaultBenchmarkCommand implements CliCommand {
             ref.get();
         }
         return made;
+    }
+
+    private static void readAll(List<ObjectRef<String>> borrowed) {
+        for (int i = 0; i < borrowed.size(); i++) {
+            if (!borrowed.get(i).get().equals("borrowed " + i)) {
+                throw new IllegalStateException("borrowed object " + i + " came back wrong");
+            }
+        }
+    }
+
+    /** Reads {@code ref} until its owner is said to have died. @return System.nanoTime() then. */
+    private static long awaitOwnerDied(ObjectRef<String> ref) {
+        while (true) {
+            try {
+                ref.get();
+            } catch (io.mobula.OwnerDiedException e) {
+                return System.nanoTime();
+            } catch (io.mobula.MobulaException e) {
+                throw new IllegalStateException("reading a borrowed ref failed otherwise: " + e, e);
+            }
+        }
     }
 
     private static NodeInfo awaitSecondNode(Mobula driver) throws InterruptedException {
