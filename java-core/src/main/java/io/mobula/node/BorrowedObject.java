@@ -93,7 +93,8 @@ final class BorrowedObject implements RemoteValue {
         return true;
     }
 
-    private ObjectLostException lenderGone(Throwable cause) {
+    /** Why it cannot be read: its owner died ({@link OwnerDiedException}), or only the node it was lent through. */
+    ObjectLostException lenderGone(Throwable cause) {
         if (lentForDriver) {
             return new ObjectLostException("object " + id + " is lost: its owner, " + owner + ", lent it through node "
                 + lenderNodeId + " at " + lenderAddress + ", which died", cause);

@@ -19,6 +19,8 @@ import io.mobula.store.ObjectId;
  *   read:     0x19 | object id UTF | lender node id UTF
  *             (answered, once it is ready, with its value or where it lives; fails with
  *             OwnerDiedException when its owner is gone)
+ *   ready?:   0x1a | object id UTF | lender node id UTF
+ *             (answered true once it is ready, without its value; failures as a read's)
  * </pre>
  * The answer a deposit carries is the answer a read gets. A {@code lender node id} that is not the
  * node's own means the node that lent it is gone (another process took its address).
@@ -29,6 +31,7 @@ final class LendMessages {
     static final byte BORROW = 23;
     static final byte UNBORROW = 24;
     static final byte READ = 25;
+    static final byte PROBE = 26;
 
     /** A decoded message: {@code text} is the owner, or a read's lender node id; {@code answer} a deposit's or ready's. */
     record Message(byte kind, ObjectId id, String text, byte[] answer) {
@@ -38,7 +41,7 @@ final class LendMessages {
     }
 
     static boolean isLendMessage(byte[] payload) {
-        return payload.length > 0 && payload[0] >= DEPOSIT && payload[0] <= READ;
+        return payload.length > 0 && payload[0] >= DEPOSIT && payload[0] <= PROBE;
     }
 
     static byte[] deposit(ObjectId id, String owner, byte[] answer) {
@@ -59,6 +62,10 @@ final class LendMessages {
 
     static byte[] read(ObjectId id, String lenderNodeId) {
         return plain(READ, id, lenderNodeId);
+    }
+
+    static byte[] probe(ObjectId id, String lenderNodeId) {
+        return plain(PROBE, id, lenderNodeId);
     }
 
     private static byte[] plain(byte kind, ObjectId id, String text) {
@@ -85,7 +92,7 @@ final class LendMessages {
     static Message decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte kind = in.readByte();
-            if (kind < DEPOSIT || kind > READ) {
+            if (kind < DEPOSIT || kind > PROBE) {
                 throw new IOException("not a lend message (kind " + kind + ")");
             }
             ObjectId id;

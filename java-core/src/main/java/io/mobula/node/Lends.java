@@ -170,8 +170,22 @@ final class Lends {
         owners.forEach(owner -> owner.send(RemoteCall.encodeResult(Boolean.TRUE))); // the driver may let go too
     }
 
+    /**
+     * A borrower asks whether a lent object is ready: answered true once it is, without its value
+     * (a failed one is ready too), or with why it never will be.
+     */
+    void probe(ObjectId id, String lenderNodeId, AuthServer.Reply reply) {
+        read(id, lenderNodeId, answer -> reply.send(RemoteCall.isFailure(answer) ? answer : READY), false);
+    }
+
+    private static final byte[] READY = RemoteCall.encodeResult(Boolean.TRUE);
+
     /** A borrower reads a lent object: answered once it is ready. */
     void read(ObjectId id, String lenderNodeId, AuthServer.Reply reply) {
+        read(id, lenderNodeId, reply, true);
+    }
+
+    private void read(ObjectId id, String lenderNodeId, AuthServer.Reply reply, boolean valueWanted) {
         String self = nodeId.get();
         if (!lenderNodeId.equals(self)) {
             reply.send(RemoteCall.encodeFailure(new OwnerDiedException("object " + id + " was lent by node " + lenderNodeId
@@ -201,7 +215,7 @@ final class Lends {
         if (found.answer != null) {
             reply.send(found.answer);
         } else {
-            InternalAccess.whenReady(found.ref, () -> reply.send(answers.answer(found.ref, found.codec)));
+            InternalAccess.whenReady(found.ref, () -> reply.send(valueWanted ? answers.answer(found.ref, found.codec) : READY));
         }
     }
 

@@ -171,6 +171,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         switch (message.kind()) {
             case LendMessages.DEPOSIT -> lends.deposit(session, message, reply); // answered when its last borrower lets go
             case LendMessages.READ -> lends.read(message.id(), message.text(), reply);
+            case LendMessages.PROBE -> lends.probe(message.id(), message.text(), reply);
             default -> {
                 if (message.kind() == LendMessages.READY) {
                     lends.ready(message);

@@ -3,12 +3,16 @@ package io.mobula.node;
 import java.lang.ref.Cleaner;
 
 import io.mobula.InternalAccess;
+import io.mobula.MobulaException;
+import io.mobula.NodeDiedException;
 import io.mobula.ObjectRef;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.ObjectEntry;
+import io.mobula.runtime.StoredValues;
 import io.mobula.store.ObjectId;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
+import io.mobula.transport.ServerGoneException;
 
 /**
  * A process side's {@link RefCrossing}: what is common to a node and a driver. A ref on the wire is
@@ -17,7 +21,8 @@ import io.mobula.store.codec.ValueCodec;
  * </pre>
  * A borrowed ref passed on is written as it came, after telling its lender of the new borrower (on
  * the same session as this process's own letting go, so the lender hears it first). Reading one
- * back makes a {@link BorrowedObject}; when it is unreachable here, its lender is told.
+ * back makes a {@link BorrowedObject}, ready once its lender says the object is (it asks at once);
+ * when it is unreachable here, its lender is told.
  */
 abstract class RefLending implements RefCrossing {
     /** Tells lenders that borrowed objects here are unreachable; shared by every side in the process. */
@@ -92,6 +97,32 @@ abstract class RefLending implements RefCrossing {
         }
         BorrowedObject form = new BorrowedObject(id, lenderAddress, lenderNodeId, owner, lentForDriver, this, codec);
         LET_GO.register(form, () -> letGo(lenderAddress, id, owner));
-        return InternalAccess.newRef(new ObjectEntry(id, form), runtime());
+        if (dead(lenderNodeId)) {
+            return InternalAccess.newRef(new ObjectEntry(id, new StoredValues.Failed(form.lenderGone(null))), runtime());
+        }
+        ObjectEntry entry = new ObjectEntry(id); // ready when its lender says it is: isReady and wait see it then
+        sessions.send(lenderAddress, LendMessages.probe(id, lenderNodeId),
+            (answer, failure) -> entry.complete(readiness(form, answer, failure)));
+        return InternalAccess.newRef(entry, runtime());
+    }
+
+    /**
+     * What a borrowed ref's entry holds once its lender answered whether the object is ready: the
+     * borrowed form (a get then reads the value), or why it will never be.
+     */
+    private static Object readiness(BorrowedObject form, byte[] answer, Throwable failure) {
+        if (failure instanceof ServerGoneException || failure instanceof NodeDiedException) {
+            return new StoredValues.Failed(form.lenderGone(failure));
+        }
+        if (failure == null && RemoteCall.isFailure(answer)) {
+            try {
+                RemoteCall.decodeAnswer(answer, "object " + form.id);
+            } catch (MobulaException e) {
+                return new StoredValues.Failed(e); // its task failed, or its owner is gone
+            } catch (java.io.IOException e) {
+                return form;
+            }
+        }
+        return form; // ready; or the lender could not be asked now, and a get asks again and says why
     }
 }

@@ -122,6 +122,7 @@ class BorrowedRefTest {
                 // a node lends: the driver borrows what a task on host 1 made there, and reads it
                 List<ObjectRef<Object>> lent = driver.task(BorrowedRefTest::makeRefs, "mobula").scheduling(onOne).remote().get();
                 assertEquals(3, lent.size());
+                assertEquals(3, driver.wait(lent, 3, java.time.Duration.ofSeconds(30)).ready().size());
                 assertEquals(expected, describe(lent));
                 // a large result with a ref inside: it comes back written anew, its ref lent, not left in the node's store
                 Object[] large = driver.task(BorrowedRefTest::largeWithRef, "inside").scheduling(onOne).remote().get();
@@ -151,6 +152,8 @@ class BorrowedRefTest {
                 List<ObjectRef<Object>> fromKeeper = keeper.task(Keeper::lend, "kept").remote().get();
                 assertEquals("kept;buffer:" + LARGE + ":4;KEPT;", describe(fromKeeper));
                 List<ObjectRef<Object>> pending = keeper.task(Keeper::lendPending, 60_000L).remote().get();
+                assertEquals(List.of(), driver.wait(pending, 1, java.time.Duration.ofMillis(300)).ready(),
+                    "a borrowed ref is ready when its owner's value is");
                 java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> assertThrows(OwnerDiedException.class, () -> pending.getFirst().get()));
                 Thread.sleep(500); // the read is waiting at the owner

@@ -92,7 +92,7 @@ class NodeBadInputTest {
             ClusterSecret secret = new StateDirectory(home).secret(false);
             try (AuthClient client = AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, Duration.ofSeconds(10))) {
                 // calls, jobs, placement groups, objects, lends (5 is not a binary kind: read as a text command, below)
-                for (byte kind : new byte[] {1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 18, 19, 20, 21, 22, 23, 24, 25}) {
+                for (byte kind : new byte[] {1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 18, 19, 20, 21, 22, 23, 24, 25, 26}) {
                     byte[] truncated = {kind, 0, 7, 'x'};
                     String answer = failureOf(client.request(truncated, Duration.ofSeconds(10)));
                     assertTrue(answer.contains("malformed") || answer.contains("EOF") || answer.contains("not"), kind + ": " + answer);
