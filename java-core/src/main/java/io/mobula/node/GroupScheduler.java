@@ -157,33 +157,7 @@ final class GroupScheduler implements AutoCloseable {
             return; // no room now
         }
         replacing.add(id);
-        List<CompletableFuture<Boolean>> reservations = new ArrayList<>();
-        for (int i = 0; i < lost.size(); i++) {
-            reservations.add(reserve(nodes.get(i), id, lost.get(i), wanted.get(i)));
-        }
-        CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
-            try {
-                boolean all = reservations.stream().allMatch(r -> !r.isCompletedExceptionally() && r.join());
-                String[] now = places.clone();
-                for (int i = 0; i < lost.size(); i++) {
-                    now[lost.get(i)] = nodes.get(i).id() + "@" + nodes.get(i).address();
-                }
-                if (all && tables.record(ControlService.Command.GROUP_PLACED, Map.of("id", id, "nodes", String.join("|", now)))) {
-                    CompletableFuture<List<String>> future = placed.get(id);
-                    if (future != null) {
-                        future.complete(List.of(now));
-                    }
-                    return;
-                }
-                for (int i = 0; i < reservations.size(); i++) {
-                    if (!reservations.get(i).isCompletedExceptionally() && reservations.get(i).join()) {
-                        release(nodes.get(i).address(), id, lost.get(i));
-                    }
-                }
-            } finally {
-                replacing.remove(id);
-            }
-        });
+        reserveAll(id, lost, wanted, nodes, places.clone()).whenComplete((done, error) -> replacing.remove(id));
     }
 
     /**
@@ -251,31 +225,43 @@ final class GroupScheduler implements AutoCloseable {
             timer.schedule(() -> tryPlace(id), RETRY_MS, TimeUnit.MILLISECONDS); // not now: when resources free up
             return;
         }
-        List<CompletableFuture<Boolean>> reservations = new ArrayList<>();
-        for (int i = 0; i < bundles.size(); i++) {
-            reservations.add(reserve(nodes.get(i), id, i, bundles.get(i)));
-        }
-        CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
-            boolean all = reservations.stream().allMatch(r -> !r.isCompletedExceptionally() && r.join());
-            List<String> places = new ArrayList<>();
-            for (NodeInfo node : nodes) {
-                places.add(node.id() + "@" + node.address());
+        String[] places = new String[bundles.size()];
+        List<Integer> all = java.util.stream.IntStream.range(0, bundles.size()).boxed().toList();
+        reserveAll(id, all, bundles, nodes, places).thenAccept(placedNow -> {
+            if (!placedNow && tables.group(id) != null) {
+                timer.schedule(() -> tryPlace(id), RETRY_MS, TimeUnit.MILLISECONDS);
             }
+        });
+    }
+
+    /**
+     * Reserves bundles {@code indexes} of group {@code id} ({@code wanted}, in that order) on
+     * {@code nodes}, one each; once every reservation holds, records {@code places} (with theirs
+     * filled in) as the group's and completes its future; else lets go of those that held.
+     * Completes with whether the group was placed.
+     */
+    private CompletableFuture<Boolean> reserveAll(String id, List<Integer> indexes, List<Map<String, Double>> wanted,
+                                                  List<NodeInfo> nodes, String[] places) {
+        List<CompletableFuture<Boolean>> reservations = new ArrayList<>();
+        for (int i = 0; i < indexes.size(); i++) {
+            reservations.add(reserve(nodes.get(i), id, indexes.get(i), wanted.get(i)));
+            places[indexes.get(i)] = nodes.get(i).id() + "@" + nodes.get(i).address();
+        }
+        return CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).handle((done, error) -> {
+            boolean all = reservations.stream().allMatch(r -> !r.isCompletedExceptionally() && r.join());
             if (all && tables.record(ControlService.Command.GROUP_PLACED, Map.of("id", id, "nodes", String.join("|", places)))) {
                 CompletableFuture<List<String>> future = placed.get(id);
                 if (future != null) {
-                    future.complete(List.copyOf(places));
+                    future.complete(List.of(places));
                 }
-                return;
+                return true;
             }
             for (int i = 0; i < reservations.size(); i++) {
                 if (!reservations.get(i).isCompletedExceptionally() && reservations.get(i).join()) {
-                    release(nodes.get(i).address(), id, i);
+                    release(nodes.get(i).address(), id, indexes.get(i));
                 }
             }
-            if (tables.group(id) != null) {
-                timer.schedule(() -> tryPlace(id), RETRY_MS, TimeUnit.MILLISECONDS);
-            }
+            return false;
         });
     }
 

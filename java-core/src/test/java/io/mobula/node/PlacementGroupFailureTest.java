@@ -74,11 +74,13 @@ class PlacementGroupFailureTest {
     private static List<String> awaitPlacedElsewhere(PlacementGroup group, int index, String deadNode) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (group.waitReady(Duration.ofSeconds(1))) {
+            try {
                 List<String> places = group.bundleNodes();
                 if (!places.get(index).equals(deadNode)) {
                     return places;
                 }
+            } catch (IllegalStateException notPlaced) {
+                group.waitReady(Duration.ofSeconds(1)); // being placed again
             }
             Thread.sleep(100);
         }
