@@ -406,18 +406,14 @@ public final class ConnectedDriver implements TaskInvoker {
                         + spec.displayName() + ": " + failure.getMessage(), failure);
                 }
                 if (failure != null) { // the node could not be reached: dead, if the head says so soon
-                    try {
-                        recovery.execute(() -> done.complete(null, unreachable(node, spec, failure)));
-                    } catch (java.util.concurrent.RejectedExecutionException closed) {
-                        done.complete(null, new MobulaException("the call to the node at " + node + " failed: "
-                            + failure.getMessage(), failure));
-                    }
+                    onRecovery(done, new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(),
+                        failure), () -> done.complete(null, unreachable(node, spec, failure)));
                     return;
                 }
                 value = held(RemoteCall.decodeAnswer(answer, spec.displayName(), codec), spec, args); // a large result stays where it was made
             } catch (Exception e) {
-                if (e instanceof JobNotKnownException && round < ARGUMENT_REBUILD_ROUNDS && !recovery.isShutdown()) {
-                    recovery.execute(() -> {
+                if (e instanceof JobNotKnownException && round < ARGUMENT_REBUILD_ROUNDS) {
+                    onRecovery(done, e, () -> {
                         try {
                             registerJob(node);
                             sendAsync(node, call, spec, done, args, round + 1);
@@ -431,7 +427,7 @@ public final class ConnectedDriver implements TaskInvoker {
                     return;
                 }
                 if (round < ARGUMENT_REBUILD_ROUNDS && NodeArguments.any(args) && NodeArguments.unavailable(e)) {
-                    recovery.execute(() -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
+                    onRecovery(done, e, () -> retryWithArgumentsRebuilt(node, call, spec, done, args, round, e));
                 } else {
                     done.complete(null, e);
                 }
@@ -439,6 +435,18 @@ public final class ConnectedDriver implements TaskInvoker {
             }
             done.complete(value, null);
         });
+    }
+
+    /**
+     * Runs {@code work} on the recovery threads (off a session's reader, which must not block); once
+     * the driver is closing, completes {@code done} with {@code failure} instead.
+     */
+    private void onRecovery(Completion done, Exception failure, Runnable work) {
+        try {
+            recovery.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            done.complete(null, failure);
+        }
     }
 
     /**

@@ -76,6 +76,16 @@ final class DriverClusterWatch implements AutoCloseable {
         return dead(object.holder());
     }
 
+    /** The id of the node alive at {@code address} as the view has it, or null. */
+    String aliveAt(String address) {
+        for (io.mobula.NodeInfo node : view.nodes()) {
+            if (node.alive() && node.address().equals(address)) {
+                return node.id();
+            }
+        }
+        return null;
+    }
+
     /** Whether the node {@code nodeId} is known to have died. */
     boolean dead(String nodeId) {
         return view.dead(nodeId);

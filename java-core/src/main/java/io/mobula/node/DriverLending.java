@@ -21,7 +21,8 @@ import io.mobula.store.codec.ValueCodec;
  */
 final class DriverLending extends RefLending {
     private final String address;
-    private final String nodeId;
+    /** The id of the node at {@link #address} when the driver connected (the view names a later one). */
+    private final String connectedNodeId;
     private final DriverClusterWatch watch;
     private final ConnectedDriver driver;
     /** Encodes deposits off the thread that lends (which is inside an encoding already). */
@@ -38,7 +39,7 @@ final class DriverLending extends RefLending {
                   Executor encoder) {
         super(sessions);
         this.address = address;
-        this.nodeId = nodeId;
+        this.connectedNodeId = nodeId;
         this.watch = watch;
         this.driver = driver;
         this.encoder = encoder;
@@ -61,7 +62,13 @@ final class DriverLending extends RefLending {
         sessions().send(address, LendMessages.deposit(id, owner, null), (answer, failure) -> unpin(id));
         InternalAccess.whenReady(ref, () -> encoder.execute(
             () -> sessions().send(address, LendMessages.ready(id, owner, answerFor(ref, entry, codec)))));
-        write(out, id, address, nodeId, owner, true);
+        write(out, id, address, nodeId(), owner, true);
+    }
+
+    /** The node at the driver's address now: a head restarted there is another node, which answers for new lends. */
+    private String nodeId() {
+        String now = watch.aliveAt(address);
+        return now != null ? now : connectedNodeId;
     }
 
     private void unpin(ObjectId id) {
@@ -77,6 +84,11 @@ final class DriverLending extends RefLending {
                     return RemoteCall.encodeStayed(form.object()); // read from its node, not through here
                 }
             }
+            if (nestsRefs(entry.stored())) {
+                // its node serves the same bytes to every reader: refs inside would be lent once, borrowed many times
+                return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "object " + entry.id() + ", lent "
+                    + "by a driver, has refs nested inside it, which a driver cannot lend on; lend those refs themselves", "");
+            }
             byte[] answer = RemoteCall.encodeResult(ref.get(), codec);
             if (answer.length > RemoteCall.MAX_BYTES) {
                 return RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "object " + entry.id() + " takes "
@@ -91,9 +103,15 @@ final class DriverLending extends RefLending {
         }
     }
 
+    private static boolean nestsRefs(Object stored) {
+        Object[] contained = stored instanceof io.mobula.runtime.StoredValues.Inline inline ? inline.contained()
+            : stored instanceof io.mobula.runtime.StoredValues.InStore inStore ? inStore.contained() : null;
+        return contained != null && contained.length > 0;
+    }
+
     @Override
     ObjectRef<?> home(ObjectId id, String lenderNodeId) {
-        Pin pin = lenderNodeId.equals(nodeId) ? pins.get(id) : null;
+        Pin pin = lenderNodeId.equals(nodeId()) ? pins.get(id) : null;
         return pin == null ? null : pin.ref();
     }
 

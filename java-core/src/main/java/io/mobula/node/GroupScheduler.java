@@ -76,7 +76,14 @@ final class GroupScheduler implements AutoCloseable {
 
     /** Places again every placed group's bundles whose node is gone. */
     private void placeLostBundlesAgain() {
-        long now = System.currentTimeMillis();
+        try {
+            sweep(System.currentTimeMillis());
+        } catch (RuntimeException e) { // a scheduled task that throws is never run again: this one must go on
+            System.err.println("mobula: placing lost placement group bundles again failed this time: " + e);
+        }
+    }
+
+    private void sweep(long now) {
         for (ControlService.Group group : tables.groups()) {
             if (!group.placed() || replacing.contains(group.id())) {
                 continue;
@@ -157,6 +164,11 @@ final class GroupScheduler implements AutoCloseable {
             return; // no room now
         }
         replacing.add(id);
+        for (int index : lost) { // a node only unheard of may still hold its bundle: let it go (first, on its session)
+            if (!view.dead(places[index].substring(0, places[index].indexOf('@')))) {
+                release(places[index].substring(places[index].indexOf('@') + 1), id, index);
+            }
+        }
         reserveAll(id, lost, wanted, nodes, places.clone()).whenComplete((done, error) -> replacing.remove(id));
     }
 

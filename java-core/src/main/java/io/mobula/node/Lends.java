@@ -82,9 +82,24 @@ final class Lends {
     }
 
     /** This node's own object goes out nested in a value: kept for one more borrower. */
-    synchronized void lendOwn(ObjectRef<?> ref, ValueCodec codec, String owner) {
+    void lendOwn(ObjectRef<?> ref, ValueCodec codec, String owner) {
         ObjectId id = InternalAccess.entryOf(ref).id();
-        lent.computeIfAbsent(id, k -> new Lend(owner, -1, ref, codec)).borrowers++;
+        List<AuthServer.Reply> early;
+        Lend own;
+        synchronized (this) {
+            Lend lend = lent.get(id);
+            if (lend != null && lend.session != AWAITED) {
+                lend.borrowers++;
+                return;
+            }
+            own = new Lend(owner, -1, ref, codec); // (a read that came first for it waits in a placeholder)
+            own.borrowers = 1;
+            lent.put(id, own);
+            early = lend == null ? List.of() : takeReaders(lend);
+        }
+        for (AuthServer.Reply reader : early) {
+            InternalAccess.whenReady(ref, () -> reader.send(answers.answer(ref, codec)));
+        }
     }
 
     /** A lent object of this node's own by id (a ref coming home), or null. */
@@ -161,8 +176,8 @@ final class Lends {
         List<AuthServer.Reply> owners;
         synchronized (this) {
             Lend lend = lent.get(id);
-            if (lend == null || --lend.borrowers > 0) {
-                return;
+            if (lend == null || lend.session == AWAITED || --lend.borrowers > 0) {
+                return; // (a placeholder stays until its deposit comes or its readers give up)
             }
             lent.remove(id);
             owners = List.copyOf(lend.untilFree);

@@ -49,6 +49,15 @@ final class NodeLending extends RefLending {
     }
 
     @Override
+    void borrowMore(String lenderAddress, ObjectId id, String owner) {
+        if (lenderAddress.equals(address)) {
+            lends.borrow(id); // lent through this node (a driver's): counted here at once, as its let-go is
+        } else {
+            super.borrowMore(lenderAddress, id, owner);
+        }
+    }
+
+    @Override
     void letGo(String lenderAddress, ObjectId id, String owner) {
         if (lenderAddress.equals(address)) {
             lends.unborrow(id); // lent by this node: no message to itself

@@ -85,6 +85,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         // what waits on a node the head declared dead fails now, as a system failure its owner retries elsewhere
         view.onNodeDeath(node -> {
             peers.declareDead(node.address(), ClusterView.declaredDead(node));
+            jobsTold.keySet().removeIf(told -> told.startsWith(node.address() + " ")); // a node there later must be told anew
             String manager = view.field(node.id(), OBJECT_MANAGER_FIELD);
             if (!manager.isEmpty()) {
                 objectManager.nodeDied(manager);
@@ -194,7 +195,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     void fenced() {
         objects.releaseAll();
         objectsBySession.clear();
-        lends.dropOwn(); // their borrowers were told their owner died
+        lends.dropOwn(); // lent under the old id, which its borrowers now hold dead
         runtime.bundles().releaseAll(); // the head places them again elsewhere
         for (ActorRecord actor : actors.values()) {
             runtime.kill(actor);

@@ -33,6 +33,13 @@ abstract class RefLending implements RefCrossing {
     });
 
     private final PeerSessions sessions;
+    /**
+     * Borrowed refs' entries by identity, also before they are ready (or once failed), so that one
+     * passed on goes as borrowed, never as this process's own. Weak both ways: an entry gone is
+     * forgotten, and the form is held by its entry (or its pending probe), never by this map.
+     */
+    private final java.util.Map<ObjectEntry, java.lang.ref.WeakReference<BorrowedObject>> borrowedEntries =
+        java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     RefLending(PeerSessions sessions) {
         this.sessions = sessions;
@@ -62,15 +69,26 @@ abstract class RefLending implements RefCrossing {
         sessions.send(lenderAddress, LendMessages.unborrow(id, owner));
     }
 
+    /** Tells the lender of {@code id} of one more borrower here (a borrowed ref passed on). */
+    void borrowMore(String lenderAddress, ObjectId id, String owner) {
+        sessions.send(lenderAddress, LendMessages.borrow(id, owner));
+    }
+
     @Override
     public final void lend(ObjectRef<?> ref, HandleCodec.HandleOutput out, ValueCodec codec) {
         ObjectEntry entry = InternalAccess.entryOf(ref);
-        if (entry.stored() instanceof BorrowedObject borrowed) {
-            sessions.send(borrowed.lenderAddress, LendMessages.borrow(borrowed.id, borrowed.owner));
+        BorrowedObject borrowed = entry.stored() instanceof BorrowedObject form ? form : borrowedForm(entry);
+        if (borrowed != null) { // passed on as it came, ready or not (never lent as this process's own)
+            borrowMore(borrowed.lenderAddress, borrowed.id, borrowed.owner);
             write(out, borrowed.id, borrowed.lenderAddress, borrowed.lenderNodeId, borrowed.owner, borrowed.lentForDriver);
             return;
         }
         lendOwn(ref, entry, out, codec);
+    }
+
+    private BorrowedObject borrowedForm(ObjectEntry entry) {
+        java.lang.ref.WeakReference<BorrowedObject> form = borrowedEntries.get(entry);
+        return form == null ? null : form.get();
     }
 
     static void write(HandleCodec.HandleOutput out, ObjectId id, String lenderAddress, String lenderNodeId, String owner,
@@ -96,11 +114,18 @@ abstract class RefLending implements RefCrossing {
             return home;
         }
         BorrowedObject form = new BorrowedObject(id, lenderAddress, lenderNodeId, owner, lentForDriver, this, codec);
-        LET_GO.register(form, () -> letGo(lenderAddress, id, owner));
-        if (dead(lenderNodeId)) {
-            return InternalAccess.newRef(new ObjectEntry(id, new StoredValues.Failed(form.lenderGone(null))), runtime());
+        if (dead(lenderNodeId)) { // nothing to let go of there: no one answers
+            ObjectEntry failed = new ObjectEntry(id, new StoredValues.Failed(form.lenderGone(null)));
+            borrowedEntries.put(failed, new java.lang.ref.WeakReference<>(form));
+            return InternalAccess.newRef(failed, runtime());
         }
+        LET_GO.register(form, () -> {
+            if (!dead(lenderNodeId)) {
+                letGo(lenderAddress, id, owner);
+            }
+        });
         ObjectEntry entry = new ObjectEntry(id); // ready when its lender says it is: isReady and wait see it then
+        borrowedEntries.put(entry, new java.lang.ref.WeakReference<>(form));
         sessions.send(lenderAddress, LendMessages.probe(id, lenderNodeId),
             (answer, failure) -> entry.complete(readiness(form, answer, failure)));
         return InternalAccess.newRef(entry, runtime());

@@ -98,14 +98,18 @@ public final class Bundles {
 
     /** Releases a bundle: its resources go back to the node; work waiting in it fails. */
     public void release(String group, int index) {
+        release(group, index, new MobulaException("placement group " + group + " was removed, so bundle " + index
+            + " is gone; schedule the work elsewhere"));
+    }
+
+    private void release(String group, int index, MobulaException why) {
         Bundle bundle = bundles.remove(key(group, index));
         if (bundle == null) {
             return;
         }
         ArrayDeque<Waiting> stranded;
         synchronized (bundle) {
-            bundle.released = new MobulaException("placement group " + group + " was removed, so bundle " + index
-                + " is gone; schedule the work elsewhere");
+            bundle.released = why;
             stranded = new ArrayDeque<>();
             for (Waiting w : bundle.waiting) {
                 if (w.claim()) {
@@ -123,11 +127,17 @@ public final class Bundles {
         }
     }
 
-    /** Releases every bundle held here (this node was declared dead: its bundles are placed again elsewhere). */
+    /**
+     * Releases every bundle held here: this node was declared dead, and its bundles are placed again
+     * elsewhere; work waiting in them fails as a system failure, so its owner sends it again.
+     */
     public void releaseAll() {
         for (String key : List.copyOf(bundles.keySet())) {
             int hash = key.lastIndexOf('#');
-            release(key.substring(0, hash), Integer.parseInt(key.substring(hash + 1)));
+            String group = key.substring(0, hash);
+            int index = Integer.parseInt(key.substring(hash + 1));
+            release(group, index, new io.mobula.NodeDiedException("bundle " + index + " of placement group " + group
+                + " was on a node declared dead; the head places it again elsewhere"));
         }
     }
 

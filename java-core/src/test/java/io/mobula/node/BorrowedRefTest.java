@@ -54,6 +54,11 @@ class BorrowedRefTest {
         return new Object[] {new byte[300_000], Mobula.current().put(text)};
     }
 
+    /** Passes refs it borrowed straight on, before they are ready. */
+    static List<ObjectRef<Object>> passOn(List<ObjectRef<Object>> refs) {
+        return refs;
+    }
+
     static Object shout(String text) {
         return text.toUpperCase();
     }
@@ -154,6 +159,9 @@ class BorrowedRefTest {
                 List<ObjectRef<Object>> pending = keeper.task(Keeper::lendPending, 60_000L).remote().get();
                 assertEquals(List.of(), driver.wait(pending, 1, java.time.Duration.ofMillis(300)).ready(),
                     "a borrowed ref is ready when its owner's value is");
+                // passed on by host 1 before it is ready: still borrowed from host 2, not lent as host 1's own
+                List<ObjectRef<Object>> passedOn = driver.task(BorrowedRefTest::passOn, pending).scheduling(onOne).remote().get();
+                assertEquals(pending.getFirst().id(), passedOn.getFirst().id());
                 java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> assertThrows(OwnerDiedException.class, () -> pending.getFirst().get()));
                 Thread.sleep(500); // the read is waiting at the owner
@@ -164,6 +172,8 @@ class BorrowedRefTest {
                 Throwable waited = waiting.get(30, TimeUnit.SECONDS);
                 assertTrue(waited.getMessage().contains(pending.getFirst().id()), waited.getMessage());
                 assertThrows(OwnerDiedException.class, () -> fromKeeper.get(1).get()); // the large one, kept in its store
+                OwnerDiedException viaHostOne = assertThrows(OwnerDiedException.class, () -> passedOn.getFirst().get());
+                assertTrue(viaHostOne.getMessage().contains(doomed.id()), viaHostOne.getMessage());
                 // a borrowed ref whose owner is gone passed on to work: the work fails, and says why
                 RuntimeException failed = assertThrows(RuntimeException.class,
                     () -> driver.task(BorrowedRefTest::describe, fromKeeper).scheduling(onOne).remote().get());
