@@ -20,6 +20,11 @@ import io.mobula.transport.AuthServer;
  * it sent out) and those its connected drivers lend through it (a driver serves no one, so this
  * node answers for it). A borrower reads the value here; when a driver's session ends, what it lent
  * is gone and readers are told its owner died.
+ * <p>
+ * Counts: each ref written out counts one, unclaimed, until a borrower that read it back asks
+ * whether it is ready — then it counts for that borrower's session, which lets it go later. When a
+ * borrower's session ends (its process died), its counts go with it; a count never claimed (a
+ * message never read) lapses after {@link #UNCLAIMED_MS} with no claim on the object.
  */
 final class Lends {
     /** How the answer for a read of one of this node's own objects is made once it is ready. */
@@ -29,6 +34,10 @@ final class Lends {
 
     /** The session of a lend a reader asked for before the driver's deposit arrived (it was sent first, on another path). */
     private static final long AWAITED = -2;
+    /** Counts not claimed by any borrower lapse after this long without a new lend or claim of the object. */
+    static final long UNCLAIMED_MS = java.util.concurrent.TimeUnit.MINUTES.toMillis(10);
+    /** A let-go from this node itself (a borrowed ref coming home, or one lent through it): no session. */
+    static final long HERE = -1;
     /** How long a read waits for a deposit it came before. */
     private static final long DEPOSIT_WAIT_MS = 10_000;
 
@@ -56,6 +65,7 @@ final class Lends {
         this.address = address;
         this.answers = answers;
         this.timer = timer;
+        timer.scheduleWithFixedDelay(this::lapseUnclaimed, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     /** One lent object. Guarded by the table. */
@@ -68,7 +78,12 @@ final class Lends {
         final ValueCodec codec;
         /** A driver's object: the answer a read gets; null until it is ready. */
         byte[] answer;
-        int borrowers;
+        /** Refs written out that no borrower has claimed yet (in flight, or never read). */
+        int unclaimed;
+        /** Claimed counts by the borrower's session ({@link #HERE}: this node's own). */
+        final Map<Long, Integer> claims = new HashMap<>();
+        /** When it was last lent or claimed (for lapsing unclaimed counts). */
+        long lastTouchedMs = System.currentTimeMillis();
         final List<AuthServer.Reply> readers = new ArrayList<>();
         /** The driver's deposits, answered when the last borrower lets go. */
         final List<AuthServer.Reply> untilFree = new ArrayList<>();
@@ -78,6 +93,19 @@ final class Lends {
             this.session = session;
             this.ref = ref;
             this.codec = codec;
+        }
+
+        int borrowers() {
+            int claimed = 0;
+            for (int n : claims.values()) {
+                claimed += n;
+            }
+            return unclaimed + claimed;
+        }
+
+        void lentOnce() {
+            unclaimed++;
+            lastTouchedMs = System.currentTimeMillis();
         }
     }
 
@@ -89,11 +117,14 @@ final class Lends {
         synchronized (this) {
             Lend lend = lent.get(id);
             if (lend != null && lend.session != AWAITED) {
-                lend.borrowers++;
+                lend.lentOnce();
                 return;
             }
             own = new Lend(owner, -1, ref, codec); // (a read that came first for it waits in a placeholder)
-            own.borrowers = 1;
+            if (lend != null) {
+                own.claims.putAll(lend.claims);
+            }
+            own.lentOnce();
             lent.put(id, own);
             early = lend == null ? List.of() : takeReaders(lend);
         }
@@ -117,7 +148,7 @@ final class Lends {
                 lend.session = session;
                 lend.owner = message.text();
             }
-            lend.borrowers++;
+            lend.lentOnce();
             lend.untilFree.add(untilFree);
             if (message.answer() == null || lend.answer != null) {
                 return;
@@ -163,33 +194,94 @@ final class Lends {
         lend.readers.forEach(reader -> reader.send(failure));
     }
 
-    /** A borrower passed the ref on: one more borrower. */
+    /** A borrower passed the ref on: one more, not claimed yet. */
     synchronized void borrow(ObjectId id) {
         Lend lend = lent.get(id);
         if (lend != null) {
-            lend.borrowers++;
+            lend.lentOnce();
         }
     }
 
-    /** A borrower let go: the object goes with the last. */
-    void unborrow(ObjectId id) {
-        List<AuthServer.Reply> owners;
+    /** A borrower in {@code session} read the ref back: one count is its own now. */
+    private void claim(Lend lend, long session) {
+        lend.claims.merge(session, 1, Integer::sum);
+        if (lend.unclaimed > 0) {
+            lend.unclaimed--;
+        }
+        lend.lastTouchedMs = System.currentTimeMillis();
+    }
+
+    /** A borrower in {@code session} let go: the object goes with the last. */
+    void unborrow(ObjectId id, long session) {
+        Lend freed;
         synchronized (this) {
             Lend lend = lent.get(id);
-            if (lend == null || lend.session == AWAITED || --lend.borrowers > 0) {
-                return; // (a placeholder stays until its deposit comes or its readers give up)
+            if (lend == null) {
+                return;
             }
-            lent.remove(id);
-            owners = List.copyOf(lend.untilFree);
+            Integer claimed = lend.claims.get(session);
+            if (claimed != null) {
+                if (claimed > 1) {
+                    lend.claims.put(session, claimed - 1);
+                } else {
+                    lend.claims.remove(session);
+                }
+            } else if (lend.unclaimed > 0) {
+                lend.unclaimed--; // let go without a claim: a ref that came home
+            }
+            freed = freeIfUnborrowed(id, lend);
         }
-        owners.forEach(owner -> owner.send(RemoteCall.encodeResult(Boolean.TRUE))); // the driver may let go too
+        answerOwner(freed);
+    }
+
+    /** Removes {@code lend} if no one borrows it (a placeholder stays until its deposit comes or its readers give up). */
+    private Lend freeIfUnborrowed(ObjectId id, Lend lend) {
+        if (lend.session == AWAITED || lend.borrowers() > 0) {
+            return null;
+        }
+        lent.remove(id);
+        return lend;
+    }
+
+    /** The driver whose deposit was freed may let go of its object too. */
+    private static void answerOwner(Lend freed) {
+        if (freed != null) {
+            freed.untilFree.forEach(owner -> owner.send(RemoteCall.encodeResult(Boolean.TRUE)));
+        }
+    }
+
+    /** Unclaimed counts of objects no one has claimed for {@link #UNCLAIMED_MS} lapse: messages never read. */
+    private void lapseUnclaimed() {
+        long now = System.currentTimeMillis();
+        List<Lend> freed = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<ObjectId, Lend> e : List.copyOf(lent.entrySet())) {
+                Lend lend = e.getValue();
+                if (lend.claims.isEmpty() && lend.unclaimed > 0 && now - lend.lastTouchedMs >= UNCLAIMED_MS) {
+                    lend.unclaimed = 0;
+                    Lend gone = freeIfUnborrowed(e.getKey(), lend);
+                    if (gone != null) {
+                        freed.add(gone);
+                    }
+                }
+            }
+        }
+        freed.forEach(Lends::answerOwner);
     }
 
     /**
      * A borrower asks whether a lent object is ready: answered true once it is, without its value
      * (a failed one is ready too), or with why it never will be.
      */
-    void probe(ObjectId id, String lenderNodeId, AuthServer.Reply reply) {
+    void probe(ObjectId id, String lenderNodeId, long session, AuthServer.Reply reply) {
+        if (lenderNodeId.equals(nodeId.get())) {
+            synchronized (this) {
+                Lend lend = lent.get(id);
+                if (lend != null) {
+                    claim(lend, session); // it asks once, when it reads the ref back: the count is its own now
+                }
+            }
+        }
         read(id, lenderNodeId, answer -> reply.send(RemoteCall.isFailure(answer) ? answer : READY), false);
     }
 
@@ -234,9 +326,13 @@ final class Lends {
         }
     }
 
-    /** A driver's session ended: what it lent goes, and its readers are told its owner died. */
+    /**
+     * A session ended: what a driver lent through it goes, and its readers are told its owner died;
+     * what a borrower there held is let go (its process is gone).
+     */
     void sessionEnded(long session) {
         List<Map.Entry<ObjectId, Lend>> gone = new ArrayList<>();
+        List<Lend> freed = new ArrayList<>();
         synchronized (this) {
             lent.entrySet().removeIf(e -> {
                 if (e.getValue().session != session) {
@@ -246,7 +342,16 @@ final class Lends {
                 ownerGone.put(e.getKey(), e.getValue().owner);
                 return true;
             });
+            for (Map.Entry<ObjectId, Lend> e : List.copyOf(lent.entrySet())) {
+                if (e.getValue().claims.remove(session) != null) {
+                    Lend free = freeIfUnborrowed(e.getKey(), e.getValue());
+                    if (free != null) {
+                        freed.add(free);
+                    }
+                }
+            }
         }
+        freed.forEach(Lends::answerOwner);
         for (Map.Entry<ObjectId, Lend> e : gone) {
             byte[] failure = RemoteCall.encodeFailure(new OwnerDiedException("object " + e.getKey() + " cannot be read: its "
                 + "owner, " + e.getValue().owner + ", disconnected before it was ready"));

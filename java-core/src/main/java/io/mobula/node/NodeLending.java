@@ -60,9 +60,18 @@ final class NodeLending extends RefLending {
     @Override
     void letGo(String lenderAddress, ObjectId id, String owner) {
         if (lenderAddress.equals(address)) {
-            lends.unborrow(id); // lent by this node: no message to itself
+            lends.unborrow(id, Lends.HERE); // lent by this node: no message to itself
         } else {
             super.letGo(lenderAddress, id, owner);
+        }
+    }
+
+    @Override
+    void probe(String lenderAddress, ObjectId id, String lenderNodeId, io.mobula.transport.AuthClient.ResponseListener heard) {
+        if (lenderAddress.equals(address)) {
+            lends.probe(id, lenderNodeId, Lends.HERE, answer -> heard.onResponse(answer, null)); // claimed as let go: here
+        } else {
+            super.probe(lenderAddress, id, lenderNodeId, heard);
         }
     }
 

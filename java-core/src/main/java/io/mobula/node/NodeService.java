@@ -172,14 +172,14 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         switch (message.kind()) {
             case LendMessages.DEPOSIT -> lends.deposit(session, message, reply); // answered when its last borrower lets go
             case LendMessages.READ -> lends.read(message.id(), message.text(), reply);
-            case LendMessages.PROBE -> lends.probe(message.id(), message.text(), reply);
+            case LendMessages.PROBE -> lends.probe(message.id(), message.text(), session, reply);
             default -> {
                 if (message.kind() == LendMessages.READY) {
                     lends.ready(message);
                 } else if (message.kind() == LendMessages.BORROW) {
                     lends.borrow(message.id());
                 } else {
-                    lends.unborrow(message.id());
+                    lends.unborrow(message.id(), session);
                 }
                 reply.send(RemoteCall.encodeResult(Boolean.TRUE));
             }

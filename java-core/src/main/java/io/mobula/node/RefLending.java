@@ -69,6 +69,14 @@ abstract class RefLending implements RefCrossing {
         sessions.send(lenderAddress, LendMessages.unborrow(id, owner));
     }
 
+    /**
+     * Asks the lender whether {@code id} is ready; {@code heard} hears the answer. The lender counts
+     * the ref as this process's from then on (on the session its let-go will come by).
+     */
+    void probe(String lenderAddress, ObjectId id, String lenderNodeId, io.mobula.transport.AuthClient.ResponseListener heard) {
+        sessions.send(lenderAddress, LendMessages.probe(id, lenderNodeId), heard);
+    }
+
     /** Tells the lender of {@code id} of one more borrower here (a borrowed ref passed on). */
     void borrowMore(String lenderAddress, ObjectId id, String owner) {
         sessions.send(lenderAddress, LendMessages.borrow(id, owner));
@@ -126,8 +134,7 @@ abstract class RefLending implements RefCrossing {
         });
         ObjectEntry entry = new ObjectEntry(id); // ready when its lender says it is: isReady and wait see it then
         borrowedEntries.put(entry, new java.lang.ref.WeakReference<>(form));
-        sessions.send(lenderAddress, LendMessages.probe(id, lenderNodeId),
-            (answer, failure) -> entry.complete(readiness(form, answer, failure)));
+        probe(lenderAddress, id, lenderNodeId, (answer, failure) -> entry.complete(readiness(form, answer, failure)));
         return InternalAccess.newRef(entry, runtime());
     }
 

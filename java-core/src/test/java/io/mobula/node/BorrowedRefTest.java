@@ -154,6 +154,9 @@ class BorrowedRefTest {
 
                 // an owner dies: an actor on host 2 lent refs (one still being made); its node is killed
                 ActorHandle<Keeper> keeper = driver.actor(Keeper::new).scheduling(onTwo).remote();
+                // the keeper on host 2 borrows, and holds, refs host 1 lent
+                assertTrue(keeper.task(Keeper::hold, driver.task(BorrowedRefTest::makeRefs, "held").scheduling(onOne).remote()
+                    .get()).remote().get());
                 List<ObjectRef<Object>> fromKeeper = keeper.task(Keeper::lend, "kept").remote().get();
                 assertEquals("kept;buffer:" + LARGE + ":4;KEPT;", describe(fromKeeper));
                 List<ObjectRef<Object>> pending = keeper.task(Keeper::lendPending, 60_000L).remote().get();
@@ -178,6 +181,10 @@ class BorrowedRefTest {
                 RuntimeException failed = assertThrows(RuntimeException.class,
                     () -> driver.task(BorrowedRefTest::describe, fromKeeper).scheduling(onOne).remote().get());
                 assertTrue(io.mobula.TaskException.raised(failed, OwnerDiedException.class), failed.toString());
+
+                // a borrower that died let go with its process: what host 1 lent the keeper is free again
+                awaitNothingLent(driver, net.headAddress(),
+                    cluster.stream().filter(n -> !n.id().equals(doomed.id())).toList());
             }
         }
     }
@@ -246,7 +253,7 @@ class BorrowedRefTest {
     /** Collects garbage everywhere (borrowed refs are let go when collected) until no node has anything lent out. */
     private static void awaitNothingLent(Mobula driver, String head, List<NodeInfo> cluster) throws Exception {
         java.util.Map<String, String> lent = lentCounts(head);
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < deadline; ) {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40); System.nanoTime() < deadline; ) {
             System.gc();
             for (NodeInfo node : cluster) {
                 driver.task(BorrowedRefTest::collectGarbage).scheduling(SchedulingStrategy.nodeAffinity(node.id(), false))
@@ -254,7 +261,9 @@ class BorrowedRefTest {
             }
             Thread.sleep(1500); // a beat: the head hears each node's count
             lent = lentCounts(head);
-            if (lent.values().stream().allMatch(n -> n.equals("0"))) {
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            cluster.forEach(node -> alive.add(node.address()));
+            if (lent.entrySet().stream().filter(e -> alive.contains(e.getKey())).allMatch(e -> e.getValue().equals("0"))) {
                 return;
             }
         }
