@@ -78,7 +78,11 @@ final class Lends {
         final ValueCodec codec;
         /** A driver's object: the answer a read gets; null until it is ready. */
         byte[] answer;
-        /** Refs written out that no borrower has claimed yet (in flight, or never read). */
+        /**
+         * Refs written out that no borrower has claimed yet (in flight, or never read). Below zero
+         * while a claim came before the count it claims (a borrow told on another session): a
+         * passer's own claim stays until its let-go, which its borrow precedes on its session.
+         */
         int unclaimed;
         /** Claimed counts by the borrower's session ({@link #HERE}: this node's own). */
         final Map<Long, Integer> claims = new HashMap<>();
@@ -205,9 +209,7 @@ final class Lends {
     /** A borrower in {@code session} read the ref back: one count is its own now. */
     private void claim(Lend lend, long session) {
         lend.claims.merge(session, 1, Integer::sum);
-        if (lend.unclaimed > 0) {
-            lend.unclaimed--;
-        }
+        lend.unclaimed--;
         lend.lastTouchedMs = System.currentTimeMillis();
     }
 
@@ -226,7 +228,7 @@ final class Lends {
                 } else {
                     lend.claims.remove(session);
                 }
-            } else if (lend.unclaimed > 0) {
+            } else {
                 lend.unclaimed--; // let go without a claim: a ref that came home
             }
             freed = freeIfUnborrowed(id, lend);
@@ -236,7 +238,7 @@ final class Lends {
 
     /** Removes {@code lend} if no one borrows it (a placeholder stays until its deposit comes or its readers give up). */
     private Lend freeIfUnborrowed(ObjectId id, Lend lend) {
-        if (lend.session == AWAITED || lend.borrowers() > 0) {
+        if (lend.session == AWAITED || lend.borrowers() > 0) { // (a count told late may make it negative)
             return null;
         }
         lent.remove(id);
