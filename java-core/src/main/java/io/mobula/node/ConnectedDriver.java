@@ -25,7 +25,6 @@ import io.mobula.runtime.TaskSpec;
 import io.mobula.runtime.ValueMarshaller;
 import io.mobula.store.ObjectView;
 import io.mobula.store.arena.ArenaReader;
-import io.mobula.store.codec.ValueKind;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
 
@@ -277,15 +276,7 @@ public final class ConnectedDriver implements TaskInvoker {
             ArenaReader reader = arenas.computeIfAbsent(object.arena(), path -> new ArenaReader(arena));
             ObjectView view = reader.get(object.id(), TimeUnit.SECONDS.toNanos(5));
             if (view != null) {
-                try {
-                    Object value = codec.decode(view.kind(), view.data());
-                    if (ValueKind.isView(view.kind())) {
-                        view.retainBytes(value); // read straight from the node's memory for as long as it is held
-                    }
-                    return value;
-                } finally {
-                    view.close();
-                }
+                return NodeObjects.decode(view, codec); // read straight from the node's memory for as long as it is held
             }
         }
         try {
@@ -562,7 +553,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 }
                 List<String> nodes = new ArrayList<>();
                 for (String place : places.split("\\|")) {
-                    nodes.add(place.substring(0, place.indexOf('@')));
+                    nodes.add(GroupScheduler.nodeOf(place));
                 }
                 return nodes;
             }

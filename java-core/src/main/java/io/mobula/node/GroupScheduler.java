@@ -103,7 +103,7 @@ final class GroupScheduler implements AutoCloseable {
 
     /** Whether the node of {@code place} is dead, or unheard of for {@link #UNKNOWN_GRACE_MS}. */
     private boolean gone(String place, long now) {
-        String nodeId = place.substring(0, place.indexOf('@'));
+        String nodeId = nodeOf(place);
         if (lost(place)) {
             return true;
         }
@@ -119,10 +119,9 @@ final class GroupScheduler implements AutoCloseable {
      * the head before this one (its address, another id: a head restarted does not hold its bundles).
      */
     private boolean lost(String place) {
-        int at = place.indexOf('@');
-        String nodeId = place.substring(0, at);
+        String nodeId = nodeOf(place);
         NodeInfo me = self.get();
-        return view.dead(nodeId) || (place.substring(at + 1).equals(me.address()) && !nodeId.equals(me.id()));
+        return view.dead(nodeId) || (addressOf(place).equals(me.address()) && !nodeId.equals(me.id()));
     }
 
     private boolean anyLost(String places) {
@@ -153,7 +152,7 @@ final class GroupScheduler implements AutoCloseable {
             java.util.Set<String> holding = new java.util.HashSet<>();
             for (int i = 0; i < places.length; i++) {
                 if (!lost.contains(i)) {
-                    holding.add(places[i].substring(0, places[i].indexOf('@')));
+                    holding.add(nodeOf(places[i]));
                 }
             }
             candidates.removeIf(node -> holding.contains(node.id()));
@@ -165,8 +164,8 @@ final class GroupScheduler implements AutoCloseable {
         }
         replacing.add(id);
         for (int index : lost) { // a node only unheard of may still hold its bundle: let it go (first, on its session)
-            if (!view.dead(places[index].substring(0, places[index].indexOf('@')))) {
-                release(places[index].substring(places[index].indexOf('@') + 1), id, index);
+            if (!view.dead(nodeOf(places[index]))) {
+                release(addressOf(places[index]), id, index);
             }
         }
         reserveAll(id, lost, wanted, nodes, places.clone()).whenComplete((done, error) -> replacing.remove(id));
@@ -216,7 +215,7 @@ final class GroupScheduler implements AutoCloseable {
         if (group.placed()) {
             String[] places = group.nodes().split("\\|");
             for (int i = 0; i < places.length; i++) {
-                release(places[i].substring(places[i].indexOf('@') + 1), id, i);
+                release(addressOf(places[i]), id, i);
             }
         }
     }
@@ -310,6 +309,16 @@ final class GroupScheduler implements AutoCloseable {
         } else {
             peers.send(address, GroupMessages.release(id, index));
         }
+    }
+
+    /** The node id of a bundle's place ({@code id@address}). */
+    static String nodeOf(String place) {
+        return place.substring(0, place.indexOf('@'));
+    }
+
+    /** The address of a bundle's place ({@code id@address}). */
+    static String addressOf(String place) {
+        return place.substring(place.indexOf('@') + 1);
     }
 
     private List<NodeInfo> cluster() {

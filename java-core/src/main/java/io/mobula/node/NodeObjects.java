@@ -80,15 +80,7 @@ final class NodeObjects {
                 throw new io.mobula.ObjectLostException("object " + object.id() + " is no longer in the store of node "
                     + runtime.nodeId() + " at " + address);
             }
-            try {
-                Object value = codec.decode(view.kind(), view.data());
-                if (ValueKind.isView(view.kind())) {
-                    view.retainBytes(value);
-                }
-                return value;
-            } finally {
-                view.close();
-            }
+            return decode(view, codec);
         }
         try {
             byte[] bytes = fetch(peers, object).get(1, java.util.concurrent.TimeUnit.HOURS);
@@ -228,10 +220,15 @@ final class NodeObjects {
             throw new ArgumentUnavailableException("object " + object.id() + " is no longer in the store of node "
                 + runtime.nodeId() + " at " + address, null);
         }
+        return decode(view, codec);
+    }
+
+    /** A stored object's value, read in place: it keeps the store's bytes for as long as it is held. Closes the view. */
+    static Object decode(ObjectView view, ValueCodec codec) {
         try {
             Object value = codec.decode(view.kind(), view.data());
             if (ValueKind.isView(view.kind())) {
-                view.retainBytes(value); // the work reads the store's bytes for as long as it holds the value
+                view.retainBytes(value);
             }
             return value;
         } finally {

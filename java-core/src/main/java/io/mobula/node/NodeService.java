@@ -324,9 +324,9 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             int index = bundle.bundleIndex() >= 0 ? bundle.bundleIndex()
                 : (int) Math.floorMod(bundleTurn.getAndIncrement(), (long) places.size());
             String place = places.get(index);
-            String target = place.substring(place.indexOf('@') + 1);
+            String target = GroupScheduler.addressOf(place);
             RemoteCall.Call routed = call.inBundle(index);
-            String holder = place.substring(0, place.indexOf('@'));
+            String holder = GroupScheduler.nodeOf(place);
             if (target.equals(address) && !holder.equals(runtime.nodeId())) { // held by a process before this one here
                 reply.send(RemoteCall.encodeFailure(new NodeDiedException("node " + holder + " that held bundle " + index
                     + " of placement group " + bundle.groupId() + " is gone (node " + runtime.nodeId() + " serves at "
@@ -336,7 +336,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             } else {
                 tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
-                        : unreachable(place.substring(0, place.indexOf('@')), "the node at " + target + " holding bundle " + index
+                        : unreachable(holder, "the node at " + target + " holding bundle " + index
                             + " of placement group "
                             + bundle.groupId(), failed)));
             }
