@@ -279,18 +279,7 @@ public final class ConnectedDriver implements TaskInvoker {
                 return NodeObjects.decode(view, codec); // read straight from the node's memory for as long as it is held
             }
         }
-        try {
-            byte[] bytes = NodeObjects.fetch(sessions, object).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return codec.decode(object.kind(), java.lang.foreign.MemorySegment.ofArray(bytes));
-        } catch (ExecutionException e) {
-            throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
-                + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new MobulaException("fetching object " + object.id() + " from " + object.address() + " timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MobulaException("interrupted while fetching object " + object.id(), e);
-        }
+        return NodeObjects.fetchValue(sessions, object, codec, CALL_TIMEOUT.toMillis());
     }
 
     @Override
@@ -391,12 +380,7 @@ public final class ConnectedDriver implements TaskInvoker {
             inFlight.release();
             Object value;
             try {
-                if (failure instanceof io.mobula.NodeDiedException
-                    || failure instanceof io.mobula.transport.ServerGoneException) { // a system failure: its owner retries
-                    throw new io.mobula.NodeDiedException("the node at " + node + " died before answering "
-                        + spec.displayName() + ": " + failure.getMessage(), failure);
-                }
-                if (failure != null) { // the node could not be reached: dead, if the head says so soon
+                if (failure != null) { // died (a system failure: its owner retries), or could not be reached: dead if said so soon
                     onRecovery(done, new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(),
                         failure), () -> done.complete(null, unreachable(node, spec, failure)));
                     return;

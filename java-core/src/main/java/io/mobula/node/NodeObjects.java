@@ -82,18 +82,7 @@ final class NodeObjects {
             }
             return decode(view, codec);
         }
-        try {
-            byte[] bytes = fetch(peers, object).get(1, java.util.concurrent.TimeUnit.HOURS);
-            return codec.decode(object.kind(), MemorySegment.ofArray(bytes));
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
-                + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new MobulaException("fetching object " + object.id() + " from " + object.address() + " timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MobulaException("interrupted while fetching object " + object.id(), e);
-        }
+        return fetchValue(peers, object, codec, java.util.concurrent.TimeUnit.HOURS.toMillis(1));
     }
 
     void release(ObjectId id) {
@@ -221,6 +210,22 @@ final class NodeObjects {
                 + runtime.nodeId() + " at " + address, null);
         }
         return decode(view, codec);
+    }
+
+    /** An object's value, fetched in pieces from the node that holds it, waiting at most {@code timeoutMs}. */
+    static Object fetchValue(PeerSessions peers, NodeObject object, ValueCodec codec, long timeoutMs) {
+        try {
+            byte[] bytes = fetch(peers, object).get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return codec.decode(object.kind(), MemorySegment.ofArray(bytes));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MobulaException("cannot fetch object " + object.id() + " from the node at " + object.address() + ": "
+                + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MobulaException("fetching object " + object.id() + " from " + object.address() + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while fetching object " + object.id(), e);
+        }
     }
 
     /** A stored object's value, read in place: it keeps the store's bytes for as long as it is held. Closes the view. */
