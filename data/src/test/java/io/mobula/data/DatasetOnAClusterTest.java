@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.mobula.Mobula;
-import io.mobula.cli.CliCommand;
+import io.mobula.command.CliCommand;
 import io.mobula.cli.MobulaCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 
 /**
  * {@code mobula demo}: starts an embedded node and runs the seed programs on it, printing each

@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 import io.mobula.data.examples.LogFormat;
 import io.mobula.data.examples.WordCounts;
 import org.junit.jupiter.api.AfterAll;

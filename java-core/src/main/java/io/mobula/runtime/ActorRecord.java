@@ -3,6 +3,7 @@ package io.mobula.runtime;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.mobula.spi.ActorState;
 import io.mobula.ActorDiedException;
 import io.mobula.MobulaException;
 import io.mobula.worker.IsolatedActor;
@@ -17,7 +18,7 @@ import io.mobula.worker.IsolatedActor;
  * again and the following calls see the fresh instance. Once DEAD, every queued and later call fails
  * with the cause of death.
  */
-public final class ActorRecord {
+public final class ActorRecord implements ActorState {
     enum State { PENDING, ALIVE, RESTARTING, DEAD }
 
     private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);

@@ -15,15 +15,23 @@ import io.mobula.ActorDiedException;
 import io.mobula.ActorNameTakenException;
 import io.mobula.GetTimeoutException;
 import io.mobula.InfeasibleResourcesException;
-import io.mobula.InternalAccess;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
+import io.mobula.NodeInfo;
+import io.mobula.PlacementStrategy;
 import io.mobula.ObjectRef;
 import io.mobula.RuntimeClosedException;
 import io.mobula.SchedulingStrategy;
 import io.mobula.TaskCancelledException;
 import io.mobula.UnserializableArgumentException;
+import io.mobula.StoreStats;
 import io.mobula.function.RemoteFunction;
+import io.mobula.spi.ActorOptions;
+import io.mobula.spi.ActorState;
+import io.mobula.spi.MobulaRuntime;
+import io.mobula.spi.ObjectState;
+import io.mobula.spi.RetryOptions;
+import io.mobula.spi.TaskOptions;
 import io.mobula.store.InProcessObjectStore;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
@@ -39,7 +47,7 @@ import io.mobula.store.codec.ValueCodec;
  * Ownership follows Ray's model in miniature: this process owns every object its tasks return and
  * every {@code put}, and an object lives as long as anything here refers to its entry.
  */
-public final class NodeRuntime implements AutoCloseable {
+public final class NodeRuntime implements MobulaRuntime {
     private static final Map<String, Double> DEFAULT_TASK_RESOURCES = Map.of(NodeResources.CPU, 1.0);
     private static final Map<String, Double> DEFAULT_ACTOR_PLACEMENT = Map.of(NodeResources.CPU, 1.0);
 
@@ -92,7 +100,7 @@ public final class NodeRuntime implements AutoCloseable {
             .capacityBytes(context.storeCapacityBytes())
             .createTimeoutNs(context.storeCreateTimeoutNs())
             .pressureHook(System::gc) // objects are freed when their refs are collected
-            .spillDirectory(context.spillDirectory());
+            .spillDirectory(context.spillDirectory() != null ? context.spillDirectory() : SharedArenaStore.defaultSpillDirectory());
         this.store = context.sharedArena()
             ? SharedArenaStore.inSharedMemory(storeContext, context.prefaultArena())
             : new InProcessObjectStore(storeContext);
@@ -206,6 +214,15 @@ public final class NodeRuntime implements AutoCloseable {
      * @return the entry of its result.
      * @throws IllegalArgumentException if it is isolated and its function cannot be named in another process.
      */
+    @Override
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, TaskOptions options) {
+        return submitTask(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(), options.isolated());
+    }
+
+    private static RetryPolicy retryPolicy(RetryOptions retry) {
+        return new RetryPolicy(retry.maxRetries(), retry.retryOn());
+    }
+
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
                                   SchedulingStrategy strategy, boolean isolated) {
         ensureOpen();
@@ -359,6 +376,12 @@ public final class NodeRuntime implements AutoCloseable {
      *                  and holding none while it lives (Ray's default).
      * @param detached  a connected driver's actor that outlives the driver (it must be named).
      */
+    @Override
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, ActorOptions options) {
+        return createActor(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
+            options.name(), options.strategy(), options.isolated(), options.detached());
+    }
+
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
@@ -422,6 +445,11 @@ public final class NodeRuntime implements AutoCloseable {
         return actor;
     }
 
+    @Override
+    public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry) {
+        return submitActorCall((ActorRecord) actor, method, args, retryPolicy(retry));
+    }
+
     /** Queues a method call on an actor. */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
         ensureOpen();
@@ -433,6 +461,11 @@ public final class NodeRuntime implements AutoCloseable {
         result.producer(call);
         actor.submit(call);
         return result;
+    }
+
+    @Override
+    public void kill(ActorState actor) {
+        kill((ActorRecord) actor);
     }
 
     public void kill(ActorRecord actor) {
@@ -499,6 +532,11 @@ public final class NodeRuntime implements AutoCloseable {
      * @throws GetTimeoutException if it is not ready in time.
      * @throws MobulaException     the stored failure (a {@code TaskException}, a cancel, a dead actor).
      */
+    @Override
+    public Object get(ObjectState object, long timeoutNs) {
+        return get((ObjectEntry) object, timeoutNs);
+    }
+
     public Object get(ObjectEntry entry, long timeoutNs) {
         ensureOpen();
         Object stored = entry.stored();
@@ -534,8 +572,13 @@ public final class NodeRuntime implements AutoCloseable {
      *
      * @return which entries were ready when the wait ended.
      */
-    public boolean[] waitFor(ObjectEntry[] entries, int numReturns, long timeoutNs) {
+    @Override
+    public boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs) {
         ensureOpen();
+        ObjectEntry[] entries = new ObjectEntry[objects.length];
+        for (int i = 0; i < objects.length; i++) {
+            entries[i] = (ObjectEntry) objects[i];
+        }
         if (numReturns < 0 || numReturns > entries.length) {
             throw new IllegalArgumentException("numReturns must be between 0 and the number of refs (" + entries.length
                 + "), got " + numReturns);
@@ -589,6 +632,11 @@ public final class NodeRuntime implements AutoCloseable {
      *
      * @return true if something was cancelled; false if it had already finished (or was a put).
      */
+    @Override
+    public boolean cancel(ObjectState object) {
+        return cancel((ObjectEntry) object);
+    }
+
     public boolean cancel(ObjectEntry entry) {
         ensureOpen();
         TaskSpec task = entry.producer();
@@ -610,7 +658,41 @@ public final class NodeRuntime implements AutoCloseable {
         return ledger.availableAsMap();
     }
 
-    public io.mobula.store.StoreStats storeStats() {
+    @Override
+    public void createPlacementGroup(String id, PlacementStrategy strategy, List<Map<String, Double>> bundles) {
+        placementGroups().create(id, strategy, bundles);
+    }
+
+    @Override
+    public List<String> placementGroupNodes(String id, java.time.Duration wait) {
+        return placementGroups().nodesOf(id, wait);
+    }
+
+    @Override
+    public void removePlacementGroup(String id) {
+        placementGroups().remove(id);
+    }
+
+    @Override
+    public void checkResource(String name, double amount) {
+        NodeResources.toUnits(name, amount);
+    }
+
+    @Override
+    public List<Integer> gpuIdsOfCurrentWork() {
+        ExecutionContext context = ExecutionContext.current();
+        if (context == null || context.runtime() != this) {
+            return List.of();
+        }
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (int id : context.gpuIds()) {
+            ids.add(id);
+        }
+        return List.copyOf(ids);
+    }
+
+    @Override
+    public StoreStats storeStats() {
         return store.stats();
     }
 
@@ -733,7 +815,7 @@ public final class NodeRuntime implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             Object arg = args[i];
             if (arg instanceof ObjectRef<?> ref) {
-                marshalled[i] = InternalAccess.entryOf(ref);
+                marshalled[i] = RuntimeAccess.entryOf(ref);
                 continue;
             }
             try {

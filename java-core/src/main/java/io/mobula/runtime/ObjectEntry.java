@@ -2,6 +2,7 @@ package io.mobula.runtime;
 
 import java.util.concurrent.locks.LockSupport;
 
+import io.mobula.spi.ObjectState;
 import io.mobula.store.ObjectId;
 
 /**
@@ -12,7 +13,7 @@ import io.mobula.store.ObjectId;
  * Completing is once only (the first completion wins), so racing outcomes such as a cancel and a
  * finish settle to one. Waiters are called on the completing thread, after the value is visible.
  */
-public final class ObjectEntry {
+public final class ObjectEntry implements ObjectState {
     private static final Waiter COMPLETED = new Waiter() {
         @Override
         void onReady(ObjectEntry entry) {

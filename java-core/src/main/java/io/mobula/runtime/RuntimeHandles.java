@@ -29,7 +29,7 @@ final class RuntimeHandles {
 
         @Override
         public void write(ObjectRef value, HandleOutput out) {
-            ObjectEntry entry = InternalAccess.entryOf(value);
+            ObjectEntry entry = RuntimeAccess.entryOf(value);
             runtime.exportEntry(entry);
             out.writeLong(entry.id().high());
             out.writeLong(entry.id().low());
@@ -57,7 +57,7 @@ final class RuntimeHandles {
 
         @Override
         public void write(ActorHandle value, HandleOutput out) {
-            out.writeLong(InternalAccess.recordOf(value).id());
+            out.writeLong(RuntimeAccess.recordOf(value).id());
         }
 
         @Override

@@ -193,7 +193,7 @@ public final class ValueMarshaller {
             if (handles == null) {
                 handles = new ArrayList<>(4);
             }
-            handles.add(handle instanceof ObjectRef<?> ref ? io.mobula.InternalAccess.entryOf(ref) : handle);
+            handles.add(handle instanceof ObjectRef<?> ref ? RuntimeAccess.entryOf(ref) : handle);
         }
 
         Object[] toArray() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mobula.runtime.RuntimeAccess;
 import io.mobula.ActorDiedException;
 import io.mobula.ActorHandle;
 import io.mobula.Mobula;
@@ -139,13 +140,13 @@ class IsolatedWorkersTest {
         assertNotEquals(SELF, pid);
         assertEquals(pid, counter.task(IsolatedFunctions.Counter::pid).remote().get());
 
-        long restartsBefore = io.mobula.InternalAccess.runtimeOf(mobula).activity().actorRestarts();
+        long restartsBefore = RuntimeAccess.runtimeOf(mobula).activity().actorRestarts();
         kill9(pid);
         assertEquals(11, incAfterDeath(counter), "a fresh instance, built again");
         long restartedPid = counter.task(IsolatedFunctions.Counter::pid).remote().get();
         assertNotEquals(pid, restartedPid);
         assertEquals(1, counter.restarts());
-        assertEquals(restartsBefore + 1, io.mobula.InternalAccess.runtimeOf(mobula).activity().actorRestarts(),
+        assertEquals(restartsBefore + 1, RuntimeAccess.runtimeOf(mobula).activity().actorRestarts(),
             "the node counts it (mobula status shows it)");
         assertTrue(counter.isAlive());
 

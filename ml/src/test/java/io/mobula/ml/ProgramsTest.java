@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mobula.cli.RunCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.UsageException;
 import io.mobula.ml.data.DataFileException;
 
 /** The programs as {@code mobula run} finds and runs them (through the ExampleProgram services). */

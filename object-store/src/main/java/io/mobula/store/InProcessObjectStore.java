@@ -1,5 +1,6 @@
 package io.mobula.store;
 
+import io.mobula.StoreStats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;

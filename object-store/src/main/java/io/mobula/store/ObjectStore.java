@@ -1,5 +1,7 @@
 package io.mobula.store;
 
+import io.mobula.StoreStats;
+
 /**
  * A node's object store: immutable objects, written once in place and then shared.
  * <p>

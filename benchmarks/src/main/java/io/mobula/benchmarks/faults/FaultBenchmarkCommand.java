@@ -14,11 +14,11 @@ import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.Flags;
+import io.mobula.command.CliCommand;
+import io.mobula.command.Flags;
 import io.mobula.cli.StartCommand;
 import io.mobula.cli.StopCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.UsageException;
 import io.mobula.node.NodeRecord;
 import io.mobula.node.StateDirectory;
 

@@ -11,9 +11,9 @@ import java.util.regex.PatternSyntaxException;
 
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.Flags;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.Flags;
+import io.mobula.command.UsageException;
 
 /**
  * {@code mobula microbenchmark}: Ray's microbenchmark cases on an embedded node, side by side with

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.mobula.benchmarks.transport.RawUdpThroughput;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 import io.mobula.objects.ObjectManager;
 import io.mobula.objects.ObjectManagerContext;
 import io.mobula.store.InProcessObjectStore;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectView;

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.mobula.cli.CliCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 import io.mobula.transport.ChunkReceiver;
 import io.mobula.transport.ChunkSender;
 import io.mobula.transport.EmbeddedTransport;

@@ -19,9 +19,9 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 import io.mobula.Mobula;
-import io.mobula.cli.ExampleProgram;
-import io.mobula.cli.Flags;
-import io.mobula.cli.UsageException;
+import io.mobula.command.ExampleProgram;
+import io.mobula.command.Flags;
+import io.mobula.command.UsageException;
 import io.mobula.data.DataSourceException;
 import io.mobula.data.Dataset;
 import io.mobula.data.Pair;

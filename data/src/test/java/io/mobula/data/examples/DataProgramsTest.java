@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.cli.RunCommand;
-import io.mobula.cli.UsageException;
+import io.mobula.command.UsageException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

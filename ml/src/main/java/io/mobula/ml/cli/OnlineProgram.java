@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.mobula.Mobula;
-import io.mobula.cli.ExampleProgram;
-import io.mobula.cli.UsageException;
+import io.mobula.command.ExampleProgram;
+import io.mobula.command.UsageException;
 import io.mobula.ml.data.LibSvmReader;
 import io.mobula.ml.data.ShippedData;
 import io.mobula.ml.data.SparseExample;

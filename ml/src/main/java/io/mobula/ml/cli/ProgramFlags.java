@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.mobula.cli.Flags;
-import io.mobula.cli.UsageException;
+import io.mobula.command.Flags;
+import io.mobula.command.UsageException;
 
 /**
  * The flags of one {@code mobula run} program: {@code --name value} pairs and bare switches, each

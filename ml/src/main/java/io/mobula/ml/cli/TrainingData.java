@@ -2,7 +2,7 @@ package io.mobula.ml.cli;
 
 import java.nio.file.Path;
 
-import io.mobula.cli.UsageException;
+import io.mobula.command.UsageException;
 import io.mobula.ml.data.CsvReader;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.data.ShippedData;

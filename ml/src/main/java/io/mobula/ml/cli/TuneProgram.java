@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.mobula.Mobula;
-import io.mobula.cli.ExampleProgram;
-import io.mobula.cli.UsageException;
+import io.mobula.command.ExampleProgram;
+import io.mobula.command.UsageException;
 import io.mobula.ml.data.Dataset;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.tune.MedianStoppingRule;

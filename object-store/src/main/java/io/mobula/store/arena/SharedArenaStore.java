@@ -26,7 +26,7 @@ import io.mobula.store.ObjectView;
 import io.mobula.store.StoreClosedException;
 import io.mobula.store.StoreContext;
 import io.mobula.store.StoreFullException;
-import io.mobula.store.StoreStats;
+import io.mobula.StoreStats;
 
 /**
  * The node's object store: one shared-memory arena file (under {@code /dev/shm}) that this process

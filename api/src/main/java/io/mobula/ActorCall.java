@@ -1,0 +1,54 @@
+package io.mobula;
+
+import java.util.List;
+
+import io.mobula.function.RemoteFunction;
+import io.mobula.spi.ActorState;
+import io.mobula.spi.MobulaRuntime;
+import io.mobula.spi.RetryOptions;
+
+/**
+ * A method call on an actor about to be submitted: set options, then {@link #remote()}. Calls
+ * through one handle run in the order {@code remote()} was called (unless the actor allows
+ * concurrency).
+ */
+public final class ActorCall<R> {
+    private final MobulaRuntime runtime;
+    private final ActorState actor;
+    private final long actorId;
+    private final RemoteFunction method;
+    private final Object[] args;
+    private int maxRetries;
+    private List<Class<? extends Throwable>> retryOn = List.of();
+
+    ActorCall(MobulaRuntime runtime, ActorState actor, long actorId, RemoteFunction method, Object[] args) {
+        this.runtime = runtime;
+        this.actor = actor;
+        this.actorId = actorId;
+        this.method = method;
+        this.args = args;
+    }
+
+    /** How many more times the call runs after a retryable exception (default 0). */
+    public ActorCall<R> maxRetries(int maxRetries) {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
+        }
+        this.maxRetries = maxRetries;
+        return this;
+    }
+
+    @SafeVarargs
+    public final ActorCall<R> retryExceptions(Class<? extends Throwable>... types) {
+        this.retryOn = List.of(types);
+        return this;
+    }
+
+    /** Submits the call; its ref fails with {@link ActorDiedException} if the actor is or becomes dead. */
+    public ObjectRef<R> remote() {
+        if (actor == null) {
+            throw new ActorDiedException("actor " + actorId + " no longer exists on this node; it was killed or died");
+        }
+        return new ObjectRef<>(runtime.submitActorCall(actor, method, args, new RetryOptions(maxRetries, retryOn)), runtime);
+    }
+}

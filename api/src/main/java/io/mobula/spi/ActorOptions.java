@@ -1,0 +1,16 @@
+package io.mobula.spi;
+
+import java.util.Map;
+
+import io.mobula.SchedulingStrategy;
+
+/**
+ * An actor's options as its builder collected them.
+ *
+ * @param resources held for the actor's life, or null: placed where one CPU is free, holding none.
+ * @param name      the actor's name, or null.
+ * @param detached  a connected driver's actor that outlives the driver (it must be named).
+ */
+public record ActorOptions(Map<String, Double> resources, int maxRestarts, int maxConcurrency, String name,
+                           SchedulingStrategy strategy, boolean isolated, boolean detached) {
+}

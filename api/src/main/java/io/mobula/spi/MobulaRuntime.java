@@ -1,0 +1,84 @@
+package io.mobula.spi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.mobula.NodeInfo;
+import io.mobula.PlacementStrategy;
+import io.mobula.StoreStats;
+import io.mobula.function.RemoteFunction;
+
+/**
+ * The runtime behind the API: what {@link io.mobula.Mobula}, its refs, handles and call builders
+ * ask of it. An embedded node implements it, and so does a driver connected to a cluster; the API
+ * finds one through {@link RuntimeProvider}. Application code never sees it.
+ * <p>
+ * Refs and handles carry the runtime's own {@link ObjectState} and {@link ActorState}; a runtime is
+ * only ever handed back the states it made.
+ */
+public interface MobulaRuntime extends AutoCloseable {
+    /** Submits a task. @return the state of its result. */
+    ObjectState submitTask(RemoteFunction function, Object[] args, TaskOptions options);
+
+    /** Creates an actor; calls may be made on it at once. */
+    ActorState createActor(RemoteFunction constructor, Object[] args, ActorOptions options);
+
+    /** Submits a method call on {@code actor}. @return the state of its result. */
+    ObjectState submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry);
+
+    /** Kills an actor for good: no restart follows. */
+    void kill(ActorState actor);
+
+    /** The live actor with this name, or null. */
+    ActorState actorByName(String name);
+
+    /** Stores a value (copied). */
+    ObjectState put(Object value);
+
+    /** Waits up to {@code timeoutNs} for the value; throws the task's failure or a timeout. */
+    Object get(ObjectState object, long timeoutNs);
+
+    /** Waits until {@code numReturns} objects are ready or the timeout passes. @return which are ready. */
+    boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs);
+
+    /** Cancels the work that makes {@code object}. @return false if it had already finished. */
+    boolean cancel(ObjectState object);
+
+    /** Starts placing a placement group (reserved as soon as its bundles fit). */
+    void createPlacementGroup(String id, PlacementStrategy strategy, List<Map<String, Double>> bundles);
+
+    /** The group's bundles' node ids once placed, waiting up to {@code wait}; null if not placed by then. */
+    List<String> placementGroupNodes(String id, Duration wait);
+
+    /** Frees a placement group's bundles; work still waiting in them fails. */
+    void removePlacementGroup(String id);
+
+    /** @throws IllegalArgumentException if {@code name} or {@code amount} is not a valid resource request. */
+    void checkResource(String name, double amount);
+
+    Map<String, Double> totalResources();
+
+    Map<String, Double> availableResources();
+
+    /** The nodes of the cluster as last heard of; an embedded node's own alone. */
+    List<NodeInfo> nodes();
+
+    /** The GPUs given to the task or actor running on the calling thread, if this runtime runs it. */
+    List<Integer> gpuIdsOfCurrentWork();
+
+    StoreStats storeStats();
+
+    /** The shared-memory arena file local processes map, or null where the store is private. */
+    java.nio.file.Path arenaPath();
+
+    /** The API object in front of this runtime (so work running here can find it). */
+    Object face();
+
+    void face(Object face);
+
+    boolean isClosed();
+
+    @Override
+    void close();
+}
