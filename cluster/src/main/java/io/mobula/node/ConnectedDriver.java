@@ -17,7 +17,7 @@ import io.mobula.NodeInfo;
 import io.mobula.PlacementStrategy;
 import io.mobula.runtime.ActorRecord;
 import io.mobula.runtime.AttachedActor;
-import io.mobula.runtime.FunctionDescriptor;
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.TaskInvoker;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.ActorDiedException;
 import io.mobula.ActorNameTakenException;
 import io.mobula.GetTimeoutException;

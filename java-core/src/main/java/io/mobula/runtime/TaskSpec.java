@@ -1,5 +1,6 @@
 package io.mobula.runtime;
 
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.SchedulingStrategy;
 import io.mobula.function.RemoteFunction;
 

@@ -1,6 +1,6 @@
 package io.mobula.worker;
 
-import io.mobula.runtime.FunctionDescriptor;
+import io.mobula.naming.FunctionDescriptor;
 
 /**
  * An actor instance living in a worker process of its own, as the node sees it: calls go to that

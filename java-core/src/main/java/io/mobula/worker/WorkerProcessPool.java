@@ -19,7 +19,7 @@ import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
 import io.mobula.TaskException;
 import io.mobula.WorkerCrashedException;
-import io.mobula.runtime.FunctionDescriptor;
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.store.codec.ValueCodec;
 import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthServer;

@@ -1,4 +1,4 @@
-package io.mobula.runtime;
+package io.mobula.naming;
 
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
