@@ -72,9 +72,9 @@ check() {
     echo "tests: exit $tests_rc in $((SECONDS - start))s (0 = all passed; skipped tests print their reason)"
     [ "$tests_rc" -eq 0 ] || status=1
 
-    echo; echo "== example: GpuParameterServer (timeout ${EXAMPLE_TIMEOUT_S}s)"
+    echo; echo "== example: GpuParameterServerProgram (timeout ${EXAMPLE_TIMEOUT_S}s)"
     start=$SECONDS
-    timeout "$EXAMPLE_TIMEOUT_S" "$java" "${flags[@]}" -cp "$classpath" io.mobula.gpu.examples.GpuParameterServer --epochs 15
+    timeout "$EXAMPLE_TIMEOUT_S" "$java" "${flags[@]}" -cp "$classpath" io.mobula.gpu.examples.GpuParameterServerProgram --epochs 15
     local example_rc=$?
     echo "example: exit $example_rc in $((SECONDS - start))s"
     [ "$example_rc" -eq 0 ] || status=1

@@ -62,11 +62,14 @@ import io.mobula.function.Func2;
  * @param <T> the row type.
  */
 public final class Dataset<T> {
+    private static final ProgressListener NO_PROGRESS = (phase, done, total) -> {
+    };
+
     private final Mobula mobula;
     private final Source source;
     private final List<Stage> stages;
     private final int maxInFlightBlocks;
-    private final BlockExecutor.Progress progress;
+    private final ProgressListener progress;
 
     /** Where a dataset's blocks come from before its own steps. */
     private sealed interface Source {
@@ -94,7 +97,7 @@ public final class Dataset<T> {
         }
     }
 
-    private Dataset(Mobula mobula, Source source, List<Stage> stages, int maxInFlightBlocks, BlockExecutor.Progress progress) {
+    private Dataset(Mobula mobula, Source source, List<Stage> stages, int maxInFlightBlocks, ProgressListener progress) {
         this.mobula = mobula;
         this.source = source;
         this.stages = stages;
@@ -151,7 +154,7 @@ public final class Dataset<T> {
             int to = (int) ((long) rows.size() * (b + 1) / blocks);
             refs.add(mobula.put(new ArrayList<Object>(rows.subList(from, to))));
         }
-        return new Dataset<>(mobula, new Cached(List.copyOf(refs)), List.of(), 0, BlockExecutor.Progress.NONE);
+        return new Dataset<>(mobula, new Cached(List.copyOf(refs)), List.of(), 0, NO_PROGRESS);
     }
 
     private static <T> Dataset<T> fromFiles(Mobula mobula, List<Path> paths, boolean csv, ReadOptions options) {
@@ -159,8 +162,7 @@ public final class Dataset<T> {
         if (paths == null || options == null) {
             throw new IllegalArgumentException("paths and options must not be null; pass List.of(path) and ReadOptions.defaults()");
         }
-        return new Dataset<>(mobula, new Files(FilePlanner.plan(paths, csv, options)), List.of(), 0,
-            BlockExecutor.Progress.NONE);
+        return new Dataset<>(mobula, new Files(FilePlanner.plan(paths, csv, options)), List.of(), 0, NO_PROGRESS);
     }
 
     private static void requireMobula(Mobula mobula) {
@@ -201,7 +203,7 @@ public final class Dataset<T> {
         if (listener == null) {
             throw new IllegalArgumentException("the listener is null");
         }
-        return new Dataset<>(mobula, source, stages, maxInFlightBlocks, listener::blocksDone);
+        return new Dataset<>(mobula, source, stages, maxInFlightBlocks, listener);
     }
 
     /** Told after each block an action finishes; see {@link #onProgress}. */

@@ -10,7 +10,7 @@ import io.mobula.Mobula;
 import io.mobula.ObjectRef;
 
 /**
- * Seed 3: data-parallel training with a parameter server. One {@link ParameterServer} actor holds
+ * Seed 3: data-parallel training with a parameter server. One {@link RegressionServer} actor holds
  * the weights of a linear regression; {@value #WORKERS} worker tasks each hold a shard of synthetic
  * data with known true weights and loop pull / gradient / push. Updates are asynchronous (a
  * worker's gradient may be a few updates stale), yet with a small learning rate the weights still
@@ -68,14 +68,14 @@ public final class ParameterServerSeed implements SeedProgram<ParameterServerSee
 
     @Override
     public Result run(Mobula mobula) {
-        ActorHandle<ParameterServer> server = mobula.actor(ParameterServer::new, TRUE_WEIGHTS.length, LEARNING_RATE).remote();
+        ActorHandle<RegressionServer> server = mobula.actor(RegressionServer::new, TRUE_WEIGHTS.length, LEARNING_RATE).remote();
         List<ObjectRef<Double>> workers = new ArrayList<>();
         for (int shard = 0; shard < WORKERS; shard++) {
-            workers.add(mobula.task(ParameterServerWorker::train, server, TRUE_WEIGHTS, shard, STEPS_PER_WORKER).remote());
+            workers.add(mobula.task(RegressionWorker::train, server, TRUE_WEIGHTS, shard, STEPS_PER_WORKER).remote());
         }
         double[] losses = mobula.get(workers).stream().mapToDouble(Double::doubleValue).toArray();
-        double[] learned = server.task(ParameterServer::pull).remote().get();
-        long updates = server.task(ParameterServer::updates).remote().get();
+        double[] learned = server.task(RegressionServer::pull).remote().get();
+        long updates = server.task(RegressionServer::updates).remote().get();
         mobula.kill(server);
         return new Result(TRUE_WEIGHTS.clone(), learned, updates, losses);
     }

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mobula.ml.data.CsvReader;
 import io.mobula.ml.data.DataFileException;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.data.LibSvmReader;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.ShippedTrainingData;
 import io.mobula.ml.data.SparseExample;
 
 class DataFilesTest {
     @TempDir
     Path dir;
 
-    private static Dataset csv(String text, String label, boolean header) {
+    private static LabeledRows csv(String text, String label, boolean header) {
         return new CsvReader(label, header).read("t.csv", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -37,11 +37,11 @@ class DataFilesTest {
 
     @Test
     void readsTheShippedFilesWithTheirShapes() {
-        Dataset digits = ShippedData.csv(ShippedData.DIGITS, "64", false);
+        LabeledRows digits = ShippedTrainingData.csv(ShippedTrainingData.DIGITS, "64", false);
         assertEquals(1797, digits.rows());
         assertEquals(64, digits.featureCount());
         assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), digits.classNames());
-        Dataset wine = ShippedData.csv(ShippedData.WINE, "13", true);
+        LabeledRows wine = ShippedTrainingData.csv(ShippedTrainingData.WINE, "13", true);
         assertEquals(178, wine.rows());
         assertEquals(List.of("0", "1", "2"), wine.classNames());
         assertEquals(14.23, wine.features()[0]);
@@ -58,12 +58,12 @@ class DataFilesTest {
         }
         Files.write(gz, bytes.toByteArray());
         for (Path file : List.of(plain, gz)) {
-            Dataset byName = new CsvReader("kind", true).read(file);
+            LabeledRows byName = new CsvReader("kind", true).read(file);
             assertEquals(4, byName.rows());
             assertEquals(List.of("cat", "dog"), byName.classNames());
             assertEquals(List.of(0, 1, 0, 1), java.util.Arrays.stream(byName.labels()).boxed().toList());
         }
-        Dataset first = csv("0,1.5,2\n1,2.5,3\n0,0.5,1\n1,9,9\n", "0", false);
+        LabeledRows first = csv("0,1.5,2\n1,2.5,3\n0,0.5,1\n1,9,9\n", "0", false);
         assertEquals(2, first.featureCount());
         assertEquals(1.5, first.features()[0]);
     }

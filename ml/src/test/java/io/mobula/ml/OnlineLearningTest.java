@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mobula.Mobula;
 import io.mobula.ml.data.LibSvmReader;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.ShippedTrainingData;
 import io.mobula.ml.data.SparseExample;
 import io.mobula.ml.online.LogisticModel;
 import io.mobula.ml.online.ModelServer;
@@ -21,15 +21,15 @@ import io.mobula.ml.online.OnlineSettings;
 
 class OnlineLearningTest {
     private static List<SparseExample> read(String path) throws IOException {
-        try (InputStream in = ShippedData.open(path)) {
+        try (InputStream in = ShippedTrainingData.open(path)) {
             return LibSvmReader.read(path, in);
         }
     }
 
     @Test
     void learnsTheMushroomStreamWhileServingWithoutAFailedQuery() throws Exception {
-        List<SparseExample> stream = read(ShippedData.AGARICUS_TRAIN);
-        List<SparseExample> test = read(ShippedData.AGARICUS_TEST);
+        List<SparseExample> stream = read(ShippedTrainingData.AGARICUS_TRAIN);
+        List<SparseExample> test = read(ShippedTrainingData.AGARICUS_TEST);
         assertEquals(6513, stream.size());
         assertEquals(1611, test.size());
         // 20,000 events/s: the 6,513 events replay in about a third of a second
@@ -48,7 +48,7 @@ class OnlineLearningTest {
 
     @Test
     void swapsUnderConcurrentQueriesNeverFailOrGoBackwards() throws Exception {
-        List<SparseExample> test = read(ShippedData.AGARICUS_TEST);
+        List<SparseExample> test = read(ShippedTrainingData.AGARICUS_TEST);
         try (Mobula mobula = Mobula.init()) {
             var server = mobula.actor(ModelServer::new, LogisticModel.empty(127)).maxConcurrency(4).remote();
             int swaps = 300;

@@ -65,7 +65,7 @@ class ProgramsTest {
     @Test
     void sgdReadsAnyCsvWithALabelColumn() throws Exception {
         Path iris = dir.resolve("iris.csv");
-        try (var in = io.mobula.ml.data.ShippedData.open(io.mobula.ml.data.ShippedData.IRIS)) {
+        try (var in = io.mobula.ml.data.ShippedTrainingData.open(io.mobula.ml.data.ShippedTrainingData.IRIS)) {
             Files.copy(in, iris);
         }
         Run r = run("sgd", "--data", iris.toString(), "--label", "4", "--skip-header", "--epochs", "30", "--workers", "2", "--batch", "8");

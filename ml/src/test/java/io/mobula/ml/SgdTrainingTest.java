@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mobula.Mobula;
-import io.mobula.ml.data.Dataset;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.LabeledRows;
+import io.mobula.ml.data.ShippedTrainingData;
 import io.mobula.ml.sgd.EpochReport;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.sgd.SgdResult;
@@ -21,12 +21,12 @@ import io.mobula.ml.sgd.UpdateMode;
 
 class SgdTrainingTest {
     private static Mobula mobula;
-    private static Dataset digits;
+    private static LabeledRows digits;
 
     @BeforeAll
     static void start() {
         mobula = Mobula.init();
-        digits = ShippedData.csv(ShippedData.DIGITS, "64", false);
+        digits = ShippedTrainingData.csv(ShippedTrainingData.DIGITS, "64", false);
     }
 
     @AfterAll
@@ -65,14 +65,14 @@ class SgdTrainingTest {
 
     @Test
     void trainsOnIrisAndWineWithALabelColumn() {
-        Dataset iris = ShippedData.csv(ShippedData.IRIS, "4", true);
+        LabeledRows iris = ShippedTrainingData.csv(ShippedTrainingData.IRIS, "4", true);
         assertEquals(150, iris.rows());
         assertEquals(3, iris.classCount());
         SgdResult onIris = SgdTraining.run(mobula, iris, SgdConfig.defaults().withEpochs(30).withWorkers(2).withBatchSize(8),
             e -> { });
         assertTrue(onIris.testAccuracy() >= 0.85, "iris test accuracy " + onIris.testAccuracy());
 
-        Dataset wine = ShippedData.csv(ShippedData.WINE, "last", true);
+        LabeledRows wine = ShippedTrainingData.csv(ShippedTrainingData.WINE, "last", true);
         assertEquals(13, wine.featureCount());
         SgdResult onWine = SgdTraining.run(mobula, wine, SgdConfig.defaults().withEpochs(20).withWorkers(2).withBatchSize(8),
             e -> { });

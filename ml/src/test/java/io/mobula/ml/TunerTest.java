@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
-import io.mobula.ml.data.Dataset;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.LabeledRows;
+import io.mobula.ml.data.ShippedTrainingData;
 import io.mobula.ml.tune.MedianStoppingRule;
 import io.mobula.ml.tune.SearchSpace;
 import io.mobula.ml.tune.TrialResult;
@@ -22,12 +22,12 @@ import io.mobula.ml.tune.Tuner;
 
 class TunerTest {
     private static Mobula mobula;
-    private static Dataset digits;
+    private static LabeledRows digits;
 
     @BeforeAll
     static void start() {
         mobula = Mobula.init(new NodeContext().cpus(2));
-        digits = ShippedData.csv(ShippedData.DIGITS, "64", false);
+        digits = ShippedTrainingData.csv(ShippedTrainingData.DIGITS, "64", false);
     }
 
     @AfterAll

@@ -122,7 +122,7 @@ public final class LogMiningProgram implements ExampleProgram {
         if (queries.isEmpty()) {
             queries = QUERIES;
         }
-        Path input = data != null ? data : ShippedData.path(ShippedData.LOGS);
+        Path input = data != null ? data : ShippedText.path(ShippedText.LOGS);
         Map<Path, LogFormat> logs = logs(input);
         if (logs.isEmpty()) {
             throw new UsageException("no log under " + input + " has a format this program knows (OpenStack, Log4j/Kafka, "
@@ -132,7 +132,7 @@ public final class LogMiningProgram implements ExampleProgram {
         try (Mobula mobula = address == null ? Mobula.init() : Mobula.init(address)) {
             for (Map.Entry<Path, LogFormat> log : logs.entrySet()) {
                 reports.add(mine(mobula, log.getKey(), log.getValue(), level, queries,
-                    new Progress(err, log.getKey().getFileName().toString())));
+                    new ProgressLine(err, log.getKey().getFileName().toString())));
             }
         }
         Map<String, Long> totals = new LinkedHashMap<>();

@@ -67,11 +67,11 @@ public final class WordCountProgram implements ExampleProgram {
                 default -> throw new UsageException("unknown flag '" + args.get(i) + "'");
             }
         }
-        Path input = data != null ? data : ShippedData.path(ShippedData.SHAKESPEARE);
+        Path input = data != null ? data : ShippedText.path(ShippedText.SHAKESPEARE);
         long started = System.nanoTime();
         Map<String, Long> counts;
         try (Mobula mobula = address == null ? Mobula.init() : Mobula.init(address)) {
-            counts = count(mobula, input, new Progress(err, "wordcount"));
+            counts = count(mobula, input, new ProgressLine(err, "wordcount"));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "%s: %,d words, %,d distinct (%.2f s)%n", data != null ? data : "Tiny Shakespeare",

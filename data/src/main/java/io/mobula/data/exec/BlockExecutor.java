@@ -10,6 +10,7 @@ import java.util.Map;
 import io.mobula.Mobula;
 import io.mobula.ObjectRef;
 import io.mobula.WaitResult;
+import io.mobula.data.Dataset;
 
 /**
  * Runs one plan over a list of blocks with at most {@code window} blocks between submission and
@@ -35,15 +36,6 @@ public final class BlockExecutor {
         boolean accept(int block, ObjectRef<Object> result);
     }
 
-    /** Told of progress after each block handed over. */
-    @FunctionalInterface
-    public interface Progress {
-        void blocksDone(String phase, int done, int total);
-
-        Progress NONE = (phase, done, total) -> {
-        };
-    }
-
     private BlockExecutor() {
     }
 
@@ -53,7 +45,7 @@ public final class BlockExecutor {
      * propagates to the caller.
      */
     public static void run(Mobula mobula, List<BlockInput> inputs, byte[] plan, int window, boolean ordered, String phase,
-                           Progress progress, Sink sink) {
+                           Dataset.ProgressListener progress, Sink sink) {
         if (window < 1) {
             throw new IllegalArgumentException("the window must be at least 1 block, got " + window);
         }

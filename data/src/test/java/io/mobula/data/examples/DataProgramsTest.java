@@ -51,7 +51,7 @@ class DataProgramsTest {
 
     @Test
     void wordCountOverTheWholeShakespeareEqualsTheSequentialCount() throws IOException {
-        Path text = ShippedData.path(ShippedData.SHAKESPEARE);
+        Path text = ShippedText.path(ShippedText.SHAKESPEARE);
         Map<String, Long> sequential = new HashMap<>();
         Matcher words = Pattern.compile("[a-z]+").matcher(Files.readString(text, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT));
         while (words.find()) {
@@ -67,7 +67,7 @@ class DataProgramsTest {
 
     @Test
     void logMiningOverTheShippedLogsEqualsTheSequentialComputation() throws IOException {
-        Map<Path, LogFormat> logs = LogMiningProgram.logs(ShippedData.path(ShippedData.LOGS));
+        Map<Path, LogFormat> logs = LogMiningProgram.logs(ShippedText.path(ShippedText.LOGS));
         Map<String, LogFormat> byName = new TreeMap<>();
         logs.forEach((file, format) -> byName.put(file.getFileName().toString(), format));
         assertEquals(Map.of("apache_logs", LogFormat.ACCESS, "kafka1-server.log.2016-12-19-19", LogFormat.LOG4J,

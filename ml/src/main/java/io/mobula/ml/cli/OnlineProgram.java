@@ -12,7 +12,7 @@ import io.mobula.Mobula;
 import io.mobula.command.ExampleProgram;
 import io.mobula.command.UsageException;
 import io.mobula.ml.data.LibSvmReader;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.ShippedTrainingData;
 import io.mobula.ml.data.SparseExample;
 import io.mobula.ml.online.OnlineLearning;
 import io.mobula.ml.online.OnlineReport;
@@ -61,9 +61,9 @@ public final class OnlineProgram implements ExampleProgram {
             test = LibSvmReader.read(Path.of(flags.text("--test", null)));
             source = flags.text("--train", null) + " / " + flags.text("--test", null);
         } else {
-            stream = shipped(ShippedData.AGARICUS_TRAIN);
-            test = shipped(ShippedData.AGARICUS_TEST);
-            source = "agaricus.txt.train / .test (" + ShippedData.ATTRIBUTION + ")";
+            stream = shipped(ShippedTrainingData.AGARICUS_TRAIN);
+            test = shipped(ShippedTrainingData.AGARICUS_TEST);
+            source = "agaricus.txt.train / .test (" + ShippedTrainingData.ATTRIBUTION + ")";
         }
         out.printf(Locale.ROOT, "online: %s: a stream of %d labelled events, %d test rows%n", source, stream.size(), test.size());
         out.printf(Locale.ROOT, "online: %,d events/s, a model per %d events, %d query clients, on the %s%n", settings.eventsPerSecond(),
@@ -86,7 +86,7 @@ public final class OnlineProgram implements ExampleProgram {
     }
 
     private static List<SparseExample> shipped(String path) throws IOException {
-        try (InputStream in = ShippedData.open(path)) {
+        try (InputStream in = ShippedTrainingData.open(path)) {
             return LibSvmReader.read(path, in);
         }
     }

@@ -12,7 +12,7 @@ import java.util.Set;
 import io.mobula.Mobula;
 import io.mobula.command.ExampleProgram;
 import io.mobula.command.UsageException;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.sgd.LossCurveSvg;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.sgd.SgdResult;
@@ -47,7 +47,7 @@ public final class SgdProgram implements ExampleProgram {
         SgdConfig config = config(flags);
         String address = flags.text("--address", null);
         TrainingData training = TrainingData.from(flags);
-        Dataset data = training.data();
+        LabeledRows data = training.data();
         String source = training.source();
         out.printf(Locale.ROOT, "sgd: %s: %d rows, %d features, %d classes%n", source, data.rows(), data.featureCount(), data.classCount());
         out.printf(Locale.ROOT, "sgd: %s mode, %d workers, %d epochs, %s, seed %d, on the %s%n", config.mode(), config.workers(),

@@ -4,14 +4,14 @@ import java.nio.file.Path;
 
 import io.mobula.command.UsageException;
 import io.mobula.ml.data.CsvReader;
-import io.mobula.ml.data.Dataset;
-import io.mobula.ml.data.ShippedData;
+import io.mobula.ml.data.LabeledRows;
+import io.mobula.ml.data.ShippedTrainingData;
 
 /**
  * The data a training program reads: {@code --data FILE --label COLUMN [--skip-header]}, or by
  * default the shipped digits; and how to name where it came from.
  */
-record TrainingData(Dataset data, String source) {
+record TrainingData(LabeledRows data, String source) {
     /** @throws UsageException for --data without --label, or --label/--skip-header without --data. */
     static TrainingData from(ProgramFlags flags) throws UsageException {
         if (flags.has("--data")) {
@@ -25,7 +25,7 @@ record TrainingData(Dataset data, String source) {
         if (flags.has("--label") || flags.has("--skip-header")) {
             throw new UsageException("--label and --skip-header describe a --data file; give --data too");
         }
-        return new TrainingData(ShippedData.csv(ShippedData.DIGITS, "64", false),
-            ShippedData.DIGITS + " (" + ShippedData.ATTRIBUTION + ")");
+        return new TrainingData(ShippedTrainingData.csv(ShippedTrainingData.DIGITS, "64", false),
+            ShippedTrainingData.DIGITS + " (" + ShippedTrainingData.ATTRIBUTION + ")");
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import io.mobula.Mobula;
 import io.mobula.command.ExampleProgram;
 import io.mobula.command.UsageException;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.sgd.SgdConfig;
 import io.mobula.ml.tune.MedianStoppingRule;
 import io.mobula.ml.tune.SearchSpace;
@@ -49,7 +49,7 @@ public final class TuneProgram implements ExampleProgram {
         long seed = flags.whole("--seed", 42);
         String address = flags.text("--address", null);
         TrainingData training = TrainingData.from(flags);
-        Dataset data = training.data();
+        LabeledRows data = training.data();
         String source = training.source();
         Tuner.Settings settings = new Tuner.Settings(trials, epochs, workers, trialCpus, seed, SearchSpace.defaults(),
             new MedianStoppingRule(grace, 3));

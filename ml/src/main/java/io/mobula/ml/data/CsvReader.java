@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a numeric CSV ({@code .csv}, or gzip'd {@code .csv.gz}) with one label column into a
- * {@link Dataset}. Every column but the label must be a number; the label may be anything (its
+ * {@link LabeledRows}. Every column but the label must be a number; the label may be anything (its
  * distinct values become the classes, in numeric order when they are all numbers, else in text
  * order). Blank lines are skipped. Every fault is a {@link DataFileException} naming the line.
  *
@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
  */
 public record CsvReader(String labelColumn, boolean skipHeader) {
     /** Reads a file; {@code .gz} files are decompressed. */
-    public Dataset read(Path file) {
+    public LabeledRows read(Path file) {
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
             throw new DataFileException(name, 0, Files.exists(file) ? "not a regular file" : "no such file",
@@ -43,7 +43,7 @@ public record CsvReader(String labelColumn, boolean skipHeader) {
     }
 
     /** Reads from a stream; {@code name} is how errors name it, and a name ending {@code .gz} means gzip. */
-    public Dataset read(String name, InputStream raw) {
+    public LabeledRows read(String name, InputStream raw) {
         List<double[]> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         int columns = -1;
@@ -95,7 +95,7 @@ public record CsvReader(String labelColumn, boolean skipHeader) {
         if (rows.isEmpty()) {
             throw new DataFileException(name, 0, "has no data rows", "give a CSV with one row per example");
         }
-        return dataset(name, rows, labels, columns - 1);
+        return labeledRows(name, rows, labels, columns - 1);
     }
 
     private int labelIndex(String name, String header, int columns) {
@@ -140,7 +140,7 @@ public record CsvReader(String labelColumn, boolean skipHeader) {
                 : "every column but the label must be numeric; fix or remove the row");
     }
 
-    private static Dataset dataset(String name, List<double[]> rows, List<String> labels, int featureCount) {
+    private static LabeledRows labeledRows(String name, List<double[]> rows, List<String> labels, int featureCount) {
         boolean numeric = labels.stream().allMatch(CsvReader::isNumber);
         Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
         Map<String, Integer> classes = new TreeMap<>(order);
@@ -163,7 +163,7 @@ public record CsvReader(String labelColumn, boolean skipHeader) {
             System.arraycopy(rows.get(r), 0, x, r * featureCount, featureCount);
             y[r] = classes.get(labels.get(r));
         }
-        return new Dataset(x, y, featureCount, classNames);
+        return new LabeledRows(x, y, featureCount, classNames);
     }
 
     private static boolean isNumber(String text) {

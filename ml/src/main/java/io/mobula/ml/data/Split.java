@@ -3,12 +3,12 @@ package io.mobula.ml.data;
 import java.util.Random;
 
 /** A dataset cut in two by a seeded shuffle: training rows and held-out rows. */
-public record Split(Dataset train, Dataset test) {
+public record Split(LabeledRows train, LabeledRows test) {
     /**
      * Shuffles the rows with {@code seed} and holds out {@code testFraction} of them (at least one
      * row on each side).
      */
-    public static Split of(Dataset data, double testFraction, long seed) {
+    public static Split of(LabeledRows data, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("the held-out fraction must be between 0 and 1, got " + testFraction);
         }

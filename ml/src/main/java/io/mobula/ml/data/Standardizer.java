@@ -7,7 +7,7 @@ import java.io.Serializable;
  * any rows with the same columns. A constant column (std 0) maps to 0 rather than dividing by 0.
  */
 public record Standardizer(double[] mean, double[] std) implements Serializable {
-    public static Standardizer fit(Dataset data) {
+    public static Standardizer fit(LabeledRows data) {
         int f = data.featureCount();
         double[] mean = new double[f];
         double[] std = new double[f];
@@ -32,7 +32,7 @@ public record Standardizer(double[] mean, double[] std) implements Serializable 
         return new Standardizer(mean, std);
     }
 
-    public Dataset apply(Dataset data) {
+    public LabeledRows apply(LabeledRows data) {
         int f = data.featureCount();
         if (f != mean.length) {
             throw new IllegalArgumentException("fitted on " + mean.length + " features, given " + f);
@@ -42,6 +42,6 @@ public record Standardizer(double[] mean, double[] std) implements Serializable 
             int c = i % f;
             x[i] = std[c] > 0 ? (x[i] - mean[c]) / std[c] : 0.0;
         }
-        return new Dataset(x, data.labels(), f, data.classNames());
+        return new LabeledRows(x, data.labels(), f, data.classNames());
     }
 }

@@ -1,6 +1,6 @@
 package io.mobula.ml.model;
 
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 
 /**
  * Multiclass logistic regression, one-vs-rest: one binary logistic model per class, all in one
@@ -30,7 +30,7 @@ public final class OneVsRestLogistic {
      *
      * @return the summed loss of those rows (without the L2 term), so callers can average it.
      */
-    public static double gradient(double[] weights, Dataset data, int[] rows, double l2, double[] gradient) {
+    public static double gradient(double[] weights, LabeledRows data, int[] rows, double l2, double[] gradient) {
         int f = data.featureCount();
         int k = data.classCount();
         double[] x = data.features();
@@ -67,7 +67,7 @@ public final class OneVsRestLogistic {
     }
 
     /** The predicted class of row {@code r}. */
-    public static int predict(double[] weights, Dataset data, int r) {
+    public static int predict(double[] weights, LabeledRows data, int r) {
         int f = data.featureCount();
         double[] x = data.features();
         int best = 0;
@@ -87,7 +87,7 @@ public final class OneVsRestLogistic {
     }
 
     /** The fraction of {@code data}'s rows predicted right. */
-    public static double accuracy(double[] weights, Dataset data) {
+    public static double accuracy(double[] weights, LabeledRows data) {
         checkSize(weights, data);
         int right = 0;
         for (int r = 0; r < data.rows(); r++) {
@@ -99,7 +99,7 @@ public final class OneVsRestLogistic {
     }
 
     /** The mean loss over all of {@code data}'s rows, without the L2 term. */
-    public static double loss(double[] weights, Dataset data) {
+    public static double loss(double[] weights, LabeledRows data) {
         checkSize(weights, data);
         int[] all = new int[data.rows()];
         for (int i = 0; i < all.length; i++) {
@@ -117,7 +117,7 @@ public final class OneVsRestLogistic {
         return Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
     }
 
-    private static void checkSize(double[] weights, Dataset data) {
+    private static void checkSize(double[] weights, LabeledRows data) {
         if (weights.length != size(data.featureCount(), data.classCount())) {
             throw new IllegalArgumentException("weights of length " + weights.length + " do not fit " + data.featureCount()
                 + " features and " + data.classCount() + " classes");

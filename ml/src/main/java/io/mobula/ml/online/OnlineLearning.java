@@ -33,14 +33,14 @@ public final class OnlineLearning {
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
     /** A progress line's facts: events learned so far, of how many, and the version served. */
-    public record Progress(long events, long total, long servedVersion, long queries) {
+    public record ReplayProgress(long events, long total, long servedVersion, long queries) {
     }
 
     private OnlineLearning() {
     }
 
     public static OnlineReport run(Mobula mobula, List<SparseExample> stream, List<SparseExample> test, OnlineSettings settings,
-                                   Consumer<Progress> onProgress) throws InterruptedException {
+                                   Consumer<ReplayProgress> onProgress) throws InterruptedException {
         if (stream.isEmpty() || test.isEmpty()) {
             throw new IllegalArgumentException("need a non-empty stream and test set, got " + stream.size() + " and " + test.size() + " rows");
         }
@@ -71,7 +71,7 @@ public final class OnlineLearning {
 
     private static OnlineReport replay(Mobula mobula, ActorHandle<OnlineLearner> learner, ActorHandle<ModelServer> server,
                                        List<SparseExample> stream, List<SparseExample> test, OnlineSettings settings,
-                                       Consumer<Progress> onProgress) throws InterruptedException {
+                                       Consumer<ReplayProgress> onProgress) throws InterruptedException {
         AtomicBoolean training = new AtomicBoolean(true);
         AtomicLong failed = new AtomicLong();
         AtomicLong regressions = new AtomicLong();
@@ -121,8 +121,8 @@ public final class OnlineLearning {
             published++;
             if (to >= nextProgress || to == stream.size()) {
                 nextProgress += Math.max(1, stream.size() / 10);
-                onProgress.accept(new Progress(to, stream.size(), server.task(ModelServer::servedVersion).remote().get(CALL_TIMEOUT),
-                    queries.get()));
+                onProgress.accept(new ReplayProgress(to, stream.size(),
+                    server.task(ModelServer::servedVersion).remote().get(CALL_TIMEOUT), queries.get()));
             }
         }
         pending.put(endOfStream);

@@ -2,7 +2,7 @@ package io.mobula.ml.sgd;
 
 import java.util.Random;
 
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.data.Split;
 import io.mobula.ml.model.OneVsRestLogistic;
 
@@ -13,7 +13,7 @@ import io.mobula.ml.model.OneVsRestLogistic;
  * from saved weights at epoch {@code e} sees the same batches as one that never stopped.
  */
 public final class GradientWorker {
-    private final Dataset shard;
+    private final LabeledRows shard;
     private final int worker;
     private final int batchSize;
     private final double l2;
@@ -21,7 +21,7 @@ public final class GradientWorker {
     private int shuffledEpoch = -1;
     private int[] order;
 
-    public GradientWorker(Dataset shard, int worker, int batchSize, double l2, long seed) {
+    public GradientWorker(LabeledRows shard, int worker, int batchSize, double l2, long seed) {
         if (shard.rows() == 0) {
             throw new IllegalArgumentException("worker " + worker + " was given no rows; use fewer workers than training rows");
         }

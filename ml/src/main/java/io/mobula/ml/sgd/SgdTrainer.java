@@ -14,7 +14,7 @@ import io.mobula.ObjectRef;
 import io.mobula.PlacementGroup;
 import io.mobula.SchedulingStrategy;
 import io.mobula.WaitResult;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.model.OneVsRestLogistic;
 
 /**
@@ -38,7 +38,7 @@ public final class SgdTrainer implements AutoCloseable {
 
     private final Mobula mobula;
     private final SgdConfig config;
-    private final Dataset heldOut;
+    private final LabeledRows heldOut;
     private final ActorHandle<ParameterServer> server;
     private final List<ActorHandle<GradientWorker>> workers = new ArrayList<>();
     private final PlacementGroup group;
@@ -53,7 +53,7 @@ public final class SgdTrainer implements AutoCloseable {
      * @throws IllegalArgumentException when there are more workers than training rows, or the
      *                                  weights do not fit the data.
      */
-    public SgdTrainer(Mobula mobula, Dataset train, Dataset heldOut, SgdConfig config, double[] initialWeights) {
+    public SgdTrainer(Mobula mobula, LabeledRows train, LabeledRows heldOut, SgdConfig config, double[] initialWeights) {
         this(mobula, train, heldOut, config, initialWeights, null);
     }
 
@@ -61,7 +61,8 @@ public final class SgdTrainer implements AutoCloseable {
      * As above, with every actor placed in bundle 0 of {@code group} (null: anywhere), so a
      * trial's actors are reserved together, all or none.
      */
-    public SgdTrainer(Mobula mobula, Dataset train, Dataset heldOut, SgdConfig config, double[] initialWeights, PlacementGroup group) {
+    public SgdTrainer(Mobula mobula, LabeledRows train, LabeledRows heldOut, SgdConfig config, double[] initialWeights,
+                      PlacementGroup group) {
         if (config.workers() > train.rows()) {
             throw new IllegalArgumentException("--workers " + config.workers() + " is more than the " + train.rows()
                 + " training rows; use at most " + train.rows() + " workers");

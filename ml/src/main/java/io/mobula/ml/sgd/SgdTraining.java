@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.mobula.Mobula;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.data.Split;
 import io.mobula.ml.data.Standardizer;
 import io.mobula.ml.model.OneVsRestLogistic;
@@ -21,13 +21,13 @@ public final class SgdTraining {
     }
 
     /** Splits {@code data} with the config's seed and standardises both sides on the training rows. */
-    public static Split prepare(Dataset data, long seed) {
+    public static Split prepare(LabeledRows data, long seed) {
         Split split = Split.of(data, TEST_FRACTION, seed);
         Standardizer standardizer = Standardizer.fit(split.train());
         return new Split(standardizer.apply(split.train()), standardizer.apply(split.test()));
     }
 
-    public static SgdResult run(Mobula mobula, Dataset data, SgdConfig config, Consumer<EpochReport> onEpoch) {
+    public static SgdResult run(Mobula mobula, LabeledRows data, SgdConfig config, Consumer<EpochReport> onEpoch) {
         Split split = prepare(data, config.seed());
         long start = System.nanoTime();
         try (SgdTrainer trainer = new SgdTrainer(mobula, split.train(), split.test(), config, null)) {

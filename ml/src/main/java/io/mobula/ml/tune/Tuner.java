@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 import io.mobula.Mobula;
 import io.mobula.PlacementGroup;
 import io.mobula.PlacementStrategy;
-import io.mobula.ml.data.Dataset;
+import io.mobula.ml.data.LabeledRows;
 import io.mobula.ml.data.Split;
 import io.mobula.ml.model.OneVsRestLogistic;
 import io.mobula.ml.sgd.SgdConfig;
@@ -43,7 +43,7 @@ public final class Tuner {
     private static final Duration RESERVATION_TIMEOUT = Duration.ofMinutes(10);
 
     /** What one epoch of the search did, for a progress line. */
-    public record Progress(int epoch, int epochs, int running, List<Integer> stoppedNow, int leader, double leaderScore) {
+    public record SearchProgress(int epoch, int epochs, int running, List<Integer> stoppedNow, int leader, double leaderScore) {
     }
 
     /**
@@ -68,7 +68,7 @@ public final class Tuner {
         this.settings = settings;
     }
 
-    public TuneResult run(Dataset data, Consumer<Progress> onEpoch) throws InterruptedException {
+    public TuneResult run(LabeledRows data, Consumer<SearchProgress> onEpoch) throws InterruptedException {
         long start = System.nanoTime();
         Split outer = SgdTraining.prepare(data, settings.seed());
         Split inner = Split.of(outer.train(), VALIDATION_FRACTION, settings.seed() + 1);
@@ -117,7 +117,8 @@ public final class Tuner {
                 }
                 int leader = running.stream().max(Comparator.comparingDouble((Integer t) -> scores.get(t).getLast())
                     .thenComparing(t -> -t)).orElseThrow();
-                onEpoch.accept(new Progress(epoch, settings.epochs(), running.size(), stopNow, leader, scores.get(leader).getLast()));
+                onEpoch.accept(new SearchProgress(epoch, settings.epochs(), running.size(), stopNow, leader,
+                    scores.get(leader).getLast()));
             }
         }
         List<TrialResult> trials = new ArrayList<>();

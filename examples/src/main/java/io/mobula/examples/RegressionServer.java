@@ -3,17 +3,18 @@ package io.mobula.examples;
 import java.util.Arrays;
 
 /**
- * An actor holding a model's parameters for many workers: they {@link #pull()} a copy, compute a
- * gradient on their own data and {@link #push(double[])} it back. Because an actor runs one call
- * at a time, updates never interleave, and no worker ever sees half an update.
+ * The parameter server of the parameter-server seed: an actor holding the weights of a linear
+ * regression for many workers. They {@link #pull()} a copy, compute a gradient on their own data
+ * and {@link #push(double[])} it back; each push is applied at once (no step barrier). Because an
+ * actor runs one call at a time, updates never interleave, and no worker ever sees half an update.
  */
-public final class ParameterServer {
+public final class RegressionServer {
     private final double[] parameters;
     private final double learningRate;
     private long updates;
 
     /** Starts from all-zero parameters. */
-    public ParameterServer(int dimensions, double learningRate) {
+    public RegressionServer(int dimensions, double learningRate) {
         if (dimensions <= 0 || !(learningRate > 0)) {
             throw new IllegalArgumentException("need dimensions > 0 and learningRate > 0, got " + dimensions + ", " + learningRate);
         }
@@ -44,6 +45,6 @@ public final class ParameterServer {
 
     @Override
     public String toString() {
-        return "ParameterServer" + Arrays.toString(parameters);
+        return "RegressionServer" + Arrays.toString(parameters);
     }
 }

@@ -16,21 +16,22 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The data files this module ships under {@code data/} on the class path, as paths on the file
- * system: a dataset's tasks read files by path. From {@code target/classes} the path is the file
+ * The text files this module ships under {@code data/} on the class path (a play, server logs:
+ * the example programs' default input), as paths on the file system: a dataset's tasks read files
+ * by path. From {@code target/classes} the path is the file
  * itself; from a jar the file (or folder) is copied once into a temporary folder, removed when
  * the JVM exits.
  */
-public final class ShippedData {
+public final class ShippedText {
     public static final String SHAKESPEARE = "data/text/tinyshakespeare.txt";
     public static final String LOGS = "data/logs";
 
-    private ShippedData() {
+    private ShippedText() {
     }
 
     /** A shipped file or folder as a path. */
     public static Path path(String resource) {
-        URL url = ShippedData.class.getClassLoader().getResource(resource);
+        URL url = ShippedText.class.getClassLoader().getResource(resource);
         if (url == null) {
             throw new IllegalStateException("the data '" + resource + "' is not on the class path; is mobula-data's jar "
                 + "(or its target/classes) on it?");

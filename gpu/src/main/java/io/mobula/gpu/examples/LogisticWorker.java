@@ -8,13 +8,14 @@ import io.mobula.gpu.GpuContext;
 import io.mobula.gpu.GpuKernels;
 
 /**
- * The worker tasks of {@link GpuParameterServer}. A shard goes to the GPU once ({@link #upload},
- * {@link #uploadLabels}: the tasks return device arrays, which the runtime leaves on the device);
- * each step then receives those same arrays, pulls the weights, runs the gradient kernels and
- * pushes the gradient. {@link #cpuStep} is the same step on the CPU reference, for nodes without a GPU.
+ * The worker tasks of {@link GpuParameterServerProgram}, which train against a {@link LogisticServer}.
+ * A shard goes to the GPU once ({@link #upload}, {@link #uploadLabels}: the tasks return device
+ * arrays, which the runtime leaves on the device); each step then receives those same arrays,
+ * pulls the weights, runs the gradient kernels and pushes the gradient. {@link #cpuStep} is the
+ * same step on the CPU reference, for nodes without a GPU.
  */
-public final class GradientWorker {
-    private GradientWorker() {
+public final class LogisticWorker {
+    private LogisticWorker() {
     }
 
     /** A GPU task: the features of a shard, on the task's device. */

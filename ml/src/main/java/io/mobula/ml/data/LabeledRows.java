@@ -9,8 +9,8 @@ import java.util.List;
  * index {@code 0..classNames.size()-1}. Immutable by convention: nothing here writes the arrays
  * after construction, and the methods that derive a dataset copy what they keep.
  */
-public record Dataset(double[] features, int[] labels, int featureCount, List<String> classNames) implements Serializable {
-    public Dataset {
+public record LabeledRows(double[] features, int[] labels, int featureCount, List<String> classNames) implements Serializable {
+    public LabeledRows {
         if (featureCount <= 0) {
             throw new IllegalArgumentException("a dataset needs at least one feature column, got " + featureCount);
         }
@@ -40,18 +40,18 @@ public record Dataset(double[] features, int[] labels, int featureCount, List<St
     }
 
     /** The rows at {@code indices}, in that order. */
-    public Dataset select(int[] indices) {
+    public LabeledRows select(int[] indices) {
         double[] x = new double[indices.length * featureCount];
         int[] y = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(features, indices[i] * featureCount, x, i * featureCount, featureCount);
             y[i] = labels[indices[i]];
         }
-        return new Dataset(x, y, featureCount, classNames);
+        return new LabeledRows(x, y, featureCount, classNames);
     }
 
     /** Rows {@code from} (inclusive) to {@code to} (exclusive). */
-    public Dataset slice(int from, int to) {
+    public LabeledRows slice(int from, int to) {
         int[] indices = new int[to - from];
         Arrays.setAll(indices, i -> from + i);
         return select(indices);

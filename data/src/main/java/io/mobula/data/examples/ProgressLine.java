@@ -10,7 +10,7 @@ import io.mobula.data.Dataset;
  * second, rewritten in place ({@code \r}) at most ten times a second, ended with a newline when
  * the phase completes. Short phases print nothing.
  */
-final class Progress implements Dataset.ProgressListener {
+final class ProgressLine implements Dataset.ProgressListener {
     private static final long QUIET_NS = 500_000_000L;
     private static final long EVERY_NS = 100_000_000L;
 
@@ -21,7 +21,7 @@ final class Progress implements Dataset.ProgressListener {
     private long lastPrintNs;
     private boolean printed;
 
-    Progress(PrintStream err, String label) {
+    ProgressLine(PrintStream err, String label) {
         this.err = err;
         this.label = label;
     }

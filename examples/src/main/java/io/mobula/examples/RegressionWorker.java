@@ -7,8 +7,8 @@ import io.mobula.ObjectRef;
  * The worker task of the parameter-server seed. It receives the server's handle as an argument
  * and calls the actor from inside the task, as Ray's parameter-server example does.
  */
-public final class ParameterServerWorker {
-    private ParameterServerWorker() {
+public final class RegressionWorker {
+    private RegressionWorker() {
     }
 
     /**
@@ -18,13 +18,13 @@ public final class ParameterServerWorker {
      *
      * @return the loss on this worker's shard at the parameters of its last pull.
      */
-    public static double train(ActorHandle<ParameterServer> server, double[] trueWeights, int shard, int steps) {
+    public static double train(ActorHandle<RegressionServer> server, double[] trueWeights, int shard, int steps) {
         RegressionShard data = new RegressionShard(trueWeights, shard, ParameterServerSeed.ROWS_PER_SHARD);
         double[] weights = null;
         ObjectRef<Void> lastPush = null;
         for (int step = 0; step < steps; step++) {
-            weights = server.task(ParameterServer::pull).remote().get();
-            lastPush = server.task(ParameterServer::push, data.gradient(weights)).remote();
+            weights = server.task(RegressionServer::pull).remote().get();
+            lastPush = server.task(RegressionServer::push, data.gradient(weights)).remote();
         }
         if (lastPush != null) {
             lastPush.get();

@@ -7,7 +7,7 @@ import java.io.InputStream;
  * {@code data/README.md} beside them), read from the class path so the programs run the same from
  * any clone or jar.
  */
-public final class ShippedData {
+public final class ShippedTrainingData {
     /** UCI handwritten digits, 1,797 rows of 64 pixel counts; label in column 64, no header. */
     public static final String DIGITS = "data/classification/digits.csv.gz";
     /** Fisher's iris, 150 rows; a metadata header line, label in column 4. */
@@ -23,12 +23,12 @@ public final class ShippedData {
     public static final String ATTRIBUTION = "data: UCI Machine Learning Repository (Dua & Graff; CC BY 4.0), "
         + "digits/iris/wine via scikit-learn (BSD-3-Clause), mushroom via XGBoost's demo (Apache-2.0)";
 
-    private ShippedData() {
+    private ShippedTrainingData() {
     }
 
     /** Opens a shipped file; the caller closes the stream. */
     public static InputStream open(String path) {
-        InputStream in = ShippedData.class.getClassLoader().getResourceAsStream(path);
+        InputStream in = ShippedTrainingData.class.getClassLoader().getResourceAsStream(path);
         if (in == null) {
             throw new DataFileException(path, 0, "is not on the class path", "put mobula-ml's jar or ml/target/classes on it");
         }
@@ -36,7 +36,7 @@ public final class ShippedData {
     }
 
     /** Reads a shipped CSV. */
-    public static Dataset csv(String path, String labelColumn, boolean skipHeader) {
+    public static LabeledRows csv(String path, String labelColumn, boolean skipHeader) {
         try (InputStream in = open(path)) {
             return new CsvReader(labelColumn, skipHeader).read(path, in);
         } catch (java.io.IOException e) {

@@ -24,12 +24,12 @@ import io.mobula.gpu.GpuProbe;
  * trains on synthetic clusters. Prints the loss per epoch and the final accuracy. On a node
  * without a GPU it says so and runs the same steps on the CPU reference ({@code CpuKernels}).
  * <p>
- * Usage: {@code GpuParameterServer [--workers N] [--epochs E] [--learning-rate R] [--cpu]}.
+ * Usage: {@code GpuParameterServerProgram [--workers N] [--epochs E] [--learning-rate R] [--cpu]}.
  */
-public final class GpuParameterServer {
-    private static final String USAGE = "usage: GpuParameterServer [--workers N] [--epochs E] [--learning-rate R] [--cpu]";
+public final class GpuParameterServerProgram {
+    private static final String USAGE = "usage: GpuParameterServerProgram [--workers N] [--epochs E] [--learning-rate R] [--cpu]";
 
-    private GpuParameterServer() {
+    private GpuParameterServerProgram() {
     }
 
     /** How to train. */
@@ -119,8 +119,8 @@ public final class GpuParameterServer {
             ObjectRef<float[]> x = mobula.put(shard.x());
             ObjectRef<int[]> y = mobula.put(shard.labels());
             shards.add(useGpu
-                ? new Shard(mobula.task(GradientWorker::upload, x).resources("GPU", 1).remote(),
-                            mobula.task(GradientWorker::uploadLabels, y).resources("GPU", 1).remote(), shard.rows())
+                ? new Shard(mobula.task(LogisticWorker::upload, x).resources("GPU", 1).remote(),
+                            mobula.task(LogisticWorker::uploadLabels, y).resources("GPU", 1).remote(), shard.rows())
                 : new Shard(x, y, shard.rows()));
         }
         return shards;
@@ -132,8 +132,8 @@ public final class GpuParameterServer {
         List<ObjectRef<Float>> steps = new ArrayList<>();
         for (Shard shard : shards) {
             steps.add(useGpu
-                ? mobula.task(GradientWorker::gpuStep, server, shard.x(), shard.labels(), d, k).resources("GPU", 1).remote()
-                : mobula.task(GradientWorker::cpuStep, server, shard.x(), shard.labels(), d, k).remote());
+                ? mobula.task(LogisticWorker::gpuStep, server, shard.x(), shard.labels(), d, k).resources("GPU", 1).remote()
+                : mobula.task(LogisticWorker::cpuStep, server, shard.x(), shard.labels(), d, k).remote());
         }
         double lossSum = 0;
         for (int w = 0; w < steps.size(); w++) {

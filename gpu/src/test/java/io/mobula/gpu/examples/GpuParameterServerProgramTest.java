@@ -17,15 +17,15 @@ import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.gpu.GpuProbe;
 
-class GpuParameterServerTest {
-    private static final GpuParameterServer.Options SMALL = new GpuParameterServer.Options(3, 15, 0.5f, false, 1500);
+class GpuParameterServerProgramTest {
+    private static final GpuParameterServerProgram.Options SMALL = new GpuParameterServerProgram.Options(3, 15, 0.5f, false, 1500);
 
     @Test
     void withoutAGpuItSaysSoAndTrainsOnTheCpuReference() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        GpuParameterServer.Result result;
+        GpuParameterServerProgram.Result result;
         try (Mobula mobula = Mobula.init(new NodeContext().cpus(4).gpus(0))) {
-            result = GpuParameterServer.train(mobula, SMALL, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            result = GpuParameterServerProgram.train(mobula, SMALL, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         }
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertFalse(result.usedGpu());
@@ -39,9 +39,9 @@ class GpuParameterServerTest {
         GpuProbe.Result probe = GpuProbe.probe();
         Assumptions.assumeTrue(probe.available(), () -> "no GPU: " + probe.unavailableReason());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        GpuParameterServer.Result result;
+        GpuParameterServerProgram.Result result;
         try (Mobula mobula = Mobula.init()) {
-            result = GpuParameterServer.train(mobula, SMALL, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            result = GpuParameterServerProgram.train(mobula, SMALL, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         }
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(result.usedGpu(), out);
@@ -50,15 +50,16 @@ class GpuParameterServerTest {
 
     @Test
     void optionsAreParsed() {
-        GpuParameterServer.Options o = GpuParameterServer.Options.parse(new String[] {"--workers", "2", "--cpu", "--epochs", "3"});
+        GpuParameterServerProgram.Options o =
+            GpuParameterServerProgram.Options.parse(new String[] {"--workers", "2", "--cpu", "--epochs", "3"});
         assertEquals(2, o.workers());
         assertEquals(3, o.epochs());
         assertTrue(o.forceCpu());
-        assertEquals(GpuParameterServer.Options.defaults().learningRate(), o.learningRate());
+        assertEquals(GpuParameterServerProgram.Options.defaults().learningRate(), o.learningRate());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> GpuParameterServer.Options.parse(new String[] {"--epochs"}));
+            () -> GpuParameterServerProgram.Options.parse(new String[] {"--epochs"}));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> GpuParameterServer.Options.parse(new String[] {"--gpus", "2"}));
+            () -> GpuParameterServerProgram.Options.parse(new String[] {"--gpus", "2"}));
     }
 
     @Test
@@ -87,7 +88,7 @@ class GpuParameterServerTest {
         return list;
     }
 
-    private static void assertTrained(GpuParameterServer.Result result, String out) {
+    private static void assertTrained(GpuParameterServerProgram.Result result, String out) {
         List<Double> losses = result.lossPerEpoch();
         assertEquals(SMALL.epochs(), losses.size(), out);
         assertTrue(losses.get(losses.size() - 1) < losses.get(0) / 2, "the loss falls: " + out);
