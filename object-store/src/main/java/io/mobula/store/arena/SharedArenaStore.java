@@ -1,14 +1,11 @@
 package io.mobula.store.arena;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -90,16 +87,7 @@ public final class SharedArenaStore implements ObjectStore {
         long dataBytes = context.capacityBytes();
         int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
         this.layout = ArenaDescriptor.layout(dataBytes, slots, maxClients);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-            channel.truncate(0);
-            channel.position(layout.fileBytes() - 1);
-            channel.write(java.nio.ByteBuffer.wrap(new byte[1])); // sparse: pages appear on first touch
-            this.arena = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileBytes(), mapping);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the object store arena " + path + ": " + e.getMessage()
-                + "; check that the directory exists, is writable and has room (df " + path.getParent() + ")", e);
-        }
+        this.arena = ArenaFile.createAndMap(path, layout, mapping);
         this.index = new ArenaIndex(arena, layout, arena.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
             layout.pinRowBytes()));
         this.space = new ArenaSpace(arena, layout, index, changed::signalAll);
@@ -113,7 +101,7 @@ public final class SharedArenaStore implements ObjectStore {
         this.reaper = daemon(this::reapLoop, "mobula-arena-reaper");
         reaper.start();
         if (prefault) {
-            daemon(this::prefaultData, "mobula-arena-prefault").start();
+            daemon(() -> ArenaFile.prefaultData(arena, layout, () -> closed), "mobula-arena-prefault").start();
         }
     }
 
@@ -216,7 +204,7 @@ public final class SharedArenaStore implements ObjectStore {
             if (space.usedBytes() > layout.dataBytes() * SOFT_PRESSURE_FRACTION) {
                 relieveEarly();
             }
-            return new Builder(id, placement.slot(), arena.asSlice(placement.offset(), size));
+            return new ArenaObjectBuilder(this, id, placement.slot(), arena.asSlice(placement.offset(), size));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreFullException("interrupted while waiting for room for object " + id);
@@ -364,15 +352,6 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
-    private void prefaultData() {
-        long chunk = 64L << 20;
-        for (long at = layout.dataOffset(); at < layout.fileBytes() && !closed; at += chunk) {
-            if (!Madvise.populateWrite(arena.asSlice(at, Math.min(chunk, layout.fileBytes() - at)))) {
-                return;
-            }
-        }
-    }
-
     private void relievePressure() {
         lock.unlock();
         try {
@@ -406,13 +385,14 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
-    private void seal(Builder builder) {
+    /** Publishes a created object: readers see it from now on, and waiters for it wake. */
+    void seal(ObjectId id, int slot) {
         lock.lock();
         try {
             ensureOpen();
-            long at = layout.slotOffset(builder.slot);
-            if (IndexSlotDescriptor.stateAcquire(arena, at) != IndexSlotDescriptor.CREATED || !IndexSlotDescriptor.holds(arena, at, builder.id)) {
-                throw new IllegalStateException("object " + builder.id + " was aborted or deleted before it was sealed");
+            long at = layout.slotOffset(slot);
+            if (IndexSlotDescriptor.stateAcquire(arena, at) != IndexSlotDescriptor.CREATED || !IndexSlotDescriptor.holds(arena, at, id)) {
+                throw new IllegalStateException("object " + id + " was aborted or deleted before it was sealed");
             }
             IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
         } finally {
@@ -437,38 +417,6 @@ public final class SharedArenaStore implements ObjectStore {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         return t;
-    }
-
-    private final class Builder implements ObjectBuilder {
-        private final ObjectId id;
-        private final int slot;
-        private final MemorySegment data;
-
-        Builder(ObjectId id, int slot, MemorySegment data) {
-            this.id = id;
-            this.slot = slot;
-            this.data = data;
-        }
-
-        @Override
-        public ObjectId id() {
-            return id;
-        }
-
-        @Override
-        public MemorySegment data() {
-            return data;
-        }
-
-        @Override
-        public void seal() {
-            SharedArenaStore.this.seal(this);
-        }
-
-        @Override
-        public void abort() {
-            delete(id);
-        }
     }
 
     @Override
