@@ -50,6 +50,67 @@ extern "C" {
 /* The arena format version this library reads. */
 #define MOBULA_STORE_FORMAT_VERSION 1u
 
+/*
+ * The arena format (docs/object-store-format.md), for this library and for programs that inspect
+ * or write arenas in tests. The node writes the file from the Java descriptors
+ * (io.mobula.store.arena.ArenaDescriptor, IndexSlotDescriptor); ArenaFormatAgreementTest in the
+ * object-store module fails the build if these numbers, the Java ones and the document disagree.
+ * A field `fooBar` of a record is MOBULA_<RECORD>_FOO_BAR here.
+ */
+#define MOBULA_ARENA_MAGIC 0x3130414C55424F4DULL /* "MOBULA01" as little-endian bytes */
+#define MOBULA_ARENA_HEADER_BYTES 4096u          /* the header's region, one page */
+#define MOBULA_ARENA_HEADER_USED_BYTES 96u       /* the start of it that holds fields */
+#define MOBULA_ARENA_CLIENT_BYTES 64u            /* one client-table entry */
+#define MOBULA_ARENA_SLOT_BYTES 64u              /* one index slot */
+#define MOBULA_ARENA_PIN_BYTES 4u                /* one pin counter */
+#define MOBULA_ARENA_PAGE_BYTES 4096u            /* index, pin table and data start on these */
+#define MOBULA_ARENA_ALIGNMENT 64u               /* every object's block starts on this */
+
+/* Header field offsets, from the start of the file. */
+enum mobula_header_field {
+    MOBULA_HEADER_MAGIC = 0,
+    MOBULA_HEADER_FORMAT_VERSION = 8,
+    MOBULA_HEADER_HEADER_BYTES = 12,
+    MOBULA_HEADER_FILE_BYTES = 16,
+    MOBULA_HEADER_CLIENT_TABLE_OFFSET = 24,
+    MOBULA_HEADER_MAX_CLIENTS = 32,
+    MOBULA_HEADER_CLIENT_BYTES = 36,
+    MOBULA_HEADER_INDEX_OFFSET = 40,
+    MOBULA_HEADER_INDEX_SLOTS = 48,
+    MOBULA_HEADER_SLOT_BYTES = 52,
+    MOBULA_HEADER_PIN_TABLE_OFFSET = 56,
+    MOBULA_HEADER_DATA_OFFSET = 64,
+    MOBULA_HEADER_DATA_BYTES = 72,
+    MOBULA_HEADER_SEAL_SEQUENCE = 80, /* u32 futex word */
+    MOBULA_HEADER_OWNER_PID = 88
+};
+
+/* Client-table entry field offsets, from the start of the entry. */
+enum mobula_client_field {
+    MOBULA_CLIENT_PID = 0,
+    MOBULA_CLIENT_START_TIME = 8
+};
+
+/* Index slot field offsets, from the start of the slot. */
+enum mobula_slot_field {
+    MOBULA_SLOT_STATE = 0,
+    MOBULA_SLOT_KIND = 4,
+    MOBULA_SLOT_ID_HIGH = 8,
+    MOBULA_SLOT_ID_LOW = 16,
+    MOBULA_SLOT_OFFSET = 24,
+    MOBULA_SLOT_SIZE = 32,
+    MOBULA_SLOT_GENERATION = 40,
+    MOBULA_SLOT_LAST_ACCESS = 48
+};
+
+/* The values of an index slot's state; any other value means the file is not this format. */
+enum mobula_slot_state {
+    MOBULA_SLOT_EMPTY = 0,
+    MOBULA_SLOT_CREATED = 1,
+    MOBULA_SLOT_SEALED = 2,
+    MOBULA_SLOT_TOMBSTONE = 3
+};
+
 /* Status codes returned by every function that can fail. */
 typedef enum mobula_status {
     MOBULA_OK = 0,

@@ -62,51 +62,7 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
 _Static_assert(sizeof(_Atomic uint32_t) == 4 && _Alignof(_Atomic uint32_t) == 4, "u32 layout");
 _Static_assert(sizeof(_Atomic uint64_t) == 8 && _Alignof(_Atomic uint64_t) == 8, "u64 layout");
 
-/* ---- The format (docs/object-store-format.md) ---- */
-
-#define ARENA_MAGIC 0x3130414C55424F4DULL /* "MOBULA01" as little-endian bytes */
-#define HEADER_USED 96u                   /* bytes of the header that carry fields */
-#define CLIENT_BYTES 64u
-#define SLOT_BYTES 64u
-#define PIN_BYTES 4u
-#define DATA_ALIGN 64u
-
-/* Header field offsets. */
-enum {
-    H_MAGIC = 0,
-    H_FORMAT_VERSION = 8,
-    H_HEADER_BYTES = 12,
-    H_FILE_BYTES = 16,
-    H_CLIENT_TABLE_OFFSET = 24,
-    H_MAX_CLIENTS = 32,
-    H_CLIENT_BYTES = 36,
-    H_INDEX_OFFSET = 40,
-    H_INDEX_SLOTS = 48,
-    H_SLOT_BYTES = 52,
-    H_PIN_TABLE_OFFSET = 56,
-    H_DATA_OFFSET = 64,
-    H_DATA_BYTES = 72,
-    H_SEAL_SEQUENCE = 80,
-    H_OWNER_PID = 88
-};
-
-/* Client-table entry field offsets. */
-enum { C_PID = 0, C_START_TIME = 8 };
-
-/* Index slot field offsets. */
-enum {
-    S_STATE = 0,
-    S_KIND = 4,
-    S_ID_HIGH = 8,
-    S_ID_LOW = 16,
-    S_OFFSET = 24,
-    S_SIZE = 32,
-    S_GENERATION = 40,
-    S_LAST_ACCESS = 48
-};
-
-/* Slot states. */
-enum { ST_EMPTY = 0, ST_CREATED = 1, ST_SEALED = 2, ST_TOMBSTONE = 3 };
+/* The format's numbers are in mobula_store.h (MOBULA_ARENA_*, MOBULA_HEADER_*, MOBULA_SLOT_*, ...). */
 
 struct mobula_store {
     unsigned char *base;   /* the whole file, PROT_READ except the ranges below */
@@ -153,11 +109,11 @@ static inline _Atomic uint64_t *u64_at(const mobula_store *s, uint64_t offset) {
 }
 
 static inline uint64_t slot_offset(const mobula_store *s, uint32_t slot) {
-    return s->index_offset + (uint64_t)slot * SLOT_BYTES;
+    return s->index_offset + (uint64_t)slot * MOBULA_ARENA_SLOT_BYTES;
 }
 
 static inline uint64_t client_offset(const mobula_store *s, uint32_t client) {
-    return s->client_table_offset + (uint64_t)client * CLIENT_BYTES;
+    return s->client_table_offset + (uint64_t)client * MOBULA_ARENA_CLIENT_BYTES;
 }
 
 uint32_t mobula_store_id_hash(uint64_t id_high, uint64_t id_low) {
@@ -244,9 +200,9 @@ static bool region_end(uint64_t offset, uint64_t count, uint64_t unit, uint64_t 
 }
 
 /*
- * Checks the header of the mapped file (`file_size` >= HEADER_USED bytes at s->base) and fills
- * the layout fields of `s`. The regions must be in the documented order and must not overlap;
- * gaps between them (e.g. padding to page boundaries) are allowed.
+ * Checks the header of the mapped file (`file_size` >= MOBULA_ARENA_HEADER_USED_BYTES bytes at
+ * s->base) and fills the layout fields of `s`. The regions must be in the documented order and
+ * must not overlap; gaps between them (e.g. padding to page boundaries) are allowed.
  */
 static int parse_header(mobula_store *s, uint64_t file_size) {
     const unsigned char *h = s->base;
@@ -255,26 +211,27 @@ static int parse_header(mobula_store *s, uint64_t file_size) {
      * acquire load that sees it therefore sees the whole header. A file caught before that (the
      * node still creating it) reads as "not an arena": MOBULA_EFORMAT, and the caller may retry.
      */
-    uint64_t magic = atomic_load_explicit(u64_at(s, H_MAGIC), memory_order_acquire);
-    if (magic != ARENA_MAGIC) {
+    uint64_t magic = atomic_load_explicit(u64_at(s, MOBULA_HEADER_MAGIC), memory_order_acquire);
+    if (magic != MOBULA_ARENA_MAGIC) {
         return MOBULA_EFORMAT;
     }
-    if (read_u32(h + H_FORMAT_VERSION) != MOBULA_STORE_FORMAT_VERSION) {
+    if (read_u32(h + MOBULA_HEADER_FORMAT_VERSION) != MOBULA_STORE_FORMAT_VERSION) {
         return MOBULA_EVERSION;
     }
-    uint32_t header_bytes = read_u32(h + H_HEADER_BYTES);
-    uint64_t file_bytes = read_u64(h + H_FILE_BYTES);
-    s->client_table_offset = read_u64(h + H_CLIENT_TABLE_OFFSET);
-    s->max_clients = read_u32(h + H_MAX_CLIENTS);
-    uint32_t client_bytes = read_u32(h + H_CLIENT_BYTES);
-    s->index_offset = read_u64(h + H_INDEX_OFFSET);
-    s->index_slots = read_u32(h + H_INDEX_SLOTS);
-    uint32_t slot_bytes = read_u32(h + H_SLOT_BYTES);
-    s->pin_table_offset = read_u64(h + H_PIN_TABLE_OFFSET);
-    s->data_offset = read_u64(h + H_DATA_OFFSET);
-    s->data_bytes = read_u64(h + H_DATA_BYTES);
+    uint32_t header_bytes = read_u32(h + MOBULA_HEADER_HEADER_BYTES);
+    uint64_t file_bytes = read_u64(h + MOBULA_HEADER_FILE_BYTES);
+    s->client_table_offset = read_u64(h + MOBULA_HEADER_CLIENT_TABLE_OFFSET);
+    s->max_clients = read_u32(h + MOBULA_HEADER_MAX_CLIENTS);
+    uint32_t client_bytes = read_u32(h + MOBULA_HEADER_CLIENT_BYTES);
+    s->index_offset = read_u64(h + MOBULA_HEADER_INDEX_OFFSET);
+    s->index_slots = read_u32(h + MOBULA_HEADER_INDEX_SLOTS);
+    uint32_t slot_bytes = read_u32(h + MOBULA_HEADER_SLOT_BYTES);
+    s->pin_table_offset = read_u64(h + MOBULA_HEADER_PIN_TABLE_OFFSET);
+    s->data_offset = read_u64(h + MOBULA_HEADER_DATA_OFFSET);
+    s->data_bytes = read_u64(h + MOBULA_HEADER_DATA_BYTES);
 
-    if (header_bytes < HEADER_USED || client_bytes != CLIENT_BYTES || slot_bytes != SLOT_BYTES) {
+    if (header_bytes < MOBULA_ARENA_HEADER_USED_BYTES || client_bytes != MOBULA_ARENA_CLIENT_BYTES ||
+        slot_bytes != MOBULA_ARENA_SLOT_BYTES) {
         return MOBULA_EFORMAT;
     }
     if (s->max_clients == 0 || s->index_slots == 0 || (s->index_slots & (s->index_slots - 1)) != 0) {
@@ -282,7 +239,7 @@ static int parse_header(mobula_store *s, uint64_t file_size) {
     }
     /* Atomics need natural alignment: u64 words in entries and slots, u32 counters. */
     if (s->client_table_offset % 8 != 0 || s->index_offset % 8 != 0 || s->pin_table_offset % 4 != 0 ||
-        s->data_offset % DATA_ALIGN != 0) {
+        s->data_offset % MOBULA_ARENA_ALIGNMENT != 0) {
         return MOBULA_EFORMAT;
     }
     if (file_bytes > file_size) {
@@ -290,9 +247,9 @@ static int parse_header(mobula_store *s, uint64_t file_size) {
     }
     uint64_t end;
     if (s->client_table_offset < header_bytes ||
-        !region_end(s->client_table_offset, s->max_clients, CLIENT_BYTES, s->index_offset, &end) ||
-        !region_end(s->index_offset, s->index_slots, SLOT_BYTES, s->pin_table_offset, &end) ||
-        !region_end(s->pin_table_offset, (uint64_t)s->max_clients * s->index_slots, PIN_BYTES,
+        !region_end(s->client_table_offset, s->max_clients, MOBULA_ARENA_CLIENT_BYTES, s->index_offset, &end) ||
+        !region_end(s->index_offset, s->index_slots, MOBULA_ARENA_SLOT_BYTES, s->pin_table_offset, &end) ||
+        !region_end(s->pin_table_offset, (uint64_t)s->max_clients * s->index_slots, MOBULA_ARENA_PIN_BYTES,
                     s->data_offset, &end) ||
         !region_end(s->data_offset, s->data_bytes, 1, file_bytes, &end)) {
         return MOBULA_EFORMAT;
@@ -308,7 +265,7 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
     if (s->max_clients < 2) {
         return MOBULA_ENOCLIENT; /* only the node's own entry */
     }
-    uint64_t table_rest = (uint64_t)(s->max_clients - 1) * CLIENT_BYTES;
+    uint64_t table_rest = (uint64_t)(s->max_clients - 1) * MOBULA_ARENA_CLIENT_BYTES;
     int rc = protect_range(s, client_offset(s, 1), table_rest, PROT_READ | PROT_WRITE);
     if (rc != MOBULA_OK) {
         return rc;
@@ -316,7 +273,7 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
     uint64_t pid = (uint64_t)getpid();
     rc = MOBULA_ENOCLIENT;
     for (uint32_t c = 1; c < s->max_clients; c++) {
-        _Atomic uint64_t *entry_pid = u64_at(s, client_offset(s, c) + C_PID);
+        _Atomic uint64_t *entry_pid = u64_at(s, client_offset(s, c) + MOBULA_CLIENT_PID);
         /* Cheap check first, so a full table costs loads, not locked RMWs. */
         if (atomic_load_explicit(entry_pid, memory_order_relaxed) != 0) {
             continue;
@@ -327,7 +284,7 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
         if (atomic_compare_exchange_strong_explicit(entry_pid, &expected, pid, memory_order_acquire,
                                                     memory_order_relaxed)) {
             /* Release: the node reads pid, then startTime; it sees the pid at least as soon. */
-            atomic_store_explicit(u64_at(s, client_offset(s, c) + C_START_TIME), start_time,
+            atomic_store_explicit(u64_at(s, client_offset(s, c) + MOBULA_CLIENT_START_TIME), start_time,
                                   memory_order_release);
             s->client = c;
             rc = MOBULA_OK;
@@ -345,11 +302,11 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
  * is visible to whoever claims the entry next. */
 static void free_client(mobula_store *s) {
     uint64_t entry = client_offset(s, s->client);
-    if (protect_range(s, entry, CLIENT_BYTES, PROT_READ | PROT_WRITE) != MOBULA_OK) {
+    if (protect_range(s, entry, MOBULA_ARENA_CLIENT_BYTES, PROT_READ | PROT_WRITE) != MOBULA_OK) {
         return; /* cannot write it; the node frees it once our pid is gone */
     }
-    atomic_store_explicit(u64_at(s, entry + C_START_TIME), 0, memory_order_relaxed);
-    atomic_store_explicit(u64_at(s, entry + C_PID), 0, memory_order_release);
+    atomic_store_explicit(u64_at(s, entry + MOBULA_CLIENT_START_TIME), 0, memory_order_relaxed);
+    atomic_store_explicit(u64_at(s, entry + MOBULA_CLIENT_PID), 0, memory_order_release);
 }
 
 /* ---- Open and close ---- */
@@ -379,7 +336,7 @@ int mobula_store_open(const char *path, mobula_store **out) {
         errno = saved;
         return MOBULA_EIO;
     }
-    if ((uint64_t)st.st_size < HEADER_USED || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+    if ((uint64_t)st.st_size < MOBULA_ARENA_HEADER_USED_BYTES || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
         close(fd);
         return MOBULA_EFORMAT; /* too short to be an arena (or, on 32-bit, too large to map) */
     }
@@ -411,7 +368,7 @@ int mobula_store_open(const char *path, mobula_store **out) {
         free(s);
         return rc;
     }
-    s->seal_sequence = u32_at(s, H_SEAL_SEQUENCE);
+    s->seal_sequence = u32_at(s, MOBULA_HEADER_SEAL_SEQUENCE);
 
     rc = claim_client(s, start_time);
     if (rc != MOBULA_OK) {
@@ -427,8 +384,8 @@ int mobula_store_open(const char *path, mobula_store **out) {
 
     /* Our pin row becomes writable last, so restoring the client table to read-only above cannot
      * take write access away from a page the two happen to share. */
-    uint64_t row = s->pin_table_offset + (uint64_t)s->client * s->index_slots * PIN_BYTES;
-    rc = protect_range(s, row, (uint64_t)s->index_slots * PIN_BYTES, PROT_READ | PROT_WRITE);
+    uint64_t row = s->pin_table_offset + (uint64_t)s->client * s->index_slots * MOBULA_ARENA_PIN_BYTES;
+    rc = protect_range(s, row, (uint64_t)s->index_slots * MOBULA_ARENA_PIN_BYTES, PROT_READ | PROT_WRITE);
     if (rc != MOBULA_OK) {
         saved = errno;
         free_client(s);
@@ -485,27 +442,27 @@ static int lookup(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint
         uint64_t so = slot_offset(s, slot);
         /* Acquire: if this reads SEALED, the id, offset, size and generation the node wrote
          * before sealing are visible to the loads below. */
-        uint32_t state = atomic_load_explicit(u32_at(s, so + S_STATE), memory_order_acquire);
-        if (state == ST_EMPTY) {
+        uint32_t state = atomic_load_explicit(u32_at(s, so + MOBULA_SLOT_STATE), memory_order_acquire);
+        if (state == MOBULA_SLOT_EMPTY) {
             return MOBULA_ENOTFOUND;
         }
-        if (state == ST_TOMBSTONE) {
+        if (state == MOBULA_SLOT_TOMBSTONE) {
             continue;
         }
-        if (state != ST_CREATED && state != ST_SEALED) {
+        if (state != MOBULA_SLOT_CREATED && state != MOBULA_SLOT_SEALED) {
             return MOBULA_EFORMAT;
         }
         /* Relaxed is enough: ordered after the acquire above, and for a slot that is not pinned
          * they may be mid-rewrite anyway; the pin-and-recheck in get catches that. */
-        if (atomic_load_explicit(u64_at(s, so + S_ID_HIGH), memory_order_relaxed) != id_high ||
-            atomic_load_explicit(u64_at(s, so + S_ID_LOW), memory_order_relaxed) != id_low) {
+        if (atomic_load_explicit(u64_at(s, so + MOBULA_SLOT_ID_HIGH), memory_order_relaxed) != id_high ||
+            atomic_load_explicit(u64_at(s, so + MOBULA_SLOT_ID_LOW), memory_order_relaxed) != id_low) {
             continue;
         }
-        if (state == ST_CREATED) {
+        if (state == MOBULA_SLOT_CREATED) {
             return MOBULA_ENOTSEALED;
         }
         *slot_out = slot;
-        *generation_out = atomic_load_explicit(u64_at(s, so + S_GENERATION), memory_order_relaxed);
+        *generation_out = atomic_load_explicit(u64_at(s, so + MOBULA_SLOT_GENERATION), memory_order_relaxed);
         return MOBULA_OK;
     }
     return MOBULA_ENOTFOUND;
@@ -529,18 +486,18 @@ int mobula_store_get(mobula_store *store, uint64_t id_high, uint64_t id_low, mob
          * then seq_cst load, so that a concurrent delete either sees this pin or we see its
          * TOMBSTONE. */
         atomic_fetch_add_explicit(pin, 1, memory_order_seq_cst);
-        uint32_t state = atomic_load_explicit(u32_at(store, so + S_STATE), memory_order_seq_cst);
+        uint32_t state = atomic_load_explicit(u32_at(store, so + MOBULA_SLOT_STATE), memory_order_seq_cst);
         /* The loads below come after the seq_cst (so at least acquire) load of state. If it is
          * SEALED, the slot is frozen while our pin holds: the node neither frees nor rewrites a
          * slot whose counters are not all zero. The generation check rejects a slot that was
          * deleted and refilled (even with the same id) between the lookup and the pin. */
-        if (state == ST_SEALED &&
-            atomic_load_explicit(u64_at(store, so + S_ID_HIGH), memory_order_relaxed) == id_high &&
-            atomic_load_explicit(u64_at(store, so + S_ID_LOW), memory_order_relaxed) == id_low &&
-            atomic_load_explicit(u64_at(store, so + S_GENERATION), memory_order_relaxed) == generation) {
-            uint64_t offset = atomic_load_explicit(u64_at(store, so + S_OFFSET), memory_order_relaxed);
-            uint64_t size = atomic_load_explicit(u64_at(store, so + S_SIZE), memory_order_relaxed);
-            uint32_t kind = atomic_load_explicit(u32_at(store, so + S_KIND), memory_order_relaxed);
+        if (state == MOBULA_SLOT_SEALED &&
+            atomic_load_explicit(u64_at(store, so + MOBULA_SLOT_ID_HIGH), memory_order_relaxed) == id_high &&
+            atomic_load_explicit(u64_at(store, so + MOBULA_SLOT_ID_LOW), memory_order_relaxed) == id_low &&
+            atomic_load_explicit(u64_at(store, so + MOBULA_SLOT_GENERATION), memory_order_relaxed) == generation) {
+            uint64_t offset = atomic_load_explicit(u64_at(store, so + MOBULA_SLOT_OFFSET), memory_order_relaxed);
+            uint64_t size = atomic_load_explicit(u64_at(store, so + MOBULA_SLOT_SIZE), memory_order_relaxed);
+            uint32_t kind = atomic_load_explicit(u32_at(store, so + MOBULA_SLOT_KIND), memory_order_relaxed);
             uint64_t end;
             if (offset < store->data_offset || __builtin_add_overflow(offset, size, &end) ||
                 end > store->data_offset + store->data_bytes) {

@@ -1,7 +1,8 @@
 /*
  * Tests of libmobula_store against arenas this test writes itself, byte for byte as
- * docs/object-store-format.md describes them. The test plays the node: it maps the file
- * read-write and writes header, slots, data and the seal futex the way the node does.
+ * docs/object-store-format.md describes them, at the offsets mobula_store.h declares. The test
+ * plays the node: it maps the file read-write and writes header, slots, data and the seal futex
+ * the way the node does.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -48,8 +49,6 @@ static int check_failures; /* failed checks in the current test */
 
 /* ---- The arena, written the node's way ---- */
 
-enum { ST_EMPTY = 0, ST_CREATED = 1, ST_SEALED = 2, ST_TOMBSTONE = 3 };
-
 typedef struct {
     char path[512];
     unsigned char *base; /* read-write, shared */
@@ -72,6 +71,10 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static _Atomic uint32_t *a32(const arena *a, uint64_t off) { return (_Atomic uint32_t *)(void *)(a->base + off); }
 static _Atomic uint64_t *a64(const arena *a, uint64_t off) { return (_Atomic uint64_t *)(void *)(a->base + off); }
 
+static uint64_t client_off(const arena *a, uint32_t client) {
+    return a->client_table + (uint64_t)client * MOBULA_ARENA_CLIENT_BYTES;
+}
+
 static const char *arena_dir(void) {
     struct stat st;
     if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0) {
@@ -89,13 +92,13 @@ static int arena_create(arena *a, const char *name, uint32_t max_clients, uint32
                         uint64_t data_bytes, bool page_aligned) {
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s/mobula-store-test-%d-%s.arena", arena_dir(), (int)getpid(), name);
-    uint64_t align = page_aligned ? 4096 : 64;
+    uint64_t align = page_aligned ? MOBULA_ARENA_PAGE_BYTES : MOBULA_ARENA_ALIGNMENT;
     a->max_clients = max_clients;
     a->index_slots = index_slots;
-    a->client_table = 4096;
-    a->index = align_up(a->client_table + (uint64_t)max_clients * 64, align);
-    a->pins = align_up(a->index + (uint64_t)index_slots * 64, align);
-    a->data = align_up(a->pins + (uint64_t)max_clients * index_slots * 4, align);
+    a->client_table = MOBULA_ARENA_HEADER_BYTES;
+    a->index = align_up(a->client_table + (uint64_t)max_clients * MOBULA_ARENA_CLIENT_BYTES, align);
+    a->pins = align_up(a->index + (uint64_t)index_slots * MOBULA_ARENA_SLOT_BYTES, align);
+    a->data = align_up(a->pins + (uint64_t)max_clients * index_slots * MOBULA_ARENA_PIN_BYTES, align);
     a->data_bytes = data_bytes;
     a->next_data = a->data;
     a->bytes = (size_t)(a->data + data_bytes);
@@ -119,25 +122,24 @@ static int arena_create(arena *a, const char *name, uint32_t max_clients, uint32
     a->base = base;
 
     unsigned char *h = a->base;
-    put64(h + 0, 0x3130414C55424F4DULL);
+    put64(h + MOBULA_HEADER_MAGIC, MOBULA_ARENA_MAGIC);
     CHECK(memcmp(h, "MOBULA01", 8) == 0, "the magic spells MOBULA01 in file order");
-    put32(h + 8, 1);
-    put32(h + 12, 4096);
-    put64(h + 16, a->bytes);
-    put64(h + 24, a->client_table);
-    put32(h + 32, max_clients);
-    put32(h + 36, 64);
-    put64(h + 40, a->index);
-    put32(h + 48, index_slots);
-    put32(h + 52, 64);
-    put64(h + 56, a->pins);
-    put64(h + 64, a->data);
-    put64(h + 72, data_bytes);
-    put32(h + 80, 0);
-    put32(h + 84, 0);
-    put64(h + 88, (uint64_t)getpid());
+    put32(h + MOBULA_HEADER_FORMAT_VERSION, MOBULA_STORE_FORMAT_VERSION);
+    put32(h + MOBULA_HEADER_HEADER_BYTES, MOBULA_ARENA_HEADER_BYTES);
+    put64(h + MOBULA_HEADER_FILE_BYTES, a->bytes);
+    put64(h + MOBULA_HEADER_CLIENT_TABLE_OFFSET, a->client_table);
+    put32(h + MOBULA_HEADER_MAX_CLIENTS, max_clients);
+    put32(h + MOBULA_HEADER_CLIENT_BYTES, MOBULA_ARENA_CLIENT_BYTES);
+    put64(h + MOBULA_HEADER_INDEX_OFFSET, a->index);
+    put32(h + MOBULA_HEADER_INDEX_SLOTS, index_slots);
+    put32(h + MOBULA_HEADER_SLOT_BYTES, MOBULA_ARENA_SLOT_BYTES);
+    put64(h + MOBULA_HEADER_PIN_TABLE_OFFSET, a->pins);
+    put64(h + MOBULA_HEADER_DATA_OFFSET, a->data);
+    put64(h + MOBULA_HEADER_DATA_BYTES, data_bytes);
+    put32(h + MOBULA_HEADER_SEAL_SEQUENCE, 0);
+    put64(h + MOBULA_HEADER_OWNER_PID, (uint64_t)getpid());
     /* Client 0 is the node. */
-    put64(a->base + a->client_table, (uint64_t)getpid());
+    put64(a->base + client_off(a, 0) + MOBULA_CLIENT_PID, (uint64_t)getpid());
     return 0;
 }
 
@@ -148,7 +150,7 @@ static void arena_destroy(arena *a) {
     unlink(a->path);
 }
 
-static uint64_t slot_off(const arena *a, uint32_t slot) { return a->index + (uint64_t)slot * 64; }
+static uint64_t slot_off(const arena *a, uint32_t slot) { return a->index + (uint64_t)slot * MOBULA_ARENA_SLOT_BYTES; }
 
 static uint32_t home_slot(const arena *a, uint64_t hi, uint64_t lo) {
     return mobula_store_id_hash(hi, lo) & (a->index_slots - 1);
@@ -163,10 +165,10 @@ static uint64_t low_with_home(const arena *a, uint64_t hi, uint32_t home, uint64
     }
 }
 
-/* Copies bytes into the data region (64-byte aligned blocks) and returns their offset. */
+/* Copies bytes into the data region (aligned blocks) and returns their offset. */
 static uint64_t arena_alloc(arena *a, const void *bytes, uint64_t size) {
     uint64_t off = a->next_data;
-    a->next_data = align_up(off + size, 64);
+    a->next_data = align_up(off + size, MOBULA_ARENA_ALIGNMENT);
     if (a->next_data > a->data + a->data_bytes) {
         fprintf(stderr, "test arena data region too small\n");
         abort();
@@ -181,32 +183,32 @@ static uint64_t arena_alloc(arena *a, const void *bytes, uint64_t size) {
 static void write_slot(arena *a, uint32_t slot, uint32_t state, uint32_t kind, uint64_t hi, uint64_t lo,
                        uint64_t offset, uint64_t size, uint64_t generation) {
     uint64_t so = slot_off(a, slot);
-    atomic_store_explicit(a32(a, so + 4), kind, memory_order_relaxed);
-    atomic_store_explicit(a64(a, so + 8), hi, memory_order_relaxed);
-    atomic_store_explicit(a64(a, so + 16), lo, memory_order_relaxed);
-    atomic_store_explicit(a64(a, so + 24), offset, memory_order_relaxed);
-    atomic_store_explicit(a64(a, so + 32), size, memory_order_relaxed);
-    atomic_store_explicit(a64(a, so + 40), generation, memory_order_relaxed);
-    atomic_store_explicit(a32(a, so + 0), state, memory_order_release);
+    atomic_store_explicit(a32(a, so + MOBULA_SLOT_KIND), kind, memory_order_relaxed);
+    atomic_store_explicit(a64(a, so + MOBULA_SLOT_ID_HIGH), hi, memory_order_relaxed);
+    atomic_store_explicit(a64(a, so + MOBULA_SLOT_ID_LOW), lo, memory_order_relaxed);
+    atomic_store_explicit(a64(a, so + MOBULA_SLOT_OFFSET), offset, memory_order_relaxed);
+    atomic_store_explicit(a64(a, so + MOBULA_SLOT_SIZE), size, memory_order_relaxed);
+    atomic_store_explicit(a64(a, so + MOBULA_SLOT_GENERATION), generation, memory_order_relaxed);
+    atomic_store_explicit(a32(a, so + MOBULA_SLOT_STATE), state, memory_order_release);
 }
 
 /* Bumps sealSequence with release and wakes every waiter (shared futex). */
 static void seal_notify(arena *a) {
-    atomic_fetch_add_explicit(a32(a, 80), 1, memory_order_release);
-    syscall(SYS_futex, (uint32_t *)(void *)(a->base + 80), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    atomic_fetch_add_explicit(a32(a, MOBULA_HEADER_SEAL_SEQUENCE), 1, memory_order_release);
+    syscall(SYS_futex, (uint32_t *)(void *)(a->base + MOBULA_HEADER_SEAL_SEQUENCE), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
 static uint32_t pin_count(const arena *a, uint32_t client, uint32_t slot) {
-    return atomic_load_explicit(a32(a, a->pins + ((uint64_t)client * a->index_slots + slot) * 4),
+    return atomic_load_explicit(a32(a, a->pins + ((uint64_t)client * a->index_slots + slot) * MOBULA_ARENA_PIN_BYTES),
                                 memory_order_acquire);
 }
 
 static uint64_t client_pid(const arena *a, uint32_t client) {
-    return atomic_load_explicit(a64(a, a->client_table + (uint64_t)client * 64), memory_order_acquire);
+    return atomic_load_explicit(a64(a, client_off(a, client) + MOBULA_CLIENT_PID), memory_order_acquire);
 }
 
 static uint64_t client_start_time(const arena *a, uint32_t client) {
-    return atomic_load_explicit(a64(a, a->client_table + (uint64_t)client * 64 + 8), memory_order_acquire);
+    return atomic_load_explicit(a64(a, client_off(a, client) + MOBULA_CLIENT_START_TIME), memory_order_acquire);
 }
 
 /* Field 22 of /proc/self/stat, parsed here independently of the library. */
@@ -310,13 +312,13 @@ static int test_client_table_full(void) {
     if (arena_create(&a, "full", 3, 64, 4096, true) != 0) {
         return 1;
     }
-    put64(a.base + a.client_table + 64, 999999); /* entries 1 and 2 taken by others */
-    put64(a.base + a.client_table + 128, 999998);
+    put64(a.base + client_off(&a, 1) + MOBULA_CLIENT_PID, 999999); /* entries 1 and 2 taken by others */
+    put64(a.base + client_off(&a, 2) + MOBULA_CLIENT_PID, 999998);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_ENOCLIENT);
     CHECK(s == NULL, "no handle on failure");
-    put64(a.base + a.client_table + 128, 0);
+    put64(a.base + client_off(&a, 2) + MOBULA_CLIENT_PID, 0);
     rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
     if (rc == MOBULA_OK) {
@@ -342,7 +344,7 @@ static int test_get_bytes_size_kind_and_pins(void) {
             CHECK(obj[j].slot != obj[i].slot, "test ids must have distinct home slots");
         }
         uint64_t off = arena_alloc(&a, obj[i].bytes, obj[i].size);
-        write_slot(&a, obj[i].slot, ST_SEALED, obj[i].kind, obj[i].hi, obj[i].lo, off, obj[i].size, 1);
+        write_slot(&a, obj[i].slot, MOBULA_SLOT_SEALED, obj[i].kind, obj[i].hi, obj[i].lo, off, obj[i].size, 1);
     }
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
@@ -364,7 +366,7 @@ static int test_get_bytes_size_kind_and_pins(void) {
         CHECK(o.data != NULL && memcmp(o.data, obj[i].bytes, obj[i].size) == 0, "object %d bytes", i);
         if (obj[i].size > 0) {
             /* Zero-copy: the node's write to the block shows through the reader's pointer. */
-            uint64_t off = atomic_load(a64(&a, slot_off(&a, obj[i].slot) + 24));
+            uint64_t off = atomic_load(a64(&a, slot_off(&a, obj[i].slot) + MOBULA_SLOT_OFFSET));
             a.base[off] ^= 0xff;
             CHECK(((const volatile unsigned char *)o.data)[0] == (unsigned char)(obj[i].bytes[0] ^ 0xff),
                   "object %d is read in place", i);
@@ -405,7 +407,7 @@ static int test_unknown_id_not_found(void) {
     unsigned char b[16] = {1, 2, 3};
     uint64_t lo = 5;
     uint32_t home = home_slot(&a, 7, lo);
-    write_slot(&a, home, ST_SEALED, 2, 7, lo, arena_alloc(&a, b, 16), 16, 1);
+    write_slot(&a, home, MOBULA_SLOT_SEALED, 2, 7, lo, arena_alloc(&a, b, 16), 16, 1);
     /* Another id with the same home slot probes past the occupied slot to an EMPTY one. */
     uint64_t other = low_with_home(&a, 7, home, lo + 1);
     mobula_store *s = NULL;
@@ -437,9 +439,9 @@ static int test_tombstone_in_probe_chain_skipped(void) {
     /* home: an earlier incarnation of the very same id, deleted (TOMBSTONE, generation 1);
      * home+1: another id with the same home, sealed; home+2: our id, sealed again (generation 2). */
     uint64_t other_lo = low_with_home(&a, hi, home, lo + 1);
-    write_slot(&a, home, ST_TOMBSTONE, 2, hi, lo, arena_alloc(&a, old_bytes, 64), 64, 1);
-    write_slot(&a, (home + 1) & 63, ST_SEALED, 2, hi, other_lo, arena_alloc(&a, other_bytes, 32), 32, 1);
-    write_slot(&a, (home + 2) & 63, ST_SEALED, 7, hi, lo, arena_alloc(&a, new_bytes, 64), 64, 2);
+    write_slot(&a, home, MOBULA_SLOT_TOMBSTONE, 2, hi, lo, arena_alloc(&a, old_bytes, 64), 64, 1);
+    write_slot(&a, (home + 1) & 63, MOBULA_SLOT_SEALED, 2, hi, other_lo, arena_alloc(&a, other_bytes, 32), 32, 1);
+    write_slot(&a, (home + 2) & 63, MOBULA_SLOT_SEALED, 7, hi, lo, arena_alloc(&a, new_bytes, 64), 64, 2);
 
     /* Wrap-around: an id whose home is the last slot, stored in slot 0 past a TOMBSTONE. */
     uint64_t wrap_lo = low_with_home(&a, 0x77, 63, 1);
@@ -447,8 +449,8 @@ static int test_tombstone_in_probe_chain_skipped(void) {
     if (home >= 60 || home == 0) {
         fprintf(stderr, "  (home slot %u collides with the wrap-around case; skipping it)\n", home);
     } else {
-        write_slot(&a, 63, ST_TOMBSTONE, 2, 0x77, wrap_lo + 1000, 0, 0, 1);
-        write_slot(&a, 0, ST_SEALED, 3, 0x77, wrap_lo, arena_alloc(&a, wrap_bytes, 8), 8, 1);
+        write_slot(&a, 63, MOBULA_SLOT_TOMBSTONE, 2, 0x77, wrap_lo + 1000, 0, 0, 1);
+        write_slot(&a, 0, MOBULA_SLOT_SEALED, 3, 0x77, wrap_lo, arena_alloc(&a, wrap_bytes, 8), 8, 1);
     }
 
     mobula_store *s = NULL;
@@ -481,7 +483,7 @@ static int test_tombstone_in_probe_chain_skipped(void) {
             }
         }
         /* Only tombstones of an id and no live copy: not found. */
-        write_slot(&a, (home + 2) & 63, ST_TOMBSTONE, 7, hi, lo, 0, 0, 2);
+        write_slot(&a, (home + 2) & 63, MOBULA_SLOT_TOMBSTONE, 7, hi, lo, 0, 0, 2);
         CHECK_RC(mobula_store_get(s, hi, lo, &o), MOBULA_ENOTFOUND);
         mobula_store_close(s);
     }
@@ -495,7 +497,7 @@ static int test_created_is_not_sealed(void) {
         return 1;
     }
     unsigned char b[8] = {0};
-    write_slot(&a, home_slot(&a, 5, 5), ST_CREATED, 2, 5, 5, arena_alloc(&a, b, 8), 8, 1);
+    write_slot(&a, home_slot(&a, 5, 5), MOBULA_SLOT_CREATED, 2, 5, 5, arena_alloc(&a, b, 8), 8, 1);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
@@ -533,7 +535,7 @@ static int test_wait_get_sealed_by_other_process(void) {
         /* The "node": seal after 100 ms, then bump the sequence and wake the waiters. */
         struct timespec d = {0, 100 * 1000 * 1000};
         nanosleep(&d, NULL);
-        write_slot(&a, slot, ST_SEALED, 8, hi, lo, off, sizeof bytes, 1);
+        write_slot(&a, slot, MOBULA_SLOT_SEALED, 8, hi, lo, off, sizeof bytes, 1);
         seal_notify(&a);
         _exit(0);
     }
@@ -578,7 +580,7 @@ static int test_wait_get_sealed_by_other_process(void) {
             nanosleep(&d, NULL);
             uint64_t other_lo = 0x9000 + (uint64_t)i;
             write_slot(&a, home_slot(&a, hi, other_lo) == slot ? (slot + 7) & 63 : home_slot(&a, hi, other_lo),
-                       ST_SEALED, 2, hi, other_lo, off, 8, 1);
+                       MOBULA_SLOT_SEALED, 2, hi, other_lo, off, 8, 1);
             seal_notify(&a);
         }
         _exit(0);
@@ -591,7 +593,8 @@ static int test_wait_get_sealed_by_other_process(void) {
     if (child > 0) {
         waitpid(child, &status, 0);
     }
-    CHECK(atomic_load(a32(&a, 80)) == 4, "sealSequence counted 4 seals, got %u", atomic_load(a32(&a, 80)));
+    CHECK(atomic_load(a32(&a, MOBULA_HEADER_SEAL_SEQUENCE)) == 4, "sealSequence counted 4 seals, got %u",
+          atomic_load(a32(&a, MOBULA_HEADER_SEAL_SEQUENCE)));
 
     mobula_store_close(s);
     arena_destroy(&a);
@@ -618,34 +621,34 @@ static int test_bad_header(void) {
     a.base = NULL;
     mobula_store *s = NULL;
 
-    uint64_t bad_magic = 0x3130414C55424F4EULL;
-    patch_header(a.path, 0, &bad_magic, 8);
+    uint64_t bad_magic = MOBULA_ARENA_MAGIC + 1;
+    patch_header(a.path, MOBULA_HEADER_MAGIC, &bad_magic, 8);
     CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
-    uint64_t magic = 0x3130414C55424F4DULL;
-    patch_header(a.path, 0, &magic, 8);
+    uint64_t magic = MOBULA_ARENA_MAGIC;
+    patch_header(a.path, MOBULA_HEADER_MAGIC, &magic, 8);
 
-    uint32_t v2 = 2;
-    patch_header(a.path, 8, &v2, 4);
+    uint32_t next_version = MOBULA_STORE_FORMAT_VERSION + 1;
+    patch_header(a.path, MOBULA_HEADER_FORMAT_VERSION, &next_version, 4);
     CHECK_RC(open_refused(a.path), MOBULA_EVERSION);
-    uint32_t v1 = 1;
-    patch_header(a.path, 8, &v1, 4);
+    uint32_t version = MOBULA_STORE_FORMAT_VERSION;
+    patch_header(a.path, MOBULA_HEADER_FORMAT_VERSION, &version, 4);
 
     uint32_t slots = 63; /* not a power of two */
-    patch_header(a.path, 48, &slots, 4);
+    patch_header(a.path, MOBULA_HEADER_INDEX_SLOTS, &slots, 4);
     CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
     slots = 64;
-    patch_header(a.path, 48, &slots, 4);
+    patch_header(a.path, MOBULA_HEADER_INDEX_SLOTS, &slots, 4);
 
     uint64_t too_big = a.bytes + 4096; /* fileBytes larger than the file */
-    patch_header(a.path, 16, &too_big, 8);
+    patch_header(a.path, MOBULA_HEADER_FILE_BYTES, &too_big, 8);
     CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
     uint64_t right = a.bytes;
-    patch_header(a.path, 16, &right, 8);
+    patch_header(a.path, MOBULA_HEADER_FILE_BYTES, &right, 8);
 
-    uint64_t overlap = a.client_table + 64; /* index overlapping the client table */
-    patch_header(a.path, 40, &overlap, 8);
+    uint64_t overlap = client_off(&a, 1); /* index overlapping the client table */
+    patch_header(a.path, MOBULA_HEADER_INDEX_OFFSET, &overlap, 8);
     CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
-    patch_header(a.path, 40, &a.index, 8);
+    patch_header(a.path, MOBULA_HEADER_INDEX_OFFSET, &a.index, 8);
 
     /* Restored: opens again. */
     int rc = mobula_store_open(a.path, &s);
@@ -683,7 +686,7 @@ static int test_object_bytes_are_read_only(void) {
         return 1;
     }
     unsigned char b[64] = {1, 2, 3};
-    write_slot(&a, home_slot(&a, 1, 1), ST_SEALED, 2, 1, 1, arena_alloc(&a, b, 64), 64, 1);
+    write_slot(&a, home_slot(&a, 1, 1), MOBULA_SLOT_SEALED, 2, 1, 1, arena_alloc(&a, b, 64), 64, 1);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
@@ -720,7 +723,7 @@ static int test_packed_layout(void) {
     unsigned char b[100];
     fill_pattern(b, sizeof b, 3);
     uint32_t slot = home_slot(&a, 3, 4);
-    write_slot(&a, slot, ST_SEALED, 5, 3, 4, arena_alloc(&a, b, sizeof b), sizeof b, 1);
+    write_slot(&a, slot, MOBULA_SLOT_SEALED, 5, 3, 4, arena_alloc(&a, b, sizeof b), sizeof b, 1);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
@@ -748,7 +751,7 @@ static int test_close_drops_leftover_pins(void) {
     }
     unsigned char b[8] = {0};
     uint32_t slot = home_slot(&a, 9, 9);
-    write_slot(&a, slot, ST_SEALED, 2, 9, 9, arena_alloc(&a, b, 8), 8, 1);
+    write_slot(&a, slot, MOBULA_SLOT_SEALED, 2, 9, 9, arena_alloc(&a, b, 8), 8, 1);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
@@ -790,7 +793,7 @@ static void *stress_node(void *arg) {
     uint64_t so = slot_off(a, x->slot);
     for (uint64_t gen = 2; !atomic_load(&x->stop); gen++) {
         /* Delete: TOMBSTONE, full fence, then wait until every row's counter is zero. */
-        atomic_store_explicit(a32(a, so), ST_TOMBSTONE, memory_order_release);
+        atomic_store_explicit(a32(a, so), MOBULA_SLOT_TOMBSTONE, memory_order_release);
         atomic_thread_fence(memory_order_seq_cst);
         for (uint32_t c = 0; c < a->max_clients; c++) {
             while (pin_count(a, c, x->slot) != 0) {
@@ -801,7 +804,7 @@ static void *stress_node(void *arg) {
         unsigned char *block = a->base + x->off;
         memset(block, (int)(gen & 0xff), STRESS_BLOCK);
         memcpy(block, &gen, 8);
-        write_slot(a, x->slot, ST_SEALED, 2, 0x5555, 0x6666, x->off, STRESS_BLOCK, gen);
+        write_slot(a, x->slot, MOBULA_SLOT_SEALED, 2, 0x5555, 0x6666, x->off, STRESS_BLOCK, gen);
         seal_notify(a);
         atomic_fetch_add(&x->rounds, 1);
     }
@@ -852,7 +855,7 @@ static int test_pin_holds_against_concurrent_delete(void) {
     memset(first, 1, sizeof first);
     memcpy(first, &gen1, 8);
     x.off = arena_alloc(&a, first, sizeof first);
-    write_slot(&a, x.slot, ST_SEALED, 2, 0x5555, 0x6666, x.off, STRESS_BLOCK, 1);
+    write_slot(&a, x.slot, MOBULA_SLOT_SEALED, 2, 0x5555, 0x6666, x.off, STRESS_BLOCK, 1);
     int rc = mobula_store_open(a.path, &x.s);
     CHECK_RC(rc, MOBULA_OK);
     if (rc != MOBULA_OK) {

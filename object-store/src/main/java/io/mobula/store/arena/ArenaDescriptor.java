@@ -1,6 +1,11 @@
 package io.mobula.store.arena;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
@@ -13,41 +18,69 @@ import java.lang.invoke.VarHandle;
  *  |          | clients x 64  | slots x 64        | clients x slots x 4 | 64-byte aligned |
  *  +----------+---------------+-------------------+---------------------+-----------------+
  * </pre>
- * Header:
- * <pre>
- *   0 magic u64 | 8 formatVersion u32 | 12 headerBytes u32 | 16 fileBytes u64
- *  24 clientTableOffset u64 | 32 maxClients u32 | 36 clientBytes u32
- *  40 indexOffset u64 | 48 indexSlots u32 | 52 slotBytes u32 | 56 pinTableOffset u64
- *  64 dataOffset u64 | 72 dataBytes u64 | 80 sealSequence u32 (futex word) | 88 ownerPid u64
- * </pre>
+ * The header's and a client entry's fields are the layouts {@link #HEADER} and {@link #CLIENT_ENTRY}.
  */
 public final class ArenaDescriptor {
+    /**
+     * The header's fields, in file order. The offset constants below are read off this layout, and
+     * ArenaFormatAgreementTest holds it, field by field, against docs/object-store-format.md and
+     * the constants of native/include/mobula_store.h ({@code MOBULA_HEADER_*}).
+     */
+    public static final StructLayout HEADER = MemoryLayout.structLayout(
+        JAVA_LONG.withName("magic"),
+        JAVA_INT.withName("formatVersion"),
+        JAVA_INT.withName("headerBytes"),
+        JAVA_LONG.withName("fileBytes"),
+        JAVA_LONG.withName("clientTableOffset"),
+        JAVA_INT.withName("maxClients"),
+        JAVA_INT.withName("clientBytes"),
+        JAVA_LONG.withName("indexOffset"),
+        JAVA_INT.withName("indexSlots"),
+        JAVA_INT.withName("slotBytes"),
+        JAVA_LONG.withName("pinTableOffset"),
+        JAVA_LONG.withName("dataOffset"),
+        JAVA_LONG.withName("dataBytes"),
+        JAVA_INT.withName("sealSequence"),
+        MemoryLayout.paddingLayout(Integer.BYTES),
+        JAVA_LONG.withName("ownerPid"));
+
+    /** One entry of the client table ({@code MOBULA_CLIENT_*} in C): pid (0 = free) and process start time. */
+    public static final StructLayout CLIENT_ENTRY = MemoryLayout.structLayout(
+        JAVA_LONG.withName("pid"),
+        JAVA_LONG.withName("startTime"),
+        MemoryLayout.paddingLayout(48));
+
     /** "MOBULA01" as little-endian bytes. */
     public static final long MAGIC = 0x3130414C55424F4DL;
     public static final int FORMAT_VERSION = 1;
+    /** The header's region: one page, of which {@link #HEADER} uses the start. */
     public static final int HEADER_BYTES = 4096;
-    public static final int CLIENT_BYTES = 64;
+    public static final int CLIENT_BYTES = (int) CLIENT_ENTRY.byteSize();
+    /** One pin counter (u32) in the pin table. */
+    public static final int PIN_BYTES = Integer.BYTES;
+    /** Index, pin table and data start on pages of this size. */
+    public static final int PAGE_BYTES = 4096;
+    /** Every object's block in the data region starts on this boundary. */
     public static final long ALIGNMENT = 64;
 
-    public static final long MAGIC_OFFSET = 0;
-    public static final long FORMAT_VERSION_OFFSET = 8;
-    public static final long HEADER_BYTES_OFFSET = 12;
-    public static final long FILE_BYTES_OFFSET = 16;
-    public static final long CLIENT_TABLE_OFFSET_OFFSET = 24;
-    public static final long MAX_CLIENTS_OFFSET = 32;
-    public static final long CLIENT_BYTES_OFFSET = 36;
-    public static final long INDEX_OFFSET_OFFSET = 40;
-    public static final long INDEX_SLOTS_OFFSET = 48;
-    public static final long SLOT_BYTES_OFFSET = 52;
-    public static final long PIN_TABLE_OFFSET_OFFSET = 56;
-    public static final long DATA_OFFSET_OFFSET = 64;
-    public static final long DATA_BYTES_OFFSET = 72;
-    public static final long SEAL_SEQUENCE_OFFSET = 80;
-    public static final long OWNER_PID_OFFSET = 88;
+    public static final long MAGIC_OFFSET = offsetOf(HEADER, "magic");
+    public static final long FORMAT_VERSION_OFFSET = offsetOf(HEADER, "formatVersion");
+    public static final long HEADER_BYTES_OFFSET = offsetOf(HEADER, "headerBytes");
+    public static final long FILE_BYTES_OFFSET = offsetOf(HEADER, "fileBytes");
+    public static final long CLIENT_TABLE_OFFSET_OFFSET = offsetOf(HEADER, "clientTableOffset");
+    public static final long MAX_CLIENTS_OFFSET = offsetOf(HEADER, "maxClients");
+    public static final long CLIENT_BYTES_OFFSET = offsetOf(HEADER, "clientBytes");
+    public static final long INDEX_OFFSET_OFFSET = offsetOf(HEADER, "indexOffset");
+    public static final long INDEX_SLOTS_OFFSET = offsetOf(HEADER, "indexSlots");
+    public static final long SLOT_BYTES_OFFSET = offsetOf(HEADER, "slotBytes");
+    public static final long PIN_TABLE_OFFSET_OFFSET = offsetOf(HEADER, "pinTableOffset");
+    public static final long DATA_OFFSET_OFFSET = offsetOf(HEADER, "dataOffset");
+    public static final long DATA_BYTES_OFFSET = offsetOf(HEADER, "dataBytes");
+    public static final long SEAL_SEQUENCE_OFFSET = offsetOf(HEADER, "sealSequence");
+    public static final long OWNER_PID_OFFSET = offsetOf(HEADER, "ownerPid");
 
-    /** Client table entry: pid (0 = free) and process start time. */
-    public static final long CLIENT_PID_OFFSET = 0;
-    public static final long CLIENT_START_TIME_OFFSET = 8;
+    public static final long CLIENT_PID_OFFSET = offsetOf(CLIENT_ENTRY, "pid");
+    public static final long CLIENT_START_TIME_OFFSET = offsetOf(CLIENT_ENTRY, "startTime");
 
     static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -90,7 +123,7 @@ public final class ArenaDescriptor {
         long clientTable = HEADER_BYTES;
         long index = alignPage(clientTable + (long) maxClients * CLIENT_BYTES);
         long pins = alignPage(index + (long) indexSlots * IndexSlotDescriptor.SLOT_BYTES);
-        long data4k = alignPage(pins + (long) maxClients * indexSlots * Integer.BYTES);
+        long data4k = alignPage(pins + (long) maxClients * indexSlots * PIN_BYTES);
         long usable = dataBytes & ~(ALIGNMENT - 1);
         return new ArenaDescriptor(data4k + usable, maxClients, indexSlots, clientTable, index, pins, data4k, usable);
     }
@@ -132,7 +165,12 @@ public final class ArenaDescriptor {
     }
 
     static long alignPage(long offset) {
-        return (offset + 4095) & ~4095L;
+        return (offset + PAGE_BYTES - 1) & -(long) PAGE_BYTES;
+    }
+
+    /** The byte offset of the field {@code name} in a record layout. */
+    static long offsetOf(StructLayout record, String name) {
+        return record.byteOffset(MemoryLayout.PathElement.groupElement(name));
     }
 
     static long align(long offset) {
@@ -170,12 +208,17 @@ public final class ArenaDescriptor {
 
     /** Offset of client {@code c}'s pin counter for slot {@code s}. */
     public long pinOffset(int client, int slot) {
-        return pinTableOffset + ((long) client * indexSlots + slot) * Integer.BYTES;
+        return pinTableOffset + ((long) client * indexSlots + slot) * PIN_BYTES;
     }
 
     /** Offset of client {@code c}'s row of pin counters. */
     public long pinRowOffset(int client) {
-        return pinTableOffset + (long) client * indexSlots * Integer.BYTES;
+        return pinTableOffset + (long) client * pinRowBytes();
+    }
+
+    /** Bytes of one client's row of pin counters. */
+    public long pinRowBytes() {
+        return (long) indexSlots * PIN_BYTES;
     }
 
     public long clientOffset(int client) {

@@ -62,7 +62,7 @@ final class ArenaIndex {
                 return null;
             }
             long generation = IndexSlotDescriptor.generation(arena, at);
-            ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * Integer.BYTES, 1);
+            ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * ArenaDescriptor.PIN_BYTES, 1);
             if (IndexSlotDescriptor.stateAcquire(arena, at) == IndexSlotDescriptor.SEALED
                 && IndexSlotDescriptor.generation(arena, at) == generation && IndexSlotDescriptor.holds(arena, at, id)) {
                 return new Pinned(slot, IndexSlotDescriptor.offset(arena, at), IndexSlotDescriptor.size(arena, at),
@@ -73,12 +73,12 @@ final class ArenaIndex {
     }
 
     void unpin(int slot) {
-        ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * Integer.BYTES, -1);
+        ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * ArenaDescriptor.PIN_BYTES, -1);
     }
 
     /** One more pin on a slot this process has pinned already (so it stays put while that pin lasts). */
     void pinAgain(int slot) {
-        ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * Integer.BYTES, 1);
+        ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * ArenaDescriptor.PIN_BYTES, 1);
     }
 
     /** Node only: does any client hold a pin on {@code slot}? Call after tombstoning it. */

@@ -27,7 +27,7 @@ public final class ArenaReader implements AutoCloseable {
     private final MemorySegment pinRow;
     private final ArenaDescriptor layout;
     private final ArenaIndex index;
-    private final MemorySegment sealWord;
+    private final SealSequence seals;
     private volatile boolean closed;
     private final PinnedView.Owner pins = new PinnedView.Owner() {
         @Override
@@ -63,11 +63,11 @@ public final class ArenaReader implements AutoCloseable {
                 (long) layout.maxClients() * ArenaDescriptor.CLIENT_BYTES, mapping);
             int client = claimClient(clients);
             this.clientEntry = clients.asSlice((long) client * ArenaDescriptor.CLIENT_BYTES, ArenaDescriptor.CLIENT_BYTES);
-            long rowBytes = (long) layout.indexSlots() * Integer.BYTES;
-            this.pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), rowBytes, mapping);
+            this.pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), layout.pinRowBytes(),
+                mapping);
             this.index = new ArenaIndex(arena, layout, pinRow);
             MemorySegment headerRw = channel.map(FileChannel.MapMode.READ_WRITE, 0, ArenaDescriptor.HEADER_BYTES, mapping);
-            this.sealWord = headerRw.asSlice(ArenaDescriptor.SEAL_SEQUENCE_OFFSET, Integer.BYTES);
+            this.seals = new SealSequence(headerRw);
         } catch (IOException e) {
             mapping.close();
             throw new UncheckedIOException("cannot open the arena " + path + ": " + e.getMessage()
@@ -104,7 +104,7 @@ public final class ArenaReader implements AutoCloseable {
             if (closed) {
                 throw new StoreClosedException("this arena reader is closed");
             }
-            int sequence = (int) ArenaDescriptor.INT.getAcquire(arena, ArenaDescriptor.SEAL_SEQUENCE_OFFSET);
+            int sequence = seals.read();
             ArenaIndex.Pinned pinned = index.pin(id);
             if (pinned != null) {
                 return new PinnedView(id, pinned, arena.asSlice(pinned.offset(), pinned.size()), pins);
@@ -113,7 +113,7 @@ public final class ArenaReader implements AutoCloseable {
             if (left <= 0) {
                 return null;
             }
-            Futex.await(sealWord, sequence, left);
+            seals.await(sequence, left);
         }
     }
 

@@ -1,35 +1,54 @@
 package io.mobula.store.arena;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 
 import io.mobula.store.ObjectId;
 
 /**
- * One slot of the arena's index: open addressing, linear probing from the id's home slot.
- * <pre>
- *   0 state u32 (EMPTY 0, CREATED 1, SEALED 2, TOMBSTONE 3; written with release)
- *   4 kind u32 | 8 idHigh u64 | 16 idLow u64 | 24 offset u64 | 32 size u64
- *  40 generation u64 | 48 lastAccess u64 | 56 reserved
- * </pre>
+ * One slot of the arena's index: open addressing, linear probing from the id's home slot. The
+ * fields are the layout {@link #SLOT}; ArenaFormatAgreementTest holds it and the states against
+ * docs/object-store-format.md and native/include/mobula_store.h ({@code MOBULA_SLOT_*}).
+ * <p>
  * The fields are written before the state (release), so a reader that sees SEALED (acquire) sees
  * the object's fields whole.
  */
 public final class IndexSlotDescriptor {
-    public static final int SLOT_BYTES = 64;
+    public static final StructLayout SLOT = MemoryLayout.structLayout(
+        JAVA_INT.withName("state"),
+        JAVA_INT.withName("kind"),
+        JAVA_LONG.withName("idHigh"),
+        JAVA_LONG.withName("idLow"),
+        JAVA_LONG.withName("offset"),
+        JAVA_LONG.withName("size"),
+        JAVA_LONG.withName("generation"),
+        JAVA_LONG.withName("lastAccess"),
+        MemoryLayout.paddingLayout(Long.BYTES));
+
+    public static final int SLOT_BYTES = (int) SLOT.byteSize();
+
+    /** Never used since the arena was created; ends a probe. */
     public static final int EMPTY = 0;
+    /** Holds an object being written: "not sealed yet" to readers. */
     public static final int CREATED = 1;
+    /** Holds a sealed object, readable and pinnable. */
     public static final int SEALED = 2;
+    /** Deleted or spilled; probes pass it, and the node reuses it once its block is freed. */
     public static final int TOMBSTONE = 3;
 
-    static final long STATE = 0;
-    static final long KIND = 4;
-    static final long ID_HIGH = 8;
-    static final long ID_LOW = 16;
-    static final long OFFSET = 24;
-    static final long SIZE = 32;
-    static final long GENERATION = 40;
-    static final long LAST_ACCESS = 48;
+    static final long STATE = ArenaDescriptor.offsetOf(SLOT, "state");
+    static final long KIND = ArenaDescriptor.offsetOf(SLOT, "kind");
+    static final long ID_HIGH = ArenaDescriptor.offsetOf(SLOT, "idHigh");
+    static final long ID_LOW = ArenaDescriptor.offsetOf(SLOT, "idLow");
+    static final long OFFSET = ArenaDescriptor.offsetOf(SLOT, "offset");
+    static final long SIZE = ArenaDescriptor.offsetOf(SLOT, "size");
+    static final long GENERATION = ArenaDescriptor.offsetOf(SLOT, "generation");
+    static final long LAST_ACCESS = ArenaDescriptor.offsetOf(SLOT, "lastAccess");
 
     private IndexSlotDescriptor() {
     }

@@ -1,0 +1,123 @@
+package io.mobula.store.arena;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.mobula.store.ObjectId;
+import io.mobula.store.StoreFullException;
+
+/**
+ * Moves objects between the arena and the {@link Spiller}'s files: out, the least recently used
+ * unpinned ones when a create finds no room; back in when the node's process asks for one. Every
+ * method is called with the store's lock held.
+ * <p>
+ * A spilled object is not in the index, so readers in other processes see it again only once it
+ * is restored; a reader that pins a victim while it is being written out keeps it in the arena.
+ */
+final class ArenaSpilling {
+    /** At most this much is spilled in one batch, however small the request: fewer, larger files. */
+    private static final long MAX_BATCH_BYTES = 64L << 20;
+
+    private final MemorySegment arena;
+    private final ArenaDescriptor layout;
+    private final ArenaIndex index;
+    private final ArenaSpace space;
+    private final Spiller spiller;
+    private final SealSequence seals;
+
+    ArenaSpilling(MemorySegment arena, ArenaDescriptor layout, ArenaIndex index, ArenaSpace space, Spiller spiller,
+                  SealSequence seals) {
+        this.arena = arena;
+        this.layout = layout;
+        this.index = index;
+        this.space = space;
+        this.spiller = spiller;
+        this.seals = seals;
+    }
+
+    Spiller spiller() {
+        return spiller;
+    }
+
+    /**
+     * Moves the least recently used unpinned objects to disk, in one batch, until a block of
+     * {@code size} bytes is free. @return false if nothing could be spilled.
+     */
+    boolean spillFor(long size) {
+        List<long[]> candidates = new ArrayList<>(); // {lastAccess, slot}
+        for (int slot = 0; slot < layout.indexSlots(); slot++) {
+            long at = layout.slotOffset(slot);
+            if (IndexSlotDescriptor.stateAcquire(arena, at) == IndexSlotDescriptor.SEALED && !index.pinnedByAnyone(slot)) {
+                candidates.add(new long[] {arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.LAST_ACCESS), slot});
+            }
+        }
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        candidates.sort(Comparator.comparingLong(c -> c[0]));
+        long target = Math.max(size + size / 4, Math.min(MAX_BATCH_BYTES, layout.dataBytes() / 8));
+        List<Spiller.Victim> victims = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        long bytes = 0;
+        for (long[] candidate : candidates) {
+            int slot = (int) candidate[1];
+            long at = layout.slotOffset(slot);
+            ObjectId id = new ObjectId(arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.ID_HIGH),
+                arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.ID_LOW));
+            long objectSize = IndexSlotDescriptor.size(arena, at);
+            victims.add(new Spiller.Victim(id, IndexSlotDescriptor.kind(arena, at),
+                arena.asSlice(IndexSlotDescriptor.offset(arena, at), objectSize)));
+            slots.add(slot);
+            bytes += objectSize;
+            if (bytes >= target) {
+                break;
+            }
+        }
+        spiller.spill(victims);
+        boolean freedAny = false;
+        for (int i = 0; i < victims.size(); i++) {
+            int slot = slots.get(i);
+            long at = layout.slotOffset(slot);
+            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
+            if (index.pinnedByAnyone(slot)) {
+                // a reader pinned it while it was being written out: it stays, the disk copy goes;
+                // a reader that saw the brief tombstone and went to sleep must be woken
+                IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
+                spiller.forget(victims.get(i).id());
+                seals.advance();
+                continue;
+            }
+            space.free(slot, IndexSlotDescriptor.offset(arena, at), IndexSlotDescriptor.size(arena, at));
+            freedAny = true;
+        }
+        return freedAny;
+    }
+
+    /**
+     * Brings a spilled object back into the arena, sealed (spilling others if need be). The caller
+     * advances the seal sequence once it has let go of the lock.
+     *
+     * @return false if {@code id} is not spilled
+     * @throws StoreFullException if there is no room and every object in the arena is pinned
+     */
+    boolean restore(ObjectId id) {
+        Spiller.Location location = spiller.location(id);
+        if (location == null) {
+            return false;
+        }
+        ArenaSpace.Placement placement;
+        while (!(placement = space.place(id, location.size())).found()) {
+            if (!spillFor(location.size())) {
+                throw new StoreFullException("cannot restore spilled object " + id + " (" + location.size()
+                    + " bytes): every object in the store is pinned; release views and retry");
+            }
+        }
+        spiller.restore(id, arena.asSlice(placement.offset(), location.size()));
+        space.occupy(placement, id, location.size(), location.kind());
+        IndexSlotDescriptor.stateRelease(arena, layout.slotOffset(placement.slot()), IndexSlotDescriptor.SEALED);
+        return true;
+    }
+}
