@@ -1,10 +1,12 @@
 package io.mobula;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.mobula.function.Func0;
 import io.mobula.function.Func1;
@@ -321,7 +323,7 @@ public final class Mobula implements AutoCloseable {
             bundle.forEach(open()::checkResource);
             copy.add(Map.copyOf(bundle));
         }
-        String id = String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String id = String.format("%016x", ThreadLocalRandom.current().nextLong());
         MobulaRuntime runtime = open();
         runtime.createPlacementGroup(id, strategy, List.copyOf(copy));
         return new PlacementGroup(id, strategy, List.copyOf(copy), runtime);
@@ -351,7 +353,7 @@ public final class Mobula implements AutoCloseable {
     }
 
     /** The node's shared-memory arena file, which local processes map to read objects; null if private. */
-    public java.nio.file.Path arenaPath() {
+    public Path arenaPath() {
         return open().arenaPath();
     }
 

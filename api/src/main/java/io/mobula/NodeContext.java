@@ -1,9 +1,14 @@
 package io.mobula;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.mobula.spi.GpuDetector;
 
 /**
  * Configuration of an embedded node: its resources, object store and threading. Defaults come
@@ -40,7 +45,7 @@ public final class NodeContext {
     private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
     private boolean sharedArena = !Boolean.getBoolean("mobula.store.inprocess");
     private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
-    private java.nio.file.Path spillDirectory;
+    private Path spillDirectory;
     private int isolatedWorkers;
     private boolean concluded;
 
@@ -116,13 +121,13 @@ public final class NodeContext {
      * Where the arena moves objects when it is full of objects still referenced (restored on get);
      * default: a folder of the node's own under the temp directory, removed when the node stops.
      */
-    public NodeContext spillDirectory(java.nio.file.Path spillDirectory) {
+    public NodeContext spillDirectory(Path spillDirectory) {
         this.spillDirectory = spillDirectory;
         return this;
     }
 
     /** Where the store spills objects to make room; null: a fresh folder the node makes under the temp folder. */
-    public java.nio.file.Path spillDirectory() {
+    public Path spillDirectory() {
         return spillDirectory;
     }
 
@@ -210,7 +215,7 @@ public final class NodeContext {
 
     /** The GPUs the first detector that finds any reports; none without a detector or a driver. */
     static int detectGpus() {
-        for (io.mobula.spi.GpuDetector detector : java.util.ServiceLoader.load(io.mobula.spi.GpuDetector.class)) {
+        for (GpuDetector detector : ServiceLoader.load(GpuDetector.class)) {
             int found = detector.detect().size();
             if (found > 0) {
                 return found;
@@ -226,7 +231,7 @@ public final class NodeContext {
     }
 
     private static long physicalMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return 4L << 30;

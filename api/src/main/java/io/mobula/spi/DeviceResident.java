@@ -1,5 +1,7 @@
 package io.mobula.spi;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A value that lives in a device's memory (a GPU array). The runtime keeps such a value where it
  * is: a task on the same device receives the very same value, with no copy. Anywhere else it is
@@ -33,7 +35,7 @@ public interface DeviceResident {
     }
 
     /** Copies the host form into {@code target} ({@link #hostBytes} long): store memory, no staging. */
-    default void copyToHost(java.lang.foreign.MemorySegment target) {
+    default void copyToHost(MemorySegment target) {
         throw new UnsupportedOperationException(getClass().getName() + " copies to the host only through toHost()");
     }
 }

@@ -1,5 +1,6 @@
 package io.mobula.spi;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public interface MobulaRuntime extends AutoCloseable {
     StoreStats storeStats();
 
     /** The shared-memory arena file local processes map, or null where the store is private. */
-    java.nio.file.Path arenaPath();
+    Path arenaPath();
 
     /** The API object in front of this runtime (so work running here can find it). */
     Object face();

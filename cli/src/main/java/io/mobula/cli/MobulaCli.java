@@ -1,12 +1,17 @@
 package io.mobula.cli;
 
-import io.mobula.command.UsageException;
-import io.mobula.command.CliCommand;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+
+import io.mobula.command.CliCommand;
+import io.mobula.command.UsageException;
 
 /**
  * The {@code mobula} command line: {@code help}, {@code --version}, and every {@link CliCommand}
@@ -14,7 +19,8 @@ import java.util.TreeMap;
  * and exit with status 2.
  */
 public final class MobulaCli {
-    public static final String VERSION = "0.1.0";
+    /** The project's version as the pom says it (the build writes it into {@code version.properties}). */
+    public static final String VERSION = readVersion();
     static final int EXIT_USAGE = 2;
 
     private final Map<String, CliCommand> commands = new TreeMap<>();
@@ -28,6 +34,19 @@ public final class MobulaCli {
     public static void main(String[] args) {
         int status = new MobulaCli(ServiceLoader.load(CliCommand.class)).run(List.of(args), System.out, System.err);
         System.exit(status);
+    }
+
+    private static String readVersion() {
+        try (InputStream in = MobulaCli.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("version.properties is missing from the class path; rebuild with mvn package");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read version.properties", e);
+        }
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) {

@@ -51,6 +51,8 @@ class MobulaCliTest {
     void versionAndHelp() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("mobula " + MobulaCli.VERSION));
+        assertTrue(MobulaCli.VERSION.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"),
+            "the version is the pom's, filtered in by the build: " + MobulaCli.VERSION);
         assertEquals(0, run("help"));
         assertTrue(out.toString().contains("echo") && out.toString().contains("print the arguments"));
         assertEquals(0, run("help", "echo"));

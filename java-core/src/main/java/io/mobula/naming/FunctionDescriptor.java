@@ -5,6 +5,7 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 
 import io.mobula.ObjectRef;
+import io.mobula.function.NamedFunction;
 import io.mobula.function.RemoteFunction;
 
 /**
@@ -44,7 +45,7 @@ public final class FunctionDescriptor {
         if (function == null) {
             throw new IllegalArgumentException("the function is null; pass a method reference such as MyTasks::add");
         }
-        if (function instanceof io.mobula.function.NamedFunction named) {
+        if (function instanceof NamedFunction named) {
             // one class, many functions: never cached by class
             return new FunctionDescriptor(named.className(), named.methodName(), named.methodSignature(), null, null);
         }

@@ -1,11 +1,15 @@
 package io.mobula.runtime;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
-import io.mobula.spi.ActorState;
 import io.mobula.ActorDiedException;
 import io.mobula.MobulaException;
+import io.mobula.spi.ActorState;
 import io.mobula.worker.IsolatedActor;
 
 /**
@@ -33,17 +37,10 @@ public final class ActorRecord implements ActorState {
     private final int maxConcurrency;
     private final NodeRuntime runtime;
     private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    /** How its calls run: here, or sent to the node it lives on. */
+    private final ActorCalls calls;
     /**
-     * A connected driver's: held while a call is taken from the mailbox and sent, or sent by its
-     * caller directly, so calls leave in mailbox order whichever thread sends them.
-     */
-    private final Object sendOrder = new Object();
-    /** Calls taken from the mailbox by the actor's threads and not yet sent; guarded by sendOrder. */
-    private int sending;
-    /** Calls sent to the node the actor lives on (a connected driver's) whose answers have not come. */
-    private final java.util.Set<TaskSpec> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /**
-     * A connected driver's: the instance whose node died under a call (a system failure); the
+     * The instance whose node died under a call (a system failure; a connected driver's actor); the
      * actor's thread restarts it (or the actor dies) before it sends anything more.
      */
     private volatile Object lostInstance;
@@ -52,10 +49,10 @@ public final class ActorRecord implements ActorState {
 
     private volatile State state = State.PENDING;
     private volatile Object instance;
-    private final java.util.List<Runnable> deathCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
     private volatile MobulaException deathCause;
     private volatile boolean started;
-    private final java.util.concurrent.atomic.AtomicBoolean resourcesReturned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean resourcesReturned = new AtomicBoolean();
     private int restarts;
     private volatile int[] gpuIds = GpuAllocator.NONE;
 
@@ -75,6 +72,7 @@ public final class ActorRecord implements ActorState {
         for (int i = 0; i < maxConcurrency; i++) {
             doorbells[i] = idler.doorbell();
         }
+        this.calls = runtime.site().callsFor(this);
     }
 
     public long id() {
@@ -151,24 +149,16 @@ public final class ActorRecord implements ActorState {
     }
 
     /**
-     * Queues a method call; fails it at once if the actor is dead. A connected driver's call whose
-     * arguments are ready is sent on the calling thread instead when no earlier call waits or is
-     * being sent (so calls still reach the actor in order), saving the hop to the actor's thread.
+     * Queues a method call; fails it at once if the actor is dead. Where its calls are sent elsewhere,
+     * one may be sent from the calling thread instead (see {@link ActorCalls#trySendNow}).
      */
     void submit(TaskSpec call) {
         if (state == State.DEAD) {
             call.result.complete(new StoredValues.Failed(deathCause));
             return;
         }
-        if (state == State.ALIVE && runtime.invoker().placesElsewhere() && LocalScheduler.argumentsReady(call)) {
-            synchronized (sendOrder) {
-                if (state == State.ALIVE && sending == 0 && mailbox.isEmpty() && lostInstance == null) {
-                    if (call.tryStart()) {
-                        sendElsewhere(call, runtime.executor());
-                    }
-                    return;
-                }
-            }
+        if (state == State.ALIVE && calls.trySendNow(call)) {
+            return;
         }
         mailbox.offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
@@ -254,9 +244,7 @@ public final class ActorRecord implements ActorState {
         while ((call = mailbox.poll()) != null) {
             call.result.complete(new StoredValues.Failed(deathCause));
         }
-        for (TaskSpec inFlight : sent) {
-            inFlight.result.complete(new StoredValues.Failed(deathCause));
-        }
+        calls.failInFlight(deathCause);
     }
 
     private void run(int index) {
@@ -277,35 +265,50 @@ public final class ActorRecord implements ActorState {
                 nodeDied(lost);
                 continue;
             }
-            TaskSpec call = takeCall();
+            TaskSpec call = calls.take();
             if (call == null) {
                 doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
                 Thread.interrupted(); // a kill's interrupt is read from the state above
                 continue;
             }
             try {
-                invoke(call);
+                calls.run(call);
             } finally {
-                if (runtime.invoker().placesElsewhere()) {
-                    synchronized (sendOrder) {
-                        sending--;
-                    }
-                }
+                calls.taken();
             }
         }
     }
 
-    /** The next call of the mailbox; a connected driver's counts as being sent until {@code invoke} returns. */
-    private TaskSpec takeCall() {
-        if (!runtime.invoker().placesElsewhere()) {
-            return mailbox.poll();
+    TaskSpec pollMailbox() {
+        return mailbox.poll();
+    }
+
+    boolean mailboxIsEmpty() {
+        return mailbox.isEmpty();
+    }
+
+    /** Alive with its instance in place: a call may go to it now. */
+    boolean takesCallsNow() {
+        return state == State.ALIVE && lostInstance == null;
+    }
+
+    /** Why it died; null while it lives. */
+    MobulaException deathCause() {
+        return deathCause;
+    }
+
+    /**
+     * A call to run again, through the mailbox and the actor's thread. Never sent from here: this may
+     * be a connected driver's reader thread, which must not wait to send (the sender may be waiting
+     * for answers that only this thread delivers).
+     */
+    void requeue(TaskSpec call) {
+        mailbox.offer(call);
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
         }
-        synchronized (sendOrder) {
-            TaskSpec call = mailbox.poll();
-            if (call != null) {
-                sending++;
-            }
-            return call;
+        if (state == State.DEAD) {
+            drain();
         }
     }
 
@@ -330,9 +333,7 @@ public final class ActorRecord implements ActorState {
         TaskExecutor executor = runtime.executor();
         try {
             Object[] args = executor.resolveArguments(creation, 0);
-            Object created = creation.isolated && !runtime.invoker().placesElsewhere()
-                ? runtime.workerProcesses().createActor(creation.descriptor, displayName(), args)
-                : runtime.invoker().construct(this, creation, args);
+            Object created = runtime.site().construct(this, args);
             synchronized (this) {
                 if (state == State.DEAD) {
                     if (created instanceof IsolatedActor worker) {
@@ -355,143 +356,11 @@ public final class ActorRecord implements ActorState {
         }
     }
 
-    private void invoke(TaskSpec call) {
-        if (instance instanceof IsolatedActor worker && !worker.isAlive()) {
-            workerDied(worker); // it died between calls: restart before this one, if allowed
-            if (state == State.DEAD) {
-                call.result.complete(new StoredValues.Failed(deathCause));
-                return;
-            }
-        }
-        if (!call.tryStart()) {
-            return; // cancelled while queued
-        }
-        TaskExecutor executor = runtime.executor();
-        if (runtime.invoker().placesElsewhere()) {
-            sendElsewhere(call, executor);
-            return;
-        }
-        Object stored;
-        Throwable fatal = null;
-        IsolatedActor crashed = null;
-        while (true) {
-            Object target = instance;
-            try {
-                Object[] args = executor.resolveArguments(call, 1);
-                Object result;
-                if (target instanceof IsolatedActor worker) {
-                    result = worker.call(call.descriptor, call.displayName(), java.util.Arrays.copyOfRange(args, 1, args.length));
-                } else {
-                    args[0] = target;
-                    result = runtime.invoker().invokeMethod(call, args);
-                }
-                stored = runtime.marshaller().marshal(result, call.result.id());
-            } catch (Throwable error) {
-                if (state == State.DEAD) {
-                    stored = new StoredValues.Failed(deathCause);
-                } else if (error instanceof io.mobula.WorkerCrashedException crash && target instanceof IsolatedActor worker) {
-                    crashed = worker;
-                    stored = new StoredValues.Failed(new ActorDiedException("actor " + displayName() + " lost its worker "
-                        + "process (pid " + crash.pid() + ", exit status " + crash.exitStatus() + ") while running "
-                        + call.displayName() + "; this call is lost. The actor restarts in a fresh process while "
-                        + "maxRestarts (" + maxRestarts + ") allows", crash));
-                } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error) && call.tryStart()) {
-                    continue;
-                } else {
-                    stored = executor.failure(call, error);
-                    if (error instanceof Error) {
-                        fatal = error;
-                    }
-                }
-            }
-            break;
-        }
-        if (!call.finish()) {
-            stored = TaskExecutor.cancelled(call);
-        }
-        call.result.complete(stored);
-        if (fatal != null) {
-            onFatal(call, fatal);
-        }
-        if (crashed != null) {
-            workerDied(crashed);
-        }
-    }
-
-    /**
-     * A connected driver's actor lives on a node: the call is sent (in mailbox order, from this
-     * thread) and this thread goes on to the next without waiting; the answer completes the call on
-     * the thread that hears it. Calls in flight fail with the cause of death if the actor dies first.
-     */
-    private void sendElsewhere(TaskSpec call, TaskExecutor executor) {
-        sent.add(call);
-        Object target = instance;
-        try {
-            Object[] args = executor.resolveArguments(call, 1);
-            args[0] = target;
-            runtime.invoker().invokeMethodAsync(call, args, (value, failure) -> completeSent(call, target, value, failure));
-            call.detach();
-        } catch (Throwable error) {
-            completeSent(call, target, null, error);
-        }
-    }
-
-    /** {@code target}: the instance the call was sent to. */
-    private void completeSent(TaskSpec call, Object target, Object value, Throwable failure) {
-        sent.remove(call);
-        Object stored = null;
-        Throwable error = failure;
-        if (error == null) {
-            try {
-                stored = runtime.marshaller().marshal(value, call.result.id());
-            } catch (Throwable e) {
-                error = e;
-            }
-        }
-        if (error != null) {
-            boolean nodeDied = RetryPolicy.systemFailure(error);
-            if (nodeDied) {
-                instanceLost(target);
-            }
-            if (state == State.DEAD) {
-                stored = new StoredValues.Failed(deathCause);
-            } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
-                requeue(call); // runs again, after the calls queued meanwhile (and after a restart)
-                return;
-            } else if (nodeDied) {
-                stored = new StoredValues.Failed(new ActorDiedException("actor " + displayName() + "'s node died while it ran "
-                    + call.displayName() + ", so this call is lost; the actor restarts while maxRestarts (" + maxRestarts
-                    + ") allows. Let such calls run again after a restart with maxRetries(n) on the call", error));
-            } else {
-                stored = runtime.executor().failure(call, error);
-            }
-        }
-        if (!call.finish()) {
-            stored = TaskExecutor.cancelled(call);
-        }
-        call.result.complete(stored);
-    }
-
-    /**
-     * A call to run again, through the mailbox and the actor's thread. Never sent from here: this may
-     * be a connected driver's reader thread, which must not wait for {@code sendOrder} (its holder may
-     * be waiting for answers that only this thread delivers).
-     */
-    private void requeue(TaskSpec call) {
-        mailbox.offer(call);
-        for (Idler.Doorbell doorbell : doorbells) {
-            doorbell.ring();
-        }
-        if (state == State.DEAD) {
-            drain();
-        }
-    }
-
     /**
      * The worker process of an isolated actor died: the constructor runs again in a fresh one while
      * restarts are left; then the actor dies.
      */
-    private void workerDied(IsolatedActor worker) {
+    void workerDied(IsolatedActor worker) {
         restartOrDie(worker, () -> new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'")
             + " died: its worker process (pid " + worker.pid() + ") exited with status " + worker.exitStatus()
             + " and no restarts are left (maxRestarts=" + maxRestarts + "); create it again, with a higher maxRestarts if it "
@@ -526,7 +395,7 @@ public final class ActorRecord implements ActorState {
             + "higher maxRestarts if it should survive this"));
     }
 
-    private void onFatal(TaskSpec call, Throwable fatal) {
+    void onFatal(TaskSpec call, Throwable fatal) {
         restartOrDie(null, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
             + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
     }
@@ -535,7 +404,7 @@ public final class ActorRecord implements ActorState {
      * After the instance failed ({@code failed}: the instance that did, or null for the current one):
      * the constructor runs again while restarts remain, else the actor dies with {@code death}.
      */
-    private void restartOrDie(Object failed, java.util.function.Supplier<ActorDiedException> death) {
+    private void restartOrDie(Object failed, Supplier<ActorDiedException> death) {
         boolean restart;
         synchronized (this) {
             if (state != State.ALIVE || (failed != null && instance != failed)) {
@@ -549,9 +418,7 @@ public final class ActorRecord implements ActorState {
             }
         }
         if (restart) {
-            if (!runtime.invoker().placesElsewhere()) {
-                runtime.countActorRestart(); // a driver's actors are counted by the node that builds them again
-            }
+            runtime.site().actorRestarting();
             construct(true);
         } else {
             kill(death.get());

@@ -3,12 +3,16 @@ package io.mobula.runtime;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import io.mobula.InfeasibleResourcesException;
 import io.mobula.MobulaException;
+import io.mobula.NodeDiedException;
 import io.mobula.SchedulingStrategy;
 import io.mobula.function.Func0;
 
@@ -49,7 +53,7 @@ public final class Bundles {
      * shared {@code taken} flag: the first bundle with room claims it, the others drop it.
      */
     private record Waiting(ResourceVector request, Runnable start, Consumer<MobulaException> fail,
-                           java.util.concurrent.atomic.AtomicBoolean taken) {
+                           AtomicBoolean taken) {
         /** Under the bundle's lock: true once for the bundle that runs it. */
         boolean claim() {
             return taken == null || taken.compareAndSet(false, true);
@@ -136,7 +140,7 @@ public final class Bundles {
             int hash = key.lastIndexOf('#');
             String group = key.substring(0, hash);
             int index = Integer.parseInt(key.substring(hash + 1));
-            release(group, index, new io.mobula.NodeDiedException("bundle " + index + " of placement group " + group
+            release(group, index, new NodeDiedException("bundle " + index + " of placement group " + group
                 + " was on a node declared dead; the head places it again elsewhere"));
         }
     }
@@ -154,9 +158,9 @@ public final class Bundles {
      *
      * @throws InfeasibleResourcesException if the request is larger than every bundle of the group.
      */
-    void admitAny(String group, ResourceVector request, String what, java.util.function.IntFunction<Runnable> startIn,
+    void admitAny(String group, ResourceVector request, String what, IntFunction<Runnable> startIn,
                   Consumer<MobulaException> fail) {
-        java.util.TreeMap<Integer, Bundle> fitting = new java.util.TreeMap<>();
+        TreeMap<Integer, Bundle> fitting = new TreeMap<>();
         boolean any = false;
         for (Bundle bundle : bundles.values()) {
             if (bundle.key.startsWith(group + "#")) {
@@ -175,7 +179,7 @@ public final class Bundles {
             throw new InfeasibleResourcesException(what + " needs more than any bundle of placement group " + group
                 + " holds; ask for less, or make the bundles larger");
         }
-        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean taken = new AtomicBoolean();
         for (Map.Entry<Integer, Bundle> entry : fitting.entrySet()) {
             Bundle bundle = entry.getValue();
             synchronized (bundle) {

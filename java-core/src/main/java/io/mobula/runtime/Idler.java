@@ -2,6 +2,7 @@ package io.mobula.runtime;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * How a thread with nothing to do waits: spin, then yield, then park. Spinning keeps a hand-off
@@ -64,7 +65,7 @@ public final class Idler {
          * Waits until {@code hasWork} says yes: spins, yields, then parks (for at most
          * {@code maxParkNs} at a time, so a stopping flag is seen).
          */
-        public void await(java.util.function.BooleanSupplier hasWork, long maxParkNs) {
+        public void await(BooleanSupplier hasWork, long maxParkNs) {
             long spinUntil = System.nanoTime() + idler.spinBeforeParkNs;
             int step = 0;
             while (!hasWork.getAsBoolean()) {

@@ -12,13 +12,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-
 import io.mobula.RuntimeClosedException;
 
 /**
@@ -90,7 +91,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
      */
     private void watchQueues() {
         while (!watchdogStopped) {
-            java.util.concurrent.locks.LockSupport.parkNanos(WATCHDOG_PERIOD_NS);
+            LockSupport.parkNanos(WATCHDOG_PERIOD_NS);
             for (ReadyQueue queue : readyQueues.values()) {
                 if (queue.needsLease()) {
                     kick(queue);
@@ -105,7 +106,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         publish(SchedulerEvent.Type.SHUTDOWN, null, null, null, null);
         try {
             disruptor.shutdown(timeoutNs, TimeUnit.NANOSECONDS);
-        } catch (com.lmax.disruptor.TimeoutException e) {
+        } catch (TimeoutException e) {
             disruptor.halt();
         }
     }

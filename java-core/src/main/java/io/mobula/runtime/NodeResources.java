@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.mobula.InfeasibleResourcesException;
+
 /**
  * The resources a node has, named and numbered once at start: every request is turned into a
  * {@link ResourceVector} over these indices, so the scheduler's accounting is array arithmetic.
@@ -126,5 +128,44 @@ public final class NodeResources {
 
     static String formatAmount(long units) {
         return units % UNITS_PER_RESOURCE == 0 ? Long.toString(units / UNITS_PER_RESOURCE) : Double.toString(fromUnits(units));
+    }
+
+    /**
+     * A request as a vector over this node's resources.
+     *
+     * @throws InfeasibleResourcesException if this node could never hold it.
+     * @throws IllegalArgumentException     if its GPUs are of a shape no allocation can give.
+     */
+    ResourceVector feasible(String what, Map<String, Double> requested) {
+        ResourceVector vector = vector(requested);
+        String gpuProblem = vector == null ? null : GpuAllocator.shapeProblem(vector, this);
+        if (gpuProblem != null) {
+            throw new IllegalArgumentException(what + " requests " + formatRequest(requested) + ": " + gpuProblem);
+        }
+        if (vector == null || !canEverFit(vector)) {
+            throw new InfeasibleResourcesException(what + " requests " + formatRequest(requested) + ", but this node has "
+                + format(totals()) + " in all, so it could never run; lower the request, or start the node "
+                + "with more (NodeContext.resource(name, amount))");
+        }
+        return vector;
+    }
+
+    private long[] totals() {
+        long[] totals = new long[size()];
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = total(i);
+        }
+        return totals;
+    }
+
+    private static String formatRequest(Map<String, Double> requested) {
+        StringBuilder out = new StringBuilder("{");
+        requested.forEach((name, amount) -> {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(name).append(": ").append(NodeResources.formatAmount(NodeResources.toUnits(name, amount)));
+        });
+        return out.append('}').toString();
     }
 }

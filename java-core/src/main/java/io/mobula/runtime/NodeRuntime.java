@@ -1,45 +1,40 @@
 package io.mobula.runtime;
 
 import java.lang.ref.Cleaner;
-import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
-import io.mobula.naming.FunctionDescriptor;
-import io.mobula.ActorDiedException;
-import io.mobula.ActorNameTakenException;
 import io.mobula.GetTimeoutException;
-import io.mobula.InfeasibleResourcesException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
-import io.mobula.PlacementStrategy;
 import io.mobula.ObjectRef;
+import io.mobula.PlacementStrategy;
 import io.mobula.RuntimeClosedException;
 import io.mobula.SchedulingStrategy;
+import io.mobula.StoreStats;
 import io.mobula.TaskCancelledException;
 import io.mobula.UnserializableArgumentException;
-import io.mobula.StoreStats;
 import io.mobula.function.RemoteFunction;
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.spi.ActorOptions;
 import io.mobula.spi.ActorState;
 import io.mobula.spi.MobulaRuntime;
 import io.mobula.spi.ObjectState;
 import io.mobula.spi.RetryOptions;
 import io.mobula.spi.TaskOptions;
-import io.mobula.store.InProcessObjectStore;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
-import io.mobula.store.StoreContext;
-import io.mobula.store.arena.SharedArenaStore;
+import io.mobula.store.ObjectView;
 import io.mobula.store.codec.UnserializableValueException;
 import io.mobula.store.codec.ValueCodec;
+import io.mobula.worker.WorkerProcessPool;
 
 /**
  * An embedded node: the object store, the local scheduler, the worker pool and the actors of one
@@ -56,55 +51,47 @@ public final class NodeRuntime implements MobulaRuntime {
     /** This node's id; a new one when it comes back as a new node after being declared dead. */
     private volatile long nodeId = ThreadLocalRandom.current().nextLong();
     private final AtomicLong objectCounter = new AtomicLong();
-    private final AtomicLong actorCounter = new AtomicLong();
     private final NodeResources resources;
     private final ResourceLedger ledger;
     private final ResourceVector defaultTaskVector;
     private final ResourceVector defaultActorPlacement;
     private final ResourceVector noResources;
+    private final NodeStore nodeStore;
     private final ObjectStore store;
     private final ValueMarshaller marshaller;
     private final Idler idler;
     private final TaskExecutor executor;
     private final WorkerPool workers;
     private final LocalScheduler scheduler;
-    private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
-    private final Map<String, ActorRecord> namedActors = new ConcurrentHashMap<>();
-    private final Map<ObjectId, WeakReference<ObjectEntry>> exported = new ConcurrentHashMap<>();
-    private final AtomicInteger exportsSinceSweep = new AtomicInteger();
-    private final List<io.mobula.spi.HostMemoryPinner> pinners;
-    private final TaskInvoker invoker;
+    private final ActorTable actors = new ActorTable(this);
+    private final EntryWaits waits = new EntryWaits(this);
+    private final NestedRefs nestedRefs = new NestedRefs();
+    private final WorkSite site;
     private final Bundles bundles = new Bundles(this);
     /** Tasks submitted and not finished (queued or running), and those running now: for status. */
-    private final java.util.concurrent.atomic.AtomicLong unfinished = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
-    private final GroupPlacements localGroups = new LocalGroupPlacements(this);
-    /** Worker processes for isolated tasks and actors: started with the node or at first use. */
-    private volatile io.mobula.worker.WorkerProcessPool workerProcesses;
+    private final AtomicLong unfinished = new AtomicLong();
+    final AtomicLong running = new AtomicLong();
+    private final WorkerProcesses workerProcesses;
     private volatile Object face;
     private volatile boolean closing;
 
+    /** A node that runs its work itself. */
     public NodeRuntime(NodeContext context) {
-        this(context, TaskInvoker.LOCAL);
+        this(context, (ClusterLink) null);
     }
 
-    /** A node whose tasks run through {@code invoker} (a connected driver's forwards them). */
-    public NodeRuntime(NodeContext context, TaskInvoker invoker) {
-        this.invoker = invoker;
+    /** A node whose work the cluster places, sent through {@code link} (a connected driver's node). */
+    public NodeRuntime(NodeContext context, ClusterLink link) {
+        this.site = link == null ? new LocalSite(this) : new ClusterSite(this, link);
         this.context = context.conclude();
         this.resources = new NodeResources(context.resources());
         this.ledger = new ResourceLedger(resources);
         this.defaultTaskVector = resources.vector(DEFAULT_TASK_RESOURCES);
         this.defaultActorPlacement = resources.vector(DEFAULT_ACTOR_PLACEMENT);
         this.noResources = resources.vector(Map.of());
-        StoreContext storeContext = new StoreContext()
-            .capacityBytes(context.storeCapacityBytes())
-            .createTimeoutNs(context.storeCreateTimeoutNs())
-            .pressureHook(System::gc) // objects are freed when their refs are collected
-            .spillDirectory(context.spillDirectory() != null ? context.spillDirectory() : SharedArenaStore.defaultSpillDirectory());
-        this.store = context.sharedArena()
-            ? SharedArenaStore.inSharedMemory(storeContext, context.prefaultArena())
-            : new InProcessObjectStore(storeContext);
+        this.workerProcesses = new WorkerProcesses(this.context);
+        this.nodeStore = new NodeStore(context, resources.total(resources.gpuIndex()) > 0);
+        this.store = nodeStore.store();
         Cleaner cleaner = Cleaner.create(r -> {
             Thread t = new Thread(r, "mobula-store-cleaner");
             t.setDaemon(true);
@@ -113,8 +100,8 @@ public final class NodeRuntime implements MobulaRuntime {
         ValueCodec codec = new ValueCodec(Thread.currentThread().getContextClassLoader(),
             List.of(new RuntimeHandles.ObjectRefCodec(this), new RuntimeHandles.ActorHandleCodec(this)));
         this.marshaller = new ValueMarshaller(codec, store, context.inlineThresholdBytes(), cleaner, this::newObjectId);
-        if (invoker.largeValues() != null) {
-            marshaller.storeLargeValuesIn(invoker.largeValues());
+        if (site.largeValues() != null) {
+            marshaller.storeLargeValuesIn(site.largeValues());
         }
         this.idler = new Idler(context.spinIterations(), context.spinBeforeParkNs());
         this.executor = new TaskExecutor(this);
@@ -127,7 +114,6 @@ public final class NodeRuntime implements MobulaRuntime {
             });
         workers.scheduler(scheduler);
         scheduler.start();
-        this.pinners = pinStoreForDevices();
         if (context.isolatedWorkers() > 0) {
             workerProcesses();
         }
@@ -137,40 +123,14 @@ public final class NodeRuntime implements MobulaRuntime {
      * The node's worker processes, starting the pool (its transport, and a first worker) at the first
      * call: {@code NodeContext.isolatedWorkers(n)} starts them with the node instead.
      */
-    io.mobula.worker.WorkerProcessPool workerProcesses() {
-        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
-        if (pool == null) {
-            synchronized (this) {
-                ensureOpen();
-                pool = workerProcesses;
-                if (pool == null) {
-                    int n = context.isolatedWorkers();
-                    pool = new io.mobula.worker.WorkerProcessPool(Math.max(1, n), n,
-                        TimeUnit.NANOSECONDS.toMillis(context.shutdownTimeoutNs()));
-                    workerProcesses = pool;
-                }
-            }
-        }
-        return pool;
+    WorkerProcessPool workerProcesses() {
+        ensureOpen();
+        return workerProcesses.pool();
     }
 
     /** The pids of the node's worker processes alive now (empty before the first isolated use). */
     public List<Long> workerProcessPids() {
-        io.mobula.worker.WorkerProcessPool pool = workerProcesses;
-        return pool == null ? List.of() : pool.pids();
-    }
-
-    /** With GPUs and a shared store: page-lock the store for the devices (through the pinners found). */
-    private List<io.mobula.spi.HostMemoryPinner> pinStoreForDevices() {
-        if (!(store instanceof SharedArenaStore arena) || resources.total(resources.gpuIndex()) == 0) {
-            return List.of();
-        }
-        List<io.mobula.spi.HostMemoryPinner> found = new java.util.ArrayList<>();
-        for (io.mobula.spi.HostMemoryPinner pinner : java.util.ServiceLoader.load(io.mobula.spi.HostMemoryPinner.class)) {
-            pinner.attach(arena.dataRegion());
-            found.add(pinner);
-        }
-        return List.copyOf(found);
+        return workerProcesses.pids();
     }
 
     /** The API object this runtime serves, handed to code inside tasks by {@code Mobula.current()}. */
@@ -182,6 +142,14 @@ public final class NodeRuntime implements MobulaRuntime {
         this.face = face;
     }
 
+    Idler idler() {
+        return idler;
+    }
+
+    NestedRefs nestedRefs() {
+        return nestedRefs;
+    }
+
     ValueMarshaller marshaller() {
         return marshaller;
     }
@@ -190,8 +158,20 @@ public final class NodeRuntime implements MobulaRuntime {
         return executor;
     }
 
-    TaskInvoker invoker() {
-        return invoker;
+    WorkSite site() {
+        return site;
+    }
+
+    ResourceVector defaultTaskVector() {
+        return defaultTaskVector;
+    }
+
+    ResourceVector defaultActorPlacement() {
+        return defaultActorPlacement;
+    }
+
+    ResourceVector noResources() {
+        return noResources;
     }
 
     LocalScheduler scheduler() {
@@ -231,56 +211,19 @@ public final class NodeRuntime implements MobulaRuntime {
         if (isolated) {
             checkIsolatable(descriptor, "the task");
         }
-        ResourceVector vector = placement("task " + descriptor.displayName(), requested, strategy, defaultTaskVector);
+        ResourceVector vector = site.taskResources("task " + descriptor.displayName(), requested, strategy);
         Object[] marshalled = marshalArguments(descriptor, args, 0);
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
             requested, strategy, isolated);
-        if (isolated && !invoker.placesElsewhere()) {
-            workerProcesses(); // the first isolated task starts the pool: its worker boots while arguments resolve
+        if (isolated) {
+            site.isolatedWorkComing();
         }
         result.producer(task);
         unfinished.incrementAndGet();
         result.whenReady(unfinished::decrementAndGet);
-        if (invoker.placesElsewhere() && LocalScheduler.argumentsReady(task)) {
-            executor.sendNow(task); // a connected driver: the cluster places it, nothing here to schedule
-        } else if (strategy instanceof SchedulingStrategy.PlacementGroupBundle bundle && !invoker.placesElsewhere()) {
-            intoBundle(bundle, requested, defaultTaskVector, "task " + descriptor.displayName(), result,
-                () -> scheduler.submit(task), release -> result.whenReady(release));
-        } else {
-            scheduler.submit(task);
-        }
+        site.submitTask(task);
         return result;
-    }
-
-    /**
-     * Admits work into a bundle of a placement group held here: {@code start} runs once the bundle
-     * has room; {@code onEnd} is given what frees the work's share, to run when the work ends.
-     */
-    private void intoBundle(SchedulingStrategy.PlacementGroupBundle bundle, Map<String, Double> requested,
-                            ResourceVector byDefault, String what, ObjectEntry result, Runnable start,
-                            java.util.function.Consumer<Runnable> onEnd) {
-        ResourceVector request = requested == null ? byDefault : vectorOf(what, requested);
-        // the bundle it started in (-1 until it starts): any bundle's work learns it only then
-        java.util.concurrent.atomic.AtomicInteger startedIn = new java.util.concurrent.atomic.AtomicInteger(-1);
-        java.util.function.Consumer<MobulaException> fail = error -> result.complete(new StoredValues.Failed(error));
-        if (bundle.bundleIndex() >= 0) {
-            bundles.admit(bundle.groupId(), bundle.bundleIndex(), request, what, () -> {
-                startedIn.set(bundle.bundleIndex());
-                start.run();
-            }, fail);
-        } else {
-            bundles.admitAny(bundle.groupId(), request, what, index -> () -> {
-                startedIn.set(index);
-                start.run();
-            }, fail);
-        }
-        onEnd.accept(() -> {
-            int index = startedIn.get();
-            if (index >= 0) {
-                bundles.done(bundle.groupId(), index, request);
-            }
-        });
     }
 
     /**
@@ -292,7 +235,7 @@ public final class NodeRuntime implements MobulaRuntime {
 
     public Activity activity() {
         long runningNow = running.get();
-        long alive = actors.values().stream().filter(actor -> !actor.isDead()).count();
+        long alive = actors.aliveCount();
         return new Activity(runningNow, Math.max(0, unfinished.get() - runningNow), alive, actorRestarts.get());
     }
 
@@ -301,7 +244,7 @@ public final class NodeRuntime implements MobulaRuntime {
         actorRestarts.incrementAndGet();
     }
 
-    private final java.util.concurrent.atomic.AtomicLong actorRestarts = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong actorRestarts = new AtomicLong();
 
     /** The bundles of placement groups reserved on this node. */
     public Bundles bundles() {
@@ -310,8 +253,7 @@ public final class NodeRuntime implements MobulaRuntime {
 
     /** Where this runtime's placement groups are made: here, or (a connected driver) by the cluster. */
     public GroupPlacements placementGroups() {
-        GroupPlacements cluster = invoker.placementGroups();
-        return cluster != null ? cluster : localGroups;
+        return site.placementGroups();
     }
 
     /**
@@ -320,28 +262,7 @@ public final class NodeRuntime implements MobulaRuntime {
      * @throws InfeasibleResourcesException if this node could never hold it.
      */
     ResourceVector vectorOf(String what, Map<String, Double> requested) {
-        return feasible(what, requested);
-    }
-
-    /**
-     * The resources a task or actor holds here. Where the invoker places work elsewhere (a connected
-     * driver), a task holds one forwarding slot and the request travels on to the node that places
-     * it; here, the request must fit this node and the strategy must allow it.
-     */
-    private ResourceVector placement(String what, Map<String, Double> requested, SchedulingStrategy strategy,
-                                     ResourceVector byDefault) {
-        if (invoker.placesElsewhere()) {
-            return byDefault;
-        }
-        if (strategy instanceof SchedulingStrategy.PlacementGroupBundle) {
-            return noResources; // it runs on its bundle's resources, which the bundle's holder keeps in the ledger
-        }
-        if (strategy instanceof SchedulingStrategy.NodeAffinity affinity && !affinity.soft() && !affinity.nodeId().equals(nodeId())) {
-            throw new InfeasibleResourcesException(what + " must run on node " + affinity.nodeId() + ", but this is node "
-                + nodeId() + " and it is not connected to a cluster; make the affinity soft, or connect to the cluster "
-                + "(Mobula.init(\"host:port\"))");
-        }
-        return requested == null ? byDefault : feasible(what, requested);
+        return resources.feasible(what, requested);
     }
 
     /** This node's id (16 hex digits), as {@link io.mobula.NodeInfo#id()} and node affinity name it. */
@@ -358,13 +279,8 @@ public final class NodeRuntime implements MobulaRuntime {
     }
 
     /** The cluster's nodes as this node knows them; just this one on an embedded node. */
-    public List<io.mobula.NodeInfo> nodes() {
-        List<io.mobula.NodeInfo> cluster = invoker.nodes();
-        if (cluster != null) {
-            return cluster;
-        }
-        return List.of(new io.mobula.NodeInfo(nodeId(), "embedded", ProcessHandle.current().pid(), true, true,
-            totalResources(), availableResources()));
+    public List<NodeInfo> nodes() {
+        return site.nodes();
     }
 
     // ---- actors ----
@@ -386,64 +302,7 @@ public final class NodeRuntime implements MobulaRuntime {
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
-        ensureOpen();
-        FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
-        if (maxRestarts < 0) {
-            throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
-        }
-        if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + maxConcurrency);
-        }
-        if (name != null && name.isBlank()) {
-            throw new IllegalArgumentException("an actor name must not be blank");
-        }
-        if (detached && name == null) {
-            throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
-                + "found by: add .name(\"...\")");
-        }
-        if (isolated) {
-            checkIsolatable(descriptor, "the actor constructor");
-            if (maxConcurrency > 1) {
-                throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so "
-                    + "maxConcurrency must be 1 (got " + maxConcurrency + "); drop isolated() or maxConcurrency");
-            }
-        }
-        ResourceVector held = invoker.placesElsewhere() ? noResources
-            : placement("actor " + descriptor.displayName(), requested, strategy, noResources);
-        boolean inBundle = strategy instanceof SchedulingStrategy.PlacementGroupBundle && !invoker.placesElsewhere();
-        ResourceVector placement = inBundle ? noResources
-            : requested == null || invoker.placesElsewhere() ? defaultActorPlacement : held;
-        Object[] marshalled = marshalArguments(descriptor, args, 0);
-        ObjectEntry created = new ObjectEntry(newObjectId());
-        long id = actorCounter.incrementAndGet();
-        TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, null, requested, strategy, isolated);
-        ActorRecord actor = new ActorRecord(id, name, creation, placement, held, maxRestarts, maxConcurrency, detached, this,
-            idler);
-        TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
-            RetryPolicy.NONE, created, actor, requested, strategy, isolated);
-        if (isolated && !invoker.placesElsewhere()) {
-            workerProcesses();
-        }
-        if (name != null && invoker.placesElsewhere() && !(constructor instanceof AttachedActor)) {
-            invoker.claimActorName(name); // names are the cluster's: taken anywhere, taken here
-        }
-        if (name != null) {
-            ActorRecord previous = namedActors.putIfAbsent(name, actor);
-            if (previous != null) {
-                throw new ActorNameTakenException("an actor named '" + name + "' already exists (" + previous.displayName()
-                    + "); pick another name, or look it up with getActor(\"" + name + "\")");
-            }
-        }
-        actors.put(id, actor);
-        if (inBundle) {
-            // an actor in a bundle holds its share of the bundle for life
-            intoBundle((SchedulingStrategy.PlacementGroupBundle) strategy, requested, defaultActorPlacement,
-                "actor " + descriptor.displayName(), created, () -> scheduler.submit(placed), actor::onDeath);
-        } else {
-            scheduler.submit(placed);
-        }
-        return actor;
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached);
     }
 
     @Override
@@ -453,65 +312,27 @@ public final class NodeRuntime implements MobulaRuntime {
 
     /** Queues a method call on an actor. */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
-        ensureOpen();
-        FunctionDescriptor descriptor = FunctionDescriptor.of(method);
-        Object[] marshalled = marshalArguments(descriptor, args, 1);
-        ObjectEntry result = new ObjectEntry(newObjectId());
-        TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, noResources, retry, result, actor,
-            null, null, false);
-        result.producer(call);
-        actor.submit(call);
-        return result;
+        return actors.call(actor, method, args, retry);
     }
 
     @Override
     public void kill(ActorState actor) {
-        kill((ActorRecord) actor);
-    }
-
-    public void kill(ActorRecord actor) {
-        ensureOpen();
-        actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
-            + " was killed"));
-        if (invoker.placesElsewhere()) {
-            invoker.kill(actor);
-        }
+        actors.kill((ActorRecord) actor);
     }
 
     /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
+    @Override
     public ActorRecord actorByName(String name) {
-        ensureOpen();
-        if (name == null) {
-            return null;
-        }
-        ActorRecord here = namedActors.get(name);
-        if (here != null || !invoker.placesElsewhere()) {
-            return here;
-        }
-        AttachedActor elsewhere = invoker.lookupActor(name);
-        if (elsewhere == null) {
-            return null;
-        }
-        try {
-            return createActor(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false);
-        } catch (ActorNameTakenException e) {
-            return namedActors.get(name); // another thread attached first
-        }
+        return actors.byName(name);
     }
 
     public ActorRecord actorById(long id) {
-        return actors.get(id);
+        return actors.byId(id);
     }
 
     /** An actor died: forget its name and, if it held resources, give them back. */
     void actorDied(ActorRecord actor, boolean started) {
-        if (actor.name() != null) {
-            namedActors.remove(actor.name(), actor);
-        }
-        actors.remove(actor.id(), actor);
-        if (started && actor.claimResourceReturn() && !closing) {
-            scheduler.actorDead(actor);
-        }
+        actors.died(actor, started);
     }
 
     // ---- objects ----
@@ -553,19 +374,7 @@ public final class NodeRuntime implements MobulaRuntime {
 
     /** Waits for an entry's stored form; null on timeout. */
     Object awaitStored(ObjectEntry entry, long timeoutNs) {
-        Object stored = entry.stored();
-        if (stored != null) {
-            return stored;
-        }
-        ExecutionContext context = ExecutionContext.current();
-        Runnable[] hook = context != null && context.runtime == this ? context.blockedHook() : null;
-        try {
-            return entry.await(timeoutNs, hook, idler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TaskCancelledException("interrupted while waiting for object " + entry.id()
-                + " (the waiting task was cancelled, or the runtime is closing)", e);
-        }
+        return waits.awaitStored(entry, timeoutNs);
     }
 
     /**
@@ -576,55 +385,7 @@ public final class NodeRuntime implements MobulaRuntime {
     @Override
     public boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs) {
         ensureOpen();
-        ObjectEntry[] entries = new ObjectEntry[objects.length];
-        for (int i = 0; i < objects.length; i++) {
-            entries[i] = (ObjectEntry) objects[i];
-        }
-        if (numReturns < 0 || numReturns > entries.length) {
-            throw new IllegalArgumentException("numReturns must be between 0 and the number of refs (" + entries.length
-                + "), got " + numReturns);
-        }
-        int ready = 0;
-        for (ObjectEntry entry : entries) {
-            if (entry.isReady()) {
-                ready++;
-            }
-        }
-        if (ready < numReturns && timeoutNs > 0) {
-            Countdown waiter = new Countdown(numReturns - ready, Thread.currentThread());
-            ObjectEntry.Waiter[] links = new ObjectEntry.Waiter[entries.length];
-            for (int i = 0; i < entries.length; i++) {
-                if (!entries[i].isReady()) {
-                    links[i] = waiter.link();
-                    if (!entries[i].addWaiter(links[i])) {
-                        waiter.countDown();
-                        links[i] = null;
-                    }
-                }
-            }
-            long deadline = System.nanoTime() + timeoutNs;
-            while (waiter.remaining.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || closing) {
-                    break;
-                }
-                LockSupport.parkNanos(waiter, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            for (int i = 0; i < entries.length; i++) {
-                if (links[i] != null) {
-                    entries[i].removeWaiter(links[i]);
-                }
-            }
-        }
-        boolean[] readiness = new boolean[entries.length];
-        for (int i = 0; i < entries.length; i++) {
-            readiness[i] = entries[i].isReady();
-        }
-        return readiness;
+        return waits.waitFor(objects, numReturns, timeoutNs);
     }
 
     /**
@@ -665,7 +426,7 @@ public final class NodeRuntime implements MobulaRuntime {
     }
 
     @Override
-    public List<String> placementGroupNodes(String id, java.time.Duration wait) {
+    public List<String> placementGroupNodes(String id, Duration wait) {
         return placementGroups().nodesOf(id, wait);
     }
 
@@ -685,7 +446,7 @@ public final class NodeRuntime implements MobulaRuntime {
         if (context == null || context.runtime() != this) {
             return List.of();
         }
-        List<Integer> ids = new java.util.ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
         for (int id : context.gpuIds()) {
             ids.add(id);
         }
@@ -704,34 +465,12 @@ public final class NodeRuntime implements MobulaRuntime {
     }
 
     /** A pinned view of an object in this node's store (close it when done), or null if it is not there. */
-    public io.mobula.store.ObjectView storedObject(ObjectId id) {
+    public ObjectView storedObject(ObjectId id) {
         return store.get(id, 0);
     }
 
-    public java.nio.file.Path arenaPath() {
-        return store instanceof SharedArenaStore arena ? arena.path() : null;
-    }
-
-    // ---- nested refs ----
-
-    /** A ref is being serialized inside a value: remember its entry so a reader here can find it. */
-    void exportEntry(ObjectEntry entry) {
-        exported.computeIfAbsent(entry.id(), id -> new WeakReference<>(entry));
-        if (exportsSinceSweep.incrementAndGet() >= 4096) {
-            exportsSinceSweep.set(0);
-            exported.values().removeIf(ref -> ref.get() == null);
-        }
-    }
-
-    /** The entry of a nested ref being deserialized; a failed entry if nothing refers to it any more. */
-    ObjectEntry importEntry(ObjectId id) {
-        WeakReference<ObjectEntry> ref = exported.get(id);
-        ObjectEntry entry = ref == null ? null : ref.get();
-        if (entry != null) {
-            return entry;
-        }
-        return new ObjectEntry(id, new StoredValues.Failed(new MobulaException("object " + id + " was freed: nothing "
-            + "referred to it when this ref was read back; keep a ref to it while it is needed")));
+    public Path arenaPath() {
+        return nodeStore.arenaPath();
     }
 
     // ---- lifecycle ----
@@ -745,72 +484,26 @@ public final class NodeRuntime implements MobulaRuntime {
             closing = true;
         }
         long timeoutNs = context.shutdownTimeoutNs();
-        for (ActorRecord actor : List.copyOf(actors.values())) {
-            actor.kill(new RuntimeClosedException("the Mobula runtime closed; actor " + actor.displayName() + " was stopped"));
-        }
-        io.mobula.worker.WorkerProcessPool pool;
-        synchronized (this) {
-            pool = workerProcesses;
-        }
-        if (pool != null) {
-            pool.close(); // calls in flight there fail; the threads waiting on them finish
-        }
+        actors.stopAll();
+        workerProcesses.close();
         scheduler.stop(timeoutNs);
         workers.stop(TimeUnit.NANOSECONDS.toMillis(timeoutNs));
-        if (store instanceof SharedArenaStore arena) {
-            for (io.mobula.spi.HostMemoryPinner pinner : pinners) {
-                pinner.detach(arena.dataRegion()); // before the mapping goes
-            }
-        }
-        store.close();
-        invoker.close();
+        nodeStore.close();
+        site.close();
     }
 
     /** An isolated function is found by name in another process (a worker JVM, or the node a driver sends it to). */
-    private void checkIsolatable(FunctionDescriptor descriptor, String what) {
+    void checkIsolatable(FunctionDescriptor descriptor, String what) {
         descriptor.checkNamable(what);
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closing) {
             throw new RuntimeClosedException("this Mobula runtime is closed; start a new one with Mobula.init()");
         }
     }
 
-    private ResourceVector feasible(String what, Map<String, Double> requested) {
-        ResourceVector vector = resources.vector(requested);
-        String gpuProblem = vector == null ? null : GpuAllocator.shapeProblem(vector, resources);
-        if (gpuProblem != null) {
-            throw new IllegalArgumentException(what + " requests " + formatRequest(requested) + ": " + gpuProblem);
-        }
-        if (vector == null || !resources.canEverFit(vector)) {
-            throw new InfeasibleResourcesException(what + " requests " + formatRequest(requested) + ", but this node has "
-                + resources.format(totals()) + " in all, so it could never run; lower the request, or start the node "
-                + "with more (NodeContext.resource(name, amount))");
-        }
-        return vector;
-    }
-
-    private long[] totals() {
-        long[] totals = new long[resources.size()];
-        for (int i = 0; i < totals.length; i++) {
-            totals[i] = resources.total(i);
-        }
-        return totals;
-    }
-
-    private static String formatRequest(Map<String, Double> requested) {
-        StringBuilder out = new StringBuilder("{");
-        requested.forEach((name, amount) -> {
-            if (out.length() > 1) {
-                out.append(", ");
-            }
-            out.append(name).append(": ").append(NodeResources.formatAmount(NodeResources.toUnits(name, amount)));
-        });
-        return out.append('}').toString();
-    }
-
-    private Object[] marshalArguments(FunctionDescriptor descriptor, Object[] args, int firstParameter) {
+    Object[] marshalArguments(FunctionDescriptor descriptor, Object[] args, int firstParameter) {
         descriptor.checkArguments(args, firstParameter);
         Object[] marshalled = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -830,29 +523,4 @@ public final class NodeRuntime implements MobulaRuntime {
         return marshalled;
     }
 
-    /** Counts ready entries down to zero and wakes the waiting thread then; one link per entry. */
-    private static final class Countdown {
-        final AtomicInteger remaining;
-        private final Thread thread;
-
-        Countdown(int count, Thread thread) {
-            this.remaining = new AtomicInteger(count);
-            this.thread = thread;
-        }
-
-        void countDown() {
-            if (remaining.decrementAndGet() == 0) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        ObjectEntry.Waiter link() {
-            return new ObjectEntry.Waiter() {
-                @Override
-                void onReady(ObjectEntry entry) {
-                    countDown();
-                }
-            };
-        }
-    }
 }

@@ -2,6 +2,10 @@ package io.mobula.runtime;
 
 import java.util.List;
 
+import io.mobula.NodeDiedException;
+import io.mobula.TaskException;
+import io.mobula.WorkerCrashedException;
+
 /**
  * When a failed run is tried again: up to {@code maxRetries} more times, and only for exceptions
  * the caller marked retryable ({@code retryOn} empty means none; {@link #ANY} means every
@@ -25,7 +29,7 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
      */
     public boolean retries(Throwable error) {
         Class<?> remote = null;
-        if (error instanceof io.mobula.TaskException task && task.getCause() == null && !retryOn.isEmpty()) {
+        if (error instanceof TaskException task && task.getCause() == null && !retryOn.isEmpty()) {
             remote = remoteClass(task.remoteClassName());
         }
         for (Class<? extends Throwable> type : retryOn) {
@@ -43,8 +47,8 @@ public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retry
      * as in Ray; an application's exceptions only when marked.
      */
     public static boolean systemFailure(Throwable error) {
-        return io.mobula.TaskException.raised(error, io.mobula.NodeDiedException.class)
-            || io.mobula.TaskException.raised(error, io.mobula.WorkerCrashedException.class);
+        return TaskException.raised(error, NodeDiedException.class)
+            || TaskException.raised(error, WorkerCrashedException.class);
     }
 
     /**

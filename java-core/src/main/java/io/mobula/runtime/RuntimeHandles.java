@@ -30,7 +30,7 @@ final class RuntimeHandles {
         @Override
         public void write(ObjectRef value, HandleOutput out) {
             ObjectEntry entry = RuntimeAccess.entryOf(value);
-            runtime.exportEntry(entry);
+            runtime.nestedRefs().export(entry);
             out.writeLong(entry.id().high());
             out.writeLong(entry.id().low());
         }
@@ -38,7 +38,7 @@ final class RuntimeHandles {
         @Override
         public ObjectRef read(HandleInput in) {
             ObjectId id = new ObjectId(in.readLong(), in.readLong());
-            return InternalAccess.newRef(runtime.importEntry(id), runtime);
+            return InternalAccess.newRef(runtime.nestedRefs().entryOf(id), runtime);
         }
     }
 

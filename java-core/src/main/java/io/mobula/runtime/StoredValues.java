@@ -1,6 +1,9 @@
 package io.mobula.runtime;
 
+import java.util.function.Supplier;
+
 import io.mobula.MobulaException;
+import io.mobula.spi.DeviceResident;
 import io.mobula.store.ObjectId;
 
 /**
@@ -36,14 +39,14 @@ public final class StoredValues {
      * once ({@code hostCopy}, a stored form) for anything else that reads it.
      */
     public static final class OnDevice {
-        final io.mobula.spi.DeviceResident value;
+        final DeviceResident value;
         private Object hostCopy;
 
-        OnDevice(io.mobula.spi.DeviceResident value) {
+        OnDevice(DeviceResident value) {
             this.value = value;
         }
 
-        synchronized Object hostCopy(java.util.function.Supplier<Object> make) {
+        synchronized Object hostCopy(Supplier<Object> make) {
             if (hostCopy == null) {
                 hostCopy = make.get();
             }

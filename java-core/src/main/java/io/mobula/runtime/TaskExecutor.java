@@ -1,17 +1,14 @@
 package io.mobula.runtime;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
 import io.mobula.TaskCancelledException;
 import io.mobula.TaskException;
 
 /**
- * Runs a spec on the calling thread: resolves its arguments, calls the function, stores the
- * result (or the failure) in the result entry, and says whether the spec should run again.
- * Shared by worker threads (tasks) and actor threads (method calls).
+ * Runs a spec on the calling thread: resolves its arguments, runs it where the node's
+ * {@link WorkSite} runs work, stores the result (or the failure) in the result entry, and says
+ * whether the spec should run again. Shared by worker threads (tasks) and actor threads (method calls).
  */
 public final class TaskExecutor {
     private final NodeRuntime runtime;
@@ -25,7 +22,7 @@ public final class TaskExecutor {
     }
 
     /**
-     * Runs a task on a worker thread.
+     * Runs a task on a worker thread (or, where the cluster places work, sends it from there).
      *
      * @return true if it failed with a retryable error and retries are left: submit it again.
      */
@@ -39,14 +36,11 @@ public final class TaskExecutor {
         runtime.running.incrementAndGet();
         try {
             Object[] args = resolveArguments(task, 0);
-            if (runtime.invoker().placesElsewhere()) { // a driver sends it to the cluster (as isolated, if it is)
-                runtime.invoker().invokeAsync(task, args, (value, failure) -> completeElsewhere(task, value, failure));
-                task.detach();
+            Object value = runtime.site().runTask(task, args);
+            if (value == WorkSite.SENT) {
+                task.detach(); // its outcome completes it on the thread that hears it
                 return false;
             }
-            Object value = task.isolated
-                ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt())
-                : runtime.invoker().invoke(task, args);
             stored = runtime.marshaller().marshal(value, task.result.id());
         } catch (Throwable error) {
             if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
@@ -65,56 +59,6 @@ public final class TaskExecutor {
     }
 
     /**
-     * Sends a task whose arguments are ready to the cluster on the calling thread (a connected
-     * driver's submitter): no lease and no hop to a worker thread, which would only forward it. The
-     * answer completes it on the thread that hears it; a retry goes through the scheduler.
-     */
-    void sendNow(TaskSpec task) {
-        if (!task.tryStart()) {
-            return;
-        }
-        try {
-            Object[] args = resolveArguments(task, 0);
-            runtime.invoker().invokeAsync(task, args, (value, failure) -> completeElsewhere(task, value, failure));
-            task.detach();
-        } catch (Throwable error) {
-            completeElsewhere(task, null, error);
-        }
-    }
-
-    /**
-     * The outcome of a task sent elsewhere, on the thread that heard it (a connected driver's reader):
-     * stored in the result entry, or the task queued again while its retries allow.
-     */
-    private void completeElsewhere(TaskSpec task, Object value, Throwable failure) {
-        Object stored = null;
-        Throwable error = failure;
-        if (error == null) {
-            try {
-                stored = runtime.marshaller().marshal(value, task.result.id());
-            } catch (Throwable e) {
-                error = e;
-            }
-        }
-        if (error != null) {
-            if (task.requeueForRetry(error)) {
-                if (RetryPolicy.systemFailure(error)) { // a node died under it: give the cluster a moment to see it
-                    CompletableFuture.delayedExecutor(RetryPolicy.backoffMs(task.attempt()), TimeUnit.MILLISECONDS, Runnable::run)
-                        .execute(() -> runtime.scheduler().makeReady(task));
-                } else {
-                    runtime.scheduler().makeReady(task);
-                }
-                return;
-            }
-            stored = failure(task, error);
-        }
-        if (!task.finish()) {
-            stored = cancelled(task);
-        }
-        task.result.complete(stored);
-    }
-
-    /**
      * Resolves a spec's arguments into the values the function is called with, leaving
      * {@code offset} slots free at the front (an actor method's receiver).
      *
@@ -124,16 +68,14 @@ public final class TaskExecutor {
         Object[] stored = task.args;
         Object[] values = new Object[stored.length + offset];
         ValueMarshaller marshaller = runtime.marshaller();
-        boolean sentOn = runtime.invoker().placesElsewhere();
+        WorkSite site = runtime.site();
         for (int i = 0; i < stored.length; i++) {
             Object arg = stored[i];
             try {
                 if (arg instanceof ObjectEntry entry) {
-                    Object form = runtime.awaitStored(entry, Long.MAX_VALUE);
-                    // work sent to the cluster takes a value living there as where it lives
-                    values[i + offset] = sentOn && form instanceof RemoteValue remote ? remote : marshaller.unmarshal(form);
+                    values[i + offset] = site.argumentValue(runtime.awaitStored(entry, Long.MAX_VALUE), marshaller);
                 } else {
-                    values[i + offset] = sentOn && arg instanceof RemoteValue remote ? remote : marshaller.unmarshal(arg);
+                    values[i + offset] = site.argumentValue(arg, marshaller);
                 }
             } catch (MobulaException e) {
                 throw new ArgumentFailure(e);
@@ -147,11 +89,12 @@ public final class TaskExecutor {
         if (error instanceof ArgumentFailure argument) {
             return new StoredValues.Failed(argument.cause());
         }
-        if (error instanceof io.mobula.TaskException remote) {
+        if (error instanceof TaskException remote) {
             return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)
         }
-        if (error instanceof MobulaException typed && runtime.invoker().placesElsewhere()) {
-            return new StoredValues.Failed(typed); // the cluster's own verdict (actor died, no node fits), as it said it
+        MobulaException verdict = runtime.site().verdictOf(error);
+        if (verdict != null) {
+            return new StoredValues.Failed(verdict);
         }
         if (runtime.isClosed()) {
             return new StoredValues.Failed(new RuntimeClosedException("the Mobula runtime closed while "

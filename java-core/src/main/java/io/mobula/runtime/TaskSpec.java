@@ -1,8 +1,10 @@
 package io.mobula.runtime;
 
-import io.mobula.naming.FunctionDescriptor;
+import java.util.Map;
+
 import io.mobula.SchedulingStrategy;
 import io.mobula.function.RemoteFunction;
+import io.mobula.naming.FunctionDescriptor;
 
 /**
  * One unit of work: a task, an actor's creation, or an actor method call. Built by the submitting
@@ -33,7 +35,7 @@ public final class TaskSpec {
     /** The actor created or called; null for a task. */
     final ActorRecord actor;
     /** The resources asked for, as asked (a connected driver sends them on to the node that places it); null: the default. */
-    final java.util.Map<String, Double> requested;
+    final Map<String, Double> requested;
     /** Where in the cluster it may run. */
     final SchedulingStrategy strategy;
     /** Runs in a worker process (a task), or lives in one (an actor's creation). */
@@ -47,7 +49,7 @@ public final class TaskSpec {
     int unresolvedArgs;
 
     TaskSpec(Kind kind, RemoteFunction function, FunctionDescriptor descriptor, Object[] args, ResourceVector resources,
-             RetryPolicy retry, ObjectEntry result, ActorRecord actor, java.util.Map<String, Double> requested,
+             RetryPolicy retry, ObjectEntry result, ActorRecord actor, Map<String, Double> requested,
              SchedulingStrategy strategy, boolean isolated) {
         this.isolated = isolated;
         this.kind = kind;
@@ -156,7 +158,7 @@ public final class TaskSpec {
     }
 
     /** The resources asked for, as asked; null for the default. */
-    public java.util.Map<String, Double> requested() {
+    public Map<String, Double> requested() {
         return requested;
     }
 

@@ -8,10 +8,12 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.mobula.ActorHandle;
 import io.mobula.MobulaException;
 import io.mobula.ObjectRef;
+import io.mobula.spi.DeviceResident;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
@@ -30,10 +32,10 @@ public final class ValueMarshaller {
     private final ObjectStore store;
     private final long inlineThresholdBytes;
     private final Cleaner cleaner;
-    private final java.util.function.Supplier<ObjectId> ids;
+    private final Supplier<ObjectId> ids;
 
     public ValueMarshaller(ValueCodec codec, ObjectStore store, long inlineThresholdBytes, Cleaner cleaner,
-                           java.util.function.Supplier<ObjectId> ids) {
+                           Supplier<ObjectId> ids) {
         this.ids = ids;
         this.codec = codec;
         this.store = store;
@@ -80,7 +82,7 @@ public final class ValueMarshaller {
         if (isImmutable(value) || value instanceof RemoteValue) {
             return value; // a remote value is held as where it lives
         }
-        if (value instanceof io.mobula.spi.DeviceResident onDevice) {
+        if (value instanceof DeviceResident onDevice) {
             return new StoredValues.OnDevice(onDevice); // stays on its device until read elsewhere
         }
         NestedHandles nested = new NestedHandles();
@@ -146,7 +148,7 @@ public final class ValueMarshaller {
     }
 
     /** A device value's host form, written once: straight from the device into the store when large. */
-    private Object hostForm(io.mobula.spi.DeviceResident value) {
+    private Object hostForm(DeviceResident value) {
         long bytes = value.hostBytes();
         if (bytes <= inlineThresholdBytes) {
             return marshal(value.toHost(), null);

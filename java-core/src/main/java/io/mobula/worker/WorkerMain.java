@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ public final class WorkerMain {
             () -> Runtime.getRuntime().halt(0));
         byte[] key = System.in.readNBytes(ClusterSecret.BYTES);
         ClusterSecret secret = ClusterSecret.of(key);
-        java.util.Arrays.fill(key, (byte) 0);
+        Arrays.fill(key, (byte) 0);
         Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(args[0]));
         AuthClient node = new AuthClient(aeron, AeronChannels.IPC, Integer.parseInt(args[1]), AeronChannels.IPC,
             Integer.parseInt(args[2]), secret, JOIN_TIMEOUT);

@@ -2,6 +2,7 @@ package io.mobula.worker;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.mobula.TaskCancelledException;
 import io.mobula.transport.AuthServer;
@@ -48,7 +49,7 @@ final class WorkerProcess {
      */
     int exitStatus() {
         try {
-            if (process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (process.waitFor(5, TimeUnit.SECONDS)) {
                 return process.exitValue();
             }
         } catch (InterruptedException e) {
@@ -115,8 +116,8 @@ final class WorkerProcess {
         }
         process.destroy();
         try {
-            if (!process.waitFor(graceMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(graceMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(graceMs, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

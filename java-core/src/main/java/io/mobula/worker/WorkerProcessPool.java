@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
+import io.mobula.TaskCancelledException;
 import io.mobula.TaskException;
 import io.mobula.WorkerCrashedException;
 import io.mobula.naming.FunctionDescriptor;
@@ -226,7 +227,7 @@ public final class WorkerProcessPool implements AutoCloseable {
                     worker = idle.pollFirst(100, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new io.mobula.TaskCancelledException("interrupted while waiting for a worker process");
+                    throw new TaskCancelledException("interrupted while waiting for a worker process");
                 }
                 if (worker != null) {
                     if (worker.isAlive()) {

@@ -1,0 +1,157 @@
+package io.mobula.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.mobula.ActorDiedException;
+import io.mobula.ActorNameTakenException;
+import io.mobula.RuntimeClosedException;
+import io.mobula.SchedulingStrategy;
+import io.mobula.function.RemoteFunction;
+import io.mobula.naming.FunctionDescriptor;
+
+/**
+ * The actors of one node, by id and by name: creating them (checked, placed through the node's
+ * {@link WorkSite}), calling them, killing them, and forgetting them when they die.
+ */
+final class ActorTable {
+    private final NodeRuntime runtime;
+    private final AtomicLong counter = new AtomicLong();
+    private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
+    private final Map<String, ActorRecord> named = new ConcurrentHashMap<>();
+
+    ActorTable(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * Creates an actor: queued until the node can place it, then its constructor runs on its own
+     * thread. Calls made before that wait in its mailbox.
+     *
+     * @param requested resources held for the actor's life, or null: placed where one CPU is free,
+     *                  and holding none while it lives (Ray's default).
+     * @param detached  a connected driver's actor that outlives the driver (it must be named).
+     */
+    ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
+                                   boolean isolated, boolean detached) {
+        runtime.ensureOpen();
+        FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
+        if (maxRestarts < 0) {
+            throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + maxConcurrency);
+        }
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("an actor name must not be blank");
+        }
+        if (detached && name == null) {
+            throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
+                + "found by: add .name(\"...\")");
+        }
+        if (isolated) {
+            descriptor.checkNamable("the actor constructor");
+            if (maxConcurrency > 1) {
+                throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so "
+                    + "maxConcurrency must be 1 (got " + maxConcurrency + "); drop isolated() or maxConcurrency");
+            }
+        }
+        WorkSite.ActorPlacement placement = runtime.site().placeActor("actor " + descriptor.displayName(), requested, strategy);
+        ResourceVector held = placement.held();
+        Object[] marshalled = runtime.marshalArguments(descriptor, args, 0);
+        ObjectEntry created = new ObjectEntry(runtime.newObjectId());
+        long id = counter.incrementAndGet();
+        TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
+            RetryPolicy.NONE, created, null, requested, strategy, isolated);
+        ActorRecord actor = new ActorRecord(id, name, creation, placement.placement(), held, maxRestarts, maxConcurrency,
+            detached, runtime, runtime.idler());
+        TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
+            RetryPolicy.NONE, created, actor, requested, strategy, isolated);
+        if (isolated) {
+            runtime.site().isolatedWorkComing();
+        }
+        if (name != null && !(constructor instanceof AttachedActor)) {
+            runtime.site().claimActorName(name);
+        }
+        if (name != null) {
+            ActorRecord previous = named.putIfAbsent(name, actor);
+            if (previous != null) {
+                throw new ActorNameTakenException("an actor named '" + name + "' already exists (" + previous.displayName()
+                    + "); pick another name, or look it up with getActor(\"" + name + "\")");
+            }
+        }
+        actors.put(id, actor);
+        runtime.site().submitActor(actor, placed, placement);
+        return actor;
+    }
+
+    /** Queues a method call on an actor. */
+    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
+        runtime.ensureOpen();
+        FunctionDescriptor descriptor = FunctionDescriptor.of(method);
+        Object[] marshalled = runtime.marshalArguments(descriptor, args, 1);
+        ObjectEntry result = new ObjectEntry(runtime.newObjectId());
+        TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, runtime.noResources(), retry, result, actor,
+            null, null, false);
+        result.producer(call);
+        actor.submit(call);
+        return result;
+    }
+
+    void kill(ActorRecord actor) {
+        runtime.ensureOpen();
+        actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
+            + " was killed"));
+        runtime.site().actorKilled(actor);
+    }
+
+    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
+    ActorRecord byName(String name) {
+        runtime.ensureOpen();
+        if (name == null) {
+            return null;
+        }
+        ActorRecord here = named.get(name);
+        if (here != null) {
+            return here;
+        }
+        AttachedActor elsewhere = runtime.site().lookupActor(name);
+        if (elsewhere == null) {
+            return null;
+        }
+        try {
+            return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false);
+        } catch (ActorNameTakenException e) {
+            return named.get(name); // another thread attached first
+        }
+    }
+
+    ActorRecord byId(long id) {
+        return actors.get(id);
+    }
+
+    /** An actor died: forget its name and, if it held resources, give them back. */
+    void died(ActorRecord actor, boolean started) {
+        if (actor.name() != null) {
+            named.remove(actor.name(), actor);
+        }
+        actors.remove(actor.id(), actor);
+        if (started && actor.claimResourceReturn() && !runtime.isClosed()) {
+            runtime.scheduler().actorDead(actor);
+        }
+    }
+
+    long aliveCount() {
+        return actors.values().stream().filter(actor -> !actor.isDead()).count();
+    }
+
+    /** The node closes: every actor stops. */
+    void stopAll() {
+        for (ActorRecord actor : List.copyOf(actors.values())) {
+            actor.kill(new RuntimeClosedException("the Mobula runtime closed; actor " + actor.displayName() + " was stopped"));
+        }
+    }
+}

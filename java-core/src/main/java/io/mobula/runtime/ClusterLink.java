@@ -1,0 +1,64 @@
+package io.mobula.runtime;
+
+import java.util.List;
+
+import io.mobula.NodeInfo;
+
+/**
+ * What a node whose work the cluster places (a connected driver's node) needs of the cluster: to
+ * send tasks, actor creations and actor calls, and to ask for names, placement groups and nodes.
+ * The cluster's module implements it; the runtime knows nothing else of the cluster. A node built
+ * without one runs its work itself ({@link NodeRuntime#NodeRuntime(io.mobula.NodeContext)}).
+ */
+public interface ClusterLink extends AutoCloseable {
+    /** Told once of the outcome of work sent without waiting. */
+    @FunctionalInterface
+    interface Completion {
+        /** @param failure what the work threw, or null: then {@code value} is its result. */
+        void complete(Object value, Throwable failure);
+    }
+
+    /**
+     * Sends a task whose arguments are resolved and returns without waiting; {@code done} hears its
+     * outcome once, on any thread (it must be quick and must not block), so the thread that sends
+     * one call goes on to the next instead of waiting for each answer.
+     *
+     * @throws Exception if the task could not be sent ({@code done} is then not called).
+     */
+    void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception;
+
+    /**
+     * Sends an actor's method call as {@link #invokeAsync} sends a task; {@code args[0]} is what
+     * {@link #construct} returned. Calls sent one after another from one thread reach the actor in
+     * that order.
+     */
+    void invokeMethodAsync(TaskSpec call, Object[] args, Completion done) throws Exception;
+
+    /** Has the cluster build {@code actor}. @return what stands for the instance on this node (where it lives). */
+    Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception;
+
+    /** Ends an actor the cluster built (its stand-in here is what {@link #construct} returned; may be null). */
+    void kill(ActorRecord actor);
+
+    /**
+     * Claims an actor name across the cluster before the actor is made.
+     *
+     * @throws io.mobula.ActorNameTakenException if a live actor has it.
+     */
+    void claimActorName(String name);
+
+    /** The cluster's actor with this name, as {@link AttachedActor} to attach to; null if none. */
+    AttachedActor lookupActor(String name);
+
+    /** Where the cluster makes placement groups. */
+    GroupPlacements placementGroups();
+
+    /** Where this node's large values go instead of its own store, or null: its own store. */
+    ValueMarshaller.LargeValues largeValues();
+
+    /** The cluster's nodes as last heard of. */
+    List<NodeInfo> nodes();
+
+    @Override
+    void close();
+}
