@@ -20,7 +20,7 @@ import io.mobula.runtime.AttachedActor;
 import io.mobula.naming.FunctionDescriptor;
 import io.mobula.runtime.GroupPlacements;
 import io.mobula.runtime.NodeRuntime;
-import io.mobula.runtime.TaskInvoker;
+import io.mobula.runtime.ClusterLink;
 import io.mobula.runtime.TaskSpec;
 import io.mobula.runtime.ValueMarshaller;
 import io.mobula.store.ObjectView;
@@ -50,7 +50,7 @@ import io.mobula.transport.EmbeddedTransport;
  * the node dies ({@link DriverClusterWatch}) the result is made again on first use, and a call
  * whose arguments were lost is sent again once they are made again.
  */
-public final class ConnectedDriver implements TaskInvoker {
+public final class ConnectedDriver implements ClusterLink {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /**
      * Forwarding workers: they send the tasks whose ref arguments were not ready at submission (the
@@ -209,14 +209,6 @@ public final class ConnectedDriver implements TaskInvoker {
         return runtime;
     }
 
-    @Override
-    public Object invoke(TaskSpec task, Object[] args) throws Exception {
-        FunctionDescriptor f = task.descriptor();
-        RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-            task.strategy(), task.isolated(), args, codec);
-        return held(answerOf(address, call, task), task, args);
-    }
-
     /**
      * A result that stayed on its node becomes this driver's form of it, made again by running
      * {@code madeBy} on {@code args} if the node dies (null, or not a task: it cannot be); any other
@@ -319,16 +311,6 @@ public final class ConnectedDriver implements TaskInvoker {
             }
             throw e;
         }
-    }
-
-    @Override
-    public Object invokeMethod(TaskSpec method, Object[] args) throws Exception {
-        RemoteActor actor = (RemoteActor) args[0];
-        FunctionDescriptor f = method.descriptor();
-        Object[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
-            codec);
-        return held(answerOf(actor.address(), call, method), method, rest);
     }
 
     @Override
@@ -515,11 +497,6 @@ public final class ConnectedDriver implements TaskInvoker {
                 + failure.getMessage(), failure);
         }
         return new MobulaException("the call to the node at " + node + " failed: " + failure.getMessage(), failure);
-    }
-
-    @Override
-    public boolean placesElsewhere() {
-        return true;
     }
 
     @Override
