@@ -10,6 +10,7 @@ import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.objects.ObjectManager;
 import io.mobula.objects.ObjectManagerContext;
+import io.mobula.runtime.NodeActivity;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.StoreStats;
 import io.mobula.transport.AeronChannels;
@@ -128,7 +129,7 @@ public final class NodeDaemon {
         fields.put("head", Boolean.toString(head));
         runtime.totalResources().forEach((name, amount) -> fields.put("total." + name, Double.toString(amount)));
         runtime.availableResources().forEach((name, amount) -> fields.put("available." + name, Double.toString(amount)));
-        NodeRuntime.Activity activity = runtime.activity();
+        NodeActivity.Snapshot activity = runtime.activity();
         fields.put("tasks.running", Long.toString(activity.tasksRunning()));
         fields.put("tasks.queued", Long.toString(activity.tasksQueued()));
         fields.put("actors", Long.toString(activity.actorsAlive()));

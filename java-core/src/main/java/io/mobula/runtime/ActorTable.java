@@ -61,7 +61,7 @@ final class ActorTable {
         }
         WorkSite.ActorPlacement placement = runtime.site().placeActor("actor " + descriptor.displayName(), requested, strategy);
         ResourceVector held = placement.held();
-        Object[] marshalled = runtime.marshalArguments(descriptor, args, 0);
+        Object[] marshalled = runtime.marshaller().marshalArguments(descriptor, args, 0);
         ObjectEntry created = new ObjectEntry(runtime.newObjectId());
         long id = counter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
@@ -92,7 +92,7 @@ final class ActorTable {
     ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(method);
-        Object[] marshalled = runtime.marshalArguments(descriptor, args, 1);
+        Object[] marshalled = runtime.marshaller().marshalArguments(descriptor, args, 1);
         ObjectEntry result = new ObjectEntry(runtime.newObjectId());
         TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, runtime.noResources(), retry, result, actor,
             null, null, false);

@@ -14,7 +14,6 @@ import io.mobula.GetTimeoutException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
-import io.mobula.ObjectRef;
 import io.mobula.PlacementStrategy;
 import io.mobula.RuntimeClosedException;
 import io.mobula.SchedulingStrategy;
@@ -69,8 +68,7 @@ public final class NodeRuntime implements MobulaRuntime {
     private final WorkSite site;
     private final Bundles bundles = new Bundles(this);
     /** Tasks submitted and not finished (queued or running), and those running now: for status. */
-    private final AtomicLong unfinished = new AtomicLong();
-    final AtomicLong running = new AtomicLong();
+    private final NodeActivity activity = new NodeActivity();
     private final WorkerProcesses workerProcesses;
     private volatile Object face;
     private volatile boolean closing;
@@ -209,10 +207,10 @@ public final class NodeRuntime implements MobulaRuntime {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
         if (isolated) {
-            checkIsolatable(descriptor, "the task");
+            descriptor.checkNamable("the task"); // found by name in another process
         }
         ResourceVector vector = site.taskResources("task " + descriptor.displayName(), requested, strategy);
-        Object[] marshalled = marshalArguments(descriptor, args, 0);
+        Object[] marshalled = marshaller.marshalArguments(descriptor, args, 0);
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
             requested, strategy, isolated);
@@ -220,31 +218,24 @@ public final class NodeRuntime implements MobulaRuntime {
             site.isolatedWorkComing();
         }
         result.producer(task);
-        unfinished.incrementAndGet();
-        result.whenReady(unfinished::decrementAndGet);
+        activity.taskSubmitted(result);
         site.submitTask(task);
         return result;
     }
 
-    /**
-     * What this node is doing now: tasks running, tasks waiting (for arguments or resources), actors
-     * alive, and actors built again here (after an Error, a worker process's death, or elsewhere their node's).
-     */
-    public record Activity(long tasksRunning, long tasksQueued, long actorsAlive, long actorRestarts) {
-    }
-
-    public Activity activity() {
-        long runningNow = running.get();
-        long alive = actors.aliveCount();
-        return new Activity(runningNow, Math.max(0, unfinished.get() - runningNow), alive, actorRestarts.get());
+    /** What this node is doing now (for status). */
+    public NodeActivity.Snapshot activity() {
+        return activity.snapshot(actors.aliveCount());
     }
 
     /** Counts an actor built again on this node (its earlier instance failed here or died with another node). */
     public void countActorRestart() {
-        actorRestarts.incrementAndGet();
+        activity.actorRestarted();
     }
 
-    private final AtomicLong actorRestarts = new AtomicLong();
+    NodeActivity activityCounters() {
+        return activity;
+    }
 
     /** The bundles of placement groups reserved on this node. */
     public Bundles bundles() {
@@ -492,10 +483,6 @@ public final class NodeRuntime implements MobulaRuntime {
         site.close();
     }
 
-    /** An isolated function is found by name in another process (a worker JVM, or the node a driver sends it to). */
-    void checkIsolatable(FunctionDescriptor descriptor, String what) {
-        descriptor.checkNamable(what);
-    }
 
     void ensureOpen() {
         if (closing) {
@@ -503,24 +490,5 @@ public final class NodeRuntime implements MobulaRuntime {
         }
     }
 
-    Object[] marshalArguments(FunctionDescriptor descriptor, Object[] args, int firstParameter) {
-        descriptor.checkArguments(args, firstParameter);
-        Object[] marshalled = new Object[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object arg = args[i];
-            if (arg instanceof ObjectRef<?> ref) {
-                marshalled[i] = RuntimeAccess.entryOf(ref);
-                continue;
-            }
-            try {
-                marshalled[i] = marshaller.marshal(arg, null);
-            } catch (UnserializableValueException e) {
-                throw new UnserializableArgumentException("argument " + i + " of " + descriptor.displayName() + " ("
-                    + arg.getClass().getName() + ") cannot be serialized: " + e.getMessage()
-                    + "; pass a serializable value, or create it inside the task", i, e.type(), e);
-            }
-        }
-        return marshalled;
-    }
 
 }

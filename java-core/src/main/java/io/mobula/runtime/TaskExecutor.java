@@ -33,7 +33,7 @@ public final class TaskExecutor {
         ExecutionContext context = ExecutionContext.current();
         context.task = task;
         Object stored;
-        runtime.running.incrementAndGet();
+        runtime.activityCounters().taskStarted();
         try {
             Object[] args = resolveArguments(task, 0);
             Object value = runtime.site().runTask(task, args);
@@ -49,7 +49,7 @@ public final class TaskExecutor {
             stored = failure(task, error);
         } finally {
             context.task = null;
-            runtime.running.decrementAndGet();
+            runtime.activityCounters().taskEnded();
         }
         if (!task.finish()) {
             stored = cancelled(task);

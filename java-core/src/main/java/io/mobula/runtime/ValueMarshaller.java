@@ -13,12 +13,15 @@ import java.util.function.Supplier;
 import io.mobula.ActorHandle;
 import io.mobula.MobulaException;
 import io.mobula.ObjectRef;
+import io.mobula.UnserializableArgumentException;
+import io.mobula.naming.FunctionDescriptor;
 import io.mobula.spi.DeviceResident;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
 import io.mobula.store.ObjectView;
 import io.mobula.store.codec.EncodedValue;
+import io.mobula.store.codec.UnserializableValueException;
 import io.mobula.store.codec.ValueCodec;
 import io.mobula.store.codec.ValueKind;
 
@@ -209,5 +212,30 @@ public final class ValueMarshaller {
         public void run() {
             store.delete(id);
         }
+    }
+
+    /**
+     * A call's arguments in their stored forms: a ref as its entry, any other value marshalled (copied).
+     *
+     * @throws UnserializableArgumentException naming the argument that cannot be serialized.
+     */
+    Object[] marshalArguments(FunctionDescriptor descriptor, Object[] args, int firstParameter) {
+        descriptor.checkArguments(args, firstParameter);
+        Object[] marshalled = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg instanceof ObjectRef<?> ref) {
+                marshalled[i] = RuntimeAccess.entryOf(ref);
+                continue;
+            }
+            try {
+                marshalled[i] = marshal(arg, null);
+            } catch (UnserializableValueException e) {
+                throw new UnserializableArgumentException("argument " + i + " of " + descriptor.displayName() + " ("
+                    + arg.getClass().getName() + ") cannot be serialized: " + e.getMessage()
+                    + "; pass a serializable value, or create it inside the task", i, e.type(), e);
+            }
+        }
+        return marshalled;
     }
 }
