@@ -39,7 +39,8 @@ check() {
 
     local java="$BUNDLE/jre/bin/java"
     local flags
-    read -r -a flags < "$BUNDLE/jvm.flags"
+    # jvm.flags as at the root: one flag a line, blank lines and # comments skipped.
+    mapfile -t flags < <(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^#/d' -e '/^$/d' "$BUNDLE/jvm.flags")
     flags+=(-Xss2m)
     local classpath="$BUNDLE/test-classes"
     local jar

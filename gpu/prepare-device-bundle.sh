@@ -9,7 +9,7 @@
 #   lib/            mobula-gpu and its runtime dependencies (JCuda with its linux-x86_64 natives)
 #   test-classes/   the gpu module's compiled tests and benchmarks (io.mobula.gpu.bench.GpuBenchmarks)
 #   junit-platform-console-standalone-*.jar   runs the tests without Maven
-#   jvm.flags       the JVM flags every Mobula JVM needs (from the parent pom)
+#   jvm.flags       the JVM flags every Mobula JVM needs (a copy of the root's jvm.flags)
 #   MANIFEST.txt    what was bundled, from which commit
 set -euo pipefail
 
@@ -55,8 +55,7 @@ mvn -B -q -o dependency:copy -Dartifact=$CONSOLE_ARTIFACT -DoutputDirectory="$RO
     || fail "cannot get $CONSOLE_ARTIFACT (offline and not in ~/.m2)"
 CONSOLE_JAR="$BUNDLE/junit-platform-console-standalone-$CONSOLE_VERSION.jar"
 [ -f "$CONSOLE_JAR" ] || fail "missing $CONSOLE_JAR"
-sed -n 's:.*<mobula.jvm.flags>\(.*\)</mobula.jvm.flags>.*:\1:p' pom.xml > "$BUNDLE/jvm.flags"
-[ -s "$BUNDLE/jvm.flags" ] || fail "mobula.jvm.flags not found in pom.xml"
+cp jvm.flags "$BUNDLE/jvm.flags"
 
 echo "== jlink a Java runtime"
 MODULES=$("$JDK/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \

@@ -25,7 +25,7 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
  *   runtime (runtime, worker,       the embedded node: scheduler, workers, worker processes
  *            naming)
  *   store, transport                the object store; the wire
- *   api (io.mobula, function, spi), command   depend on nothing of Mobula
+ *   api (io.mobula, function, spi), command, jvm   depend on nothing of Mobula
  * </pre>
  */
 class LayeringTest {
@@ -55,6 +55,14 @@ class LayeringTest {
         classes().that().resideInAPackage("io.mobula.command..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("io.mobula.command..", "java..")
             .because("libraries add commands without depending on the command line")
+            .check(mobula);
+    }
+
+    @Test
+    void theJvmFlagsDependOnNothingOfMobula() {
+        classes().that().resideInAPackage("io.mobula.jvm..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.mobula.jvm..", "java..")
+            .because("the tests of the lowest modules start JVMs with these flags too")
             .check(mobula);
     }
 

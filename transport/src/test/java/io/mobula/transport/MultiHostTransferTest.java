@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.mobula.jvm.JvmFlags;
 /**
  * A 1 GiB object from one host to another, for real: two JVMs in two network namespaces joined by
  * a veth pair, Aeron UDP between them; the checksums must match.
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class MultiHostTransferTest {
     private static List<String> jvm(String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-            "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), TransferEnds.class.getName()));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(JvmFlags.all());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TransferEnds.class.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -24,7 +24,7 @@ import io.mobula.ObjectRef;
  *   caller --ring--> scheduler --slot--> worker --entry--> caller     (Mobula)
  *   caller --queue--> pool thread --future--> caller                  (baseline)
  * </pre>
- * Run: {@code java -cp ... org.openjdk.jmh.Main TaskRoundTrip}.
+ * Run: {@code java -cp ... io.mobula.benchmarks.jmh.MobulaJmh TaskRoundTrip}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -21,6 +21,7 @@ import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectView;
 import io.mobula.store.StoreContext;
 import io.mobula.store.arena.SharedArenaStore;
+import io.mobula.worker.JvmCommand;
 
 /**
  * {@code mobula store-benchmark}: the shared-memory store's own figures. Get latency from a second
@@ -77,10 +78,8 @@ public final class StoreBenchmarkCommand implements CliCommand {
             ObjectBuilder builder = store.create(id, 1 << 20, 2);
             builder.data().fill((byte) 7);
             builder.seal();
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), RemoteGetLatency.class.getName(), store.path().toString(),
-                id.toString(), "200000").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(JvmCommand.of(RemoteGetLatency.class,
+                List.of(store.path().toString(), id.toString(), "200000"))).redirectErrorStream(true).start();
             String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             process.waitFor(60, TimeUnit.SECONDS);
             return line;

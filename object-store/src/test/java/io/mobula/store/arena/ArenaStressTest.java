@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.mobula.jvm.JvmFlags;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectView;
@@ -78,9 +79,11 @@ class ArenaStressTest {
         try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(32 << 20), false)) {
             long maxId = 200_000;
             ExecutorService threads = Executors.newFixedThreadPool(2);
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                StressReaderMain.class.getName(), store.path().toString(), Long.toString(SECONDS), Long.toString(WINDOW * 60L));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            command.addAll(JvmFlags.all());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), StressReaderMain.class.getName(),
+                store.path().toString(), Long.toString(SECONDS), Long.toString(WINDOW * 60L)));
+            ProcessBuilder builder = new ProcessBuilder(command);
             Process process = builder.redirectErrorStream(true).start();
             try (ArenaReader sameProcess = new ArenaReader(store.path())) {
                 List<Future<long[]>> readers = new ArrayList<>();

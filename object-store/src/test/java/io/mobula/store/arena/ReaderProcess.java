@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.mobula.jvm.JvmFlags;
+
 /** Starts {@link ArenaReaderMain} in a JVM of its own, from this JVM's class path. */
 final class ReaderProcess implements AutoCloseable {
     private final Process process;
@@ -16,8 +18,10 @@ final class ReaderProcess implements AutoCloseable {
 
     ReaderProcess(Path arena, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), ArenaReaderMain.class.getName(), arena.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JvmFlags.all());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ArenaReaderMain.class.getName(),
+            arena.toString()));
         command.addAll(args);
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
