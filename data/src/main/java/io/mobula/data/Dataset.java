@@ -12,14 +12,6 @@ import java.util.stream.Stream;
 
 import io.mobula.Mobula;
 import io.mobula.ObjectRef;
-import io.mobula.data.exec.BlockExecutor;
-import io.mobula.data.exec.BlockInput;
-import io.mobula.data.exec.BlockPlan;
-import io.mobula.data.exec.FilePlanner;
-import io.mobula.data.exec.ShuffleColumn;
-import io.mobula.data.exec.ShuffleSpec;
-import io.mobula.data.exec.Stage;
-import io.mobula.data.exec.Terminal;
 import io.mobula.function.Func1;
 import io.mobula.function.Func2;
 
@@ -76,7 +68,7 @@ public final class Dataset<T> {
         int blockCount();
     }
 
-    private record Files(List<io.mobula.data.exec.FileBlock> blocks) implements Source {
+    private record Files(List<FileBlock> blocks) implements Source {
         @Override
         public int blockCount() {
             return blocks.size();

@@ -1,11 +1,8 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.mobula.data.CsvRow;
-import io.mobula.data.DataSourceException;
-import io.mobula.data.Pair;
 
 /**
  * The task functions of the data library, one per kind of block input. Each takes the block, its

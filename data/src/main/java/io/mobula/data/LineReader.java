@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPInputStream;
 
-import io.mobula.data.DataSourceException;
 
 /**
  * Reads one {@link FileBlock}'s lines, streaming: one line in memory at a time. Lines end at

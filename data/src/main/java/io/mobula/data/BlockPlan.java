@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -6,8 +6,6 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.mobula.data.DataException;
-import io.mobula.data.UnserializableFunctionException;
 
 /**
  * What a block task does to its block, all of it: merge the shuffle pieces it was given (when the

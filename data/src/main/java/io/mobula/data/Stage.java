@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.Serializable;
 import java.util.Iterator;
@@ -7,7 +7,6 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import io.mobula.data.DataFunctionException;
 import io.mobula.function.Func1;
 
 /**

@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

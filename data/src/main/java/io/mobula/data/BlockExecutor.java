@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +10,6 @@ import java.util.Map;
 import io.mobula.Mobula;
 import io.mobula.ObjectRef;
 import io.mobula.WaitResult;
-import io.mobula.data.Dataset;
 
 /**
  * Runs one plan over a list of blocks with at most {@code window} blocks between submission and

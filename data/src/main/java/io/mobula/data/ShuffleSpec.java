@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 
-import io.mobula.data.DataFunctionException;
-import io.mobula.data.Pair;
 import io.mobula.function.Func1;
 import io.mobula.function.Func2;
 

@@ -1,4 +1,4 @@
-package io.mobula.data.exec;
+package io.mobula.data;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-import io.mobula.data.DataSourceException;
-import io.mobula.data.ReadOptions;
 
 /**
  * Cuts files into {@link FileBlock}s on the driver. Plain files are cut by size alone, without
