@@ -408,9 +408,7 @@ public final class ConnectedDriver implements ClusterLink {
 
     /**
      * After a node could not fetch an argument of a call: the lost arguments made again and the call
-     * sent again, or the failure as it was, with where its arguments live. With every holder alive
-     * it is sent again once: a pull can fail through another node that died (one that had a copy),
-     * though the holder lives.
+     * sent again, or the failure as it was, with where its arguments live.
      */
     private void retryWithArgumentsRebuilt(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args,
                                            int round, Exception failure) {
@@ -420,7 +418,7 @@ public final class ConnectedDriver implements ClusterLink {
             if (!moved) {
                 watch.awaitHolderDeath(args, HOLDER_DEATH_WAIT_MS); // a holder that went silent may not be declared dead yet
             }
-            if (!moved && !watch.anyGone(args) && round > 0) {
+            if (!moved && !watch.anyGone(args)) {
                 done.complete(null, new MobulaException(failure.getMessage() + " (the nodes holding its arguments were not "
                     + "declared dead: " + watch.holdersOf(args) + ")", failure));
                 return;

@@ -30,6 +30,8 @@ final class NodeObjects {
     private final String address;
     private final PeerSessions peers;
     private final ObjectManager manager;
+    /** The cluster as this node knows it: whether an argument's holder was declared dead. */
+    private final ClusterView cluster;
     /**
      * Objects kept for their owners: a result's ref (which holds its store object alive), or
      * {@link #WRITTEN} for a driver's value written here (deleted when released).
@@ -45,11 +47,12 @@ final class NodeObjects {
      */
     private final Map<ObjectId, Integer> copiesInUse = new HashMap<>();
 
-    NodeObjects(NodeRuntime runtime, String address, PeerSessions peers, ObjectManager manager) {
+    NodeObjects(NodeRuntime runtime, String address, PeerSessions peers, ObjectManager manager, ClusterView cluster) {
         this.runtime = runtime;
         this.address = address;
         this.peers = peers;
         this.manager = manager;
+        this.cluster = cluster;
     }
 
     /** Keeps a result in the store for its owner. @return where it lives, or null if it is not in a shared store. */
@@ -162,8 +165,13 @@ final class NodeObjects {
                     copiesInUse.merge(object.id(), 1, Integer::sum);
                 }
                 using.add(object.id());
-                pending.add(manager.pull(object.id(), object.objectManager()).thenAccept(view -> {
-                    ObjectView twice = fetched.put(object.id(), view);
+                if (!cluster.dead(object.holder())) {
+                    // its manager's address may be one this node stopped asking when an earlier id there was
+                    // declared dead: a node fenced while it lived joins again under a new id, same manager
+                    manager.nodeAlive(object.objectManager());
+                }
+                pending.add(manager.pull(object.id(), object.objectManager()).thenAccept(pulled -> {
+                    ObjectView twice = fetched.put(object.id(), pulled);
                     if (twice != null) {
                         twice.close();
                     }

@@ -73,7 +73,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.headAddress = headAddress;
         this.head = head;
         this.groups = tables == null ? null : new GroupScheduler(tables, runtime, this::self, view, peers);
-        this.objects = new NodeObjects(runtime, address, peers, objectManager);
+        this.objects = new NodeObjects(runtime, address, peers, objectManager, view);
         this.lends = new Lends(runtime::nodeId, address, (ref, codec) -> answerFor("object " + ref.id(), ref, codec, false),
             timer);
         jobs.crossRefsThrough(new NodeLending(peers, runtime, address, lends, view, objects));

@@ -114,6 +114,15 @@ public final class ObjectManager implements AutoCloseable {
         nodes.nodeDied(address);
     }
 
+    /**
+     * The node whose object manager listens at {@code address} lives, though a node there was
+     * declared dead (the head fenced it while it lived: it joined again under a new id with this
+     * same manager): pulls ask it again. A node killed and started again listens at a new address.
+     */
+    public void nodeAlive(String address) {
+        puller.alive(address);
+    }
+
     /** Transfers this node's server accepted to send (each one send of the whole object). */
     public long sendsStarted() {
         return server.sendsStarted();

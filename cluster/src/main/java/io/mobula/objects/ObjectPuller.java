@@ -116,12 +116,20 @@ final class ObjectPuller implements AutoCloseable {
         this.transferTimeoutNs = transferTimeoutNs;
     }
 
-    /** Object managers of nodes declared dead: never asked (each would cost a request timeout). */
+    /** Object managers of nodes declared dead: not asked (each would cost a request timeout) until said alive again. */
     private final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
 
-    /** The object manager at {@code address} is gone for good (its node died; a new one listens elsewhere). */
+    /** The object manager at {@code address} is gone (its node was declared dead). */
     void gone(String address) {
         gone.add(address);
+    }
+
+    /**
+     * The object manager at {@code address} serves a live node: asked again. A node declared dead
+     * while it lived (fenced) joins again under a new id, keeping its object manager and its address.
+     */
+    void alive(String address) {
+        gone.remove(address);
     }
 
     CompletableFuture<ObjectView> pull(ObjectId id, List<String> sources) {
