@@ -50,7 +50,7 @@ import io.mobula.transport.EmbeddedTransport;
  * the node dies ({@link DriverClusterWatch}) the result is made again on first use, and a call
  * whose arguments were lost is sent again once they are made again.
  */
-public final class ConnectedDriver implements TaskInvoker {
+public final class ConnectedDriver implements TaskInvoker, ObjectOwner {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /**
      * Forwarding workers: they send the tasks whose ref arguments were not ready at submission (the
@@ -115,23 +115,19 @@ public final class ConnectedDriver implements TaskInvoker {
         this.codec = RemoteCall.codecFor(RemoteCall.class.getClassLoader(), lending);
     }
 
-    /** Whether the node process that held {@code object} is known to have died. */
-    boolean holderGone(NodeObject object) {
+    @Override
+    public boolean holderGone(NodeObject object) {
         return watch.holderGone(object);
     }
 
-    /** Whether reading {@code object} failed because it is gone (see {@link DriverClusterWatch#lost}). */
-    boolean lost(NodeObject object, MobulaException failure) {
+    /** See {@link DriverClusterWatch#lost}. */
+    @Override
+    public boolean lost(NodeObject object, MobulaException failure) {
         return watch.lost(object, failure);
     }
 
-    /**
-     * Runs the task of {@code lineage} again, its lost arguments rebuilt first: the new result's
-     * place, or the value itself when it came back small.
-     *
-     * @throws io.mobula.ObjectLostException if it cannot be made again.
-     */
-    Object rerun(Lineage lineage) {
+    @Override
+    public Object rerun(Lineage lineage) {
         TaskSpec task = lineage.task();
         FunctionDescriptor f = task.descriptor();
         for (int round = 0; ; round++) {
@@ -260,12 +256,9 @@ public final class ConnectedDriver implements TaskInvoker {
         };
     }
 
-    /**
-     * A result kept on a node: a view of its arena when the node is on this host, else fetched.
-     *
-     * @throws io.mobula.ObjectLostException if the node holding it was declared dead.
-     */
-    Object read(NodeObject object) {
+    /** A result kept on a node: a view of its arena when the node is on this host, else fetched. */
+    @Override
+    public Object read(NodeObject object) {
         if (holderGone(object)) {
             // even where its arena is still readable (a node on this host): a node declared dead is fenced off
             throw new io.mobula.ObjectLostException("object " + object.id() + " was lost with node " + object.holder()

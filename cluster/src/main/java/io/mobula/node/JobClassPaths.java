@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.mobula.store.codec.ValueCodec;
 
@@ -38,17 +39,25 @@ final class JobClassPaths {
     record Job(String id, List<Jar> jars, ClassLoader loader, ValueCodec codec) {
     }
 
-    /** How refs nested in values cross for this node; set once by its service, before any job. */
-    private volatile RefCrossing crossing;
+    /**
+     * The codec that reads values with a loader's classes, refs nested in them crossing as this
+     * node's do: given, not made here, because how refs cross belongs to the node's service (set
+     * once by it, before any job).
+     */
+    private volatile Function<ClassLoader, ValueCodec> codecs;
     /** The node's own classes: work that names no job. */
-    private volatile Job nodeClasses = new Job("", List.of(), JobClassPaths.class.getClassLoader(), RemoteCall.CODEC);
+    private volatile Job nodeClasses;
 
     private final Path directory;
     private final Map<String, CompletableFuture<Job>> jobs = new ConcurrentHashMap<>();
     private final Map<String, List<Jar>> classPaths = new ConcurrentHashMap<>();
 
-    JobClassPaths(Path directory) {
+    /** @param codecs the codec for a loader until {@link #crossRefsThrough} gives the one refs cross through. */
+    JobClassPaths(Path directory, Function<ClassLoader, ValueCodec> codecs) {
         this.directory = directory;
+        this.codecs = codecs;
+        this.nodeClasses = new Job("", List.of(), JobClassPaths.class.getClassLoader(),
+            codecs.apply(JobClassPaths.class.getClassLoader()));
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -56,11 +65,11 @@ final class JobClassPaths {
         }
     }
 
-    /** Refs nested in values read or written with the jobs' codecs cross through {@code crossing}. */
-    void crossRefsThrough(RefCrossing crossing) {
-        this.crossing = crossing;
+    /** The jobs' values are read and written with {@code codecs}' codec for their loader, refs nested in them crossing. */
+    void crossRefsThrough(Function<ClassLoader, ValueCodec> codecs) {
+        this.codecs = codecs;
         ClassLoader own = JobClassPaths.class.getClassLoader();
-        this.nodeClasses = new Job("", List.of(), own, RemoteCall.codecFor(own, crossing));
+        this.nodeClasses = new Job("", List.of(), own, codecs.apply(own));
     }
 
     static String sha256(byte[] bytes) {
@@ -171,7 +180,7 @@ final class JobClassPaths {
             }
             URLClassLoader loader = new URLClassLoader("job-" + waiting.getKey().substring(0, 12), urls.toArray(URL[]::new),
                 JobClassPaths.class.getClassLoader());
-            job.complete(new Job(waiting.getKey(), waiting.getValue(), loader, RemoteCall.codecFor(loader, crossing)));
+            job.complete(new Job(waiting.getKey(), waiting.getValue(), loader, codecs.apply(loader)));
         }
     }
 

@@ -65,7 +65,7 @@ final class Membership implements AutoCloseable {
     static Membership join(EmbeddedTransport transport, String headAddress, ClusterSecret secret, long nodeId,
                            Supplier<NodeStatus> status, ClusterView view, java.util.function.LongSupplier onFenced)
         throws Exception {
-        AuthClient client = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, TIMEOUT);
+        AuthClient client = AuthClient.connect(transport.aeron(), headAddress, PeerSessions.STREAM, secret, TIMEOUT);
         Membership membership = new Membership(transport, headAddress, secret, client, nodeId, status, view, onFenced);
         String answer = membership.send(ControlService.Command.JOIN, TIMEOUT);
         if (!answer.equals("ok")) {
@@ -103,7 +103,7 @@ final class Membership implements AutoCloseable {
 
     /** A fresh session to the head, and this node joined through it. */
     private synchronized void reconnect() {
-        AuthClient fresh = AuthClient.connect(transport.aeron(), headAddress, NodeDaemon.STREAM, secret, BEAT_TIMEOUT);
+        AuthClient fresh = AuthClient.connect(transport.aeron(), headAddress, PeerSessions.STREAM, secret, BEAT_TIMEOUT);
         AuthClient stale = head;
         head = fresh;
         stale.close();

@@ -33,7 +33,8 @@ import io.mobula.transport.EmbeddedTransport;
  * [--resources SPEC] [--dead-after-ms N]}.
  */
 public final class NodeDaemon {
-    public static final int STREAM = 1001;
+    /** The stream this node serves requests on: {@link PeerSessions#STREAM}, named here for those that talk to a node. */
+    public static final int STREAM = PeerSessions.STREAM;
     /** How long a node's idle threads spin before parking, in µs (an embedded node's: 50). */
     static final long SERVING_SPIN_US = 300;
 
@@ -84,7 +85,7 @@ public final class NodeDaemon {
         ObjectManager objects = new ObjectManager(new ObjectManagerContext().aeron(transport.aeron())
             .store(runtime.objectStore()).secret(secret).host(bind));
         NodeService service = new NodeService(runtime, address, head, join, tables, view, peers,
-            new JobClassPaths(state.root().resolve("jars")), objects);
+            new JobClassPaths(state.root().resolve("jars"), loader -> RemoteCall.codecFor(loader, null)), objects);
         AuthServer server = new AuthServer(transport.aeron(), AeronChannels.udp(bind, port), STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
         // processes on this host (drivers, nodes) reach it over IPC through its media driver, same handshake

@@ -76,7 +76,8 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         this.objects = new NodeObjects(runtime, address, peers, objectManager);
         this.lends = new Lends(runtime::nodeId, address, (ref, codec) -> answerFor("object " + ref.id(), ref, codec, false),
             timer);
-        jobs.crossRefsThrough(new NodeLending(peers, runtime, address, lends, view, objects));
+        NodeLending lending = new NodeLending(peers, runtime, address, lends, view, objects);
+        jobs.crossRefsThrough(loader -> RemoteCall.codecFor(loader, lending));
         this.objectManager = objectManager;
         this.totals = Map.copyOf(runtime.totalResources());
         this.address = address;

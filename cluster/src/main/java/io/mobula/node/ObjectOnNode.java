@@ -6,8 +6,8 @@ import io.mobula.runtime.RemoteValue;
 
 /**
  * A connected driver's stored form of a result that stayed on the node that made it: read from the
- * node's arena without a copy when the node is on this host, fetched otherwise; passed to further
- * work as where it lives. When the driver drops it, the node is told to let the object go.
+ * node's arena without a copy when the node is on this host, fetched otherwise ({@link ObjectOwner#read});
+ * passed to further work as where it lives. When the driver drops it, the node is told to let the object go.
  * <p>
  * If the node holding it dies, the driver (its owner) makes it again from its {@link Lineage}: the
  * task that made it runs again, its own lost arguments rebuilt first, and this form then points at
@@ -15,7 +15,7 @@ import io.mobula.runtime.RemoteValue;
  * {@link ObjectLostException}.
  */
 final class ObjectOnNode implements RemoteValue {
-    private final ConnectedDriver driver;
+    private final ObjectOwner owner;
     /** How to make it again; null when it cannot be. */
     private final Lineage lineage;
     /** Where it lives now: replaced when it is rebuilt (shared with what releases it when the driver drops it). */
@@ -25,9 +25,9 @@ final class ObjectOnNode implements RemoteValue {
     /** Rebuilds left; guarded by this. */
     private int rebuildsLeft;
 
-    ObjectOnNode(NodeObject object, ConnectedDriver driver, Lineage lineage) {
+    ObjectOnNode(NodeObject object, ObjectOwner owner, Lineage lineage) {
         this.where = new java.util.concurrent.atomic.AtomicReference<>(object);
-        this.driver = driver;
+        this.owner = owner;
         this.lineage = lineage;
         this.rebuildsLeft = lineage == null ? 0 : lineage.maxRebuilds();
     }
@@ -60,9 +60,9 @@ final class ObjectOnNode implements RemoteValue {
             }
             NodeObject at = where.get();
             try {
-                return driver.read(at);
+                return owner.read(at);
             } catch (MobulaException e) {
-                if (!driver.lost(at, e)) {
+                if (!owner.lost(at, e)) {
                     throw e;
                 }
                 rebuild(at);
@@ -73,7 +73,7 @@ final class ObjectOnNode implements RemoteValue {
     /** Rebuilds it now if the node holding it is gone: so work that takes it finds it. */
     void ensureAlive() {
         NodeObject at = where.get();
-        if (inline == null && driver.holderGone(at)) {
+        if (inline == null && owner.holderGone(at)) {
             rebuild(at);
         }
     }
@@ -99,7 +99,7 @@ final class ObjectOnNode implements RemoteValue {
                 + lineage.maxRebuilds() + "); allow some with maxRetries(n)");
         }
         rebuildsLeft--;
-        Object made = driver.rerun(lineage);
+        Object made = owner.rerun(lineage);
         if (made instanceof NodeObject again) {
             where.set(again);
         } else {

@@ -26,6 +26,8 @@ import io.mobula.transport.EmbeddedTransport;
  * session that fails is dropped, so the next send connects again.
  */
 final class PeerSessions implements AutoCloseable {
+    /** The stream every node serves requests on (over UDP and IPC), which a session opens. */
+    public static final int STREAM = 1001;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -103,7 +105,7 @@ final class PeerSessions implements AutoCloseable {
                 Aeron aeron = localDrivers.computeIfAbsent(local, dir -> Aeron.connect(new Aeron.Context()
                     .aeronDirectoryName(dir).errorHandler(error -> localDriverFailed(dir, error))));
                 int replyStream = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
-                AuthClient client = new AuthClient(aeron, AeronChannels.IPC, NodeDaemon.STREAM, AeronChannels.IPC, replyStream,
+                AuthClient client = new AuthClient(aeron, AeronChannels.IPC, STREAM, AeronChannels.IPC, replyStream,
                     secret, CONNECT_TIMEOUT);
                 overIpc.add(address);
                 ipcDirectories.put(address, local);
@@ -112,7 +114,7 @@ final class PeerSessions implements AutoCloseable {
                 // its driver went away or will not take us: the network way still works
             }
         }
-        return AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, CONNECT_TIMEOUT);
+        return AuthClient.connect(transport.aeron(), address, STREAM, secret, CONNECT_TIMEOUT);
     }
 
     /** Asks for one piece of something large: the request for {@code length} bytes at {@code offset}. */
