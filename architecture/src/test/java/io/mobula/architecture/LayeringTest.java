@@ -21,7 +21,8 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
  *   benchmarks, cli                 the top: may use everything; nothing uses them
  *   data, ml, examples              libraries on the public API (and the command contract)
  *   gpu                             a runtime plug-in: the API's SPI and the store's codec
- *   cluster (node, objects)         daemon, control, membership, placement, objects, lending, driver
+ *   cluster (io.mobula.cluster)     daemon, driver; lending, placement; membership; control, objects;
+ *                                   wire; ownership, jobs, host (each may use those after it)
  *   runtime (runtime, worker,       the embedded node: scheduler, workers, worker processes
  *            naming)
  *   store, transport                the object store; the wire
@@ -33,7 +34,7 @@ class LayeringTest {
     /** The JDK's own packages, including its management extension (the API reads the machine's memory through it). */
     private static final String[] JDK = {"java..", "javax..", "com.sun.management.."};
     private static final String[] RUNTIME = {"io.mobula.runtime..", "io.mobula.worker..", "io.mobula.naming.."};
-    private static final String[] CLUSTER = {"io.mobula.node..", "io.mobula.objects..", "io.mobula.cluster.."};
+    private static final String[] CLUSTER = {"io.mobula.cluster.."};
     private static final String[] LIBRARIES = {"io.mobula.data..", "io.mobula.ml..", "io.mobula.examples.."};
 
     private static JavaClasses mobula;

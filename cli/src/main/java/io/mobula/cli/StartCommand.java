@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.mobula.worker.JvmCommand;
-import io.mobula.node.NodeDaemon;
-import io.mobula.node.NodeRecord;
-import io.mobula.node.ResourceSpec;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.daemon.NodeDaemon;
+import io.mobula.cluster.host.NodeRecord;
+import io.mobula.cluster.daemon.ResourceSpec;
+import io.mobula.cluster.host.StateDirectory;
 
 /**
  * {@code mobula start --head [--port P] [--resources SPEC]} starts a head node as a daemon process

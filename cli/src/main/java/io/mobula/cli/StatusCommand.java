@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.mobula.node.NodeDaemon;
-import io.mobula.node.NodeRecord;
-import io.mobula.node.NodeStatus;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.daemon.NodeDaemon;
+import io.mobula.cluster.host.NodeRecord;
+import io.mobula.cluster.wire.NodeStatus;
+import io.mobula.cluster.host.StateDirectory;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ClusterSecret;

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.mobula.node.NodeRecord;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.host.NodeRecord;
+import io.mobula.cluster.host.StateDirectory;
 
 /** {@code mobula stop}: stops every node started from this host (SIGTERM, then SIGKILL after 15 s). */
 public final class StopCommand implements CliCommand {

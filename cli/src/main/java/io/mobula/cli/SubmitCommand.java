@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.mobula.worker.JvmCommand;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.host.StateDirectory;
 
 /**
  * {@code mobula submit --address HOST:PORT --jar app.jar [--jar lib.jar ...] --class Main [args]}:

@@ -235,13 +235,13 @@ class ConnectedDriverTest {
             assertEquals(3, driver.task(ConnectedDriverTest::add, 1, 2).remote().get());
             ObjectRef<Integer> running = driver.task(ConnectedDriverTest::slowly, 1, 120_000L).remote();
             Thread.sleep(300);
-            long nodePid = new io.mobula.node.StateDirectory(home).nodes().get(0).pid();
+            long nodePid = new io.mobula.cluster.host.StateDirectory(home).nodes().get(0).pid();
             ProcessHandle.of(nodePid).orElseThrow().destroyForcibly(); // kill -9: no goodbye
             MobulaException lost = assertThrows(MobulaException.class, () -> running.get(java.time.Duration.ofSeconds(60)));
             assertTrue(!(lost instanceof io.mobula.GetTimeoutException), "failed, not timed out: " + lost);
             assertTrue(lost.getMessage().contains("went away") || lost.getMessage().contains("failed"), lost.getMessage());
         }
-        io.mobula.node.StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // what the killed node left
+        io.mobula.cluster.daemon.StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // what the killed node left
     }
 
     @Test

@@ -21,8 +21,8 @@ import io.mobula.ObjectRef;
 import io.mobula.PlacementGroup;
 import io.mobula.PlacementStrategy;
 import io.mobula.SchedulingStrategy;
-import io.mobula.node.NodeRecord;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.host.NodeRecord;
+import io.mobula.cluster.host.StateDirectory;
 
 /**
  * The head dies (SIGKILL) and is started again on its port: its control service reloads its

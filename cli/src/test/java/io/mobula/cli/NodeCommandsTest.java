@@ -44,7 +44,7 @@ class NodeCommandsTest {
     @AfterEach
     void stopEverything() {
         run("stop");
-        io.mobula.node.StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // the node killed with SIGKILL
+        io.mobula.cluster.daemon.StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // the node killed with SIGKILL
         if (previousHome == null) {
             System.clearProperty("mobula.home");
         } else {

@@ -19,8 +19,8 @@ import io.mobula.command.Flags;
 import io.mobula.cli.StartCommand;
 import io.mobula.cli.StopCommand;
 import io.mobula.command.UsageException;
-import io.mobula.node.NodeRecord;
-import io.mobula.node.StateDirectory;
+import io.mobula.cluster.host.NodeRecord;
+import io.mobula.cluster.host.StateDirectory;
 
 /**
  * {@code mobula fault-benchmark}: what a node's death costs. A head and a second node are started

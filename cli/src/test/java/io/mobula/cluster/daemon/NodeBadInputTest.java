@@ -1,0 +1,142 @@
+package io.mobula.cluster.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.aeron.Publication;
+import io.mobula.Mobula;
+import io.mobula.TaskException;
+import io.mobula.cli.TemporaryHead;
+import io.mobula.transport.AeronChannels;
+import io.mobula.transport.AuthClient;
+import io.mobula.transport.AuthenticationException;
+import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.EmbeddedTransport;
+import io.mobula.cluster.host.StateDirectory;
+import io.mobula.cluster.wire.NodeStatus;
+import io.mobula.cluster.wire.PeerSessions;
+import io.mobula.cluster.wire.RemoteCall;
+
+/**
+ * A node daemon under bad input at its port: random datagrams, junk and truncated messages on its
+ * stream, a client with the wrong secret, and malformed work from a client that holds the secret.
+ * None of it runs anything or stops the node, which goes on serving a driver.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NodeBadInputTest {
+    @TempDir
+    Path home;
+    private TemporaryHead head;
+    private int port;
+
+    static int twice(int x) {
+        return 2 * x;
+    }
+
+    @BeforeEach
+    void startAHead() {
+        head = TemporaryHead.start(home, "{\"CPU\":2}");
+        port = head.port();
+    }
+
+    @AfterEach
+    void stopIt() {
+        head.close();
+    }
+
+    @Test
+    void junkWrongSecretsAndMalformedWorkChangeNothing() throws Exception {
+        String address = "127.0.0.1:" + port;
+        Random random = new Random(42);
+        // raw datagrams, none of them Aeron frames, and short ones that are cut-off frame headers
+        try (DatagramSocket socket = new DatagramSocket()) {
+            for (int i = 0; i < 500; i++) {
+                byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 31 : 1400)];
+                random.nextBytes(junk);
+                socket.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), port));
+            }
+        }
+        try (EmbeddedTransport transport = new EmbeddedTransport()) {
+            // well-formed Aeron, but junk and truncated messages on the node's stream: no session, dropped
+            try (Publication publication = transport.aeron().addPublication(AeronChannels.udp("127.0.0.1", port), NodeDaemon.STREAM)) {
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!publication.isConnected() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                for (int i = 0; i < 200; i++) {
+                    byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 7 : 512)];
+                    random.nextBytes(junk);
+                    while (publication.offer(new UnsafeBuffer(junk)) == Publication.BACK_PRESSURED) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            // the wrong secret: refused at the handshake
+            assertThrows(AuthenticationException.class, () -> AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM,
+                ClusterSecret.generate(), Duration.ofSeconds(5)));
+
+            // the right secret, malformed work: answered with what is wrong, never run
+            ClusterSecret secret = new StateDirectory(home).secret(false);
+            try (AuthClient client = AuthClient.connect(transport.aeron(), address, NodeDaemon.STREAM, secret, Duration.ofSeconds(10))) {
+                // calls, jobs, placement groups, objects, lends (5 is not a binary kind: read as a text command, below)
+                for (byte kind : new byte[] {1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 18, 19, 20, 21, 22, 23, 24, 25, 26}) {
+                    byte[] truncated = {kind, 0, 7, 'x'};
+                    String answer = failureOf(client.request(truncated, Duration.ofSeconds(10)));
+                    assertTrue(answer.contains("malformed") || answer.contains("EOF") || answer.contains("not"), kind + ": " + answer);
+                }
+                byte[] unknownClass = RemoteCall.encode(RemoteCall.task("", "no.such.Tasks", "run", "()I", null,
+                    io.mobula.SchedulingStrategy.defaultStrategy(), false, new Object[0], RemoteCall.CODEC));
+                assertTrue(failureOf(client.request(unknownClass, Duration.ofSeconds(10))).contains("not on this node's class path"));
+                byte[] unknownJob = RemoteCall.encode(RemoteCall.task("feedface", NodeBadInputTest.class.getName(), "twice",
+                    "(I)I", null, io.mobula.SchedulingStrategy.defaultStrategy(), false, new Object[] {1}, RemoteCall.CODEC));
+                assertTrue(failureOf(client.request(unknownJob, Duration.ofSeconds(10))).contains("job feedface is not known"));
+                String command = new String(client.request("no-such-command 1".getBytes(StandardCharsets.UTF_8),
+                    Duration.ofSeconds(10)), StandardCharsets.UTF_8);
+                assertTrue(command.startsWith("error"), command);
+            }
+        }
+        // a process on the node's host reaches it over IPC, through the node's own media driver
+        try (EmbeddedTransport transport = new EmbeddedTransport();
+             PeerSessions sessions = new PeerSessions(transport, new StateDirectory(home).secret(false), new StateDirectory(home))) {
+            String status = new String(sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+                .get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            assertTrue(status.contains("address=" + address), status);
+            assertTrue(sessions.overIpc(address), "on the same host, the session runs over IPC");
+        }
+        // and the node serves a driver as before
+        try (Mobula driver = Mobula.init(address)) {
+            assertEquals(42, driver.task(NodeBadInputTest::twice, 21).remote().get());
+        }
+    }
+
+    /** The message of a failure answer. */
+    private static String failureOf(byte[] answer) {
+        try {
+            RemoteCall.decodeAnswer(answer, "bad input");
+            throw new AssertionError("bad input was answered as a success");
+        } catch (TaskException e) {
+            return e.remoteMessage();
+        } catch (io.mobula.MobulaException e) {
+            return e.getMessage();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
