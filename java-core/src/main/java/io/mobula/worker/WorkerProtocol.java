@@ -48,6 +48,8 @@ public final class WorkerProtocol {
      * message on a default IPC term, less a margin. Larger values need the shared arena (not yet).
      */
     public static final int MAX_MESSAGE_BYTES = (2 << 20) - 4096;
+    /** The schema version that brought these messages in. */
+    private static final int SINCE_VERSION = 2;
     private static final int MAX_TRACE_CHARS = 16_000;
     /** Three bytes a char at most in UTF-8: a truncated message or trace always fits. */
     private static final int MAX_TEXT_BYTES = 3 * MAX_TRACE_CHARS;
@@ -106,9 +108,8 @@ public final class WorkerProtocol {
     }
 
     static long readHello(byte[] message) throws MalformedMessageException {
-        WireInput in = WireInput.open(message, WorkerHelloDecoder.TEMPLATE_ID, WorkerHelloDecoder.BLOCK_LENGTH, "WorkerHello");
-        WorkerHelloDecoder hello = new WorkerHelloDecoder().wrap(in.buffer(), WireInput.HEADER_LENGTH, in.blockLength(),
-            in.version());
+        WorkerHelloDecoder hello = new WorkerHelloDecoder();
+        WireInput in = WireInput.open(message, hello, SINCE_VERSION);
         in.end(hello.limit());
         return hello.pid();
     }
@@ -133,9 +134,8 @@ public final class WorkerProtocol {
     }
 
     static Call readCall(ValueCodec codec, byte[] message) throws MalformedMessageException {
-        WireInput in = WireInput.open(message, WorkerCallDecoder.TEMPLATE_ID, WorkerCallDecoder.BLOCK_LENGTH, "WorkerCall");
-        WorkerCallDecoder call = new WorkerCallDecoder().wrap(in.buffer(), WireInput.HEADER_LENGTH, in.blockLength(),
-            in.version());
+        WorkerCallDecoder call = new WorkerCallDecoder();
+        WireInput in = WireInput.open(message, call, SINCE_VERSION);
         // the raw value: the generated enum lookup throws an untyped error for a value it does not know
         short raw = call.callTypeRaw();
         if (raw != RUN && raw != CREATE && raw != METHOD) {
@@ -181,19 +181,16 @@ public final class WorkerProtocol {
     /** @return the value of a WorkerOk answer, or a {@link Failure} for a WorkerFailed one. */
     static Object readAnswer(ValueCodec codec, byte[] message) throws MalformedMessageException {
         if (WireInput.templateId(message) == WorkerOkDecoder.TEMPLATE_ID) {
-            WireInput in = WireInput.open(message, WorkerOkDecoder.TEMPLATE_ID, WorkerOkDecoder.BLOCK_LENGTH, "WorkerOk");
-            WorkerOkDecoder ok = new WorkerOkDecoder().wrap(in.buffer(), WireInput.HEADER_LENGTH, in.blockLength(),
-                in.version());
+            WorkerOkDecoder ok = new WorkerOkDecoder();
+            WireInput in = WireInput.open(message, ok, SINCE_VERSION);
             int length = in.data(ok.limit(), "value", MAX_MESSAGE_BYTES);
             Object value = decode(codec, ok.kind(), in, ok.limit(), length);
             ok.skipValue();
             in.end(ok.limit());
             return value;
         }
-        WireInput in = WireInput.open(message, WorkerFailedDecoder.TEMPLATE_ID, WorkerFailedDecoder.BLOCK_LENGTH,
-            "WorkerFailed");
-        WorkerFailedDecoder failed = new WorkerFailedDecoder().wrap(in.buffer(), WireInput.HEADER_LENGTH, in.blockLength(),
-            in.version());
+        WorkerFailedDecoder failed = new WorkerFailedDecoder();
+        WireInput in = WireInput.open(message, failed, SINCE_VERSION);
         in.data(failed.limit(), "className", MAX_NAME_BYTES);
         String className = failed.className();
         in.data(failed.limit(), "message", MAX_TEXT_BYTES);

@@ -3,6 +3,7 @@ package io.mobula.transport;
 import io.mobula.transport.codec.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 /**
  * One payload about to be read by a generated SBE decoder, with the checks the generated code does
@@ -57,11 +58,14 @@ public final class WireInput {
      *
      * @param templateId     the template the caller expects
      * @param minBlockLength the root block the caller reads (its decoder's {@code BLOCK_LENGTH})
-     * @throws MalformedMessageException when the header is cut short, names another schema, a newer
-     *                                   version or another template, or a root block shorter than
-     *                                   {@code minBlockLength} or longer than the payload.
+     * @param sinceVersion   the schema version that brought the message in: one stamped older is not
+     *                       one (its decoder would read the fields as absent)
+     * @throws MalformedMessageException when the header is cut short, names another schema, a version
+     *                                   outside {@code sinceVersion..SCHEMA_VERSION} or another
+     *                                   template, or a root block shorter than {@code minBlockLength}
+     *                                   or longer than the payload.
      */
-    public static WireInput open(byte[] payload, int templateId, int minBlockLength, String messageName)
+    public static WireInput open(byte[] payload, int templateId, int minBlockLength, int sinceVersion, String messageName)
         throws MalformedMessageException {
         if (payload == null || payload.length < HEADER_LENGTH) {
             throw new MalformedMessageException(messageName, "header", "a message is at least " + HEADER_LENGTH
@@ -71,9 +75,9 @@ public final class WireInput {
         if (header.schemaId() != SCHEMA_ID) {
             throw new MalformedMessageException(messageName, "header", "schema " + header.schemaId() + ", not " + SCHEMA_ID);
         }
-        if (header.version() > SCHEMA_VERSION || header.version() < 1) {
+        if (header.version() > SCHEMA_VERSION || header.version() < sinceVersion) {
             throw new MalformedMessageException(messageName, "header", "schema version " + header.version()
-                + " is not one this build reads (1.." + SCHEMA_VERSION + ")");
+                + " is not one this build reads (" + sinceVersion + ".." + SCHEMA_VERSION + ")");
         }
         if (header.templateId() != templateId) {
             throw new MalformedMessageException(messageName, "header", "template " + header.templateId() + ", not "
@@ -85,6 +89,22 @@ public final class WireInput {
                 + minBlockLength + ".." + (payload.length - HEADER_LENGTH) + " fit");
         }
         return new WireInput(payload, messageName, block, header.version());
+    }
+
+    /**
+     * Checks the header of {@code payload} as {@code decoder}'s message (named after the decoder's
+     * class), then wraps the decoder over its root block.
+     *
+     * @param sinceVersion the schema version that brought the message in
+     * @throws MalformedMessageException as {@link #open(byte[], int, int, int, String)}.
+     */
+    public static WireInput open(byte[] payload, MessageDecoderFlyweight decoder, int sinceVersion)
+        throws MalformedMessageException {
+        String name = decoder.getClass().getSimpleName();
+        WireInput in = open(payload, decoder.sbeTemplateId(), decoder.sbeBlockLength(), sinceVersion,
+            name.substring(0, name.length() - "Decoder".length()));
+        decoder.wrap(in.buffer, HEADER_LENGTH, in.blockLength, in.version);
+        return in;
     }
 
     /** The payload, for a decoder's {@code wrap(buffer(), HEADER_LENGTH, blockLength(), version())}. */
