@@ -24,7 +24,7 @@ public final class RuntimeAccess {
     }
 
     public static NodeRuntime runtimeOf(Mobula mobula) {
-        return (NodeRuntime) RuntimeAccess.runtimeOf(mobula);
+        return (NodeRuntime) InternalAccess.runtimeOf(mobula);
     }
 
     /** Runs {@code callback} when {@code ref} is ready (at once if it is; else on the completing thread). */
