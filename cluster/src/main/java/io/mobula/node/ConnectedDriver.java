@@ -190,7 +190,7 @@ public final class ConnectedDriver implements TaskInvoker {
         List<java.nio.file.Path> jars = JobUpload.configuredJars();
         try {
             // joined now, not at the first task: a wrong address or secret fails here
-            byte[] status = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            byte[] status = sessions.send(address, NodeStatus.request())
                 .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             nodeId = ClusterView.decodeBlocks(status).getFirst().get("id");
             job = JobUpload.register(sessions, address, jars);
@@ -568,7 +568,7 @@ public final class ConnectedDriver implements TaskInvoker {
     @Override
     public List<NodeInfo> nodes() {
         try {
-            byte[] answer = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            byte[] answer = sessions.send(address, NodeStatus.request())
                 .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<NodeInfo> nodes = new ArrayList<>();
             for (NodeStatus status : ClusterView.decodeBlocks(answer)) {

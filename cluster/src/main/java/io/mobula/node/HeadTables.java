@@ -86,11 +86,10 @@ final class HeadTables implements AutoCloseable {
 
     /** The head's own status, then each member's, as {@code ---}-separated blocks. */
     synchronized byte[] clusterStatus(NodeStatus self) {
-        StringBuilder out = new StringBuilder(new String(self.encode(), StandardCharsets.UTF_8));
-        for (NodeStatus member : memberStatuses()) {
-            out.append("---\n").append(new String(member.encode(), StandardCharsets.UTF_8));
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        java.util.List<NodeStatus> statuses = new java.util.ArrayList<>();
+        statuses.add(self);
+        statuses.addAll(memberStatuses());
+        return NodeStatus.encodeAll(statuses);
     }
 
     /** Each member's last reported status, with whether it is alive. */

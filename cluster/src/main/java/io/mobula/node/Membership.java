@@ -111,7 +111,7 @@ final class Membership implements AutoCloseable {
     }
 
     private synchronized void refreshView() {
-        byte[] cluster = head.request(NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8), BEAT_TIMEOUT);
+        byte[] cluster = head.request(NodeStatus.request(), BEAT_TIMEOUT);
         view.update(ClusterView.decodeBlocks(cluster));
     }
 

@@ -24,6 +24,8 @@ import io.mobula.runtime.ObjectEntry;
 import io.mobula.runtime.RetryPolicy;
 import io.mobula.store.ObjectId;
 import io.mobula.transport.AuthServer;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
 
 /**
  * What a node does with the requests its server accepts (from drivers, other nodes and, at the
@@ -96,11 +98,11 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     @Override
     public void handle(long session, byte[] payload, AuthServer.Reply reply) {
-        if (payload.length > 0 && payload[0] >= RemoteCall.TASK && payload[0] <= RemoteCall.ACTOR_KILL) {
+        if (RemoteCall.isCall(payload)) {
             onCall(session, payload, reply);
             return;
         }
-        if (payload.length > 0 && payload[0] >= JobMessages.JOB && payload[0] <= JobMessages.JAR_READ) {
+        if (JobMessages.kind(payload) != 0) {
             try {
                 onJobMessage(payload, reply);
             } catch (IOException | RuntimeException e) {
@@ -109,7 +111,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
-        if (payload.length > 0 && payload[0] >= GroupMessages.CREATE && payload[0] <= GroupMessages.RELEASE) {
+        if (GroupMessages.isGroupMessage(payload)) {
             try {
                 onGroupMessage(payload, reply);
             } catch (IOException e) {
@@ -120,7 +122,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
-        if (payload.length > 0 && payload[0] >= ObjectMessages.READ && payload[0] <= ObjectMessages.WRITE) {
+        if (ObjectMessages.kind(payload) != 0) {
             try {
                 ObjectMessages.Message message = ObjectMessages.decode(payload);
                 if (message.kind() == ObjectMessages.RELEASE) {
@@ -146,16 +148,26 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             onLendMessage(session, payload, reply);
             return;
         }
-        if (payload.length > 0 && payload[0] >= NameMessages.CLAIM && payload[0] <= NameMessages.UNNAME) {
+        if (NameMessages.isNameMessage(payload)) {
             toHead(payload).whenComplete((answer, error) -> reply.send(error == null ? answer
                 : RemoteCall.encodeFailure(new MobulaException("the head at " + headAddress + " could not be reached: "
                     + error.getMessage(), error))));
             return;
         }
-        String text = new String(payload, StandardCharsets.UTF_8);
-        if (text.equals(NodeStatus.REQUEST)) {
+        if (NodeStatus.isRequest(payload)) {
             reply.send(clusterStatus());
-        } else if (tables == null) {
+            return;
+        }
+        int template = WireInput.templateId(payload);
+        if (template != -1) { // a message of the schema, but none a node serves: a peer of another build
+            MalformedMessageException e = new MalformedMessageException("Request", "payload", "template " + template
+                + " is no message a node serves");
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed request: "
+                + e.getMessage(), ""));
+            return;
+        }
+        String text = new String(payload, StandardCharsets.UTF_8);
+        if (tables == null) {
             reply.send("error only the head keeps the cluster's tables".getBytes(StandardCharsets.UTF_8));
         } else {
             reply.send(tables.command(text).getBytes(StandardCharsets.UTF_8));
@@ -605,7 +617,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
     }
 
     private void onJobMessage(byte[] payload, AuthServer.Reply reply) throws IOException {
-        switch (payload[0]) {
+        switch (JobMessages.kind(payload)) {
             case JobMessages.JOB -> {
                 JobMessages.JobRequest request = JobMessages.decodeJob(payload);
                 jobs.register(request.id(), request.jars());
@@ -699,22 +711,23 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         status.fields().put("store.kept", Integer.toString(objects.heldCount()));
         status.fields().put("store.lent", Integer.toString(lends.count()));
         status.fields().put(OBJECT_MANAGER_FIELD, objectManager.address());
+        status.fields().put("wire.errors", Long.toString(io.mobula.transport.WireErrors.count()));
         return status;
     }
 
-    /** This node's status, then every other node this node knows of, as {@code ---}-separated blocks. */
+    /** This node's status, then every other node this node knows of. */
     private byte[] clusterStatus() {
         NodeStatus self = selfStatus();
         if (tables != null) {
             return tables.clusterStatus(self);
         }
-        List<String> blocks = new ArrayList<>();
-        blocks.add(new String(self.encode(), StandardCharsets.UTF_8));
+        List<NodeStatus> statuses = new ArrayList<>();
+        statuses.add(self);
         for (NodeStatus other : view.statuses()) {
             if (!other.get("id").equals(self.get("id"))) {
-                blocks.add(new String(other.encode(), StandardCharsets.UTF_8));
+                statuses.add(other);
             }
         }
-        return String.join("---\n", blocks).getBytes(StandardCharsets.UTF_8);
+        return NodeStatus.encodeAll(statuses);
     }
 }
