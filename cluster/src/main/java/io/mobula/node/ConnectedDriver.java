@@ -1,6 +1,5 @@
 package io.mobula.node;
 
-import java.nio.charset.StandardCharsets;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.mobula.node;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,10 +35,10 @@ final class HeadTables implements AutoCloseable {
         timer.scheduleAtFixedRate(this::declareSilentDead, deadAfterMs / 4, deadAfterMs / 4, TimeUnit.MILLISECONDS);
     }
 
-    /** Applies a command line from a node; answers {@code ok}, {@code fenced} or {@code error ...}. */
-    synchronized String command(String line) {
+    /** Applies a command from a node (a ControlCommand message); answers {@code ok}, {@code fenced} or {@code error ...}. */
+    synchronized String command(byte[] payload) {
         try {
-            ControlService.Command parsed = ControlService.Command.parse(line);
+            ControlService.Command parsed = ControlCommands.decode(payload);
             Map<String, String> fields = new LinkedHashMap<>(parsed.fields());
             fields.put("time", Long.toString(System.currentTimeMillis())); // the head's clock, logged with the command
             ControlService.Command stamped = new ControlService.Command(parsed.verb(), parsed.nodeId(), fields);
@@ -49,7 +48,7 @@ final class HeadTables implements AutoCloseable {
             boolean applied = service.apply(stamped);
             onChange.accept(memberStatuses());
             return applied ? "ok" : "fenced";
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.mobula.transport.MalformedMessageException e) {
             return "error " + e.getMessage();
         }
     }

@@ -1,6 +1,5 @@
 package io.mobula.node;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,7 +78,11 @@ final class Membership implements AutoCloseable {
 
     private synchronized String send(String verb, Duration timeout) {
         ControlService.Command command = new ControlService.Command(verb, nodeId, status.get().fields());
-        return new String(head.request(command.toLine().getBytes(StandardCharsets.UTF_8), timeout), StandardCharsets.UTF_8);
+        try {
+            return ControlCommands.readAnswer(head.request(ControlCommands.encode(command), timeout));
+        } catch (io.mobula.transport.MalformedMessageException e) {
+            return "error " + e.getMessage(); // a head of another build: refused as an error answer is
+        }
     }
 
     private void heartbeat() {

@@ -1,7 +1,6 @@
 package io.mobula.node;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,20 +157,17 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             reply.send(clusterStatus());
             return;
         }
-        int template = WireInput.templateId(payload);
-        if (template != -1) { // a message of the schema, but none a node serves: a peer of another build
-            MalformedMessageException e = new MalformedMessageException("Request", "payload", "template " + template
-                + " is no message a node serves");
-            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed request: "
-                + e.getMessage(), ""));
+        if (ControlCommands.isCommand(payload)) {
+            reply.send(ControlCommands.answer(tables == null ? "error only the head keeps the cluster's tables"
+                : tables.command(payload)));
             return;
         }
-        String text = new String(payload, StandardCharsets.UTF_8);
-        if (tables == null) {
-            reply.send("error only the head keeps the cluster's tables".getBytes(StandardCharsets.UTF_8));
-        } else {
-            reply.send(tables.command(text).getBytes(StandardCharsets.UTF_8));
-        }
+        // none of the messages a node serves: a peer of another build, or junk
+        int template = WireInput.templateId(payload);
+        MalformedMessageException e = new MalformedMessageException("Request", "header", template == -1
+            ? "not a message of this schema" : "template " + template + " is no message a node serves");
+        reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed request: " + e.getMessage(),
+            ""));
     }
 
     private void onLendMessage(long session, byte[] payload, AuthServer.Reply reply) {
