@@ -80,16 +80,12 @@ public final class StatusCommand implements CliCommand {
 
     /** A node's answer to a status request: one block, or at a head, its own then every member's. */
     static List<NodeStatus> askCluster(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
-        List<NodeStatus> blocks = new ArrayList<>();
-        for (String block : new String(request(transport, node, secret), java.nio.charset.StandardCharsets.UTF_8).split("---\n")) {
-            blocks.add(NodeStatus.decode(block.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return blocks;
+        return NodeStatus.decodeAll(request(transport, node, secret));
     }
 
     private static byte[] request(EmbeddedTransport transport, NodeRecord node, ClusterSecret secret) throws Exception {
         try (AuthClient client = AuthClient.connect(transport.aeron(), node.address(), NodeDaemon.STREAM, secret, TIMEOUT)) {
-            return client.request(NodeStatus.REQUEST.getBytes(java.nio.charset.StandardCharsets.UTF_8), TIMEOUT);
+            return client.request(NodeStatus.request(), TIMEOUT);
         }
     }
 

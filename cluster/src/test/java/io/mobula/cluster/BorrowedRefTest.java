@@ -282,8 +282,7 @@ class BorrowedRefTest {
         io.mobula.transport.EmbeddedTransport transport = new io.mobula.transport.EmbeddedTransport();
         PeerSessions sessions = new PeerSessions(transport, state.secret(false), state);
         try {
-            byte[] answer = sessions.send(head, NodeStatus.REQUEST.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .get(10, TimeUnit.SECONDS);
+            byte[] answer = sessions.send(head, NodeStatus.request()).get(10, TimeUnit.SECONDS);
             java.util.Map<String, String> lent = new java.util.TreeMap<>();
             for (NodeStatus status : ClusterView.decodeBlocks(answer)) {
                 lent.put(status.get("address"), status.get("store.lent"));

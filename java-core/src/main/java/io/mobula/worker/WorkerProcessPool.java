@@ -303,7 +303,7 @@ public final class WorkerProcessPool implements AutoCloseable {
 
     /** Server thread: a worker's hello, or its answer (with which it asks for the next call). */
     private void onRequest(long sessionId, byte[] payload, AuthServer.Reply reply) {
-        if (payload.length > 0 && payload[0] == WorkerProtocol.HELLO) {
+        if (WorkerProtocol.isHello(payload)) {
             long pid;
             try {
                 pid = WorkerProtocol.readHello(payload);

@@ -1,11 +1,5 @@
 package io.mobula.worker;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -14,27 +8,37 @@ import io.mobula.ObjectRef;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.WorkerCallDecoder;
+import io.mobula.transport.codec.WorkerCallEncoder;
+import io.mobula.transport.codec.WorkerCallType;
+import io.mobula.transport.codec.WorkerFailedDecoder;
+import io.mobula.transport.codec.WorkerFailedEncoder;
+import io.mobula.transport.codec.WorkerHelloDecoder;
+import io.mobula.transport.codec.WorkerHelloEncoder;
+import io.mobula.transport.codec.WorkerOkDecoder;
+import io.mobula.transport.codec.WorkerOkEncoder;
 
 /**
- * The messages between a node and its worker processes, as bytes inside the authenticated
- * requests and responses of the transport. A worker asks for work; the node answers each request
- * with the next thing to run, so one request-response pair carries one result and the next call.
+ * The messages between a node and its worker processes, inside the authenticated requests and
+ * responses of the transport: the schema's {@code Worker*} messages (transport's
+ * {@code sbe/mobula-messages.xml}). A worker asks for work; the node answers each request with the
+ * next thing to run, so one request-response pair carries one result and the next call.
  * <pre>
- *   worker -> node (requests)             node -> worker (responses)
- *     HELLO  | pid u64                      RUN    | call     a task's function
- *     OK     | value                        CREATE | call     an actor's constructor: keep the instance
- *     FAILED | class | message | trace      METHOD | call     a method of the kept instance
- *
- *   call:  class | method | descriptor | count u32 | value*
- *   value: kind u32 | length u64 | bytes  (the store's ValueCodec)
+ *   worker -> node (requests)                     node -> worker (responses)
+ *     WorkerHello  pid                              WorkerCall  callType RUN     a task's function
+ *     WorkerOk     kind | value                                 callType CREATE  an actor's constructor
+ *     WorkerFailed className | message | trace                  callType METHOD  a method of the kept instance
+ *                                                               | args (kind | value)* | class | method | descriptor
  * </pre>
- * Strings are modified UTF-8 ({@link DataOutputStream#writeUTF}). Every message fits one transport
- * message of at most {@link #MAX_MESSAGE_BYTES}.
+ * Values are the store's {@link ValueCodec} encoding, as var data. Every message fits one transport
+ * message of at most {@link #MAX_MESSAGE_BYTES}. Decoders reject what does not parse, whole, with
+ * a counted {@link MalformedMessageException}.
  */
 public final class WorkerProtocol {
-    public static final byte HELLO = 1;
-    public static final byte OK = 2;
-    public static final byte FAILED = 3;
+    /** A call's type: the values of the schema's {@code WorkerCallType}. */
     public static final byte RUN = 10;
     public static final byte CREATE = 11;
     public static final byte METHOD = 12;
@@ -44,7 +48,14 @@ public final class WorkerProtocol {
      * message on a default IPC term, less a margin. Larger values need the shared arena (not yet).
      */
     public static final int MAX_MESSAGE_BYTES = (2 << 20) - 4096;
+    /** The schema version that brought these messages in. */
+    private static final int SINCE_VERSION = 2;
     private static final int MAX_TRACE_CHARS = 16_000;
+    /** Three bytes a char at most in UTF-8: a truncated message or trace always fits. */
+    private static final int MAX_TEXT_BYTES = 3 * MAX_TRACE_CHARS;
+    /** Longer than any class name, method name or descriptor a JVM loads. */
+    private static final int MAX_NAME_BYTES = 65_536;
+    private static final int MAX_ARGS = 255;
 
     /** Values cross by copy; refs and handles nested inside them cannot cross (yet). */
     @SuppressWarnings({"rawtypes", "unchecked"})
@@ -85,129 +96,135 @@ public final class WorkerProtocol {
     private WorkerProtocol() {
     }
 
-    static byte[] hello(long pid) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(HELLO);
-            out.writeLong(pid);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    /** Whether a request is a worker's hello (else it is an answer). */
+    static boolean isHello(byte[] message) {
+        return WireInput.templateId(message) == WorkerHelloDecoder.TEMPLATE_ID;
     }
 
-    static long readHello(byte[] message) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
-            if (in.readByte() != HELLO) {
-                throw new IOException("not a hello");
-            }
-            return in.readLong();
-        }
+    static byte[] hello(long pid) {
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + WorkerHelloEncoder.BLOCK_LENGTH);
+        WorkerHelloEncoder encoder = new WorkerHelloEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header()).pid(pid);
+        return out.bytes(encoder.encodedLength());
+    }
+
+    static long readHello(byte[] message) throws MalformedMessageException {
+        WorkerHelloDecoder hello = new WorkerHelloDecoder();
+        WireInput in = WireInput.open(message, hello, SINCE_VERSION);
+        in.end(hello.limit());
+        return hello.pid();
     }
 
     static byte[] call(ValueCodec codec, byte type, String className, String methodName, String signature, Object[] args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(type);
-            out.writeUTF(className);
-            out.writeUTF(methodName);
-            out.writeUTF(signature);
-            out.writeInt(args.length);
-            for (Object arg : args) {
-                writeValue(codec, out, arg);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        EncodedValue[] values = new EncodedValue[args.length];
+        long size = 256;
+        for (int i = 0; i < args.length; i++) {
+            values[i] = encode(codec, args[i]);
+            size += values[i].size() + 16;
         }
-        return bytes.toByteArray();
+        WireOutput out = new WireOutput((int) Math.min(size, MAX_MESSAGE_BYTES));
+        WorkerCallEncoder encoder = new WorkerCallEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .callType(callType(type));
+        WorkerCallEncoder.ArgsEncoder encodedArgs = encoder.argsCount(values.length);
+        for (EncodedValue value : values) {
+            byte[] bytes = value.toByteArray();
+            encodedArgs.next().kind(value.kind()).putValue(bytes, 0, bytes.length);
+        }
+        encoder.className(className).methodName(methodName).signature(signature);
+        return out.bytes(encoder.encodedLength());
     }
 
-    static Call readCall(ValueCodec codec, byte[] message) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
-            byte type = in.readByte();
-            if (type != RUN && type != CREATE && type != METHOD) {
-                throw new IOException("not a call: type " + type);
-            }
-            String className = in.readUTF();
-            String methodName = in.readUTF();
-            String signature = in.readUTF();
-            int count = in.readInt();
-            if (count < 0 || count > 255) {
-                throw new IOException("a call with " + count + " arguments");
-            }
-            Object[] args = new Object[count];
-            for (int i = 0; i < count; i++) {
-                args[i] = readValue(codec, in);
-            }
-            return new Call(type, className, methodName, signature, args);
+    static Call readCall(ValueCodec codec, byte[] message) throws MalformedMessageException {
+        WorkerCallDecoder call = new WorkerCallDecoder();
+        WireInput in = WireInput.open(message, call, SINCE_VERSION);
+        // the raw value: the generated enum lookup throws an untyped error for a value it does not know
+        short raw = call.callTypeRaw();
+        if (raw != RUN && raw != CREATE && raw != METHOD) {
+            throw in.malformed("callType", "not a call type: " + raw);
         }
+        byte type = (byte) raw;
+        int count = in.group(call.limit(), "args", WorkerCallDecoder.ArgsDecoder.sbeBlockLength(), MAX_ARGS);
+        Object[] args = new Object[count];
+        WorkerCallDecoder.ArgsDecoder arg = call.args();
+        for (int i = 0; i < count; i++) {
+            in.entry(call.limit(), arg.actingBlockLength(), "args");
+            arg.next();
+            int length = in.data(call.limit(), "args.value", MAX_MESSAGE_BYTES);
+            args[i] = decode(codec, arg.kind(), in, call.limit(), length);
+            arg.skipValue();
+        }
+        in.data(call.limit(), "className", MAX_NAME_BYTES);
+        String className = call.className();
+        in.data(call.limit(), "methodName", MAX_NAME_BYTES);
+        String methodName = call.methodName();
+        in.data(call.limit(), "signature", MAX_NAME_BYTES);
+        String signature = call.signature();
+        in.end(call.limit());
+        return new Call(type, className, methodName, signature, args);
     }
 
     static byte[] ok(ValueCodec codec, Object value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(OK);
-            writeValue(codec, out, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        EncodedValue encoded = encode(codec, value);
+        byte[] bytes = encoded.toByteArray();
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + WorkerOkEncoder.BLOCK_LENGTH + 4 + bytes.length);
+        WorkerOkEncoder encoder = new WorkerOkEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(encoded.kind()).putValue(bytes, 0, bytes.length);
+        return out.bytes(encoder.encodedLength());
     }
 
     static byte[] failed(String className, String message, String stackTrace) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FAILED);
-            out.writeUTF(className);
-            out.writeUTF(message == null ? "" : truncate(message));
-            out.writeUTF(truncate(stackTrace));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        WireOutput out = new WireOutput(1024);
+        WorkerFailedEncoder encoder = new WorkerFailedEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .className(className).message(message == null ? "" : truncate(message)).stackTrace(truncate(stackTrace));
+        return out.bytes(encoder.encodedLength());
     }
 
-    /** @return the value of an OK answer, or a {@link Failure} for a FAILED one. */
-    static Object readAnswer(ValueCodec codec, byte[] message) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
-            byte type = in.readByte();
-            if (type == OK) {
-                return readValue(codec, in);
-            }
-            if (type != FAILED) {
-                throw new IOException("not an answer: type " + type);
-            }
-            String className = in.readUTF();
-            String text = in.readUTF();
-            return new Failure(className, text.isEmpty() ? null : text, in.readUTF());
+    /** @return the value of a WorkerOk answer, or a {@link Failure} for a WorkerFailed one. */
+    static Object readAnswer(ValueCodec codec, byte[] message) throws MalformedMessageException {
+        if (WireInput.templateId(message) == WorkerOkDecoder.TEMPLATE_ID) {
+            WorkerOkDecoder ok = new WorkerOkDecoder();
+            WireInput in = WireInput.open(message, ok, SINCE_VERSION);
+            int length = in.data(ok.limit(), "value", MAX_MESSAGE_BYTES);
+            Object value = decode(codec, ok.kind(), in, ok.limit(), length);
+            ok.skipValue();
+            in.end(ok.limit());
+            return value;
         }
+        WorkerFailedDecoder failed = new WorkerFailedDecoder();
+        WireInput in = WireInput.open(message, failed, SINCE_VERSION);
+        in.data(failed.limit(), "className", MAX_NAME_BYTES);
+        String className = failed.className();
+        in.data(failed.limit(), "message", MAX_TEXT_BYTES);
+        String text = failed.message();
+        in.data(failed.limit(), "stackTrace", MAX_TEXT_BYTES);
+        String trace = failed.stackTrace();
+        in.end(failed.limit());
+        return new Failure(className, text.isEmpty() ? null : text, trace);
+    }
+
+    private static WorkerCallType callType(byte type) {
+        return switch (type) {
+            case RUN -> WorkerCallType.RUN;
+            case CREATE -> WorkerCallType.CREATE;
+            case METHOD -> WorkerCallType.METHOD;
+            default -> throw new IllegalArgumentException("not a call type: " + type + "; use RUN, CREATE or METHOD");
+        };
     }
 
     private static String truncate(String text) {
         return text.length() > MAX_TRACE_CHARS ? text.substring(0, MAX_TRACE_CHARS) : text;
     }
 
-    private static void writeValue(ValueCodec codec, DataOutputStream out, Object value) throws IOException {
+    private static EncodedValue encode(ValueCodec codec, Object value) {
         EncodedValue encoded = codec.encode(value, null);
         if (encoded.size() > MAX_MESSAGE_BYTES) {
             throw new ValueTooLargeException(encoded.size());
         }
-        out.writeInt(encoded.kind());
-        out.writeLong(encoded.size());
-        out.write(encoded.toByteArray());
+        return encoded;
     }
 
-    private static Object readValue(ValueCodec codec, DataInputStream in) throws IOException {
-        int kind = in.readInt();
-        long length = in.readLong();
-        if (length < 0 || length > MAX_MESSAGE_BYTES) {
-            throw new IOException("a value of " + length + " bytes");
-        }
-        byte[] bytes = in.readNBytes((int) length);
-        if (bytes.length != length) {
-            throw new IOException("a value cut short: " + bytes.length + " of " + length + " bytes");
-        }
-        return codec.decode(kind, MemorySegment.ofArray(bytes));
+    /** Decodes a value in place: the codec reads the message's own bytes, not a copy. */
+    private static Object decode(ValueCodec codec, int kind, WireInput in, int limit, int length) {
+        return codec.decode(kind, MemorySegment.ofArray(in.array()).asSlice(WireInput.dataOffset(limit), length));
     }
 
     /** A value too large to cross by copy; the caller names which value and what to do. */

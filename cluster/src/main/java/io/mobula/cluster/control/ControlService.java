@@ -19,7 +19,7 @@ import io.mobula.cluster.wire.GroupMessages;
  * applies commands one at a time.
  */
 public final class ControlService {
-    /** A command, as one line of text: {@code VERB key=value;key=value...} with the node's id. */
+    /** A command: its verb, the node's id and its fields; on the wire and in the log a ControlCommand ({@link ControlCommands}). */
     public record Command(String verb, long nodeId, Map<String, String> fields) {
         public static final String JOIN = "join";
         public static final String HEARTBEAT = "heartbeat";
@@ -31,28 +31,6 @@ public final class ControlService {
         public static final String ACTOR_CLAIM = "actor-claim";
         public static final String ACTOR_PLACED = "actor-placed";
         public static final String ACTOR_UNNAME = "actor-unname";
-
-        public String toLine() {
-            StringBuilder out = new StringBuilder(verb).append(' ').append(nodeId);
-            fields.forEach((k, v) -> out.append(' ').append(k).append('=').append(v.replace(' ', '_')));
-            return out.toString();
-        }
-
-        public static Command parse(String line) {
-            String[] parts = line.trim().split(" ");
-            if (parts.length < 2) {
-                throw new IllegalArgumentException("not a control command: '" + line + "'");
-            }
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (int i = 2; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("not a key=value field: '" + parts[i] + "' in '" + line + "'");
-                }
-                fields.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-            }
-            return new Command(parts[0], Long.parseLong(parts[1]), fields);
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.mobula.cluster.control;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,10 +37,10 @@ public final class HeadTables implements AutoCloseable {
         timer.scheduleAtFixedRate(this::declareSilentDead, deadAfterMs / 4, deadAfterMs / 4, TimeUnit.MILLISECONDS);
     }
 
-    /** Applies a command line from a node; answers {@code ok}, {@code fenced} or {@code error ...}. */
-    public synchronized String command(String line) {
+    /** Applies a command from a node (a ControlCommand message); answers {@code ok}, {@code fenced} or {@code error ...}. */
+    public synchronized String command(byte[] payload) {
         try {
-            ControlService.Command parsed = ControlService.Command.parse(line);
+            ControlService.Command parsed = ControlCommands.decode(payload);
             Map<String, String> fields = new LinkedHashMap<>(parsed.fields());
             fields.put("time", Long.toString(System.currentTimeMillis())); // the head's clock, logged with the command
             ControlService.Command stamped = new ControlService.Command(parsed.verb(), parsed.nodeId(), fields);
@@ -51,7 +50,7 @@ public final class HeadTables implements AutoCloseable {
             boolean applied = service.apply(stamped);
             onChange.accept(memberStatuses());
             return applied ? "ok" : "fenced";
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.mobula.transport.MalformedMessageException e) {
             return "error " + e.getMessage();
         }
     }
@@ -88,11 +87,10 @@ public final class HeadTables implements AutoCloseable {
 
     /** The head's own status, then each member's, as {@code ---}-separated blocks. */
     public synchronized byte[] clusterStatus(NodeStatus self) {
-        StringBuilder out = new StringBuilder(new String(self.encode(), StandardCharsets.UTF_8));
-        for (NodeStatus member : memberStatuses()) {
-            out.append("---\n").append(new String(member.encode(), StandardCharsets.UTF_8));
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        java.util.List<NodeStatus> statuses = new java.util.ArrayList<>();
+        statuses.add(self);
+        statuses.addAll(memberStatuses());
+        return NodeStatus.encodeAll(statuses);
     }
 
     /** Each member's last reported status, with whether it is alive. */

@@ -70,7 +70,7 @@ final class JobHandler {
     }
 
     void onJobMessage(byte[] payload, AuthServer.Reply reply) throws IOException {
-        switch (payload[0]) {
+        switch (JobMessages.kind(payload)) {
             case JobMessages.JOB -> {
                 JobMessages.JobRequest request = JobMessages.decodeJob(payload);
                 jobs.register(request.id(), request.jars());

@@ -1,7 +1,6 @@
 package io.mobula.cluster.daemon;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,11 @@ import io.mobula.cluster.wire.ObjectMessages;
 import io.mobula.cluster.wire.PeerSessions;
 import io.mobula.cluster.wire.RemoteCall;
 import io.mobula.runtime.NodeRuntime;
+import io.mobula.cluster.control.ControlCommands;
 import io.mobula.transport.AuthServer;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireErrors;
+import io.mobula.transport.WireInput;
 
 /**
  * What a node does with the requests its server accepts (from drivers, other nodes and, at the
@@ -97,11 +100,11 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
 
     @Override
     public void handle(long session, byte[] payload, AuthServer.Reply reply) {
-        if (payload.length > 0 && payload[0] >= RemoteCall.TASK && payload[0] <= RemoteCall.ACTOR_KILL) {
+        if (RemoteCall.isCall(payload)) {
             calls.onCall(session, payload, reply);
             return;
         }
-        if (payload.length > 0 && payload[0] >= JobMessages.JOB && payload[0] <= JobMessages.JAR_READ) {
+        if (JobMessages.kind(payload) != 0) {
             try {
                 jobs.onJobMessage(payload, reply);
             } catch (IOException | RuntimeException e) {
@@ -110,7 +113,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
-        if (payload.length > 0 && payload[0] >= GroupMessages.CREATE && payload[0] <= GroupMessages.RELEASE) {
+        if (GroupMessages.isGroupMessage(payload)) {
             try {
                 groups.onGroupMessage(payload, reply);
             } catch (IOException e) {
@@ -121,7 +124,7 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             }
             return;
         }
-        if (payload.length > 0 && payload[0] >= ObjectMessages.READ && payload[0] <= ObjectMessages.WRITE) {
+        if (ObjectMessages.kind(payload) != 0) {
             onObjectMessage(session, payload, reply);
             return;
         }
@@ -129,18 +132,25 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             onLendMessage(session, payload, reply);
             return;
         }
-        if (payload.length > 0 && payload[0] >= NameMessages.CLAIM && payload[0] <= NameMessages.UNNAME) {
+        if (NameMessages.isNameMessage(payload)) {
             names.onNameMessage(payload, reply);
             return;
         }
-        String text = new String(payload, StandardCharsets.UTF_8);
-        if (text.equals(NodeStatus.REQUEST)) {
+        if (NodeStatus.isRequest(payload)) {
             reply.send(clusterStatus());
-        } else if (tables == null) {
-            reply.send("error only the head keeps the cluster's tables".getBytes(StandardCharsets.UTF_8));
-        } else {
-            reply.send(tables.command(text).getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        if (ControlCommands.isCommand(payload)) {
+            reply.send(ControlCommands.answer(tables == null ? "error only the head keeps the cluster's tables"
+                : tables.command(payload)));
+            return;
+        }
+        // none of the messages a node serves: a peer of another build, or junk
+        int template = WireInput.templateId(payload);
+        MalformedMessageException e = new MalformedMessageException("Request", "header", template == -1
+            ? "not a message of this schema" : "template " + template + " is no message a node serves");
+        reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed request: " + e.getMessage(),
+            ""));
     }
 
     /** A driver's large value written here in pieces, an object read in pieces, or released by its owner. */
@@ -229,22 +239,23 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         status.fields().put("store.kept", Integer.toString(objects.heldCount()));
         status.fields().put("store.lent", Integer.toString(lends.count()));
         status.fields().put(OBJECT_MANAGER_FIELD, objectManager.address());
+        status.fields().put("wire.errors", Long.toString(WireErrors.count()));
         return status;
     }
 
-    /** This node's status, then every other node this node knows of, as {@code ---}-separated blocks. */
+    /** This node's status, then every other node this node knows of. */
     private byte[] clusterStatus() {
         NodeStatus self = selfStatus();
         if (tables != null) {
             return tables.clusterStatus(self);
         }
-        List<String> blocks = new ArrayList<>();
-        blocks.add(new String(self.encode(), StandardCharsets.UTF_8));
+        List<NodeStatus> statuses = new ArrayList<>();
+        statuses.add(self);
         for (NodeStatus other : view.statuses()) {
             if (!other.get("id").equals(self.get("id"))) {
-                blocks.add(new String(other.encode(), StandardCharsets.UTF_8));
+                statuses.add(other);
             }
         }
-        return String.join("---\n", blocks).getBytes(StandardCharsets.UTF_8);
+        return NodeStatus.encodeAll(statuses);
     }
 }

@@ -2,7 +2,6 @@ package io.mobula.cluster.driver;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,7 +163,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         List<Path> jars = JobUpload.configuredJars();
         try {
             // joined now, not at the first task: a wrong address or secret fails here
-            byte[] status = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            byte[] status = sessions.send(address, NodeStatus.request())
                 .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             nodeId = ClusterView.decodeBlocks(status).getFirst().get("id");
             job = JobUpload.register(sessions, address, jars);
@@ -325,7 +324,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     @Override
     public List<NodeInfo> nodes() {
         try {
-            byte[] answer = sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            byte[] answer = sessions.send(address, NodeStatus.request())
                 .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<NodeInfo> nodes = new ArrayList<>();
             for (NodeStatus status : ClusterView.decodeBlocks(answer)) {

@@ -1,6 +1,5 @@
 package io.mobula.cluster.driver;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +67,7 @@ final class DriverClusterWatch implements AutoCloseable {
     /** Asks the driver's node for the cluster now; a node that does not answer leaves the view as it was. */
     void refreshQuietly() {
         try {
-            view.update(ClusterView.decodeBlocks(sessions.send(address, NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8))
+            view.update(ClusterView.decodeBlocks(sessions.send(address, NodeStatus.request())
                 .get(ASK_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // the node is away: the calls to it fail on their own

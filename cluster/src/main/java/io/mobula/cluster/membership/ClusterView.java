@@ -119,14 +119,17 @@ public final class ClusterView {
             Boolean.parseBoolean(status.get("head")), alive.isEmpty() || Boolean.parseBoolean(alive), total, available);
     }
 
-    /** Splits a cluster status answer ({@code ---}-separated blocks) into its nodes' statuses. */
+    /**
+     * Reads a cluster status answer into its nodes' statuses.
+     *
+     * @throws java.io.UncheckedIOException wrapping a {@link io.mobula.transport.MalformedMessageException}
+     *                                      for an answer that does not parse (a node of another build).
+     */
     public static List<NodeStatus> decodeBlocks(byte[] answer) {
-        List<NodeStatus> statuses = new ArrayList<>();
-        for (String block : new String(answer, java.nio.charset.StandardCharsets.UTF_8).split("---\n")) {
-            if (!block.isBlank()) {
-                statuses.add(NodeStatus.decode(block.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
+        try {
+            return NodeStatus.decodeAll(answer);
+        } catch (io.mobula.transport.MalformedMessageException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return statuses;
     }
 }

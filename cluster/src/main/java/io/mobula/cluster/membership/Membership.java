@@ -1,6 +1,5 @@
 package io.mobula.cluster.membership;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +8,7 @@ import java.util.function.Supplier;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.ClusterSecret;
 import io.mobula.transport.EmbeddedTransport;
+import io.mobula.cluster.control.ControlCommands;
 import io.mobula.cluster.control.ControlService;
 import io.mobula.cluster.wire.NodeStatus;
 import io.mobula.cluster.wire.PeerSessions;
@@ -82,7 +82,11 @@ public final class Membership implements AutoCloseable {
 
     private synchronized String send(String verb, Duration timeout) {
         ControlService.Command command = new ControlService.Command(verb, nodeId, status.get().fields());
-        return new String(head.request(command.toLine().getBytes(StandardCharsets.UTF_8), timeout), StandardCharsets.UTF_8);
+        try {
+            return ControlCommands.readAnswer(head.request(ControlCommands.encode(command), timeout));
+        } catch (io.mobula.transport.MalformedMessageException e) {
+            return "error " + e.getMessage(); // a head of another build: refused as an error answer is
+        }
     }
 
     private void heartbeat() {
@@ -114,7 +118,7 @@ public final class Membership implements AutoCloseable {
     }
 
     private synchronized void refreshView() {
-        byte[] cluster = head.request(NodeStatus.REQUEST.getBytes(StandardCharsets.UTF_8), BEAT_TIMEOUT);
+        byte[] cluster = head.request(NodeStatus.request(), BEAT_TIMEOUT);
         view.update(ClusterView.decodeBlocks(cluster));
     }
 

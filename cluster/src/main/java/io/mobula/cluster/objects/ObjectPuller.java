@@ -19,13 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.mobula.cluster.objects.NodeConnections.NodeRequestException;
 import io.mobula.cluster.objects.PullProtocol.Answer;
-import io.mobula.cluster.objects.PullProtocol.MalformedMessageException;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectExistsException;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
 import io.mobula.store.ObjectView;
 import io.mobula.store.StoreException;
+import io.mobula.transport.MalformedMessageException;
 
 /**
  * The pulling half of a node's object manager: brings an object from nodes that hold it into this

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.mobula.cluster.objects.PullProtocol.MalformedMessageException;
 import io.mobula.cluster.objects.PullProtocol.Request;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
@@ -22,6 +21,7 @@ import io.mobula.store.ObjectView;
 import io.mobula.transport.AuthServer;
 import io.mobula.transport.ChunkSender;
 import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.MalformedMessageException;
 import org.agrona.ErrorHandler;
 
 /**

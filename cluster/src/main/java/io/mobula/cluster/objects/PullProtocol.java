@@ -1,39 +1,52 @@
 package io.mobula.cluster.objects;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.mobula.store.ObjectId;
 import io.mobula.transport.AeronChannels;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.PullAnswerDecoder;
+import io.mobula.transport.codec.PullAnswerEncoder;
+import io.mobula.transport.codec.PullDoneDecoder;
+import io.mobula.transport.codec.PullDoneEncoder;
+import io.mobula.transport.codec.PullFoundDecoder;
+import io.mobula.transport.codec.PullFoundEncoder;
+import io.mobula.transport.codec.PullLocateDecoder;
+import io.mobula.transport.codec.PullLocateEncoder;
+import io.mobula.transport.codec.PullRedirectDecoder;
+import io.mobula.transport.codec.PullRedirectEncoder;
+import io.mobula.transport.codec.PullSendDecoder;
+import io.mobula.transport.codec.PullSendEncoder;
+import io.mobula.transport.codec.PullStatus;
 
 /**
  * The object managers' requests and answers, carried as the payload of the authenticated wire's
- * Request and Response messages. Little-endian; every message starts with its type.
+ * Request and Response messages: the schema's {@code Pull*} messages (transport's
+ * {@code sbe/mobula-messages.xml}), told apart by the header's template id.
  * <pre>
  *   requests (puller -> holder)
- *     LOCATE    0 type=1 u32 | 4 pad u32 | 8 idHigh u64 | 16 idLow u64                          24 B
- *     SEND      0 type=2 u32 | 4 pad     | 8 idHigh     | 16 idLow     | 24 transferId u64
- *               32 addressLength u32 | 36 address UTF-8 (HOST:PORT the chunks go to)
- *     DONE      0 type=3 u32 | 4 pad     | 8 idHigh     | 16 idLow     | 24 transferId u64
- *               32 addressLength u32 | 36 address UTF-8 (the puller, now a holder; empty: it failed)
+ *     PullLocate    id                                 does the holder have it
+ *     PullSend      id | transferId | address          send its chunks to HOST:PORT
+ *     PullDone      id | transferId | address          the puller, now a holder; empty: it failed
  *   answers (holder -> puller)
- *     FOUND     0 type=1 u32 | 4 kind u32 | 8 size u64                                           16 B
- *     MISSING   0 type=2 u32                                                                      4 B
- *     ACCEPTED  0 type=3 u32          (the chunks are on their way)                               4 B
- *     BUSY      0 type=4 u32          (no free send slot, no other holder known: ask again)       4 B
- *     REDIRECT  0 type=5 u32 | 4 count u32 | count x (length u32, address UTF-8)
- *     ACK       0 type=6 u32                                                                      4 B
+ *     PullFound     kind | size
+ *     PullAnswer    status MISSING | ACCEPTED (the chunks are on their way)
+ *                        | BUSY (no free send slot, no other holder known: ask again) | ACK
+ *     PullRedirect  holders (address)*                 1..{@value #MAX_REDIRECT_HOLDERS} other holders to ask
  * </pre>
- * A payload that does not parse as one of these, whole, throws {@link MalformedMessageException}.
+ * A payload that does not parse as one of these, whole, throws a counted
+ * {@link MalformedMessageException}.
  */
 final class PullProtocol {
+    /** A request's type (the schema tells requests apart by template; these name them for callers). */
     static final int LOCATE = 1;
     static final int SEND = 2;
     static final int DONE = 3;
 
+    /** An answer's type; MISSING, ACCEPTED, BUSY and ACK are the values of the schema's {@code PullStatus}. */
     static final int FOUND = 1;
     static final int MISSING = 2;
     static final int ACCEPTED = 3;
@@ -41,14 +54,12 @@ final class PullProtocol {
     static final int REDIRECT = 5;
     static final int ACK = 6;
 
+    /** The schema version that brought these messages in. */
+    private static final int SINCE_VERSION = 3;
     /** Longer than any HOST:PORT (a bracketed IPv6 literal and a port is under 60). */
     static final int MAX_ADDRESS_BYTES = 256;
     /** A redirect names at most this many holders. */
     static final int MAX_REDIRECT_HOLDERS = 8;
-
-    private static final int ID_OFFSET = 8;
-    private static final int TRANSFER_ID_OFFSET = 24;
-    private static final int ADDRESS_OFFSET = 32;
 
     /** A request as the serving side reads it; {@code address} is null for LOCATE. */
     record Request(int type, ObjectId id, long transferId, String address) {
@@ -58,157 +69,146 @@ final class PullProtocol {
     record Answer(int type, long size, int kind, List<String> holders) {
     }
 
-    /** The payload does not parse; the message is dropped and counted. */
-    static final class MalformedMessageException extends Exception {
-        MalformedMessageException(String message) {
-            super(message, null, false, false); // no stack trace: junk from the wire is not a bug here
-        }
-    }
-
     private PullProtocol() {
     }
 
     static byte[] locate(ObjectId id) {
-        return header(LOCATE, id, TRANSFER_ID_OFFSET).array();
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + PullLocateEncoder.BLOCK_LENGTH);
+        PullLocateEncoder encoder = new PullLocateEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        return out.bytes(encoder.encodedLength());
     }
 
     static byte[] send(ObjectId id, long transferId, String replyAddress) {
-        return withAddress(SEND, id, transferId, replyAddress);
+        WireOutput out = new WireOutput(128);
+        PullSendEncoder encoder = new PullSendEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        encoder.transferId(transferId).address(replyAddress);
+        return out.bytes(encoder.encodedLength());
     }
 
     /** @param holderAddress the puller's address if it now holds the object, null if the transfer failed. */
     static byte[] done(ObjectId id, long transferId, String holderAddress) {
-        return withAddress(DONE, id, transferId, holderAddress == null ? "" : holderAddress);
+        WireOutput out = new WireOutput(128);
+        PullDoneEncoder encoder = new PullDoneEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        encoder.transferId(transferId).address(holderAddress == null ? "" : holderAddress);
+        return out.bytes(encoder.encodedLength());
     }
 
     static Request readRequest(byte[] payload) throws MalformedMessageException {
-        ByteBuffer in = wrap(payload);
-        int type = int32(in, 0);
-        if (type != LOCATE && type != SEND && type != DONE) {
-            throw new MalformedMessageException("unknown request type " + type);
+        int template = WireInput.templateId(payload);
+        if (template == PullLocateDecoder.TEMPLATE_ID) {
+            PullLocateDecoder locate = new PullLocateDecoder();
+            WireInput in = WireInput.open(payload, locate, SINCE_VERSION);
+            in.end(locate.limit());
+            return new Request(LOCATE, new ObjectId(locate.id().high(), locate.id().low()), 0, null);
         }
-        if (payload.length < TRANSFER_ID_OFFSET) {
-            throw new MalformedMessageException("a request is at least " + TRANSFER_ID_OFFSET + " bytes, got " + payload.length);
+        if (template == PullSendDecoder.TEMPLATE_ID) {
+            PullSendDecoder send = new PullSendDecoder();
+            WireInput in = WireInput.open(payload, send, SINCE_VERSION);
+            ObjectId id = new ObjectId(send.id().high(), send.id().low());
+            long transferId = send.transferId();
+            in.data(send.limit(), "address", MAX_ADDRESS_BYTES);
+            String address = send.address();
+            in.end(send.limit());
+            checkAddress(in, address);
+            return new Request(SEND, id, transferId, address);
         }
-        ObjectId id = new ObjectId(in.getLong(ID_OFFSET), in.getLong(ID_OFFSET + 8));
-        if (type == LOCATE) {
-            exactLength(payload, TRANSFER_ID_OFFSET);
-            return new Request(type, id, 0, null);
+        PullDoneDecoder done = new PullDoneDecoder();
+        WireInput in = WireInput.open(payload, done, SINCE_VERSION);
+        ObjectId id = new ObjectId(done.id().high(), done.id().low());
+        long transferId = done.transferId();
+        in.data(done.limit(), "address", MAX_ADDRESS_BYTES);
+        String address = done.address();
+        in.end(done.limit());
+        if (!address.isEmpty()) {
+            checkAddress(in, address);
         }
-        long transferId = int64(in, TRANSFER_ID_OFFSET);
-        int length = int32(in, ADDRESS_OFFSET);
-        if (length < 0 || length > MAX_ADDRESS_BYTES) {
-            throw new MalformedMessageException("address length " + length + " is out of range");
-        }
-        exactLength(payload, ADDRESS_OFFSET + Integer.BYTES + length);
-        String address = new String(payload, ADDRESS_OFFSET + Integer.BYTES, length, StandardCharsets.UTF_8);
-        if (type == SEND || !address.isEmpty()) {
-            checkAddress(address);
-        }
-        return new Request(type, id, transferId, address.isEmpty() ? null : address);
+        return new Request(DONE, id, transferId, address.isEmpty() ? null : address);
     }
 
     static byte[] found(long size, int kind) {
-        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(FOUND).putInt(kind).putLong(size).array();
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + PullFoundEncoder.BLOCK_LENGTH);
+        PullFoundEncoder encoder = new PullFoundEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(kind).size(size);
+        return out.bytes(encoder.encodedLength());
     }
 
+    /** @param type MISSING, ACCEPTED, BUSY or ACK: an answer that carries nothing else. */
     static byte[] answer(int type) {
-        return ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(type).array();
+        PullStatus status = switch (type) {
+            case MISSING -> PullStatus.MISSING;
+            case ACCEPTED -> PullStatus.ACCEPTED;
+            case BUSY -> PullStatus.BUSY;
+            case ACK -> PullStatus.ACK;
+            default -> throw new IllegalArgumentException("answer type " + type + " carries more than its type; use found "
+                + "or redirect");
+        };
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + PullAnswerEncoder.BLOCK_LENGTH);
+        PullAnswerEncoder encoder = new PullAnswerEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header()).status(status);
+        return out.bytes(encoder.encodedLength());
     }
 
     static byte[] redirect(List<String> holders) {
-        List<byte[]> encoded = holders.stream().limit(MAX_REDIRECT_HOLDERS).map(h -> h.getBytes(StandardCharsets.UTF_8)).toList();
-        ByteBuffer out = ByteBuffer.allocate(8 + encoded.stream().mapToInt(b -> Integer.BYTES + b.length).sum())
-            .order(ByteOrder.LITTLE_ENDIAN).putInt(REDIRECT).putInt(encoded.size());
-        encoded.forEach(b -> out.putInt(b.length).put(b));
-        return out.array();
+        List<String> named = holders.stream().limit(MAX_REDIRECT_HOLDERS).toList();
+        WireOutput out = new WireOutput(64 + named.size() * 64);
+        PullRedirectEncoder encoder = new PullRedirectEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        PullRedirectEncoder.HoldersEncoder entries = encoder.holdersCount(named.size());
+        named.forEach(holder -> entries.next().address(holder));
+        return out.bytes(encoder.encodedLength());
     }
 
     static Answer readAnswer(byte[] payload) throws MalformedMessageException {
-        ByteBuffer in = wrap(payload);
-        int type = int32(in, 0);
-        switch (type) {
-            case FOUND -> {
-                exactLength(payload, 16);
-                long size = in.getLong(8);
-                if (size < 0) {
-                    throw new MalformedMessageException("negative object size " + size);
-                }
-                return new Answer(type, size, in.getInt(4), List.of());
+        int template = WireInput.templateId(payload);
+        if (template == PullFoundDecoder.TEMPLATE_ID) {
+            PullFoundDecoder found = new PullFoundDecoder();
+            WireInput in = WireInput.open(payload, found, SINCE_VERSION);
+            in.end(found.limit());
+            if (found.size() < 0) {
+                throw in.malformed("size", "negative object size " + found.size());
             }
-            case MISSING, ACCEPTED, BUSY, ACK -> {
-                exactLength(payload, Integer.BYTES);
-                return new Answer(type, 0, 0, List.of());
+            return new Answer(FOUND, found.size(), found.kind(), List.of());
+        }
+        if (template == PullRedirectDecoder.TEMPLATE_ID) {
+            PullRedirectDecoder redirect = new PullRedirectDecoder();
+            WireInput in = WireInput.open(payload, redirect, SINCE_VERSION);
+            int count = in.group(redirect.limit(), "holders", 0, MAX_REDIRECT_HOLDERS);
+            if (count < 1) {
+                throw in.malformed("holders", "a redirect names 1.." + MAX_REDIRECT_HOLDERS + " holders, got none");
             }
-            case REDIRECT -> {
-                int count = int32(in, 4);
-                if (count < 1 || count > MAX_REDIRECT_HOLDERS) {
-                    throw new MalformedMessageException("a redirect names 1.." + MAX_REDIRECT_HOLDERS + " holders, got " + count);
+            List<String> holders = new ArrayList<>(count);
+            PullRedirectDecoder.HoldersDecoder entries = redirect.holders();
+            for (int i = 0; i < count; i++) {
+                in.entry(redirect.limit(), entries.actingBlockLength(), "holders");
+                entries.next();
+                int length = in.data(redirect.limit(), "holders.address", MAX_ADDRESS_BYTES);
+                if (length == 0) {
+                    throw in.malformed("holders.address", "holder " + i + " is empty");
                 }
-                List<String> holders = new ArrayList<>(count);
-                int at = 8;
-                for (int i = 0; i < count; i++) {
-                    int length = int32(in, at);
-                    if (length < 1 || length > MAX_ADDRESS_BYTES || at + Integer.BYTES + length > payload.length) {
-                        throw new MalformedMessageException("holder " + i + " of the redirect is cut off or too long");
-                    }
-                    String holder = new String(payload, at + Integer.BYTES, length, StandardCharsets.UTF_8);
-                    checkAddress(holder);
-                    holders.add(holder);
-                    at += Integer.BYTES + length;
-                }
-                exactLength(payload, at);
-                return new Answer(type, 0, 0, List.copyOf(holders));
+                String holder = entries.address();
+                checkAddress(in, holder);
+                holders.add(holder);
             }
-            default -> throw new MalformedMessageException("unknown answer type " + type);
+            in.end(redirect.limit());
+            return new Answer(REDIRECT, 0, 0, List.copyOf(holders));
         }
-    }
-
-    private static byte[] withAddress(int type, ObjectId id, long transferId, String address) {
-        byte[] text = address.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = header(type, id, ADDRESS_OFFSET + Integer.BYTES + text.length);
-        out.putLong(TRANSFER_ID_OFFSET, transferId).putInt(ADDRESS_OFFSET, text.length).put(ADDRESS_OFFSET + Integer.BYTES, text);
-        return out.array();
-    }
-
-    private static ByteBuffer header(int type, ObjectId id, int length) {
-        ByteBuffer out = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(0, type).putLong(ID_OFFSET, id.high()).putLong(ID_OFFSET + 8, id.low());
-        return out;
-    }
-
-    private static ByteBuffer wrap(byte[] payload) throws MalformedMessageException {
-        if (payload == null || payload.length < Integer.BYTES) {
-            throw new MalformedMessageException("a message is at least 4 bytes");
+        PullAnswerDecoder answer = new PullAnswerDecoder();
+        WireInput in = WireInput.open(payload, answer, SINCE_VERSION);
+        in.end(answer.limit());
+        // the raw value: the generated enum lookup throws an untyped error for a value it does not know
+        short status = answer.statusRaw();
+        if (status != MISSING && status != ACCEPTED && status != BUSY && status != ACK) {
+            throw in.malformed("status", "not a pull status: " + status);
         }
-        return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        return new Answer(status, 0, 0, List.of());
     }
 
-    private static int int32(ByteBuffer in, int at) throws MalformedMessageException {
-        if (at + Integer.BYTES > in.capacity()) {
-            throw new MalformedMessageException("cut off at byte " + at);
-        }
-        return in.getInt(at);
-    }
-
-    private static long int64(ByteBuffer in, int at) throws MalformedMessageException {
-        if (at + Long.BYTES > in.capacity()) {
-            throw new MalformedMessageException("cut off at byte " + at);
-        }
-        return in.getLong(at);
-    }
-
-    private static void exactLength(byte[] payload, int expected) throws MalformedMessageException {
-        if (payload.length != expected) {
-            throw new MalformedMessageException("expected " + expected + " bytes, got " + payload.length);
-        }
-    }
-
-    private static void checkAddress(String address) throws MalformedMessageException {
+    private static void checkAddress(WireInput in, String address) throws MalformedMessageException {
         try {
             AeronChannels.parseAddress(address);
         } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException("not a HOST:PORT address: " + e.getMessage());
+            throw in.malformed("address", "not a HOST:PORT address: " + e.getMessage());
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.mobula.cluster.wire;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,27 +7,37 @@ import java.util.List;
 import java.util.Map;
 
 import io.mobula.PlacementStrategy;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.GroupDecoder;
+import io.mobula.transport.codec.GroupEncoder;
+import io.mobula.transport.codec.GroupKind;
 
 /**
  * Placement groups on the wire (answers are {@link RemoteCall} answers): a driver's requests,
- * which any node passes to the head, and the head's reservations of bundles on nodes.
+ * which any node passes to the head, and the head's reservations of bundles on nodes. One schema
+ * message, {@code Group}, whose kind says which:
  * <pre>
- *   create:   0x09 | group UTF | strategy UTF | bundles UTF         (answered true, or why not)
- *   nodes:    0x0A | group UTF | wait-ms i64                        (answered with "id@address|..." once
- *                                                                    placed, or "" if not by then)
- *   remove:   0x0B | group UTF
- *   reserve:  0x0C | group UTF | bundle i32 | resources UTF | wait-ms i64   (answered true once held,
- *                                                                    false if not within the wait: then freed)
- *   release:  0x0D | group UTF | bundle i32
- *     bundles   = bundle ("|" bundle)*, bundle = name ":" amount ("," name ":" amount)*
+ *   CREATE   group | strategy | amounts (bundle, amount, resource)*   (answered true, or why not)
+ *   NODES    group | waitMs          (answered with "id@address|..." once placed, or "" if not by then)
+ *   REMOVE   group
+ *   RESERVE  group | bundle | amounts of its one bundle | waitMs     (answered true once held,
+ *                                                                     false if not within the wait: then freed)
+ *   RELEASE  group | bundle
  * </pre>
  */
 public final class GroupMessages {
+    /** A message's kind: the values of the schema's {@code GroupKind}. */
     public static final byte CREATE = 9;
     public static final byte NODES = 10;
     public static final byte REMOVE = 11;
     public static final byte RESERVE = 12;
     public static final byte RELEASE = 13;
+    /** The schema version that brought the message in. */
+    private static final int SINCE_VERSION = 4;
+    private static final int MAX_AMOUNTS = 4096;
+    private static final int MAX_NAME_BYTES = 4096;
 
     /** A decoded message; fields a kind does not use are empty or zero. */
     public record Message(byte kind, String group, PlacementStrategy strategy, List<Map<String, Double>> bundles, int bundle,
@@ -39,75 +47,98 @@ public final class GroupMessages {
     private GroupMessages() {
     }
 
+    /** Whether a payload is one of these (a dispatcher's test: the header's template). */
+    public static boolean isGroupMessage(byte[] payload) {
+        return WireInput.templateId(payload) == GroupDecoder.TEMPLATE_ID;
+    }
+
     public static byte[] create(String group, PlacementStrategy strategy, List<Map<String, Double>> bundles) {
-        return WireBytes.of(out -> {
-            out.writeByte(CREATE);
-            out.writeUTF(group);
-            out.writeUTF(strategy.name());
-            out.writeUTF(encodeBundles(bundles));
-        });
+        return encode(CREATE, group, strategy, bundles, 0, 0);
     }
 
     public static byte[] nodes(String group, long waitMs) {
-        return WireBytes.of(out -> {
-            out.writeByte(NODES);
-            out.writeUTF(group);
-            out.writeLong(waitMs);
-        });
+        return encode(NODES, group, null, List.of(), 0, waitMs);
     }
 
     public static byte[] remove(String group) {
-        return WireBytes.of(out -> {
-            out.writeByte(REMOVE);
-            out.writeUTF(group);
-        });
+        return encode(REMOVE, group, null, List.of(), 0, 0);
     }
 
     public static byte[] reserve(String group, int bundle, Map<String, Double> resources, long waitMs) {
-        return WireBytes.of(out -> {
-            out.writeByte(RESERVE);
-            out.writeUTF(group);
-            out.writeInt(bundle);
-            out.writeUTF(encodeBundles(List.of(resources)));
-            out.writeLong(waitMs);
-        });
+        return encode(RESERVE, group, null, List.of(resources), bundle, waitMs);
     }
 
     public static byte[] release(String group, int bundle) {
-        return WireBytes.of(out -> {
-            out.writeByte(RELEASE);
-            out.writeUTF(group);
-            out.writeInt(bundle);
-        });
+        return encode(RELEASE, group, null, List.of(), bundle, 0);
     }
 
-    public static Message decode(byte[] payload) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            byte kind = in.readByte();
-            String group = in.readUTF();
-            return switch (kind) {
-                case CREATE -> {
-                    PlacementStrategy strategy;
-                    try {
-                        strategy = PlacementStrategy.valueOf(in.readUTF());
-                    } catch (IllegalArgumentException e) {
-                        throw new IOException("an unknown placement strategy");
-                    }
-                    yield new Message(kind, group, strategy, decodeBundles(in.readUTF()), 0, 0);
-                }
-                case NODES -> new Message(kind, group, null, List.of(), 0, in.readLong());
-                case REMOVE -> new Message(kind, group, null, List.of(), 0, 0);
-                case RESERVE -> {
-                    int bundle = in.readInt();
-                    List<Map<String, Double>> resources = decodeBundles(in.readUTF());
-                    yield new Message(kind, group, null, resources, bundle, in.readLong());
-                }
-                case RELEASE -> new Message(kind, group, null, List.of(), in.readInt(), 0);
-                default -> throw new IOException("not a placement group message (kind " + kind + ")");
-            };
+    private static byte[] encode(byte kind, String group, PlacementStrategy strategy, List<Map<String, Double>> bundles,
+                                 int bundle, long waitMs) {
+        WireOutput out = new WireOutput(128);
+        GroupEncoder encoder = new GroupEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(GroupKind.get((short) kind))
+            .strategy(strategy == null ? io.mobula.transport.codec.PlacementStrategy.NONE
+                : io.mobula.transport.codec.PlacementStrategy.valueOf(strategy.name()))
+            .bundle(bundle)
+            .waitMs(waitMs);
+        GroupEncoder.AmountsEncoder amounts = encoder.amountsCount(bundles.stream().mapToInt(Map::size).sum());
+        for (int i = 0; i < bundles.size(); i++) {
+            for (Map.Entry<String, Double> amount : bundles.get(i).entrySet()) {
+                amounts.next().bundle(i).amount(amount.getValue()).resource(amount.getKey());
+            }
         }
+        encoder.group(group);
+        return out.bytes(encoder.encodedLength());
     }
 
+    public static Message decode(byte[] payload) throws MalformedMessageException {
+        GroupDecoder decoder = new GroupDecoder();
+        WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+        short raw = decoder.kindRaw(); // raw: the generated enum lookup throws an untyped error for an unknown value
+        if (raw < CREATE || raw > RELEASE) {
+            throw in.malformed("kind", "not a placement group message: " + raw);
+        }
+        byte kind = (byte) raw;
+        PlacementStrategy strategy = null;
+        if (kind == CREATE) {
+            short strategyRaw = decoder.strategyRaw();
+            if (strategyRaw < 1 || strategyRaw > PlacementStrategy.values().length) {
+                throw in.malformed("strategy", "not a placement strategy: " + strategyRaw);
+            }
+            strategy = PlacementStrategy.valueOf(decoder.strategy().name());
+        }
+        int bundle = decoder.bundle();
+        long waitMs = decoder.waitMs();
+        int count = in.group(decoder.limit(), "amounts", GroupDecoder.AmountsDecoder.sbeBlockLength(), MAX_AMOUNTS);
+        List<Map<String, Double>> bundles = new ArrayList<>();
+        GroupDecoder.AmountsDecoder amounts = decoder.amounts();
+        for (int i = 0; i < count; i++) {
+            in.entry(decoder.limit(), amounts.actingBlockLength(), "amounts");
+            amounts.next();
+            int index = amounts.bundle();
+            if (index < bundles.size() - 1 || index > bundles.size()) {
+                throw in.malformed("amounts.bundle", "bundle " + index + " out of order after " + (bundles.size() - 1));
+            }
+            if (index == bundles.size()) {
+                bundles.add(new LinkedHashMap<>());
+            }
+            double amount = amounts.amount();
+            in.data(decoder.limit(), "amounts.resource", MAX_NAME_BYTES);
+            bundles.get(index).put(amounts.resource(), amount);
+        }
+        in.data(decoder.limit(), "group", MAX_NAME_BYTES);
+        String group = decoder.group();
+        in.end(decoder.limit());
+        if ((kind == CREATE || kind == RESERVE) && bundles.isEmpty()) {
+            throw in.malformed("amounts", "a " + (kind == CREATE ? "creation" : "reservation") + " without a bundle");
+        }
+        if (kind == RESERVE && bundles.size() != 1) {
+            throw in.malformed("amounts", "a reservation of " + bundles.size() + " bundles, not one");
+        }
+        return new Message(kind, group, strategy, kind == CREATE || kind == RESERVE ? bundles : List.of(), bundle, waitMs);
+    }
+
+    /** The text form of bundles, as the head's tables keep them (not on the wire). */
     public static String encodeBundles(List<Map<String, Double>> bundles) {
         List<String> out = new ArrayList<>();
         for (Map<String, Double> bundle : bundles) {

@@ -1,25 +1,32 @@
 package io.mobula.cluster.wire;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.NameDecoder;
+import io.mobula.transport.codec.NameEncoder;
+import io.mobula.transport.codec.NameKind;
 
 /**
  * The cluster's named actors on the wire (answers are {@link RemoteCall} answers), kept by the head
- * and passed to it by any other node:
+ * and passed to it by any other node: one schema message, {@code Name}, whose kind says which:
  * <pre>
- *   claim:   0x0E | name UTF                              (true, or false if a live actor has it)
- *   placed:  0x0F | name UTF | place UTF | class UTF      (the actor is made: where, and of what class)
- *   lookup:  0x10 | name UTF                              ("" none, "pending" being made, else "place|class")
- *   unname:  0x11 | name UTF | place UTF                  (the actor at place is gone; "" for one never made)
+ *   CLAIM   name                       (true, or false if a live actor has it)
+ *   PLACED  name | place | class       (the actor is made: where, and of what class)
+ *   LOOKUP  name                       ("" none, "pending" being made, else "place|class")
+ *   UNNAME  name | place               (the actor at place is gone; "" for one never made)
  * </pre>
  */
 public final class NameMessages {
+    /** A message's kind: the values of the schema's {@code NameKind}. */
     public static final byte CLAIM = 14;
     public static final byte PLACED = 15;
     static final byte LOOKUP = 16;
     public static final byte UNNAME = 17;
     public static final String PENDING = "pending";
+    /** The schema version that brought the message in. */
+    private static final int SINCE_VERSION = 4;
+    private static final int MAX_TEXT_BYTES = 4096;
 
     public record Message(byte kind, String name, String place, String className) {
     }
@@ -43,22 +50,32 @@ public final class NameMessages {
         return of(UNNAME, name, place, "");
     }
 
-    private static byte[] of(byte kind, String name, String place, String className) {
-        return WireBytes.of(out -> {
-            out.writeByte(kind);
-            out.writeUTF(name);
-            out.writeUTF(place);
-            out.writeUTF(className);
-        });
+    /** Whether a payload is one of these (a dispatcher's test: the header's template). */
+    public static boolean isNameMessage(byte[] payload) {
+        return WireInput.templateId(payload) == NameDecoder.TEMPLATE_ID;
     }
 
-    public static Message decode(byte[] payload) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            byte kind = in.readByte();
-            if (kind < CLAIM || kind > UNNAME) {
-                throw new IOException("not a name message (kind " + kind + ")");
-            }
-            return new Message(kind, in.readUTF(), in.readUTF(), in.readUTF());
+    private static byte[] of(byte kind, String name, String place, String className) {
+        WireOutput out = new WireOutput(128);
+        NameEncoder encoder = new NameEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(NameKind.get((short) kind)).name(name).place(place).className(className);
+        return out.bytes(encoder.encodedLength());
+    }
+
+    public static Message decode(byte[] payload) throws MalformedMessageException {
+        NameDecoder decoder = new NameDecoder();
+        WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+        short raw = decoder.kindRaw(); // raw: the generated enum lookup throws an untyped error for an unknown value
+        if (raw < CLAIM || raw > UNNAME) {
+            throw in.malformed("kind", "not a name message: " + raw);
         }
+        in.data(decoder.limit(), "name", MAX_TEXT_BYTES);
+        String name = decoder.name();
+        in.data(decoder.limit(), "place", MAX_TEXT_BYTES);
+        String place = decoder.place();
+        in.data(decoder.limit(), "className", MAX_TEXT_BYTES);
+        String className = decoder.className();
+        in.end(decoder.limit());
+        return new Message((byte) raw, name, place, className);
     }
 }

@@ -1,28 +1,36 @@
 package io.mobula.cluster.wire;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-
 import io.mobula.store.ObjectId;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.ObjectReadDecoder;
+import io.mobula.transport.codec.ObjectReadEncoder;
+import io.mobula.transport.codec.ObjectReleaseDecoder;
+import io.mobula.transport.codec.ObjectReleaseEncoder;
+import io.mobula.transport.codec.ObjectWriteDecoder;
+import io.mobula.transport.codec.ObjectWriteEncoder;
 
 /**
  * Objects kept in a node's store for their owners, on the wire (answers are {@link RemoteCall}
- * answers):
+ * answers), as the schema's messages:
  * <pre>
- *   read:     0x12 | object id UTF | offset i64 | length i32   (answered with the bytes)
- *   release:  0x13 | object id UTF                             (its owner holds it no more)
- *   write:    0x14 | object id UTF | kind i32 | size i64 | offset i64 | length i32 | bytes
- *             (a driver's large value, stored here in pieces; the last piece is answered with
- *             where it lives, as a result that stayed is)
+ *   ObjectRead     id | position | length       (answered with the bytes)
+ *   ObjectRelease  id                           (its owner holds it no more)
+ *   ObjectWrite    id | kind | size | position | bytes
+ *                  (a driver's large value, stored here in pieces; the last piece is answered with
+ *                  where it lives, as a result that stayed is)
  * </pre>
  */
 public final class ObjectMessages {
+    /** A message's kind, as {@link #kind} names it for a dispatcher. */
     public static final byte READ = 18;
     public static final byte RELEASE = 19;
     public static final byte WRITE = 20;
     /** Pieces well under a message's limit. */
     public static final int PIECE_BYTES = 1 << 20;
+    /** The schema version that brought the messages in. */
+    private static final int SINCE_VERSION = 4;
 
     /** A decoded message; {@code valueKind}, {@code size} and {@code bytes} are a write's. */
     public record Message(byte kind, ObjectId id, long offset, int length, int valueKind, long size, byte[] bytes) {
@@ -31,65 +39,75 @@ public final class ObjectMessages {
     private ObjectMessages() {
     }
 
+    /** @return READ, RELEASE or WRITE for a payload of these (by the header's template), else 0. */
+    public static byte kind(byte[] payload) {
+        return switch (WireInput.templateId(payload)) {
+            case ObjectReadDecoder.TEMPLATE_ID -> READ;
+            case ObjectReleaseDecoder.TEMPLATE_ID -> RELEASE;
+            case ObjectWriteDecoder.TEMPLATE_ID -> WRITE;
+            default -> 0;
+        };
+    }
+
     public static byte[] read(ObjectId id, long offset, int length) {
-        return WireBytes.of(out -> {
-            out.writeByte(READ);
-            out.writeUTF(id.toString());
-            out.writeLong(offset);
-            out.writeInt(length);
-        });
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + ObjectReadEncoder.BLOCK_LENGTH);
+        ObjectReadEncoder encoder = new ObjectReadEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        encoder.position(offset).length(length);
+        return out.bytes(encoder.encodedLength());
     }
 
     public static byte[] release(ObjectId id) {
-        return WireBytes.of(out -> {
-            out.writeByte(RELEASE);
-            out.writeUTF(id.toString());
-        });
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + ObjectReleaseEncoder.BLOCK_LENGTH);
+        ObjectReleaseEncoder encoder = new ObjectReleaseEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        return out.bytes(encoder.encodedLength());
     }
 
     public static byte[] write(ObjectId id, int kind, long size, long offset, byte[] piece) {
-        return WireBytes.of(out -> {
-            out.writeByte(WRITE);
-            out.writeUTF(id.toString());
-            out.writeInt(kind);
-            out.writeLong(size);
-            out.writeLong(offset);
-            out.writeInt(piece.length);
-            out.write(piece);
-        });
+        WireOutput out = new WireOutput(64 + piece.length);
+        ObjectWriteEncoder encoder = new ObjectWriteEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        encoder.kind(kind).size(size).position(offset).putBytes(piece, 0, piece.length);
+        return out.bytes(encoder.encodedLength());
     }
 
-    public static Message decode(byte[] payload) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            byte kind = in.readByte();
-            ObjectId id;
-            try {
-                id = ObjectId.parse(in.readUTF());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("not an object id: " + e.getMessage());
+    public static Message decode(byte[] payload) throws MalformedMessageException {
+        switch (kind(payload)) {
+            case RELEASE -> {
+                ObjectReleaseDecoder decoder = new ObjectReleaseDecoder();
+                WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+                in.end(decoder.limit());
+                return new Message(RELEASE, new ObjectId(decoder.id().high(), decoder.id().low()), 0, 0, 0, 0, null);
             }
-            if (kind == RELEASE) {
-                return new Message(kind, id, 0, 0, 0, 0, null);
-            }
-            if (kind == WRITE) {
-                int valueKind = in.readInt();
-                long size = in.readLong();
-                long offset = in.readLong();
-                int length = in.readInt();
-                if (size < 0 || offset < 0 || length < 0 || length > PIECE_BYTES || offset + length > size) {
-                    throw new IOException("a piece of " + length + " bytes at " + offset + " of an object of " + size);
+            case WRITE -> {
+                ObjectWriteDecoder decoder = new ObjectWriteDecoder();
+                WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+                ObjectId id = new ObjectId(decoder.id().high(), decoder.id().low());
+                int valueKind = decoder.kind();
+                long size = decoder.size();
+                long offset = decoder.position();
+                int length = in.data(decoder.limit(), "bytes", PIECE_BYTES);
+                byte[] bytes = new byte[length];
+                decoder.getBytes(bytes, 0, length);
+                in.end(decoder.limit());
+                if (size < 0 || offset < 0 || offset + length > size) {
+                    throw in.malformed("position", "a piece of " + length + " bytes at " + offset + " of an object of "
+                        + size);
                 }
-                return new Message(kind, id, offset, length, valueKind, size, in.readNBytes(length));
+                return new Message(WRITE, id, offset, length, valueKind, size, bytes);
             }
-            if (kind != READ) {
-                throw new IOException("not an object message (kind " + kind + ")");
+            default -> {
+                ObjectReadDecoder decoder = new ObjectReadDecoder();
+                WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+                in.end(decoder.limit());
+                long offset = decoder.position();
+                int length = decoder.length();
+                if (offset < 0 || length < 0 || length > PIECE_BYTES) {
+                    throw in.malformed("length", "a read of " + length + " bytes at " + offset);
+                }
+                return new Message(READ, new ObjectId(decoder.id().high(), decoder.id().low()), offset, length, 0, 0, null);
             }
-            long offset = in.readLong();
-            int length = in.readInt();
-            if (offset < 0 || length < 0 || length > PIECE_BYTES) {
-                throw new IOException("a read of " + length + " bytes at " + offset);
-            }
-            return new Message(kind, id, offset, length, 0, 0, null);
         }
     }
 }

@@ -1,12 +1,8 @@
 package io.mobula.cluster.wire;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +12,25 @@ import io.mobula.InfeasibleResourcesException;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
 import io.mobula.TaskException;
+import io.mobula.cluster.jobs.JobNotKnownException;
+import io.mobula.cluster.ownership.NodeObject;
+import io.mobula.cluster.ownership.ObjectOnNode;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
-import io.mobula.cluster.jobs.JobClassPaths;
-import io.mobula.cluster.jobs.JobNotKnownException;
-import io.mobula.cluster.lending.RefLending;
-import io.mobula.cluster.ownership.NodeObject;
-import io.mobula.cluster.ownership.ObjectOnNode;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireInput;
+import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.ArgumentsDecoder;
+import io.mobula.transport.codec.ArgumentsEncoder;
+import io.mobula.transport.codec.CallDecoder;
+import io.mobula.transport.codec.CallEncoder;
+import io.mobula.transport.codec.CallFailedDecoder;
+import io.mobula.transport.codec.CallFailedEncoder;
+import io.mobula.transport.codec.CallKind;
+import io.mobula.transport.codec.CallResultDecoder;
+import io.mobula.transport.codec.CallResultEncoder;
+import io.mobula.transport.codec.StrategyKind;
 
 /**
  * The work a connected driver or a node sends to a node, and the answers, as bytes: a task, an
@@ -32,38 +39,36 @@ import io.mobula.cluster.ownership.ObjectOnNode;
  * borrowed refs ({@link RefLending}).
  * Arguments stay encoded until the node that runs the work decodes them with its job's classes; a
  * node that passes work on copies them as they came.
+ * As the schema's messages:
  * <pre>
- *   task:          0x01 | job | function | resources | strategy | flags | args
- *   actor create:  0x02 | job | function | resources | strategy | flags | maxRestarts i32 | maxConcurrency i32
- *                  | name UTF (empty: none) | args
- *   actor call:    0x03 | actor id i64 | job | function | args
- *   actor kill:    0x04 | actor id i64
- *     job       = UTF: the job's class path id ({@link JobClassPaths}), empty for the node's own classes
- *     function  = class UTF | method UTF | descriptor UTF
- *     resources = count i32 (-1: the default) | (name UTF, amount f64)*
- *     strategy  = 0 (default) | 1 (spread) | 2 node-id UTF soft bool | 3 group-id UTF bundle i32
- *     flags     = byte: 1 placed (a node already chose this one: run it here, do not pass it on),
- *                 2 isolated (run it, or keep the actor, in a worker process)
- *     args      = count i32 | (kind i32, length i64, bytes)*
- *     an argument that lives in a node's store: kind -1 | object id UTF | kind i32 | size i64 | arena UTF
- *                  | address UTF, read from there by the node that runs the work
- *   answer:        0x00 | kind | length | bytes          (the result)
- *                  0x01 | class | message | stack trace  (what failed)
- *                  0x02 | object id UTF | kind i32 | size i64 | arena UTF | address UTF
+ *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
+ *               | maxConcurrency | restarts | strategy | bundle | resources (amount, name)* | job
+ *               | class | method | descriptor | actorName | strategyTarget | args
+ *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
+ *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity
+ *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
+ *     args      an Arguments message: values (kind, value)*; kind -1: a StoredObject message, an
+ *               argument that lives in a node's store, read from there by the node that runs the work
+ *   answers:    CallResult   kind | value                (the result)
+ *               CallFailed   class | message | trace     (what failed)
+ *               StoredObject id | kind | size | arena | address | objectManager | holder
  *                                                        (a large result, kept in the node's store for its owner)
  * </pre>
  */
 public final class RemoteCall {
+    /** A call's kind: the values of the schema's {@code CallKind}. */
     public static final byte TASK = 1;
     public static final byte ACTOR_CREATE = 2;
     public static final byte ACTOR_CALL = 3;
     public static final byte ACTOR_KILL = 4;
     /** The most bytes one call or answer may take: an Aeron message on the default 16 MiB term, less a margin. */
     public static final int MAX_BYTES = (2 << 20) - 4096;
-    private static final byte OK = 0;
-    private static final byte FAILED = 1;
-    /** An answer that is a {@link NodeObject}: the result stays in the node's store. */
-    private static final byte STAYED = 2;
+    /** The schema version that brought the messages in. */
+    private static final int SINCE_VERSION = 5;
+    private static final int MAX_TEXT_BYTES = 65_536;
+    private static final int MAX_ARGS = 255;
+    private static final int MAX_RESOURCES = 1024;
+    private static final int MAX_TRACE_CHARS = 16_000;
     /** The kind of an argument that is a {@link NodeObject}: taken from where it lives. */
     private static final int NODE_OBJECT_KIND = -1;
 
@@ -140,35 +145,48 @@ public final class RemoteCall {
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
         public Object[] args(ValueCodec codec, java.util.function.Function<NodeObject, Object> objects) throws IOException {
-            Cursor cursor = new Cursor(encodedArgs, 0);
-            DataInputStream in = new DataInputStream(cursor);
-            int count = in.readInt();
-            if (count < 0 || count > 255) {
-                throw new IOException("a call with " + count + " arguments");
-            }
-            Object[] args = new Object[count];
-            for (int i = 0; i < count; i++) {
-                args[i] = readValue(in, cursor, codec, objects);
-            }
-            return args;
+            List<Object> args = new ArrayList<>();
+            readArgs(encodedArgs, (kind, in, limit, length) -> args.add(kind == NODE_OBJECT_KIND
+                ? objects.apply(NodeObject.decode(slice(in, limit, length)))
+                : codec.decode(kind, MemorySegment.ofArray(in.array()).asSlice(WireInput.dataOffset(limit), length))));
+            return args.toArray();
         }
 
         /** The arguments that live in a node's store, without reading any value. */
         public List<NodeObject> nodeObjects() throws IOException {
-            List<NodeObject> found = new java.util.ArrayList<>();
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encodedArgs))) {
-                int count = in.readInt();
-                for (int i = 0; i < count; i++) {
-                    int kind = in.readInt();
-                    if (kind == NODE_OBJECT_KIND) {
-                        found.add(NodeObject.read(in));
-                    } else {
-                        in.skipNBytes(in.readLong());
-                    }
+            List<NodeObject> found = new ArrayList<>();
+            readArgs(encodedArgs, (kind, in, limit, length) -> {
+                if (kind == NODE_OBJECT_KIND) {
+                    found.add(NodeObject.decode(slice(in, limit, length)));
                 }
-            }
+            });
             return found;
         }
+    }
+
+    /** One argument as {@link #readArgs} finds it: its value's bytes at {@code limit} of {@code in}. */
+    private interface ArgReader {
+        void read(int kind, WireInput in, int limit, int length) throws MalformedMessageException;
+    }
+
+    private static void readArgs(byte[] encodedArgs, ArgReader reader) throws MalformedMessageException {
+        ArgumentsDecoder decoder = new ArgumentsDecoder();
+        WireInput in = WireInput.open(encodedArgs, decoder, SINCE_VERSION);
+        int count = in.group(decoder.limit(), "values", ArgumentsDecoder.ValuesDecoder.sbeBlockLength(), MAX_ARGS);
+        ArgumentsDecoder.ValuesDecoder values = decoder.values();
+        for (int i = 0; i < count; i++) {
+            in.entry(decoder.limit(), values.actingBlockLength(), "values");
+            values.next();
+            int length = in.data(decoder.limit(), "values.value", MAX_BYTES);
+            reader.read(values.kind(), in, decoder.limit(), length);
+            values.skipValue();
+        }
+        in.end(decoder.limit());
+    }
+
+    private static byte[] slice(WireInput in, int limit, int length) {
+        int from = WireInput.dataOffset(limit);
+        return java.util.Arrays.copyOfRange(in.array(), from, from + length);
     }
 
     private RemoteCall() {
@@ -195,149 +213,141 @@ public final class RemoteCall {
     }
 
     public static byte[] actorKill(long actorId) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(ACTOR_KILL);
-            out.writeLong(actorId);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
+            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC)));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(args.length);
-            for (Object arg : args) {
-                writeValue(out, arg, codec);
+        int[] kinds = new int[args.length];
+        byte[][] values = new byte[args.length][];
+        int size = 64;
+        for (int i = 0; i < args.length; i++) {
+            Object value = args[i];
+            if (value instanceof ObjectOnNode remote) {
+                if (!remote.isInline()) {
+                    kinds[i] = NODE_OBJECT_KIND;
+                    values[i] = remote.object().encode();
+                    size += values[i].length + 8;
+                    continue;
+                }
+                value = remote.inlineValue(); // rebuilt small: it travels in the call
+            } else if (value instanceof io.mobula.runtime.RemoteValue borrowed) {
+                value = borrowed.read(); // a borrowed object passed as an argument: its value, asked of its owner
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            EncodedValue encoded = codec.encode(value, null);
+            kinds[i] = encoded.kind();
+            values[i] = arrayOf(encoded);
+            size += values[i].length + 8;
         }
-        return bytes.toByteArray();
+        WireOutput out = new WireOutput(size);
+        ArgumentsEncoder encoder = new ArgumentsEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        ArgumentsEncoder.ValuesEncoder entries = encoder.valuesCount(args.length);
+        for (int i = 0; i < args.length; i++) {
+            entries.next().kind(kinds[i]).putValue(values[i], 0, values[i].length);
+        }
+        return out.bytes(encoder.encodedLength());
     }
 
     public static byte[] encode(Call call) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + call.encodedArgs().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(call.kind());
-            if (call.kind() == ACTOR_CALL) {
-                out.writeLong(call.actorId());
-            }
-            out.writeUTF(call.job());
-            out.writeUTF(call.className());
-            out.writeUTF(call.methodName());
-            out.writeUTF(call.signature());
-            if (call.kind() != ACTOR_CALL) {
-                writeResources(out, call.requested());
-                writeStrategy(out, call.strategy());
-                out.writeByte((call.placed() ? 1 : 0) | (call.isolated() ? 2 : 0) | (call.detached() ? 4 : 0));
-            }
-            if (call.kind() == ACTOR_CREATE) {
-                out.writeInt(call.maxRestarts());
-                out.writeInt(call.maxConcurrency());
-                out.writeUTF(call.actorName());
-                out.writeInt(call.restarts());
-            }
-            out.write(call.encodedArgs());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /** @throws IOException for anything that is not a well-formed call. */
-    public static Call decode(byte[] payload) throws IOException {
-        Cursor cursor = new Cursor(payload, 0);
-        try (DataInputStream in = new DataInputStream(cursor)) {
-            byte kind = in.readByte();
-            if (kind == ACTOR_KILL) {
-                return new Call(kind, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false, in.readLong(), 0,
-                    0, 0, "", new byte[0]);
-            }
-            if (kind != TASK && kind != ACTOR_CREATE && kind != ACTOR_CALL) {
-                throw new IOException("not a call (kind " + kind + ")");
-            }
-            long actorId = kind == ACTOR_CALL ? in.readLong() : 0;
-            String job = in.readUTF();
-            String className = in.readUTF();
-            String methodName = in.readUTF();
-            String signature = in.readUTF();
-            Map<String, Double> requested = null;
-            SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
-            boolean placed = true;
-            boolean isolated = false;
-            boolean detached = false;
-            if (kind != ACTOR_CALL) {
-                requested = readResources(in);
-                strategy = readStrategy(in);
-                int flags = in.readByte();
-                placed = (flags & 1) != 0;
-                isolated = (flags & 2) != 0;
-                detached = (flags & 4) != 0;
-            }
-            int maxRestarts = kind == ACTOR_CREATE ? in.readInt() : 0;
-            int maxConcurrency = kind == ACTOR_CREATE ? in.readInt() : 0;
-            String actorName = kind == ACTOR_CREATE ? in.readUTF() : "";
-            int restarts = kind == ACTOR_CREATE ? in.readInt() : 0;
-            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, cursor.rest());
-        }
-    }
-
-    private static void writeResources(DataOutputStream out, Map<String, Double> requested) throws IOException {
-        if (requested == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(requested.size());
-        for (Map.Entry<String, Double> e : requested.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeDouble(e.getValue());
-        }
-    }
-
-    private static Map<String, Double> readResources(DataInputStream in) throws IOException {
-        int count = in.readInt();
-        if (count == -1) {
-            return null;
-        }
-        if (count < 0 || count > 1024) {
-            throw new IOException("a request of " + count + " resources");
-        }
-        Map<String, Double> requested = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            requested.put(in.readUTF(), in.readDouble());
-        }
-        return requested;
-    }
-
-    private static void writeStrategy(DataOutputStream out, SchedulingStrategy strategy) throws IOException {
-        switch (strategy) {
-            case SchedulingStrategy.Default d -> out.writeByte(0);
-            case SchedulingStrategy.Spread s -> out.writeByte(1);
+        WireOutput out = new WireOutput(256 + call.encodedArgs().length);
+        CallEncoder encoder = new CallEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(CallKind.get(call.kind()));
+        encoder.flags().clear().placed(call.placed()).isolated(call.isolated()).detached(call.detached())
+            .defaultResources(call.requested() == null)
+            .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft());
+        encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
+            .restarts(call.restarts());
+        String target = "";
+        switch (call.strategy()) {
+            case SchedulingStrategy.Default d -> encoder.strategy(StrategyKind.DEFAULT);
+            case SchedulingStrategy.Spread s -> encoder.strategy(StrategyKind.SPREAD);
             case SchedulingStrategy.NodeAffinity a -> {
-                out.writeByte(2);
-                out.writeUTF(a.nodeId());
-                out.writeBoolean(a.soft());
+                encoder.strategy(StrategyKind.NODE_AFFINITY);
+                target = a.nodeId();
             }
             case SchedulingStrategy.PlacementGroupBundle b -> {
-                out.writeByte(3);
-                out.writeUTF(b.groupId());
-                out.writeInt(b.bundleIndex());
+                encoder.strategy(StrategyKind.PLACEMENT_GROUP_BUNDLE).bundle(b.bundleIndex());
+                target = b.groupId();
             }
         }
+        Map<String, Double> requested = call.requested() == null ? Map.of() : call.requested();
+        CallEncoder.ResourcesEncoder resources = encoder.resourcesCount(requested.size());
+        requested.forEach((name, amount) -> resources.next().amount(amount).name(name));
+        encoder.job(call.job()).className(call.className()).methodName(call.methodName()).signature(call.signature())
+            .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length);
+        return out.bytes(encoder.encodedLength());
     }
 
-    private static SchedulingStrategy readStrategy(DataInputStream in) throws IOException {
-        return switch (in.readByte()) {
-            case 0 -> SchedulingStrategy.defaultStrategy();
-            case 1 -> SchedulingStrategy.spread();
-            case 2 -> SchedulingStrategy.nodeAffinity(in.readUTF(), in.readBoolean());
-            case 3 -> new SchedulingStrategy.PlacementGroupBundle(in.readUTF(), in.readInt());
-            default -> throw new IOException("an unknown scheduling strategy");
-        };
+    /** @throws MalformedMessageException for anything that is not a well-formed call. */
+    public static Call decode(byte[] payload) throws MalformedMessageException {
+        CallDecoder decoder = new CallDecoder();
+        WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
+        short raw = decoder.kindRaw(); // raw: the generated enum lookup throws an untyped error for an unknown value
+        if (raw < TASK || raw > ACTOR_KILL) {
+            throw in.malformed("kind", "not a call: " + raw);
+        }
+        byte kind = (byte) raw;
+        boolean placed = decoder.flags().placed();
+        boolean isolated = decoder.flags().isolated();
+        boolean detached = decoder.flags().detached();
+        boolean defaultResources = decoder.flags().defaultResources();
+        boolean soft = decoder.flags().softAffinity();
+        long actorId = decoder.actorId();
+        int maxRestarts = decoder.maxRestarts();
+        int maxConcurrency = decoder.maxConcurrency();
+        int restarts = decoder.restarts();
+        short strategyKind = decoder.strategyRaw();
+        if (strategyKind < 0 || strategyKind > 3) {
+            throw in.malformed("strategy", "an unknown scheduling strategy " + strategyKind);
+        }
+        int bundle = decoder.bundle();
+        int count = in.group(decoder.limit(), "resources", CallDecoder.ResourcesDecoder.sbeBlockLength(), MAX_RESOURCES);
+        if (defaultResources && count > 0) {
+            throw in.malformed("resources", count + " resources with the default asked for");
+        }
+        Map<String, Double> requested = defaultResources ? null : new LinkedHashMap<>();
+        CallDecoder.ResourcesDecoder resources = decoder.resources();
+        for (int i = 0; i < count; i++) {
+            in.entry(decoder.limit(), resources.actingBlockLength(), "resources");
+            resources.next();
+            double amount = resources.amount();
+            in.data(decoder.limit(), "resources.name", MAX_TEXT_BYTES);
+            requested.put(resources.name(), amount);
+        }
+        in.data(decoder.limit(), "job", MAX_TEXT_BYTES);
+        String job = decoder.job();
+        in.data(decoder.limit(), "className", MAX_TEXT_BYTES);
+        String className = decoder.className();
+        in.data(decoder.limit(), "methodName", MAX_TEXT_BYTES);
+        String methodName = decoder.methodName();
+        in.data(decoder.limit(), "signature", MAX_TEXT_BYTES);
+        String signature = decoder.signature();
+        in.data(decoder.limit(), "actorName", MAX_TEXT_BYTES);
+        String actorName = decoder.actorName();
+        in.data(decoder.limit(), "strategyTarget", MAX_TEXT_BYTES);
+        String target = decoder.strategyTarget();
+        int length = in.data(decoder.limit(), "args", MAX_BYTES);
+        byte[] args = new byte[length];
+        decoder.getArgs(args, 0, length);
+        in.end(decoder.limit());
+        SchedulingStrategy strategy;
+        try {
+            strategy = switch (strategyKind) {
+                case 1 -> SchedulingStrategy.spread();
+                case 2 -> SchedulingStrategy.nodeAffinity(target, soft);
+                case 3 -> new SchedulingStrategy.PlacementGroupBundle(target, bundle);
+                default -> SchedulingStrategy.defaultStrategy();
+            };
+        } catch (IllegalArgumentException e) { // the strategy's own checks: an empty node id, a negative bundle
+            throw in.malformed("strategyTarget", e.getMessage());
+        }
+        return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, args);
+    }
+
+    /** Whether a payload is a call (task, actor creation, actor call or kill). */
+    public static boolean isCall(byte[] payload) {
+        return WireInput.templateId(payload) == CallDecoder.TEMPLATE_ID;
     }
 
     public static byte[] encodeResult(Object value) {
@@ -345,27 +355,23 @@ public final class RemoteCall {
     }
 
     public static byte[] encodeResult(Object value, ValueCodec codec) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(OK);
-            writeValue(out, value, codec);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        EncodedValue encoded = codec.encode(value, null);
+        byte[] bytes = arrayOf(encoded);
+        WireOutput out = new WireOutput(64 + bytes.length);
+        CallResultEncoder encoder = new CallResultEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(encoded.kind()).putValue(bytes, 0, bytes.length);
+        return out.bytes(encoder.encodedLength());
     }
 
     public static byte[] encodeFailure(String className, String message, String stackTrace) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FAILED);
-            out.writeUTF(className);
-            out.writeUTF(message == null ? "" : message);
-            out.writeUTF(stackTrace.length() > 16_000 ? stackTrace.substring(0, 16_000) : stackTrace);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        WireOutput out = new WireOutput(1024);
+        CallFailedEncoder encoder = new CallFailedEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .className(className).message(message == null ? "" : truncate(message)).stackTrace(truncate(stackTrace));
+        return out.bytes(encoder.encodedLength());
+    }
+
+    private static String truncate(String text) {
+        return text.length() > MAX_TRACE_CHARS ? text.substring(0, MAX_TRACE_CHARS) : text;
     }
 
     public static byte[] encodeFailure(Throwable error) {
@@ -385,116 +391,72 @@ public final class RemoteCall {
 
     /** An answer whose value is read with {@code codec} (refs nested in it borrowed through the codec's crossing). */
     public static Object decodeAnswer(byte[] answer, String functionName, ValueCodec codec) throws IOException {
-        Cursor cursor = new Cursor(answer, 0);
-        try (DataInputStream in = new DataInputStream(cursor)) {
-            byte status = in.readByte();
-            if (status == OK) {
-                return readValue(in, cursor, codec, object -> object);
-            }
-            if (status == STAYED) {
-                return NodeObject.read(in);
-            }
-            String className = in.readUTF();
-            String message = in.readUTF();
-            String trace = in.readUTF();
-            if (className.equals(ActorDiedException.class.getName())) {
-                throw new ActorDiedException(message);
-            }
-            if (className.equals(InfeasibleResourcesException.class.getName())) {
-                throw new InfeasibleResourcesException(message);
-            }
-            if (className.equals(io.mobula.NodeDiedException.class.getName())) {
-                throw new io.mobula.NodeDiedException(message);
-            }
-            if (className.equals(JobNotKnownException.class.getName())) {
-                throw new JobNotKnownException(message);
-            }
-            if (className.equals(io.mobula.OwnerDiedException.class.getName())) {
-                throw new io.mobula.OwnerDiedException(message);
-            }
-            if (className.equals(io.mobula.ObjectLostException.class.getName())) {
-                throw new io.mobula.ObjectLostException(message);
-            }
-            throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
+        int template = WireInput.templateId(answer);
+        if (template == CallResultDecoder.TEMPLATE_ID) {
+            CallResultDecoder result = new CallResultDecoder();
+            WireInput in = WireInput.open(answer, result, SINCE_VERSION);
+            int length = in.data(result.limit(), "value", MAX_BYTES);
+            // decoded straight from the answer's bytes, no copy of them first
+            Object value = codec.decode(result.kind(),
+                MemorySegment.ofArray(answer).asSlice(WireInput.dataOffset(result.limit()), length));
+            result.skipValue();
+            in.end(result.limit());
+            return value;
         }
+        if (template == io.mobula.transport.codec.StoredObjectDecoder.TEMPLATE_ID) {
+            return NodeObject.decode(answer);
+        }
+        CallFailedDecoder failed = new CallFailedDecoder();
+        WireInput in = WireInput.open(answer, failed, SINCE_VERSION);
+        in.data(failed.limit(), "className", MAX_TEXT_BYTES);
+        String className = failed.className();
+        in.data(failed.limit(), "message", 3 * MAX_TRACE_CHARS);
+        String message = failed.message();
+        in.data(failed.limit(), "stackTrace", 3 * MAX_TRACE_CHARS);
+        String trace = failed.stackTrace();
+        in.end(failed.limit());
+        if (className.equals(ActorDiedException.class.getName())) {
+            throw new ActorDiedException(message);
+        }
+        if (className.equals(InfeasibleResourcesException.class.getName())) {
+            throw new InfeasibleResourcesException(message);
+        }
+        if (className.equals(io.mobula.NodeDiedException.class.getName())) {
+            throw new io.mobula.NodeDiedException(message);
+        }
+        if (className.equals(JobNotKnownException.class.getName())) {
+            throw new JobNotKnownException(message);
+        }
+        if (className.equals(io.mobula.OwnerDiedException.class.getName())) {
+            throw new io.mobula.OwnerDiedException(message);
+        }
+        if (className.equals(io.mobula.ObjectLostException.class.getName())) {
+            throw new io.mobula.ObjectLostException(message);
+        }
+        throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
     }
 
     /** Whether an answer is a failure (what the node could not do, or what the work threw). */
     public static boolean isFailure(byte[] answer) {
-        return answer.length > 0 && answer[0] == FAILED;
+        return WireInput.templateId(answer) == CallFailedDecoder.TEMPLATE_ID;
     }
 
     /** Whether an answer says a result stayed in a node's store. */
     public static boolean isStayed(byte[] answer) {
-        return answer.length > 0 && answer[0] == STAYED;
+        return NodeObject.isStoredObject(answer);
     }
 
     /** The answer for a large result kept in the node's store: where it lives. */
     public static byte[] encodeStayed(NodeObject object) {
-        return WireBytes.of(out -> {
-            out.writeByte(STAYED);
-            object.write(out);
-        });
+        return object.encode();
     }
 
-    private static void writeValue(DataOutputStream out, Object value, ValueCodec codec) throws IOException {
-        if (value instanceof ObjectOnNode remote) {
-            if (!remote.isInline()) {
-                out.writeInt(NODE_OBJECT_KIND);
-                remote.object().write(out);
-                return;
-            }
-            value = remote.inlineValue(); // rebuilt small: it travels in the call
-        } else if (value instanceof io.mobula.runtime.RemoteValue borrowed) {
-            value = borrowed.read(); // a borrowed object passed as an argument: its value, asked of its owner
-        }
-        EncodedValue encoded = codec.encode(value, null);
-        out.writeInt(encoded.kind());
-        out.writeLong(encoded.size());
+    /** A value's bytes as an array: the array it was encoded into when it is exactly that, else a copy. */
+    private static byte[] arrayOf(EncodedValue encoded) {
         MemorySegment bytes = encoded.bytes();
         if (bytes.heapBase().orElse(null) instanceof byte[] array && bytes.address() == 0 && bytes.byteSize() == array.length) {
-            out.write(array); // a value encoded into an array of its own: written as it is, not copied first
-        } else {
-            out.write(encoded.toByteArray());
+            return array;
         }
+        return encoded.toByteArray();
     }
-
-    /** Decodes a value straight from the message's bytes (no copy of them first); one living in a store, by {@code objects}. */
-    private static Object readValue(DataInputStream in, Cursor cursor, ValueCodec codec,
-                                    java.util.function.Function<NodeObject, Object> objects) throws IOException {
-        int kind = in.readInt();
-        if (kind == NODE_OBJECT_KIND) {
-            return objects.apply(NodeObject.read(in));
-        }
-        long length = in.readLong();
-        if (length < 0 || length > cursor.available()) {
-            throw new IOException("a value of " + length + " bytes where " + cursor.available() + " are left");
-        }
-        MemorySegment bytes = MemorySegment.ofArray(cursor.array()).asSlice(cursor.position(), length);
-        cursor.skip(length);
-        return codec.decode(kind, bytes);
-    }
-
-    /** A read position in a message's bytes, for reading values in place. */
-    private static final class Cursor extends ByteArrayInputStream {
-        Cursor(byte[] bytes, int offset) {
-            super(bytes, offset, bytes.length - offset);
-        }
-
-        byte[] array() {
-            return buf;
-        }
-
-        int position() {
-            return pos;
-        }
-
-        /** What is left, copied (one exact copy, where {@code readAllBytes} grows buffers). */
-        byte[] rest() {
-            byte[] rest = java.util.Arrays.copyOfRange(buf, pos, count);
-            pos = count;
-            return rest;
-        }
-    }
-
 }

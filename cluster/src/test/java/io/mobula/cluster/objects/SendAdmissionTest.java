@@ -32,7 +32,7 @@ class SendAdmissionTest {
         public void send(byte[] bytes) {
             try {
                 answer = PullProtocol.readAnswer(bytes);
-            } catch (PullProtocol.MalformedMessageException e) {
+            } catch (io.mobula.transport.MalformedMessageException e) {
                 throw new AssertionError(e);
             }
         }

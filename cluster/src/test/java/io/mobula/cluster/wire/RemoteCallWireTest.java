@@ -1,0 +1,153 @@
+package io.mobula.cluster.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.mobula.ActorDiedException;
+import io.mobula.SchedulingStrategy;
+import io.mobula.TaskException;
+import io.mobula.cluster.ownership.NodeObject;
+import io.mobula.store.ObjectId;
+import io.mobula.transport.MalformedMessageException;
+import io.mobula.transport.WireErrors;
+import io.mobula.transport.WireInput;
+
+/**
+ * Work sent to a node and its answers: each kind read back as written; cut, padded, newer and
+ * randomly flipped ones refused with the typed error and counted.
+ */
+class RemoteCallWireTest {
+    private final NodeObject stored = new NodeObject(new ObjectId(5, 6), 3, 1L << 32, "/dev/shm/arena", "10.0.0.1:7",
+        "10.0.0.1:8", "node-1");
+
+    @Test
+    void callsReadBackAsWritten() throws Exception {
+        Map<String, Double> resources = new LinkedHashMap<>();
+        resources.put("CPU", 1.5);
+        resources.put("GPU", 1.0);
+        RemoteCall.Call task = RemoteCall.task("job", "a.B", "f", "(I)I", resources, SchedulingStrategy.nodeAffinity("n-1", true),
+            true, new Object[] {21, "x", new byte[] {1}}, RemoteCall.CODEC);
+        RemoteCall.Call read = RemoteCall.decode(RemoteCall.encode(task));
+        assertEquals(withoutArgs(task), withoutArgs(read));
+        assertArrayEquals(task.encodedArgs(), read.encodedArgs());
+        Object[] args = read.args(RemoteCall.CODEC, object -> object);
+        assertEquals(List.of(21, "x"), List.of(args[0], args[1]));
+        assertArrayEquals(new byte[] {1}, (byte[]) args[2]);
+
+        RemoteCall.Call creation = RemoteCall.actorCreation("", "a.B", "<init>", "()V", null,
+            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", new Object[0], RemoteCall.CODEC);
+        assertEquals(withoutArgs(creation), withoutArgs(RemoteCall.decode(RemoteCall.encode(creation))));
+        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[] {null}, RemoteCall.CODEC);
+        assertEquals(withoutArgs(call), withoutArgs(RemoteCall.decode(RemoteCall.encode(call))));
+        assertEquals(SchedulingStrategy.spread(), RemoteCall.decode(RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V",
+            null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
+        RemoteCall.Call kill = RemoteCall.decode(RemoteCall.actorKill(77));
+        assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L), List.of(kill.kind(), kill.actorId()));
+    }
+
+    @Test
+    void storedArgumentsAreFoundWithoutReadingValues() throws Exception {
+        RemoteCall.Call task = RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), false,
+            new Object[] {1}, RemoteCall.CODEC);
+        assertEquals(List.of(), task.nodeObjects());
+        assertEquals(stored, NodeObject.decode(stored.encode()));
+    }
+
+    @Test
+    void answersReadBackAsWritten() throws Exception {
+        assertEquals("done", RemoteCall.decodeAnswer(RemoteCall.encodeResult("done"), "f"));
+        byte[] stayed = RemoteCall.encodeStayed(stored);
+        assertTrue(RemoteCall.isStayed(stayed));
+        assertEquals(stored, RemoteCall.decodeAnswer(stayed, "f"));
+        byte[] failed = RemoteCall.encodeFailure("x.Boom", "bad", "at x");
+        assertTrue(RemoteCall.isFailure(failed));
+        TaskException thrown = assertThrows(TaskException.class, () -> RemoteCall.decodeAnswer(failed, "f"));
+        assertEquals("bad", thrown.remoteMessage());
+        assertThrows(ActorDiedException.class, () -> RemoteCall.decodeAnswer(
+            RemoteCall.encodeFailure(ActorDiedException.class.getName(), "gone", ""), "f"));
+    }
+
+    @Test
+    void cutPaddedAndNewerMessagesAreRefusedAndCounted() {
+        for (byte[] whole : messages()) {
+            for (int length = 0; length <= whole.length + 1; length++) {
+                if (length == whole.length) {
+                    continue;
+                }
+                byte[] changed = Arrays.copyOf(whole, length);
+                long before = WireErrors.count();
+                assertThrows(MalformedMessageException.class, () -> decode(whole, changed), "length " + length);
+                assertEquals(before + 1, WireErrors.count());
+            }
+            byte[] newer = whole.clone();
+            newer[6] = (byte) (WireInput.SCHEMA_VERSION + 1);
+            assertEquals("header", assertThrows(MalformedMessageException.class, () -> decode(whole, newer)).field());
+        }
+    }
+
+    /**
+     * Seeded random byte flips: a message still reads, or is refused with the typed error and counted
+     * (the store's codec may refuse a flipped value's own bytes, which is its error, not the wire's;
+     * a flipped failure may read as another failure).
+     */
+    @Test
+    void randomByteFlipsReadOrAreRefused() {
+        Random random = new Random(5);
+        List<byte[]> messages = messages();
+        for (int i = 0; i < 20_000; i++) {
+            byte[] whole = messages.get(random.nextInt(messages.size()));
+            byte[] message = whole.clone();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                message[random.nextInt(message.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            long before = WireErrors.count();
+            try {
+                decode(whole, message);
+                assertEquals(before, WireErrors.count());
+            } catch (MalformedMessageException e) {
+                assertEquals(before + 1, WireErrors.count());
+            } catch (IOException | RuntimeException e) {
+                boolean expected = e instanceof io.mobula.MobulaException || Arrays.stream(e.getStackTrace())
+                    .anyMatch(f -> f.getClassName().startsWith("io.mobula.store.codec") || f.getClassName().startsWith("org.apache.fory"));
+                if (!expected) {
+                    fail("a flipped message escaped the typed error: " + e, e);
+                }
+            }
+        }
+    }
+
+    private List<byte[]> messages() {
+        return List.of(RemoteCall.encode(RemoteCall.task("job", "a.B", "f", "(I)I", Map.of("CPU", 1.0),
+                SchedulingStrategy.nodeAffinity("n", false), false, new Object[] {new byte[] {1, 2}}, RemoteCall.CODEC)),
+            RemoteCall.actorKill(3), RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V", null,
+                SchedulingStrategy.defaultStrategy(), false, new Object[] {new byte[] {1, 2}}, RemoteCall.CODEC)).clone(),
+            RemoteCall.encodeResult(new byte[] {4, 5}), RemoteCall.encodeFailure("x.Boom", "bad", "at x"), stored.encode());
+    }
+
+    /** Decodes {@code message} as {@code original} is decoded by its receiver (a call's arguments included). */
+    private static Object decode(byte[] original, byte[] message) throws IOException {
+        if (RemoteCall.isCall(original)) {
+            RemoteCall.Call call = RemoteCall.decode(message);
+            return call.args(RemoteCall.CODEC, object -> object);
+        }
+        return RemoteCall.decodeAnswer(message, "f");
+    }
+
+    private static List<Object> withoutArgs(RemoteCall.Call call) {
+        return List.of(call.kind(), call.job(), call.className(), call.methodName(), call.signature(),
+            String.valueOf(call.requested()), call.strategy(), call.placed(), call.isolated(), call.detached(), call.actorId(),
+            call.maxRestarts(), call.maxConcurrency(), call.restarts(), call.actorName());
+    }
+}
