@@ -108,6 +108,13 @@ final class ActorTable {
         runtime.site().actorKilled(actor);
     }
 
+    /** Ends the actor for a reason other than a kill asked for: its queued and running calls fail with {@code cause}. */
+    void end(ActorRecord actor, io.mobula.MobulaException cause) {
+        runtime.ensureOpen();
+        actor.kill(cause);
+        runtime.site().actorKilled(actor);
+    }
+
     /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
     ActorRecord byName(String name) {
         runtime.ensureOpen();

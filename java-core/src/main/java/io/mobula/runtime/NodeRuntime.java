@@ -311,6 +311,14 @@ public final class NodeRuntime implements MobulaRuntime {
         actors.kill((ActorRecord) actor);
     }
 
+    /**
+     * Ends {@code actor} for a reason other than a kill asked for (its node was declared dead, say):
+     * its queued and running calls fail with {@code cause}, which their callers read as such.
+     */
+    public void end(ActorRecord actor, io.mobula.MobulaException cause) {
+        actors.end(actor, cause);
+    }
+
     /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
     @Override
     public ActorRecord actorByName(String name) {

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import io.mobula.ActorDiedException;
 import io.mobula.InfeasibleResourcesException;
 import io.mobula.InternalAccess;
 import io.mobula.MobulaException;
@@ -203,8 +202,7 @@ final class CallHandler {
     private void callActor(RemoteCall.Call call, AuthServer.Reply reply) {
         ActorRecord actor = owned.actor(call.actorId());
         if (actor == null) {
-            throw new ActorDiedException("no actor " + call.actorId() + " lives on node " + runtime.nodeId() + " at " + address
-                + " (it was killed, or the node restarted)");
+            throw owned.noActor(call.actorId());
         }
         withJob(call, reply, (job, fetched) -> {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),

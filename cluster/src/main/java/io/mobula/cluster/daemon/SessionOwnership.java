@@ -7,6 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.mobula.ActorDiedException;
+import io.mobula.MobulaException;
+import io.mobula.NodeDiedException;
 import io.mobula.cluster.objects.NodeObjects;
 import io.mobula.cluster.ownership.NodeObject;
 import io.mobula.cluster.wire.ObjectMessages;
@@ -38,6 +41,11 @@ final class SessionOwnership {
     private final Map<Long, List<RemoteActor>> actorsBySession = new ConcurrentHashMap<>();
     /** The results kept in stores for each session's owner, wherever they were made: let go when it ends. */
     private final Map<Long, Set<NodeObject>> objectsBySession = new ConcurrentHashMap<>();
+    /**
+     * The ids of the actors this node ended because it was fenced, and the node id they died with: a
+     * call that reaches one (its driver had not heard of the death yet) is answered as the node's death.
+     */
+    private final Map<Long, String> endedByFence = new ConcurrentHashMap<>();
 
     SessionOwnership(NodeRuntime runtime, String address, PeerSessions peers, NodeObjects objects) {
         this.runtime = runtime;
@@ -129,12 +137,37 @@ final class SessionOwnership {
         }
     }
 
-    /** This node was fenced: what sessions owned here is stale, and the actors it hosted end. */
+    /**
+     * This node was fenced: what sessions owned here is stale, and the actors it hosted end. Called
+     * before the node takes its new id. To their owners this is the node's death, not a kill: their
+     * calls fail with {@link NodeDiedException}, a system failure, so a driver builds the actor again
+     * while its maxRestarts allows and runs the calls again that allow it, as for a node that died.
+     */
     void fenced() {
         objectsBySession.clear();
+        String oldId = runtime.nodeId();
         for (ActorRecord actor : actors.values()) {
-            runtime.kill(actor);
+            endedByFence.put(actor.id(), oldId);
+            runtime.end(actor, declaredDead(oldId, actor.displayName()));
         }
         actors.clear();
+    }
+
+    /**
+     * Why a call to the actor {@code id} finds none here: {@link NodeDiedException} if it ended when
+     * this node was fenced, else {@link ActorDiedException} (it was killed, or never lived here).
+     */
+    MobulaException noActor(long id) {
+        String fencedId = endedByFence.get(id);
+        if (fencedId != null) {
+            return declaredDead(fencedId, "actor " + id);
+        }
+        return new ActorDiedException("no actor " + id + " lives on node " + runtime.nodeId() + " at " + address
+            + " (it was killed, or the node restarted)");
+    }
+
+    private NodeDiedException declaredDead(String nodeId, String what) {
+        return new NodeDiedException("node " + nodeId + " at " + address + ", which hosted " + what + ", was declared dead "
+            + "while it lived (fenced: its heartbeats did not reach the head in time); what it hosted ended with it");
     }
 }
