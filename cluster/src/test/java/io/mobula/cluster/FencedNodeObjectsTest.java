@@ -9,14 +9,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.mobula.Mobula;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node the head fenced (declared dead while it lived, cut off the network) joins again under a
@@ -51,13 +50,13 @@ class FencedNodeObjectsTest {
         try (NamespacedCluster net = NamespacedCluster.start(home, List.of("--dead-after-ms", Long.toString(DEAD_AFTER_MS)))) {
             try (Mobula driver = Mobula.init(net.headAddress())) {
                 List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
-                NodeInfo cutOff = onHost(cluster, net.address(1));
-                NodeInfo puller = onHost(cluster, net.address(2));
+                NodeInfo cutOff = NamespacedCluster.onHost(cluster, net.address(1));
+                NodeInfo puller = NamespacedCluster.onHost(cluster, net.address(2));
 
                 net.hosts().cut(1);
-                awaitDead(driver, cutOff.id());
+                NamespacedCluster.awaitDead(driver, cutOff.id());
                 net.hosts().mend(1);
-                NodeInfo back = awaitNewNodeAt(driver, net.address(1), cutOff.id());
+                NodeInfo back = NamespacedCluster.awaitNewNodeAt(driver, net.address(1), cutOff.id());
                 assertEquals(cutOff.pid(), back.pid(), "the same process, fenced, joined as a new node");
                 Thread.sleep(1_200); // every node's view has heard of the old id's death (refreshed every second)
 
@@ -69,36 +68,5 @@ class FencedNodeObjectsTest {
                 assertNotEquals(puller.pid(), back.pid());
             }
         }
-    }
-
-    private static NodeInfo onHost(List<NodeInfo> cluster, String address) {
-        return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
-    }
-
-    /** The node alive at {@code address} under another id than {@code oldId}, once it joins (30 s at most). */
-    private static NodeInfo awaitNewNodeAt(Mobula driver, String address, String oldId) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            for (NodeInfo node : driver.nodes()) {
-                if (node.alive() && node.address().equals(address) && !node.id().equals(oldId)) {
-                    return node;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no new node joined at " + address + " within 30 s: " + driver.nodes());
-    }
-
-    private static void awaitDead(Mobula driver, String id) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            for (NodeInfo node : driver.nodes()) {
-                if (node.id().equals(id) && !node.alive()) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("node " + id + " was not declared dead within 30 s");
     }
 }

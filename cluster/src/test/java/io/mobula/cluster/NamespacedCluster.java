@@ -147,6 +147,39 @@ final class NamespacedCluster implements AutoCloseable {
         throw new AssertionError("the cluster did not reach " + count + " nodes: " + nodes);
     }
 
+    /** The live node listening at {@code address}. */
+    static NodeInfo onHost(List<NodeInfo> cluster, String address) {
+        return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
+    }
+
+    /** The node alive at {@code address} under another id than {@code oldId}, once it joins (30 s at most). */
+    static NodeInfo awaitNewNodeAt(Mobula driver, String address, String oldId) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.alive() && node.address().equals(address) && !node.id().equals(oldId)) {
+                    return node;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no new node joined at " + address + " within 30 s: " + driver.nodes());
+    }
+
+    /** Milliseconds until the cluster reports the node dead. */
+    static long awaitDead(Mobula driver, String id) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            for (NodeInfo node : driver.nodes()) {
+                if (node.id().equals(id) && !node.alive()) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("node " + id + " was not declared dead within 30 s");
+    }
+
     @Override
     public void close() {
         for (Process node : nodes) {

@@ -11,10 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.mobula.ActorDiedException;
 import io.mobula.ActorHandle;
 import io.mobula.Mobula;
@@ -22,6 +18,9 @@ import io.mobula.NodeInfo;
 import io.mobula.ObjectLostException;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node dies under a job, on a real network: a head and two nodes in network namespaces of their
@@ -111,7 +110,7 @@ class NodeFailureTest {
             String headAddress = net.headAddress();
             try (Mobula driver = Mobula.init(headAddress)) {
                 List<NodeInfo> cluster = NamespacedCluster.awaitNodes(driver, 3);
-                NodeInfo doomed = onHost(cluster, net.address(2));
+                NodeInfo doomed = NamespacedCluster.onHost(cluster, net.address(2));
                 SchedulingStrategy there = SchedulingStrategy.nodeAffinity(doomed.id(), true); // soft: elsewhere once it is gone
 
                 ObjectRef<ByteBuffer> made = driver.task(NodeFailureTest::block, BLOCK, 1).scheduling(there).remote();
@@ -135,7 +134,7 @@ class NodeFailureTest {
 
                 long killedAt = System.nanoTime();
                 net.kill(2);
-                long detectedMs = awaitDead(driver, doomed.id());
+                long detectedMs = NamespacedCluster.awaitDead(driver, doomed.id());
                 assertTrue(detectedMs < DEAD_AFTER_MS + 3_000, "declared dead after " + detectedMs + " ms");
                 System.out.printf("node loss detected %d ms after the kill (dead-after %d ms)%n", detectedMs, DEAD_AFTER_MS);
 
@@ -167,60 +166,28 @@ class NodeFailureTest {
 
                 // started again at the same address: a new node, the old one stays dead
                 net.startNode(2);
-                NodeInfo reborn = onHost(NamespacedCluster.awaitNodes(driver, 3), net.address(2));
+                NodeInfo reborn = NamespacedCluster.onHost(NamespacedCluster.awaitNodes(driver, 3), net.address(2));
                 assertNotEquals(doomed.id(), reborn.id(), "it joined as a new node");
                 assertEquals(reborn.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(reborn.id(), false)).remote().get());
 
                 // host 1 cut off the network (its node keeps running): declared dead, its result made again
                 // elsewhere; once back, the head fences it and it rejoins as a new node, having dropped what it held
-                NodeInfo cutOff = onHost(cluster, net.address(1));
+                NodeInfo cutOff = NamespacedCluster.onHost(cluster, net.address(1));
                 ObjectRef<ByteBuffer> heldThere = driver.task(NodeFailureTest::stamped, BLOCK)
                     .scheduling(SchedulingStrategy.nodeAffinity(cutOff.id(), true)).remote();
                 assertEquals(cutOff.pid(), maker(heldThere.get()));
                 hosts.cut(1);
-                awaitDead(driver, cutOff.id());
+                NamespacedCluster.awaitDead(driver, cutOff.id());
                 Thread.sleep(1_200); // the driver's view of the cluster catches up (refreshed every second)
                 assertNotEquals(cutOff.pid(), maker(heldThere.get()), "made again on a node still reachable");
                 hosts.mend(1);
-                NodeInfo back = awaitNewNodeAt(driver, net.address(1), cutOff.id());
+                NodeInfo back = NamespacedCluster.awaitNewNodeAt(driver, net.address(1), cutOff.id());
                 assertEquals(cutOff.pid(), back.pid(), "the same process, fenced, joined as a new node");
                 assertTrue(driver.nodes().stream().anyMatch(n -> n.id().equals(cutOff.id()) && !n.alive()), "its old id stays dead");
                 assertEquals(cutOff.pid(), driver.task(NodeFailureTest::pidAfter, 0L)
                     .scheduling(SchedulingStrategy.nodeAffinity(back.id(), false)).remote().get(), "it serves again");
             }
         }
-    }
-
-    private static NodeInfo onHost(List<NodeInfo> cluster, String address) {
-        return cluster.stream().filter(node -> node.alive() && node.address().equals(address)).findFirst().orElseThrow();
-    }
-
-    /** The node alive at {@code address} under another id than {@code oldId}, once it joins (30 s at most). */
-    private static NodeInfo awaitNewNodeAt(Mobula driver, String address, String oldId) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            for (NodeInfo node : driver.nodes()) {
-                if (node.alive() && node.address().equals(address) && !node.id().equals(oldId)) {
-                    return node;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no new node joined at " + address + " within 30 s: " + driver.nodes());
-    }
-
-    /** Milliseconds until the cluster reports the node dead. */
-    private static long awaitDead(Mobula driver, String id) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-            for (NodeInfo node : driver.nodes()) {
-                if (node.id().equals(id) && !node.alive()) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("node " + id + " was not declared dead within 30 s");
     }
 }
