@@ -78,7 +78,7 @@ public final class TaskCall<R> {
 
     /** Marks every exception as retryable. */
     public TaskCall<R> retryExceptions() {
-        this.retryOn = List.of(Throwable.class);
+        this.retryOn = RetryOptions.ANY;
         return this;
     }
 

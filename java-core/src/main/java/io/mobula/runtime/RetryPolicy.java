@@ -8,12 +8,11 @@ import io.mobula.WorkerCrashedException;
 
 /**
  * When a failed run is tried again: up to {@code maxRetries} more times, and only for exceptions
- * the caller marked retryable ({@code retryOn} empty means none; {@link #ANY} means every
- * exception). Application errors are not retried unless asked, as in Ray.
+ * the caller marked retryable ({@code retryOn} empty means none;
+ * {@link io.mobula.spi.RetryOptions#ANY} means every exception). Application errors are not
+ * retried unless asked, as in Ray.
  */
 public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> retryOn) {
-    /** Marks every exception retryable. */
-    public static final List<Class<? extends Throwable>> ANY = List.of(Throwable.class);
     public static final RetryPolicy NONE = new RetryPolicy(0, List.of());
 
     public RetryPolicy {
