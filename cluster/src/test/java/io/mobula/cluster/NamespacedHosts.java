@@ -11,7 +11,7 @@ import io.mobula.transport.NetworkNamespaces;
 /**
  * Test hosts: {@code count} network namespaces of our own, each with a veth into a bridge that
  * this (the test's) namespace is on too, addresses 10.205.x.1 .. 10.205.x.count and 10.205.x.254
- * here (x random, so parallel runs do not collide). Removed at close, even after a failure. Needs
+ * here (x a free tag, claimed by making the bridge). Removed at close, even after a failure. Needs
  * root and iproute2, as CI has.
  */
 final class NamespacedHosts implements AutoCloseable {
@@ -22,13 +22,15 @@ final class NamespacedHosts implements AutoCloseable {
     private final String bridge;
     private final String localAddress;
 
+    /** How many tags to try before giving up: each one taken is left by a run that did not clean up. */
+    private static final int TAG_ATTEMPTS = 32;
+
     NamespacedHosts(int count) throws IOException, InterruptedException {
-        int tag = ThreadLocalRandom.current().nextInt(1, 250);
+        int tag = claimTag();
         String suffix = tag + "-" + ProcessHandle.current().pid();
         this.bridge = "mbr" + tag;
         this.localAddress = "10.205." + tag + ".254";
         try {
-            ip("link", "add", bridge, "type", "bridge");
             ip("addr", "add", localAddress + "/24", "dev", bridge);
             ip("link", "set", bridge, "up");
             for (int i = 1; i <= count; i++) {
@@ -52,6 +54,30 @@ final class NamespacedHosts implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * A tag no one else holds, claimed by making its bridge ({@code ip link add} fails if the name
+     * exists, so two runs cannot both claim one). A random tag alone collided with a bridge an
+     * earlier, killed run had left (CI: "ip link add mbr103 type bridge failed: File exists"), and
+     * cleaning up after that failure then deleted the other run's bridge.
+     */
+    private static int claimTag() throws IOException, InterruptedException {
+        IOException taken = null;
+        for (int attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {
+            int tag = ThreadLocalRandom.current().nextInt(1, 250);
+            try {
+                ip("link", "add", "mbr" + tag, "type", "bridge");
+                return tag;
+            } catch (IOException e) {
+                if (!e.getMessage().contains("File exists")) {
+                    throw e;
+                }
+                taken = e;
+            }
+        }
+        throw new IOException("no free test-network tag in " + TAG_ATTEMPTS
+                + " tries: remove leftover bridges with 'ip link show type bridge' / 'ip link delete mbrN'", taken);
     }
 
     /** @return null if namespaces can be made here, else why not. */
