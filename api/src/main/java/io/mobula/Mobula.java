@@ -233,19 +233,42 @@ public final class Mobula implements AutoCloseable {
         return ref.get(timeout);
     }
 
-    /** Waits for every value, in order; the first failure is thrown. */
+    /**
+     * Waits for every value, in order. If any task fails, its failure is thrown as soon as it is
+     * known (the first in order among those failed by then), without waiting for the rest.
+     */
     public <T> List<T> get(List<ObjectRef<T>> refs) {
-        List<T> values = new ArrayList<>(refs.size());
-        for (ObjectRef<T> ref : refs) {
-            values.add(ref.get());
+        return getAll(refs, Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits at most {@code timeout} for every value, in order; a failure is thrown as soon as it is
+     * known. @throws GetTimeoutException if not every value is ready by then and none has failed.
+     */
+    public <T> List<T> get(List<ObjectRef<T>> refs, Duration timeout) {
+        return getAll(refs, toNanos(timeout));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> getAll(List<ObjectRef<T>> refs, long timeoutNs) {
+        ObjectState[] entries = new ObjectState[refs.size()];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = refs.get(i).entry();
         }
-        return values;
+        Object[] values = open().getAll(entries, timeoutNs);
+        List<T> list = new ArrayList<>(values.length);
+        for (Object value : values) {
+            list.add((T) value);
+        }
+        return list;
     }
 
     /**
      * Waits until {@code numReturns} of the refs are ready (a failed task counts as ready) or the
      * timeout passes, whichever is first.
      *
+     * @throws IllegalArgumentException if {@code numReturns} is not between 1 and the number of
+     *                                  refs, or a ref is given twice.
      * @return at most {@code numReturns} ready refs, and the others; each in the given order.
      */
     public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {

@@ -29,6 +29,7 @@ public final class NodeContext {
     public static final int MAX_WORKERS_DEFAULT = 1024;
     public static final long SPIN_BEFORE_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(50);
     public static final int SPIN_ITERATIONS_DEFAULT = 200;
+    public static final long WORKER_KEEP_ALIVE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private double cpus = Double.parseDouble(System.getProperty(CPUS_PROP_NAME, "0"));
     /** Negative until set: then {@link #conclude()} asks the GPU detectors on the class path. */
@@ -40,6 +41,7 @@ public final class NodeContext {
     private long inlineThresholdBytes = Long.getLong(INLINE_THRESHOLD_PROP_NAME, INLINE_THRESHOLD_DEFAULT);
     private int ringSize = RING_SIZE_DEFAULT;
     private int maxWorkers = MAX_WORKERS_DEFAULT;
+    private long workerKeepAliveNs = WORKER_KEEP_ALIVE_DEFAULT_NS;
     private long spinBeforeParkNs = SPIN_BEFORE_PARK_DEFAULT_NS;
     private int spinIterations = SPIN_ITERATIONS_DEFAULT;
     private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
@@ -147,6 +149,15 @@ public final class NodeContext {
         return this;
     }
 
+    /**
+     * How long a worker thread beyond one per CPU stays without work before it ends (default 10 s).
+     * Such workers are started while tasks lend their CPU in {@code get} or {@code wait}.
+     */
+    public NodeContext workerKeepAlive(long duration, TimeUnit unit) {
+        this.workerKeepAliveNs = unit.toNanos(duration);
+        return this;
+    }
+
     /** How long an idle thread spins and yields before it parks (latency against idle CPU). */
     public NodeContext spinBeforePark(long duration, TimeUnit unit) {
         this.spinBeforeParkNs = unit.toNanos(duration);
@@ -206,6 +217,7 @@ public final class NodeContext {
         require(inlineThresholdBytes >= 0, "inlineThresholdBytes must be >= 0, got " + inlineThresholdBytes);
         require(ringSize > 0 && Integer.bitCount(ringSize) == 1, "ringSize must be a power of two, got " + ringSize);
         require(maxWorkers > 0, "maxWorkers must be > 0, got " + maxWorkers);
+        require(workerKeepAliveNs > 0, "workerKeepAlive must be > 0, got " + workerKeepAliveNs + " ns");
         require(spinBeforeParkNs >= 0 && spinIterations >= 0, "spin settings must be >= 0");
         require(shutdownTimeoutNs >= 0, "shutdownTimeout must be >= 0");
         require(isolatedWorkers >= 0, "isolatedWorkers must be >= 0, got " + isolatedWorkers);
@@ -269,6 +281,10 @@ public final class NodeContext {
 
     public int maxWorkers() {
         return maxWorkers;
+    }
+
+    public long workerKeepAliveNs() {
+        return workerKeepAliveNs;
     }
 
     public long spinBeforeParkNs() {

@@ -3,7 +3,6 @@ package io.mobula;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,31 +110,96 @@ class MobulaApiTest {
     }
 
     @Test
-    void waitReturnsReadyAndUnreadyInOrder() throws Exception {
-        TestFunctions.gate = new CountDownLatch(1);
+    void waitReturnsReadyAndUnreadyInOrder() {
+        // As first written: a task that finishes at once among a slow one. Once 'fast2' completing
+        // while wait registered its waiters went uncounted, and wait slept until 'slow' was done.
         ObjectRef<Integer> fast = mobula.put(1);
-        ObjectRef<Integer> gated = mobula.task(TestFunctions::awaitGate).remote();
-        ObjectRef<Integer> fast2 = mobula.put(2);
-        WaitResult<Integer> result = mobula.wait(List.of(fast, gated, fast2), 2, Duration.ofSeconds(10));
+        ObjectRef<Integer> slow = mobula.task(TestFunctions::sleepMs, 3000).remote();
+        ObjectRef<Integer> fast2 = mobula.task(TestFunctions::add, 1, 1).remote();
+        WaitResult<Integer> result = mobula.wait(List.of(fast, slow, fast2), 2, Duration.ofSeconds(10));
         assertEquals(List.of(fast, fast2), result.ready());
-        assertEquals(List.of(gated), result.unready());
-        WaitResult<Integer> timedOut = mobula.wait(List.of(gated), 1, Duration.ofMillis(20));
+        assertEquals(List.of(slow), result.unready());
+        WaitResult<Integer> timedOut = mobula.wait(List.of(slow), 1, Duration.ofMillis(20));
         assertEquals(List.of(), timedOut.ready());
-        // a wait wakes when a task finishes while it waits
-        Thread opener = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            }
+        assertThrows(IllegalArgumentException.class, () -> mobula.wait(List.of(fast), 2, Duration.ZERO));
+    }
+
+    @Test
+    void waitWakesWhenATaskFinishesWhileItWaits() throws InterruptedException {
+        TestFunctions.gate = new CountDownLatch(1);
+        ObjectRef<Integer> gated = mobula.task(TestFunctions::awaitGate).remote();
+        Thread opener = Thread.ofPlatform().start(() -> {
             TestFunctions.gate.countDown();
         });
-        opener.start();
-        WaitResult<Integer> woken = mobula.wait(List.of(gated), 1, Duration.ofSeconds(10));
+        WaitResult<Integer> woken = mobula.wait(List.of(gated), 1, Duration.ofSeconds(30));
         assertEquals(List.of(gated), woken.ready());
         assertEquals(7, gated.get());
-        opener.join();
-        assertThrows(IllegalArgumentException.class, () -> mobula.wait(List.of(fast), 2, Duration.ZERO));
+        opener.join(10_000);
+    }
+
+    @Test
+    void waitRefusesDuplicateRefsAndNumReturnsBelowOne() {
+        ObjectRef<Integer> one = mobula.put(1);
+        ObjectRef<Integer> two = mobula.put(2);
+        IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
+            () -> mobula.wait(List.of(one, two, one), 1, Duration.ZERO));
+        assertTrue(duplicate.getMessage().contains(one.id()) && duplicate.getMessage().contains("more than once"),
+            duplicate.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+            () -> mobula.wait(List.of(one, two), 0, Duration.ZERO));
+        assertTrue(zero.getMessage().contains("numReturns"), zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> mobula.wait(List.of(one), -1, Duration.ZERO));
+    }
+
+    @Test
+    void getOfAListThrowsAsSoonAsOneTaskFails() {
+        TestFunctions.gate = new CountDownLatch(1);
+        try {
+            ObjectRef<Integer> gated = mobula.task(TestFunctions::awaitGate).remote();
+            ObjectRef<Integer> failing = mobula.task(TestFunctions::fail, "first to fail").remote();
+            TaskException e = assertThrows(TaskException.class, () -> mobula.get(List.of(gated, failing)));
+            assertTrue(e.getMessage().contains("first to fail"), e.getMessage());
+            assertFalse(gated.isReady(), "the failure was thrown while the other task still ran");
+        } finally {
+            TestFunctions.gate.countDown();
+        }
+        List<ObjectRef<Integer>> ok = List.of(mobula.put(1), mobula.task(TestFunctions::add, 1, 1).remote());
+        assertEquals(List.of(1, 2), mobula.get(ok, Duration.ofSeconds(30)));
+        ObjectRef<Integer> slow = mobula.task(TestFunctions::sleepMs, 2000).remote();
+        GetTimeoutException timeout = assertThrows(GetTimeoutException.class,
+            () -> mobula.get(List.of(mobula.put(1), slow), Duration.ofMillis(20)));
+        assertTrue(timeout.getMessage().contains("1 of 2"), timeout.getMessage());
+    }
+
+    @Test
+    void aTaskWaitingInWaitLendsItsCpu() {
+        // One CPU: the waiting task holds it unless wait lends it, and then its child never runs.
+        try (Mobula oneCpu = Mobula.init(new NodeContext().cpus(1).storeCapacityBytes(8L << 20))) {
+            assertEquals(1, oneCpu.task(TestFunctions::readyChildrenOfAWait).remote().get(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void theSchedulerNeverWaitsOnItsOwnFullRing() {
+        // Completing one failed task wakes 64 dependents' argument waiters on the scheduler thread,
+        // four times what its ring holds; publishing them to that ring once blocked it for good.
+        TestFunctions.gate = new CountDownLatch(1);
+        try (Mobula small = Mobula.init(new NodeContext().cpus(2).ringSize(16).storeCapacityBytes(8L << 20))) {
+            ObjectRef<Integer> failing = small.task(TestFunctions::failAfterGate).remote();
+            ObjectRef<Integer> middle = small.task(TestFunctions::add, failing, 1).remote();
+            List<ObjectRef<Integer>> dependents = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                dependents.add(small.task(TestFunctions::add, middle, i).remote());
+            }
+            TestFunctions.gate.countDown();
+            for (ObjectRef<Integer> dependent : dependents) {
+                TaskException e = assertThrows(TaskException.class, () -> dependent.get(Duration.ofSeconds(20)));
+                assertTrue(e.getMessage().contains("after the gate"), e.getMessage());
+            }
+            assertEquals(2, small.task(TestFunctions::add, 1, 1).remote().get(Duration.ofSeconds(20)));
+        } finally {
+            TestFunctions.gate.countDown();
+        }
     }
 
     @Test
@@ -458,6 +522,11 @@ class MobulaApiTest {
         assertThrows(RuntimeClosedException.class, () -> mobula.put(1));
         assertThrows(RuntimeClosedException.class, ready::get);
         assertThrows(RuntimeClosedException.class, () -> mobula.actor(TestFunctions.Counter::new).remote());
-        assertInstanceOf(MobulaException.class, assertThrows(RuntimeClosedException.class, pending::get));
+        RuntimeClosedException closed = assertThrows(RuntimeClosedException.class, pending::get);
+        assertTrue(closed.getMessage().contains("Mobula.init"), "names the fix: " + closed.getMessage());
+        assertTrue(pending.isReady(), "close ends what was running, so nothing waits on it for ever");
+        assertThrows(RuntimeClosedException.class, () -> mobula.wait(List.of(ready), 1, Duration.ZERO));
+        assertThrows(RuntimeClosedException.class, () -> mobula.get(List.of(ready)));
+        assertThrows(RuntimeClosedException.class, () -> mobula.cancel(pending));
     }
 }

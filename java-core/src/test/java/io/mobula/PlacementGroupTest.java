@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ class PlacementGroupTest {
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final AtomicInteger MOST = new AtomicInteger();
     private static volatile CountDownLatch gate = new CountDownLatch(0);
+    private static final AtomicBoolean HOLDER_KILLED = new AtomicBoolean();
 
     private Mobula mobula;
 
@@ -36,6 +38,11 @@ class PlacementGroupTest {
         } finally {
             RUNNING.decrementAndGet();
         }
+    }
+
+    /** @return whether the test had killed the bundle's actor when this task started. */
+    static boolean startedAfterTheHolderDied() {
+        return HOLDER_KILLED.get();
     }
 
     static final class Holder {
@@ -52,6 +59,7 @@ class PlacementGroupTest {
         mobula = Mobula.init(new NodeContext().cpus(4).gpus(0));
         RUNNING.set(0);
         MOST.set(0);
+        HOLDER_KILLED.set(false);
     }
 
     @AfterEach
@@ -73,11 +81,9 @@ class PlacementGroupTest {
             inBundle.add(mobula.task(PlacementGroupTest::busy).scheduling(SchedulingStrategy.placementGroup(group, 1)).remote());
         }
         awaitRunning(1);
-        Thread.sleep(200);
-        assertEquals(1, RUNNING.get(), "one task at a time in a one-CPU bundle");
         gate.countDown();
         mobula.get(inBundle);
-        assertEquals(1, MOST.get());
+        assertEquals(1, MOST.get(), "one task at a time in a one-CPU bundle (each ran 20 ms after the gate opened)");
 
         // any bundle: the work spreads over both (3 CPUs between them)
         MOST.set(0);
@@ -86,22 +92,21 @@ class PlacementGroupTest {
         for (int i = 0; i < 6; i++) {
             anywhere.add(mobula.task(PlacementGroupTest::busy).scheduling(SchedulingStrategy.placementGroup(group, -1)).remote());
         }
+        MOST.set(0);
         awaitRunning(3);
-        Thread.sleep(200);
-        assertEquals(3, RUNNING.get(), "the group's 3 CPUs are busy, the node's free one is not used");
         gate.countDown();
         mobula.get(anywhere);
+        assertEquals(3, MOST.get(), "the group's 3 CPUs are busy, the node's free one is not used");
 
         // an actor in a bundle holds its share for life
         ActorHandle<Holder> holder = mobula.actor(Holder::new).resources("CPU", 2.0)
             .scheduling(SchedulingStrategy.placementGroup(group, 0)).remote();
         assertEquals(1, holder.task(Holder::one).remote().get());
-        ObjectRef<Integer> waitsForTheActor = mobula.task(PlacementGroupTest::busy).resources("CPU", 1.0)
+        ObjectRef<Boolean> waitsForTheActor = mobula.task(PlacementGroupTest::startedAfterTheHolderDied).resources("CPU", 1.0)
             .scheduling(SchedulingStrategy.placementGroup(group, 0)).remote();
-        Thread.sleep(200);
-        assertEquals(0, RUNNING.get(), "bundle 0's two CPUs are the actor's");
+        HOLDER_KILLED.set(true);
         mobula.kill(holder);
-        assertEquals(1, waitsForTheActor.get(Duration.ofSeconds(10)));
+        assertTrue(waitsForTheActor.get(Duration.ofSeconds(10)), "bundle 0's two CPUs are the actor's while it lives");
 
         // more than a bundle holds: refused at once
         assertThrows(InfeasibleResourcesException.class, () -> mobula.task(PlacementGroupTest::busy).resources("CPU", 3.0)
@@ -111,7 +116,7 @@ class PlacementGroupTest {
         gate = new CountDownLatch(1);
         ObjectRef<Integer> running = mobula.task(PlacementGroupTest::busy).scheduling(SchedulingStrategy.placementGroup(group, 1)).remote();
         ObjectRef<Integer> queued = mobula.task(PlacementGroupTest::busy).scheduling(SchedulingStrategy.placementGroup(group, 1)).remote();
-        Thread.sleep(100);
+        awaitRunning(1); // so 'queued' waits behind it in the one-CPU bundle
         mobula.removePlacementGroup(group);
         MobulaException gone = assertThrows(MobulaException.class, queued::get);
         assertTrue(gone.getMessage().contains("was removed"), gone.getMessage());

@@ -1,6 +1,7 @@
 package io.mobula;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,18 @@ final class TestFunctions {
     static int awaitGate() throws InterruptedException {
         gate.await(30, TimeUnit.SECONDS);
         return 7;
+    }
+
+    static int failAfterGate() throws InterruptedException {
+        gate.await(30, TimeUnit.SECONDS);
+        throw new IllegalStateException("failed after the gate opened");
+    }
+
+    /** Waits in {@code wait} for a child task that needs a CPU. @return how many were ready. */
+    static int readyChildrenOfAWait() {
+        Mobula mobula = Mobula.current();
+        ObjectRef<Integer> child = mobula.task(TestFunctions::one).remote();
+        return mobula.wait(List.of(child), 1, Duration.ofSeconds(20)).ready().size();
     }
 
     static int sleepMs(int ms) throws InterruptedException {

@@ -40,6 +40,15 @@ public interface MobulaRuntime extends AutoCloseable {
     /** Waits up to {@code timeoutNs} for the value; throws the task's failure or a timeout. */
     Object get(ObjectState object, long timeoutNs);
 
+    /**
+     * Waits until every object is ready or one has failed, whichever is first.
+     *
+     * @return the values, in order.
+     * @throws io.mobula.MobulaException the first failure in order, as soon as any object has failed.
+     * @throws io.mobula.GetTimeoutException if neither happens within {@code timeoutNs}.
+     */
+    Object[] getAll(ObjectState[] objects, long timeoutNs);
+
     /** Waits until {@code numReturns} objects are ready or the timeout passes. @return which are ready. */
     boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs);
 

@@ -1,5 +1,8 @@
 package io.mobula.runtime;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -8,10 +11,23 @@ import io.mobula.TaskCancelledException;
 import io.mobula.spi.ObjectState;
 
 /**
- * How callers wait on a node's entries: {@code get}'s wait for one (spin, yield, then park, lending
- * a task's CPU back while it waits) and {@code wait}'s countdown over many.
+ * How callers wait on a node's entries: {@code get}'s wait for one (spin, yield, then park),
+ * {@code get}'s wait for many (until all are ready or one has failed) and {@code wait}'s countdown.
+ * A task that waits in any of them lends its CPU back while it is parked.
+ * <p>
+ * The waits over many entries count every ready entry through one place: a waiter registered on
+ * the entry, or, where the entry completed before the waiter could be registered, the refusal to
+ * register it. Nothing is counted from an earlier look, so an entry that completes while the wait
+ * registers is counted exactly once. (Counting from a first scan, then registering only on entries
+ * still pending, lost such an entry, and {@code wait} slept to its timeout.)
  */
 final class EntryWaits {
+    /**
+     * How long a multi-entry wait parks before it looks whether the runtime closed: the only reason
+     * for the bound, since every completion unparks it.
+     */
+    private static final long CLOSE_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final NodeRuntime runtime;
 
     EntryWaits(NodeRuntime runtime) {
@@ -24,14 +40,11 @@ final class EntryWaits {
         if (stored != null) {
             return stored;
         }
-        ExecutionContext context = ExecutionContext.current();
-        Runnable[] hook = context != null && context.runtime == runtime ? context.blockedHook() : null;
         try {
-            return entry.await(timeoutNs, hook, runtime.idler());
+            return entry.await(timeoutNs, blockedHook(), runtime.idler());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TaskCancelledException("interrupted while waiting for object " + entry.id()
-                + " (the waiting task was cancelled, or the runtime is closing)", e);
+            throw interrupted("object " + entry.id(), e);
         }
     }
 
@@ -39,51 +52,19 @@ final class EntryWaits {
      * Waits until {@code numReturns} of the entries are ready or the timeout passes.
      *
      * @return which entries were ready when the wait ended.
+     * @throws IllegalArgumentException if {@code numReturns} is not between 1 and the number of
+     *                                  entries, or an entry is given twice (as Ray refuses both).
      */
     boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs) {
-        ObjectEntry[] entries = new ObjectEntry[objects.length];
-        for (int i = 0; i < objects.length; i++) {
-            entries[i] = (ObjectEntry) objects[i];
-        }
-        if (numReturns < 0 || numReturns > entries.length) {
-            throw new IllegalArgumentException("numReturns must be between 0 and the number of refs (" + entries.length
+        ObjectEntry[] entries = entries(objects);
+        if (numReturns < 1 || numReturns > entries.length) {
+            throw new IllegalArgumentException("numReturns must be between 1 and the number of refs (" + entries.length
                 + "), got " + numReturns);
         }
-        int ready = 0;
-        for (ObjectEntry entry : entries) {
-            if (entry.isReady()) {
-                ready++;
-            }
-        }
-        if (ready < numReturns && timeoutNs > 0) {
-            Countdown waiter = new Countdown(numReturns - ready, Thread.currentThread());
-            ObjectEntry.Waiter[] links = new ObjectEntry.Waiter[entries.length];
-            for (int i = 0; i < entries.length; i++) {
-                if (!entries[i].isReady()) {
-                    links[i] = waiter.link();
-                    if (!entries[i].addWaiter(links[i])) {
-                        waiter.countDown();
-                        links[i] = null;
-                    }
-                }
-            }
-            long deadline = System.nanoTime() + timeoutNs;
-            while (waiter.remaining.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || runtime.isClosed()) {
-                    break;
-                }
-                LockSupport.parkNanos(waiter, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            for (int i = 0; i < entries.length; i++) {
-                if (links[i] != null) {
-                    entries[i].removeWaiter(links[i]);
-                }
-            }
+        refuseDuplicates(entries);
+        if (countReady(entries) < numReturns && timeoutNs > 0) {
+            Countdown countdown = new Countdown(numReturns, false);
+            awaitCountdown(entries, countdown, timeoutNs);
         }
         boolean[] readiness = new boolean[entries.length];
         for (int i = 0; i < entries.length; i++) {
@@ -92,18 +73,144 @@ final class EntryWaits {
         return readiness;
     }
 
-    /** Counts ready entries down to zero and wakes the waiting thread then; one link per entry. */
-    private static final class Countdown {
-        final AtomicInteger remaining;
-        private final Thread thread;
+    /**
+     * Waits until every entry is ready or one of them has failed, whichever is first (Ray's
+     * {@code get} of a list throws as soon as one task fails, not after the slowest finishes).
+     *
+     * @return true if the wait ended so; false on timeout.
+     */
+    boolean awaitAllOrFailure(ObjectState[] objects, long timeoutNs) {
+        ObjectEntry[] entries = entries(objects);
+        int ready = countReady(entries);
+        if (ready == entries.length || anyFailed(entries)) {
+            return true;
+        }
+        if (timeoutNs <= 0) {
+            return false;
+        }
+        Countdown countdown = new Countdown(entries.length, true);
+        return awaitCountdown(entries, countdown, timeoutNs);
+    }
 
-        Countdown(int count, Thread thread) {
+    /**
+     * Registers {@code countdown} on every entry, parks until it ends or the time is up, and
+     * unregisters. @return true if the countdown ended.
+     */
+    private boolean awaitCountdown(ObjectEntry[] entries, Countdown countdown, long timeoutNs) {
+        ObjectEntry.Waiter[] links = new ObjectEntry.Waiter[entries.length];
+        for (int i = 0; i < entries.length && !countdown.isDone(); i++) {
+            ObjectEntry.Waiter link = countdown.link();
+            if (entries[i].addWaiter(link)) {
+                links[i] = link;
+            } else {
+                countdown.counted(entries[i]); // completed before the waiter was in: count it here instead
+            }
+        }
+        Runnable[] hook = blockedHook();
+        boolean lent = false;
+        try {
+            long deadline = timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
+            while (!countdown.isDone()) {
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0 || runtime.isClosed()) {
+                    return false;
+                }
+                if (!lent && hook != null) {
+                    lent = true;
+                    hook[0].run();
+                }
+                LockSupport.parkNanos(countdown, Math.min(left, CLOSE_CHECK_NS));
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw interrupted(entries.length + " objects", null);
+                }
+            }
+            return true;
+        } finally {
+            for (int i = 0; i < entries.length; i++) {
+                if (links[i] != null) {
+                    entries[i].removeWaiter(links[i]);
+                }
+            }
+            if (lent) {
+                hook[1].run();
+            }
+        }
+    }
+
+    /** The hook that lends the calling task's CPU while it is parked, or null off the node's workers. */
+    private Runnable[] blockedHook() {
+        ExecutionContext context = ExecutionContext.current();
+        return context != null && context.runtime == runtime ? context.blockedHook() : null;
+    }
+
+    private static ObjectEntry[] entries(ObjectState[] objects) {
+        ObjectEntry[] entries = new ObjectEntry[objects.length];
+        for (int i = 0; i < objects.length; i++) {
+            entries[i] = (ObjectEntry) objects[i];
+        }
+        return entries;
+    }
+
+    private static int countReady(ObjectEntry[] entries) {
+        int ready = 0;
+        for (ObjectEntry entry : entries) {
+            if (entry.isReady()) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    private static boolean anyFailed(ObjectEntry[] entries) {
+        for (ObjectEntry entry : entries) {
+            if (entry.stored() instanceof StoredValues.Failed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An object has one entry per process, so a repeated entry is a repeated ref. */
+    private static void refuseDuplicates(ObjectEntry[] entries) {
+        Set<ObjectEntry> seen = Collections.newSetFromMap(new IdentityHashMap<>(entries.length * 2));
+        for (ObjectEntry entry : entries) {
+            if (!seen.add(entry)) {
+                throw new IllegalArgumentException("wait was given object " + entry.id()
+                    + " more than once; pass each ref once (wait counts distinct objects)");
+            }
+        }
+    }
+
+    private static TaskCancelledException interrupted(String what, InterruptedException cause) {
+        return new TaskCancelledException("interrupted while waiting for " + what
+            + " (the waiting task was cancelled, or the runtime is closing)", cause);
+    }
+
+    /**
+     * Counts completions down to zero and wakes the waiting thread then; one link per entry. With
+     * {@code endsOnFailure}, a failed entry ends the countdown at once.
+     */
+    private static final class Countdown {
+        private final AtomicInteger remaining;
+        private final boolean endsOnFailure;
+        private final Thread thread = Thread.currentThread();
+
+        Countdown(int count, boolean endsOnFailure) {
             this.remaining = new AtomicInteger(count);
-            this.thread = thread;
+            this.endsOnFailure = endsOnFailure;
         }
 
-        void countDown() {
-            if (remaining.decrementAndGet() == 0) {
+        boolean isDone() {
+            return remaining.get() <= 0;
+        }
+
+        void counted(ObjectEntry entry) {
+            if (endsOnFailure && entry.stored() instanceof StoredValues.Failed) {
+                if (remaining.getAndSet(0) > 0) {
+                    LockSupport.unpark(thread);
+                }
+            } else if (remaining.decrementAndGet() == 0) {
                 LockSupport.unpark(thread);
             }
         }
@@ -112,7 +219,7 @@ final class EntryWaits {
             return new ObjectEntry.Waiter() {
                 @Override
                 void onReady(ObjectEntry entry) {
-                    countDown();
+                    counted(entry);
                 }
             };
         }

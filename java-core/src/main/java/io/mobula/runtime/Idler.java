@@ -62,8 +62,9 @@ public final class Idler {
         }
 
         /**
-         * Waits until {@code hasWork} says yes: spins, yields, then parks (for at most
-         * {@code maxParkNs} at a time, so a stopping flag is seen).
+         * Waits until {@code hasWork} says yes: spins, yields, then parks once, for at most
+         * {@code maxParkNs} ({@code Long.MAX_VALUE}: until rung). Returns after that one park
+         * whatever woke it; callers loop on their own condition.
          */
         public void await(BooleanSupplier hasWork, long maxParkNs) {
             long spinUntil = System.nanoTime() + idler.spinBeforeParkNs;

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
@@ -51,10 +50,17 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
      * than its own waits, so no shape holds the node while another starves.
      */
     private volatile int waitingShapes;
-    private static final long WATCHDOG_PERIOD_NS = 5_000_000;
-    private volatile boolean watchdogStopped;
+
+    /** The thread that consumes the ring, known once it starts. */
+    private volatile Thread schedulerThread;
 
     // Owned by the scheduler thread.
+    /**
+     * Events the scheduler thread raises itself while it handles one (completing a failed task wakes
+     * its dependents' argument waiters, a failed actor start reports its death, ...). They cannot go
+     * on the ring: with the ring full, the only thread that could make room would wait for room.
+     */
+    private final ArrayDeque<SchedulerEvent> raised = new ArrayDeque<>();
     private final ArrayDeque<WorkerThread> idle = new ArrayDeque<>();
     private final Set<TaskSpec> waitingForArguments = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<ResourceVector, ArrayDeque<TaskSpec>> pendingActors = new LinkedHashMap<>();
@@ -78,31 +84,10 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
 
     public void start() {
         disruptor.start();
-        Thread watchdog = new Thread(this::watchQueues, "mobula-scheduler-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-    }
-
-    /**
-     * A safety net under the lock-free hand-off: every few milliseconds, any ready queue holding more
-     * work than idle leased workers is kicked. A test once saw a short task wait behind a long one
-     * with CPUs free (a KICK lost in a race not yet found); this bounds such a loss to the period.
-     * Costs one wake-up per period on an idle node.
-     */
-    private void watchQueues() {
-        while (!watchdogStopped) {
-            LockSupport.parkNanos(WATCHDOG_PERIOD_NS);
-            for (ReadyQueue queue : readyQueues.values()) {
-                if (queue.needsLease()) {
-                    kick(queue);
-                }
-            }
-        }
     }
 
     /** Stops the scheduler thread after it has handled every event published so far. */
     public void stop(long timeoutNs) {
-        watchdogStopped = true;
         publish(SchedulerEvent.Type.SHUTDOWN, null, null, null, null);
         try {
             disruptor.shutdown(timeoutNs, TimeUnit.NANOSECONDS);
@@ -147,6 +132,11 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         publish(SchedulerEvent.Type.LEASE_RETURNED, null, worker, null, queue);
     }
 
+    /** A worker has been without a lease for its keep-alive time. */
+    void workerIdle(WorkerThread worker) {
+        publish(SchedulerEvent.Type.WORKER_IDLE, null, worker, null, null);
+    }
+
     void argumentReady(TaskSpec task) {
         publish(SchedulerEvent.Type.ARGUMENT_READY, task, null, null, null);
     }
@@ -167,6 +157,11 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         publish(SchedulerEvent.Type.ACTOR_DEAD, null, null, actor, null);
     }
 
+    /** How many resource shapes have a ready queue now (each drops its queue once unused). */
+    int readyQueueCount() {
+        return readyQueues.size();
+    }
+
     private ReadyQueue queueFor(ResourceVector shape) {
         ReadyQueue queue = readyQueues.get(shape);
         return queue != null ? queue : readyQueues.computeIfAbsent(shape, ReadyQueue::new);
@@ -182,14 +177,15 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     }
 
     private void publish(SchedulerEvent.Type type, TaskSpec task, WorkerThread worker, ActorRecord actor, ReadyQueue queue) {
+        if (Thread.currentThread() == schedulerThread) {
+            SchedulerEvent event = new SchedulerEvent();
+            event.fill(type, task, worker, actor, queue);
+            raised.add(event);
+            return;
+        }
         long sequence = ring.next();
         try {
-            SchedulerEvent event = ring.get(sequence);
-            event.type = type;
-            event.task = task;
-            event.worker = worker;
-            event.actor = actor;
-            event.queue = queue;
+            ring.get(sequence).fill(type, task, worker, actor, queue);
         } finally {
             ring.publish(sequence);
         }
@@ -198,7 +194,20 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     // ---- the scheduler thread ----
 
     @Override
+    public void onStart() {
+        schedulerThread = Thread.currentThread();
+    }
+
+    @Override
     public void onEvent(SchedulerEvent event, long sequence, boolean endOfBatch) {
+        handle(event);
+        SchedulerEvent own;
+        while ((own = raised.poll()) != null) {
+            handle(own);
+        }
+    }
+
+    private void handle(SchedulerEvent event) {
         TaskSpec task = event.task;
         switch (event.type) {
             case SUBMIT -> onSubmit(task);
@@ -207,11 +216,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                     argumentsResolved(task);
                 }
             }
-            case KICK -> {
-                event.queue.clearKick();
-                want(event.queue);
-                schedule();
-            }
+            case KICK -> onKick(event.queue);
             case LEASE_RETURNED -> {
                 ReadyQueue queue = event.queue;
                 queue.leases--;
@@ -220,8 +225,16 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 idle.push(event.worker);
                 if (!queue.isEmpty()) {
                     want(queue); // work arrived while the lease was on its way back: queue up behind others
+                } else {
+                    retireIfUnused(queue);
                 }
                 schedule();
+            }
+            case WORKER_IDLE -> {
+                // Only a worker still idle retires: one leased since it timed out keeps working.
+                if (workers.canRetire() && idle.remove(event.worker)) {
+                    workers.retire(event.worker);
+                }
             }
             case WORKER_BLOCKED -> {
                 ledger.release(task.resources.cpuPart(resources.cpuIndex()));
@@ -237,6 +250,40 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
             case SHUTDOWN -> failEverythingQueued();
         }
         event.clear();
+    }
+
+    private void onKick(ReadyQueue queue) {
+        queue.clearKick(); // before reading the queue, so work offered from now on kicks again
+        if (shutdown) {
+            TaskSpec task;
+            while ((task = queue.poll()) != null) {
+                failClosed(task);
+            }
+            return;
+        }
+        if (readyQueues.get(queue.shape) != queue) {
+            // A retired queue that a submitter still held: its work moves to the shape's queue now.
+            ReadyQueue current = queueFor(queue.shape);
+            TaskSpec task;
+            while ((task = queue.poll()) != null) {
+                current.offer(task);
+            }
+            queue = current;
+        }
+        want(queue);
+        schedule();
+    }
+
+    /**
+     * Drops a shape's queue from the map once nothing uses it (no task, no lease, no kick on its
+     * way), so a node that has seen many shapes does not keep a queue for each. A submitter that
+     * took the queue from the map just before still reaches the scheduler: with no lease there is
+     * no idle worker, so its offer always kicks, and the kick moves its task to the shape's queue.
+     */
+    private void retireIfUnused(ReadyQueue queue) {
+        if (queue.leases == 0 && !queue.hungry && queue.isUnused()) {
+            readyQueues.remove(queue.shape, queue);
+        }
     }
 
     private void onSubmit(TaskSpec task) {

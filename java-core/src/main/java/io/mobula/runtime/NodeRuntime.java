@@ -103,7 +103,11 @@ public final class NodeRuntime implements MobulaRuntime {
         }
         this.idler = new Idler(context.spinIterations(), context.spinBeforeParkNs());
         this.executor = new TaskExecutor(this);
-        this.workers = new WorkerPool(executor, idler, context.maxWorkers(), "mobula-worker-");
+        // As many workers as CPUs stay for good; those that blocked tasks lending their CPU called
+        // for retire once idle.
+        int coreWorkers = (int) Math.max(1, Math.min(context.maxWorkers(), Math.ceil(resources.total(resources.cpuIndex()) / (double) NodeResources.UNITS_PER_RESOURCE)));
+        this.workers = new WorkerPool(executor, idler, coreWorkers, context.maxWorkers(), context.workerKeepAliveNs(),
+            "mobula-worker-");
         this.scheduler = new LocalScheduler(resources, ledger, workers, context.ringSize(),
             context.spinBeforeParkNs() / 2, context.spinBeforeParkNs() / 2, r -> {
                 Thread t = new Thread(r, "mobula-scheduler");
@@ -170,6 +174,10 @@ public final class NodeRuntime implements MobulaRuntime {
 
     ResourceVector noResources() {
         return noResources;
+    }
+
+    WorkerPool workerPool() {
+        return workers;
     }
 
     LocalScheduler scheduler() {
@@ -369,6 +377,36 @@ public final class NodeRuntime implements MobulaRuntime {
             }
         }
         return marshaller.unmarshal(stored);
+    }
+
+    /**
+     * The values of entries, in order, once all are ready; the first failure in order as soon as
+     * any has failed.
+     *
+     * @throws GetTimeoutException if neither happens within {@code timeoutNs}.
+     */
+    @Override
+    public Object[] getAll(ObjectState[] objects, long timeoutNs) {
+        ensureOpen();
+        if (!waits.awaitAllOrFailure(objects, timeoutNs)) {
+            int ready = 0;
+            for (ObjectState object : objects) {
+                ready += object.isReady() ? 1 : 0;
+            }
+            throw new GetTimeoutException(ready + " of " + objects.length + " objects were ready within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms and none had failed; wait longer, or check the tasks"
+                + " that make them");
+        }
+        for (ObjectState object : objects) {
+            if (((ObjectEntry) object).stored() instanceof StoredValues.Failed failed) {
+                marshaller.unmarshal(failed); // throws its failure
+            }
+        }
+        Object[] values = new Object[objects.length];
+        for (int i = 0; i < objects.length; i++) {
+            values[i] = marshaller.unmarshal(((ObjectEntry) objects[i]).stored());
+        }
+        return values;
     }
 
     /** Waits for an entry's stored form; null on timeout. */

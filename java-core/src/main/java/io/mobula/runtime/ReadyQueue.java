@@ -78,6 +78,11 @@ final class ReadyQueue {
         return !kickPending.get() && kickPending.compareAndSet(false, true);
     }
 
+    /** @return true when no task is queued and no kick is on its way (the queue may be dropped). */
+    boolean isUnused() {
+        return tasks.isEmpty() && !kickPending.get();
+    }
+
     /** Scheduler thread, on handling a kick: later needs publish a new one. */
     void clearKick() {
         kickPending.set(false);

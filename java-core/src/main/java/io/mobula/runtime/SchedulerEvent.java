@@ -14,7 +14,9 @@ final class SchedulerEvent {
         KICK,
         /** A worker gave its lease back (its queue stayed empty): free the shape's resources. */
         LEASE_RETURNED,
-        /** A task waits in {@code get}: lend its CPU to other work. */
+        /** A worker has had no lease for its keep-alive time: retire it if the pool is above its core size. */
+        WORKER_IDLE,
+        /** A task waits in {@code get} or {@code wait}: lend its CPU to other work. */
         WORKER_BLOCKED,
         /** The task woke: take its CPU back (the node may be briefly oversubscribed). */
         WORKER_UNBLOCKED,
@@ -31,6 +33,14 @@ final class SchedulerEvent {
     WorkerThread worker;
     ActorRecord actor;
     ReadyQueue queue;
+
+    void fill(Type type, TaskSpec task, WorkerThread worker, ActorRecord actor, ReadyQueue queue) {
+        this.type = type;
+        this.task = task;
+        this.worker = worker;
+        this.actor = actor;
+        this.queue = queue;
+    }
 
     void clear() {
         type = null;

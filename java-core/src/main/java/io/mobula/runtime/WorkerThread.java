@@ -1,15 +1,13 @@
 package io.mobula.runtime;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * A worker: a thread that, while it holds a lease on a {@link ReadyQueue}, runs that queue's tasks
  * one after another. When the queue stays empty for the idler's spin time it gives the lease back
- * and parks until the scheduler leases it again.
+ * and parks until the scheduler leases it again. It parks without a timer (the scheduler's lease
+ * and {@link #stop} both ring its doorbell), except once: after its pool's keep-alive without a
+ * lease it offers to retire, and the scheduler retires it if the pool is above its core size.
  */
 final class WorkerThread implements Runnable {
-    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final Thread thread;
     private final TaskExecutor executor;
     private final LocalScheduler scheduler;
@@ -20,7 +18,10 @@ final class WorkerThread implements Runnable {
     private int[] leaseGpus = GpuAllocator.NONE;
     private volatile boolean stopping;
 
-    WorkerThread(String name, TaskExecutor executor, LocalScheduler scheduler, Idler idler) {
+    private final long keepAliveNs;
+
+    WorkerThread(String name, TaskExecutor executor, LocalScheduler scheduler, Idler idler, long keepAliveNs) {
+        this.keepAliveNs = keepAliveNs;
         this.executor = executor;
         this.scheduler = scheduler;
         this.idler = idler;
@@ -62,10 +63,18 @@ final class WorkerThread implements Runnable {
     @Override
     public void run() {
         executor.enterWorker();
+        long idleSince = System.nanoTime();
+        boolean offeredToRetire = false;
         while (!stopping) {
             ReadyQueue queue = lease;
             if (queue == null) {
-                doorbell.await(this::hasLeaseOrStop, MAX_PARK_NS);
+                long parkNs = offeredToRetire ? Long.MAX_VALUE : keepAliveNs - (System.nanoTime() - idleSince);
+                if (parkNs <= 0) {
+                    offeredToRetire = true;
+                    scheduler.workerIdle(this);
+                } else {
+                    doorbell.await(this::hasLeaseOrStop, parkNs);
+                }
                 continue;
             }
             lease = null;
@@ -76,6 +85,8 @@ final class WorkerThread implements Runnable {
                 return;
             }
             scheduler.leaseReturned(this, queue);
+            idleSince = System.nanoTime();
+            offeredToRetire = false;
         }
     }
 
