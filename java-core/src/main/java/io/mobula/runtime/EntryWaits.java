@@ -28,10 +28,19 @@ final class EntryWaits {
      */
     private static final long CLOSE_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The node whose entries these are; null for a bare wait (the model-checking tests'). */
     private final NodeRuntime runtime;
+    private final Idler bareIdler;
 
     EntryWaits(NodeRuntime runtime) {
         this.runtime = runtime;
+        this.bareIdler = null;
+    }
+
+    /** Waits on entries that belong to no node: no CPU to lend, nothing to close. */
+    EntryWaits(Idler idler) {
+        this.runtime = null;
+        this.bareIdler = idler;
     }
 
     /** Waits for an entry's stored form; null on timeout. */
@@ -41,7 +50,7 @@ final class EntryWaits {
             return stored;
         }
         try {
-            return entry.await(timeoutNs, blockedHook(), runtime.idler());
+            return entry.await(timeoutNs, blockedHook(), runtime == null ? bareIdler : runtime.idler());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted("object " + entry.id(), e);
@@ -112,7 +121,7 @@ final class EntryWaits {
             long deadline = timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
             while (!countdown.isDone()) {
                 long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0 || runtime.isClosed()) {
+                if (left <= 0 || (runtime != null && runtime.isClosed())) {
                     return false;
                 }
                 if (!lent && hook != null) {
@@ -140,7 +149,7 @@ final class EntryWaits {
 
     /** The hook that lends the calling task's CPU while it is parked, or null off the node's workers. */
     private Runnable[] blockedHook() {
-        ExecutionContext context = ExecutionContext.current();
+        ExecutionContext context = runtime == null ? null : ExecutionContext.current();
         return context != null && context.runtime == runtime ? context.blockedHook() : null;
     }
 

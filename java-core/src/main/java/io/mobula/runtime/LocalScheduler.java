@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.mobula.RuntimeClosedException;
@@ -51,6 +51,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
      */
     private volatile int waitingShapes;
 
+    private final CountDownLatch shutdownHandled = new CountDownLatch(1);
     /** The thread that consumes the ring, known once it starts. */
     private volatile Thread schedulerThread;
 
@@ -89,11 +90,16 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     /** Stops the scheduler thread after it has handled every event published so far. */
     public void stop(long timeoutNs) {
         publish(SchedulerEvent.Type.SHUTDOWN, null, null, null, null);
+        // Waits for SHUTDOWN itself to be handled, not for Disruptor.shutdown's "no backlog": that
+        // counts only a consumer already running, so a node closed as it started halted a scheduler
+        // thread that had not begun, and what was queued was never failed (its gets waited for ever).
+        // Past the node's shutdown timeout the scheduler thread is stuck in a handler: halted anyway.
         try {
-            disruptor.shutdown(timeoutNs, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            disruptor.halt();
+            shutdownHandled.await(timeoutNs, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        disruptor.halt();
     }
 
     // ---- any thread ----
@@ -110,8 +116,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     /** Puts a task whose arguments are ready into its queue, asking for a lease if nobody idle can take it. */
     void makeReady(TaskSpec task) {
         ReadyQueue queue = queueFor(task.resources);
-        queue.offer(task);
-        if (queue.needsLease()) {
+        if (queue.offerAndCheckNeedsLease(task)) {
             kick(queue);
         }
     }
@@ -247,7 +252,10 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 gpus.release(event.actor.gpuIds(), event.actor.resources());
                 schedule();
             }
-            case SHUTDOWN -> failEverythingQueued();
+            case SHUTDOWN -> {
+                failEverythingQueued();
+                shutdownHandled.countDown();
+            }
         }
         event.clear();
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Hand-off without loss: a submitter offers, then reads {@code idleLeases}; a worker about to give up
  * its lease first leaves {@code idleLeases}, then polls once more. One of the two always sees the
- * other, so a task is never left with nobody to run it or ask for a lease.
+ * other, so a task is never left with nobody to run it or ask for a lease ({@link
+ * #offerAndCheckNeedsLease}, {@link #leaveIdleAndPoll}; model checked in HandOffModelCheckTest).
  */
 final class ReadyQueue {
     final ResourceVector shape;
@@ -36,6 +37,27 @@ final class ReadyQueue {
     void offer(TaskSpec task) {
         tasks.offer(task);
         backlog.incrementAndGet();
+    }
+
+    /**
+     * A submitter's half of the hand-off: offers, then looks for an idle leased worker.
+     *
+     * @return true if none will take it: the caller must ask the scheduler for a lease.
+     */
+    boolean offerAndCheckNeedsLease(TaskSpec task) {
+        offer(task);
+        return needsLease();
+    }
+
+    /**
+     * An idle worker's half of the hand-off, as it gives up: leaves idle first, then polls once
+     * more, so a task offered by a submitter who counted it idle is taken here.
+     *
+     * @return the task to run, or null: the worker may give its lease back.
+     */
+    TaskSpec leaveIdleAndPoll() {
+        idleLeases.decrementAndGet();
+        return poll();
     }
 
     /** @return the next task, or null if none is queued. */
@@ -69,6 +91,7 @@ final class ReadyQueue {
         idleLeases.incrementAndGet();
     }
 
+    /** Leaves idle with a task in hand. */
     void leaveIdle() {
         idleLeases.decrementAndGet();
     }

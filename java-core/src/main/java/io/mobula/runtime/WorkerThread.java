@@ -127,11 +127,11 @@ final class WorkerThread implements Runnable {
         while (!stopping && System.nanoTime() - spinUntil < 0 && (task = queue.poll()) == null) {
             idler.spin(step++);
         }
-        queue.leaveIdle();
-        if (task == null) {
-            task = queue.poll();
+        if (task != null) {
+            queue.leaveIdle();
+            return task;
         }
-        return task;
+        return queue.leaveIdleAndPoll();
     }
 
     private boolean hasLeaseOrStop() {
