@@ -82,6 +82,27 @@ class ClusterCancelTest {
         return 1;
     }
 
+    /**
+     * Marks {@code marker.started}, then waits for {@code marker.release}: marks {@code marker.ran}
+     * when it comes, or {@code marker.interrupted} if interrupted first.
+     */
+    static int holdNotingInterrupt(String marker) throws IOException {
+        mark(marker + ".started", Long.toString(ProcessHandle.current().pid()));
+        try {
+            holdUntil(marker + ".release");
+        } catch (InterruptedException e) {
+            mark(marker + ".interrupted", "");
+            return -2;
+        }
+        mark(marker + ".ran", "");
+        return 1;
+    }
+
+    /** On its node: submits a child there (it runs on the CPU this one lends while it waits) and waits for it. */
+    static int parentOnTheNode(String childMarker) {
+        return Mobula.current().task(ClusterCancelTest::holdNotingInterrupt, childMarker).remote().get();
+    }
+
     private static void mark(String path, String text) throws IOException {
         Path tmp = Path.of(path + ".tmp");
         Files.writeString(tmp, text);
@@ -136,6 +157,40 @@ class ClusterCancelTest {
             String after = marks.resolve("after-queued").toString();
             assertEquals(1, driver.task(ClusterCancelTest::markRan, after).scheduling(onHead).remote().get());
             assertFalse(Files.exists(Path.of(marker + ".ran")), "the cancelled task never ran on the node");
+            awaitCpu(driver, headNode.id(), 1.0);
+        }
+    }
+
+    @Test
+    void aRecursiveCancelReachesTheTasksItSubmittedOnItsNode() throws Exception {
+        try (Mobula driver = Mobula.init(head.address())) {
+            NodeInfo headNode = headOf(driver);
+            String child = marks.resolve("child-recursive").toString();
+            ObjectRef<Integer> parent = driver.task(ClusterCancelTest::parentOnTheNode, child)
+                .scheduling(SchedulingStrategy.nodeAffinity(headNode.id(), false)).remote();
+            assertEquals(headNode.pid(), Long.parseLong(awaitFile(child + ".started")), "the child runs on the head");
+
+            assertTrue(driver.cancel(parent)); // recursive by default
+            assertThrows(TaskCancelledException.class, parent::get);
+            awaitFile(child + ".interrupted");
+            awaitCpu(driver, headNode.id(), 1.0);
+        }
+    }
+
+    @Test
+    void aCancelThatIsNotRecursiveLeavesTheTasksItSubmittedRunning() throws Exception {
+        try (Mobula driver = Mobula.init(head.address())) {
+            NodeInfo headNode = headOf(driver);
+            String child = marks.resolve("child-kept").toString();
+            ObjectRef<Integer> parent = driver.task(ClusterCancelTest::parentOnTheNode, child)
+                .scheduling(SchedulingStrategy.nodeAffinity(headNode.id(), false)).remote();
+            awaitFile(child + ".started");
+
+            assertTrue(driver.cancel(parent, false, false));
+            assertThrows(TaskCancelledException.class, parent::get);
+            mark(child + ".release", "");
+            awaitFile(child + ".ran");
+            assertFalse(Files.exists(Path.of(child + ".interrupted")), "the child was left to run");
             awaitCpu(driver, headNode.id(), 1.0);
         }
     }
