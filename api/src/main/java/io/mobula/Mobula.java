@@ -301,7 +301,8 @@ public final class Mobula implements AutoCloseable {
      *       safely, so it interrupts alike there.</li>
      *   <li>Running {@code isolated()} in a worker process: without {@code force}, the call is
      *       interrupted inside its process, which lives on; with {@code force}, the process is killed
-     *       (the node starts another) and its resources come back at once.</li>
+     *       (the node starts another) and its resources come back at once. A forced cancel after a
+     *       plain one kills what still runs (and returns false: it was cancelled already).</li>
      *   <li>An actor call: queued calls are dropped, a running one is interrupted; {@code force} is
      *       refused (it would kill the actor), as Ray refuses it.</li>
      * </ul>

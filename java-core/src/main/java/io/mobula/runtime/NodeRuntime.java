@@ -420,7 +420,8 @@ public final class NodeRuntime implements MobulaRuntime {
      * recursive)}): a queued one never runs; a running one is interrupted, or, forced and isolated,
      * its worker process killed; one this node sent to the cluster is cancelled where it runs.
      * Recursive: the tasks it submitted while running (and submits from now on) are cancelled the
-     * same way. Its result fails with {@code TaskCancelledException} at once.
+     * same way. Its result fails with {@code TaskCancelledException} at once. A forced cancel of one
+     * cancelled before without force kills what still runs of it (and returns false).
      *
      * @return true if something was cancelled; false if it had already finished (or was a put).
      * @throws IllegalArgumentException if {@code force} is asked for an actor call.
@@ -437,9 +438,13 @@ public final class NodeRuntime implements MobulaRuntime {
                 + "interrupted), or kill the actor");
         }
         if (!task.cancel(force, recursive)) {
+            if (force && task.forceAfterCancel()) {
+                site.cancelled(task, true, recursive); // cancelled before without force: kill what still runs
+            }
             return false;
         }
         entry.complete(TaskExecutor.cancelled(task));
+        task.keepForForce();
         if (task.kind == TaskSpec.Kind.TASK) {
             scheduler.cancelled(task);
         }

@@ -54,6 +54,8 @@ public final class TaskSpec {
     private boolean forced;
     /** A cancel asked to reach its children too, those it submits from now on included. */
     private boolean recursive;
+    /** Cancelled while it ran, and that run has not ended yet: a forced cancel may still follow. */
+    private boolean cancelledRunning;
     /** Tasks submitted from this one's thread while it ran; null until the first. */
     private List<TaskSpec> children;
     private int retriesLeft;
@@ -97,10 +99,12 @@ public final class TaskSpec {
     synchronized boolean finish() {
         boolean ranHere = runner == Thread.currentThread();
         runner = null;
-        if (state == RUNNING) {
-            children = null; // finished normally: no cancel can reach them through this one now
+        if (cancelledRunning) {
+            cancelledRunning = false;
+            result.producer(null); // kept for a forced cancel while it ran: nothing left to force
         }
         if (state == RUNNING) {
+            children = null; // finished normally: no cancel can reach them through this one now
             state = FINISHED;
             return true;
         }
@@ -156,9 +160,7 @@ public final class TaskSpec {
     /**
      * Cancels as {@link #cancel()}; {@code force} also marks it to be killed where that is possible
      * (its runner reads {@link #forceCancelled()} when the interrupt wakes it), {@code recursive}
-     * marks the children it submits from now on as cancelled on arrival ({@link #addChild}). A forced cancel of a
-     * spec already cancelled without force and still running interrupts its runner again, so a call
-     * that ignored the first can still be killed.
+     * marks the children it submits from now on as cancelled on arrival ({@link #addChild}).
      *
      * @return true if this call cancelled it (it was queued or running).
      */
@@ -172,16 +174,42 @@ public final class TaskSpec {
             state = CANCELLED;
             forced = force;
             this.recursive = recursive;
+            cancelledRunning = true;
             if (runner != null) {
                 runner.interrupt();
             }
             return true;
         }
-        if (state == CANCELLED && force && !forced && runner != null) {
-            forced = true;
+        return false;
+    }
+
+    /**
+     * A forced cancel of a spec already cancelled without force: marks it forced and interrupts its
+     * runner again, if it still has one, so work that ignored the first interrupt can still be
+     * killed (an isolated call's process).
+     *
+     * @return false if it was not cancelled, or was forced already.
+     */
+    /**
+     * After a cancel without force completed the result (which lets go of its producer): keeps this
+     * spec as the result's producer while the cancelled run goes on, so a forced cancel can find it;
+     * its end ({@link #finish}) lets go again.
+     */
+    synchronized void keepForForce() {
+        if (cancelledRunning && !forced) {
+            result.producer(this);
+        }
+    }
+
+    synchronized boolean forceAfterCancel() {
+        if (state != CANCELLED || forced) {
+            return false;
+        }
+        forced = true;
+        if (runner != null) {
             runner.interrupt();
         }
-        return false;
+        return true;
     }
 
     /** Whether it was cancelled. */

@@ -151,6 +151,26 @@ class IsolatedWorkersTest {
         assertEquals(5, mobula.task(IsolatedFunctions::add, 2, 3).isolated().remote().get());
     }
 
+    @Test
+    void aForcedCancelAfterAPlainOneKillsACallThatIgnoresInterrupts() throws Exception {
+        Path marker = temp.resolve("stubborn");
+        ObjectRef<Integer> stubborn = mobula.task(IsolatedFunctions::ignoreInterrupts, marker.toString()).isolated().remote();
+        long pid = awaitPid(marker);
+        assertTrue(mobula.cancel(stubborn));
+        assertThrows(io.mobula.TaskCancelledException.class, stubborn::get);
+        Path interrupted = Path.of(marker + ".interrupted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!java.nio.file.Files.exists(interrupted) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(java.nio.file.Files.exists(interrupted), "the call was interrupted, and went on");
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+        assertFalse(mobula.cancel(stubborn, true, true), "cancelled already");
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        awaitAllCpusFree();
+    }
+
     private static long awaitPid(Path marker) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!java.nio.file.Files.exists(marker)) {

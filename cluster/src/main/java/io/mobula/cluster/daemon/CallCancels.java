@@ -112,7 +112,8 @@ final class CallCancels {
     /**
      * Cancels the call named: here, or where it was passed on; kept a while if it has not arrived.
      *
-     * @return true if the call was in flight here (a first cancel of it).
+     * @return true if the call was in flight here and this cancel did something (the first, or a
+     *         forced one after a plain one: what still runs is killed).
      */
     boolean cancel(RemoteCall.Cancel cancel) {
         ObjectEntry entry;
@@ -123,8 +124,8 @@ final class CallCancels {
                 keepEarly(cancel);
                 return false;
             }
-            if (call.cancel != null) {
-                return false;
+            if (call.cancel != null && (!cancel.force() || call.cancel.force())) {
+                return false; // cancelled already; only a forced cancel after a plain one does more
             }
             call.cancel = cancel;
             entry = call.entry;
