@@ -299,13 +299,47 @@ public final class Mobula implements AutoCloseable {
     }
 
     /**
-     * Cancels the task or actor call that makes {@code ref}: if queued it never runs, if running its
-     * thread is interrupted; {@code get} then throws {@link TaskCancelledException}.
+     * Cancels the task or actor call that makes {@code ref}, with Ray's defaults: not forced,
+     * recursive. The same as {@link #cancel(ObjectRef, boolean, boolean) cancel(ref, false, true)}:
+     * if queued it never runs, if running it is interrupted, and the tasks it submitted are cancelled
+     * too; {@code get} then throws {@link TaskCancelledException}.
      *
      * @return true if it was cancelled, false if it had already finished.
      */
     public boolean cancel(ObjectRef<?> ref) {
-        return open().cancel(ref.entry());
+        return cancel(ref, false, true);
+    }
+
+    // ---- cancel with options ----
+
+    /**
+     * Cancels the task or actor call that makes {@code ref}, wherever it runs (on this node, or on
+     * the cluster's node a driver sent it to, or that node passed it to). Its {@code get} throws
+     * {@link TaskCancelledException} from now on, whatever the work does next.
+     * <ul>
+     *   <li>Queued (waiting for arguments, resources or its actor's turn): it never runs, and never
+     *       takes its resources.</li>
+     *   <li>Running on a node's thread: the thread is interrupted (work that ignores interrupts runs
+     *       on to its end, holding its resources until then). {@code force} cannot kill a thread
+     *       safely, so it interrupts alike there.</li>
+     *   <li>Running {@code isolated()} in a worker process: without {@code force}, the call is
+     *       interrupted inside its process, which lives on; with {@code force}, the process is killed
+     *       (the node starts another) and its resources come back at once. A forced cancel after a
+     *       plain one kills what still runs (and returns false: it was cancelled already).</li>
+     *   <li>An actor call: queued calls are dropped, a running one is interrupted; {@code force} is
+     *       refused (it would kill the actor), as Ray refuses it.</li>
+     * </ul>
+     *
+     * @param force     kill an isolated task's worker process rather than interrupt the call (Ray's
+     *                  {@code force}, default false).
+     * @param recursive cancel as well the tasks it submitted while it ran, and theirs (Ray's
+     *                  {@code recursive}, default true).
+     * @return true if this call cancelled it; false if it had already finished or been cancelled, or
+     *         {@code ref} came from {@code put}.
+     * @throws IllegalArgumentException if {@code force} is asked for an actor call.
+     */
+    public boolean cancel(ObjectRef<?> ref, boolean force, boolean recursive) {
+        return open().cancel(ref.entry(), force, recursive);
     }
 
     // ---- the node ----

@@ -305,16 +305,26 @@ class MobulaApiTest {
     @Test
     void cancelQueuedAndRunningTasks() throws Exception {
         TestFunctions.started = new CountDownLatch(1);
-        ObjectRef<Integer> running = mobula.task(TestFunctions::sleepForever).remote();
+        TestFunctions.interrupted = new CountDownLatch(1);
+        ObjectRef<Integer> running = mobula.task(TestFunctions::sleepUntilInterrupted).remote();
         assertTrue(TestFunctions.started.await(10, TimeUnit.SECONDS));
         assertTrue(mobula.cancel(running));
         assertThrows(TaskCancelledException.class, running::get);
-        // queued behind a task that holds every camera
-        ObjectRef<Integer> holder = mobula.task(TestFunctions::sleepMs, 500).resources("camera", 1).remote();
-        ObjectRef<Integer> queued = mobula.task(TestFunctions::one).resources("camera", 1).remote();
+        assertTrue(TestFunctions.interrupted.await(10, TimeUnit.SECONDS), "the running task was interrupted");
+
+        // queued behind a task that holds every camera until the gate opens
+        TestFunctions.gate = new CountDownLatch(1);
+        TestFunctions.starts.set(0);
+        ObjectRef<Integer> holder = mobula.task(TestFunctions::awaitGate).resources("camera", 1).remote();
+        ObjectRef<Integer> queued = mobula.task(TestFunctions::countStart).resources("camera", 1).remote();
         assertTrue(mobula.cancel(queued));
         assertThrows(TaskCancelledException.class, queued::get);
-        assertEquals(500, holder.get());
+        TestFunctions.gate.countDown();
+        assertEquals(7, holder.get());
+        // the next task of the same shape runs after where the cancelled one stood in the queue
+        assertEquals(1, mobula.task(TestFunctions::countStart).resources("camera", 1).remote().get());
+        assertEquals(1, TestFunctions.starts.get(), "the cancelled queued task never ran");
+
         ObjectRef<Integer> done = mobula.put(3);
         assertFalse(mobula.cancel(done));
         // a cancelled worker is not poisoned: the next task runs normally

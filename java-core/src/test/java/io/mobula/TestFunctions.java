@@ -59,6 +59,28 @@ final class TestFunctions {
         return -1;
     }
 
+    /** Set when {@link #sleepUntilInterrupted} is interrupted: a cancel reached the running task. */
+    static volatile CountDownLatch interrupted = new CountDownLatch(1);
+    /** Counts the runs of {@link #countStart}: a cancelled queued task must never add to it. */
+    static final AtomicInteger starts = new AtomicInteger();
+
+    /** Trips {@code started}, then sleeps until interrupted, which trips {@code interrupted}. */
+    static int sleepUntilInterrupted() {
+        started.countDown();
+        try {
+            Thread.sleep(TimeUnit.MINUTES.toMillis(10));
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            return -2;
+        }
+        return -1;
+    }
+
+    static int countStart() {
+        starts.incrementAndGet();
+        return 1;
+    }
+
     static int awaitGate() throws InterruptedException {
         gate.await(30, TimeUnit.SECONDS);
         return 7;

@@ -52,8 +52,16 @@ public interface MobulaRuntime extends AutoCloseable {
     /** Waits until {@code numReturns} objects are ready or the timeout passes. @return which are ready. */
     boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs);
 
-    /** Cancels the work that makes {@code object}. @return false if it had already finished. */
+    /** Cancels the work that makes {@code object}, not forced, recursive. @return false if it had already finished. */
     boolean cancel(ObjectState object);
+
+    /**
+     * Cancels the work that makes {@code object} as {@code Mobula.cancel(ref, force, recursive)} says.
+     *
+     * @return false if it had already finished.
+     * @throws IllegalArgumentException if {@code force} is asked for an actor call.
+     */
+    boolean cancel(ObjectState object, boolean force, boolean recursive);
 
     /** Starts placing a placement group (reserved as soon as its bundles fit). */
     void createPlacementGroup(String id, PlacementStrategy strategy, List<Map<String, Double>> bundles);

@@ -34,6 +34,15 @@ public interface ClusterLink extends AutoCloseable {
      */
     void invokeMethodAsync(TaskSpec call, Object[] args, Completion done) throws Exception;
 
+    /**
+     * Cancels a task or actor call sent with {@link #invokeAsync} or {@link #invokeMethodAsync} on
+     * the node that runs it, without waiting: queued there, it never runs; running, it is
+     * interrupted (or, {@code force} and isolated, its worker process killed); {@code recursive},
+     * the tasks it submitted there too. Nothing happens for one not in flight; one whose sending
+     * races this cancel is not run ({@code call.isCancelled()} is read after it is recorded as sent).
+     */
+    void cancel(TaskSpec call, boolean force, boolean recursive);
+
     /** Has the cluster build {@code actor}. @return what stands for the instance on this node (where it lives). */
     Object construct(ActorRecord actor, TaskSpec creation, Object[] args) throws Exception;
 

@@ -112,6 +112,15 @@ final class ClusterSite implements WorkSite {
         task.result.complete(stored);
     }
 
+    /**
+     * A task or actor call sent to the cluster is cancelled on the node that runs it (one not sent
+     * yet never is: its spec is cancelled); the node's answer, a cancel, changes nothing here.
+     */
+    @Override
+    public void cancelled(TaskSpec task, boolean force, boolean recursive) {
+        link.cancel(task, force, recursive);
+    }
+
     /** Work sent to the cluster takes a value living there as where it lives, not as a copy. */
     @Override
     public Object argumentValue(Object stored, ValueMarshaller marshaller) {

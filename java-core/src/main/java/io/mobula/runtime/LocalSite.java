@@ -118,8 +118,13 @@ final class LocalSite implements WorkSite {
     @Override
     public Object runTask(TaskSpec task, Object[] args) throws Exception {
         return task.isolated
-            ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt())
+            ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt(), task::forceCancelled)
             : task.function.invoke(args);
+    }
+
+    /** Its thread was interrupted, or its worker process told, by the cancel itself: nothing else runs it. */
+    @Override
+    public void cancelled(TaskSpec task, boolean force, boolean recursive) {
     }
 
     @Override

@@ -226,6 +226,14 @@ public final class NodeRuntime implements MobulaRuntime {
             site.isolatedWorkComing();
         }
         result.producer(task);
+        ExecutionContext context = ExecutionContext.current();
+        TaskSpec parent = context != null && context.runtime == this ? context.task : null;
+        // submitted from inside a task: a recursive cancel of it reaches this one
+        if (parent != null && !parent.addChild(task)) {
+            task.cancel(parent.forceCancelled(), true); // its parent was cancelled with its children: it never runs
+            result.complete(TaskExecutor.cancelled(task));
+            return result;
+        }
         activity.taskSubmitted(result);
         site.submitTask(task);
         return result;
@@ -426,25 +434,63 @@ public final class NodeRuntime implements MobulaRuntime {
     }
 
     /**
-     * Cancels the task or actor call that makes an entry: a queued one never runs, a running one is
-     * interrupted. Its result fails with {@code TaskCancelledException}.
+     * Cancels the task or actor call that makes an entry, not forced, recursive: a queued one never
+     * runs, a running one is interrupted. Its result fails with {@code TaskCancelledException}.
      *
      * @return true if something was cancelled; false if it had already finished (or was a put).
      */
     @Override
     public boolean cancel(ObjectState object) {
-        return cancel((ObjectEntry) object);
+        return cancel((ObjectEntry) object, false, true);
     }
 
     public boolean cancel(ObjectEntry entry) {
+        return cancel(entry, false, true);
+    }
+
+    @Override
+    public boolean cancel(ObjectState object, boolean force, boolean recursive) {
+        return cancel((ObjectEntry) object, force, recursive);
+    }
+
+    /**
+     * Cancels the task or actor call that makes an entry (see {@code Mobula.cancel(ref, force,
+     * recursive)}): a queued one never runs; a running one is interrupted, or, forced and isolated,
+     * its worker process killed; one this node sent to the cluster is cancelled where it runs.
+     * Recursive: the tasks it submitted while running (and submits from now on) are cancelled the
+     * same way. Its result fails with {@code TaskCancelledException} at once. A forced cancel of one
+     * cancelled before without force kills what still runs of it (and returns false).
+     *
+     * @return true if something was cancelled; false if it had already finished (or was a put).
+     * @throws IllegalArgumentException if {@code force} is asked for an actor call.
+     */
+    public boolean cancel(ObjectEntry entry, boolean force, boolean recursive) {
         ensureOpen();
         TaskSpec task = entry.producer();
-        if (task == null || !task.cancel()) {
+        if (task == null) {
+            return false;
+        }
+        if (force && task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            throw new IllegalArgumentException("force cannot cancel " + task.displayName() + ", a call on an actor: killing "
+                + "its work would kill the actor. Cancel it without force (a queued call is dropped, a running one "
+                + "interrupted), or kill the actor");
+        }
+        if (!task.cancel(force, recursive)) {
+            if (force && task.forceAfterCancel()) {
+                site.cancelled(task, true, recursive); // cancelled before without force: kill what still runs
+            }
             return false;
         }
         entry.complete(TaskExecutor.cancelled(task));
+        task.keepForForce();
         if (task.kind == TaskSpec.Kind.TASK) {
             scheduler.cancelled(task);
+        }
+        site.cancelled(task, force, recursive);
+        if (recursive) {
+            for (TaskSpec child : task.children()) { // kept past its end once cancelled
+                cancel(child.result, force, true);
+            }
         }
         return true;
     }

@@ -1,10 +1,13 @@
 package io.mobula.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.mobula.SchedulingStrategy;
 import io.mobula.function.RemoteFunction;
 import io.mobula.naming.FunctionDescriptor;
+import io.mobula.store.ObjectId;
 
 /**
  * One unit of work: a task, an actor's creation, or an actor method call. Built by the submitting
@@ -14,6 +17,10 @@ import io.mobula.naming.FunctionDescriptor;
  * State moves QUEUED -> RUNNING -> FINISHED, or to CANCELLED from either of the first two. Moves
  * happen under the spec's monitor, which is also what makes a cancel's interrupt land only on the
  * thread still running this spec and never on the next task that thread picks up.
+ * <p>
+ * A task keeps the tasks submitted from its thread while it runs (its children), so a recursive
+ * cancel reaches them; finished ones are dropped as new ones come, so a long task that submits many
+ * holds only those not yet done.
  */
 public final class TaskSpec {
     public enum Kind { TASK, ACTOR_CREATION, ACTOR_CALL }
@@ -43,6 +50,14 @@ public final class TaskSpec {
 
     private int state = QUEUED;
     private Thread runner;
+    /** A cancel asked to kill rather than interrupt (an isolated task's worker process). */
+    private boolean forced;
+    /** A cancel asked to reach its children too, those it submits from now on included. */
+    private boolean recursive;
+    /** Cancelled while it ran, and that run has not ended yet: a forced cancel may still follow. */
+    private boolean cancelledRunning;
+    /** Tasks submitted from this one's thread while it ran; null until the first. */
+    private List<TaskSpec> children;
     private int retriesLeft;
 
     /** Ref arguments not ready yet; scheduler-owned. */
@@ -84,7 +99,12 @@ public final class TaskSpec {
     synchronized boolean finish() {
         boolean ranHere = runner == Thread.currentThread();
         runner = null;
+        if (cancelledRunning) {
+            cancelledRunning = false;
+            result.producer(null); // kept for a forced cancel while it ran: nothing left to force
+        }
         if (state == RUNNING) {
+            children = null; // finished normally: no cancel can reach them through this one now
             state = FINISHED;
             return true;
         }
@@ -134,12 +154,27 @@ public final class TaskSpec {
      * @return true if this call cancelled it (it was queued or running).
      */
     synchronized boolean cancel() {
+        return cancel(false, false);
+    }
+
+    /**
+     * Cancels as {@link #cancel()}; {@code force} also marks it to be killed where that is possible
+     * (its runner reads {@link #forceCancelled()} when the interrupt wakes it), {@code recursive}
+     * marks the children it submits from now on as cancelled on arrival ({@link #addChild}).
+     *
+     * @return true if this call cancelled it (it was queued or running).
+     */
+    synchronized boolean cancel(boolean force, boolean recursive) {
         if (state == QUEUED) {
             state = CANCELLED;
+            forced = force;
             return true;
         }
         if (state == RUNNING) {
             state = CANCELLED;
+            forced = force;
+            this.recursive = recursive;
+            cancelledRunning = true;
             if (runner != null) {
                 runner.interrupt();
             }
@@ -148,8 +183,77 @@ public final class TaskSpec {
         return false;
     }
 
-    synchronized boolean isCancelled() {
+    /**
+     * A forced cancel of a spec already cancelled without force: marks it forced and interrupts its
+     * runner again, if it still has one, so work that ignored the first interrupt can still be
+     * killed (an isolated call's process).
+     *
+     * @return false if it was not cancelled, or was forced already.
+     */
+    /**
+     * After a cancel without force completed the result (which lets go of its producer): keeps this
+     * spec as the result's producer while the cancelled run goes on, so a forced cancel can find it;
+     * its end ({@link #finish}) lets go again.
+     */
+    synchronized void keepForForce() {
+        if (cancelledRunning && !forced) {
+            result.producer(this);
+        }
+    }
+
+    synchronized boolean forceAfterCancel() {
+        if (state != CANCELLED || forced) {
+            return false;
+        }
+        forced = true;
+        if (runner != null) {
+            runner.interrupt();
+        }
+        return true;
+    }
+
+    /** Whether it was cancelled. */
+    public synchronized boolean isCancelled() {
         return state == CANCELLED;
+    }
+
+    /** Whether a cancel asked to kill its work rather than interrupt it. */
+    synchronized boolean forceCancelled() {
+        return state == CANCELLED && forced;
+    }
+
+    /**
+     * Records a task submitted from this one's thread while it runs; finished ones are dropped on the
+     * way.
+     *
+     * @return false if this one was cancelled recursively already: the child is to be cancelled
+     *         (forced as this one was, {@link #forceCancelled()}).
+     */
+    synchronized boolean addChild(TaskSpec child) {
+        if (state == CANCELLED && recursive) {
+            return false;
+        }
+        if (children == null) {
+            children = new ArrayList<>();
+        } else if (children.size() >= 64 && Integer.bitCount(children.size()) == 1) {
+            children.removeIf(TaskSpec::isDone); // at each doubling: amortised, bounded by those still live
+        }
+        children.add(child);
+        return true;
+    }
+
+    /** The tasks submitted from this one's thread while it ran (a copy). */
+    synchronized List<TaskSpec> children() {
+        return children == null ? List.of() : List.copyOf(children);
+    }
+
+    private synchronized boolean isDone() {
+        return state == FINISHED || state == CANCELLED;
+    }
+
+    /** The id of its result: what names it to the node it is sent to, for a cancel. */
+    public ObjectId resultId() {
+        return result.id();
     }
 
     /** The function's portable name. */

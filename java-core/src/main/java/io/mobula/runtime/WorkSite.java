@@ -39,6 +39,12 @@ interface WorkSite extends AutoCloseable {
     /** Runs a leased task on the calling worker thread. @return its value, or {@link #SENT}. */
     Object runTask(TaskSpec task, Object[] args) throws Exception;
 
+    /**
+     * A task or actor call was cancelled here (its spec moved to CANCELLED, its result failed);
+     * where it was sent elsewhere, the cancel follows it there.
+     */
+    void cancelled(TaskSpec task, boolean force, boolean recursive);
+
     /** The value a function receives for an argument's stored form. */
     Object argumentValue(Object stored, ValueMarshaller marshaller);
 

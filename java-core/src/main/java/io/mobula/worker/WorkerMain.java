@@ -1,5 +1,6 @@
 package io.mobula.worker;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +36,10 @@ public final class WorkerMain {
     private final ClassLoader loader;
     private final Map<String, FunctionTarget> targets = new HashMap<>();
     private Object actor;
+    /** The number of the call running now (from 1, in the order received), or 0 between calls; under the monitor. */
+    private long running;
+    /** The thread that runs calls. */
+    private Thread runner;
 
     private WorkerMain(ClassLoader loader) {
         this.loader = loader;
@@ -57,15 +62,53 @@ public final class WorkerMain {
         Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(args[0]));
         AuthClient node = new AuthClient(aeron, AeronChannels.IPC, Integer.parseInt(args[1]), AeronChannels.IPC,
             Integer.parseInt(args[2]), secret, JOIN_TIMEOUT);
-        new WorkerMain(WorkerMain.class.getClassLoader()).serve(node);
+        WorkerMain worker = new WorkerMain(WorkerMain.class.getClassLoader());
+        worker.listenForInterrupts(new DataInputStream(System.in));
+        worker.serve(node);
     }
 
     private void serve(AuthClient node) {
         byte[] answer = WorkerProtocol.hello(ProcessHandle.current().pid());
+        long received = 0;
         while (true) {
             byte[] call = node.request(answer, IDLE_WAIT);
-            answer = run(call);
+            synchronized (this) {
+                running = ++received;
+                runner = Thread.currentThread();
+            }
+            try {
+                answer = run(call);
+            } finally {
+                synchronized (this) {
+                    running = 0;
+                    Thread.interrupted(); // an interrupt for this call ends with it
+                }
+            }
         }
+    }
+
+    /**
+     * Reads the node's interrupts from standard input (the number of the call to interrupt, after the
+     * secret) on a daemon thread: the call's thread is interrupted only while that call runs. The
+     * input's end (the node gone) ends the thread; the node's death ends the process anyway.
+     */
+    private void listenForInterrupts(DataInputStream control) {
+        Thread listener = new Thread(() -> {
+            try {
+                while (true) {
+                    long number = control.readLong();
+                    synchronized (this) {
+                        if (number == running && runner != null) {
+                            runner.interrupt();
+                        }
+                    }
+                }
+            } catch (IOException end) {
+                // the node closed its end: no more interrupts
+            }
+        }, "mobula-worker-interrupts");
+        listener.setDaemon(true);
+        listener.start();
     }
 
     /** Runs one call; every outcome, failures included, becomes an answer. */

@@ -1,8 +1,11 @@
 package io.mobula.worker;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.mobula.TaskCancelledException;
 import io.mobula.transport.AuthServer;
@@ -14,17 +17,26 @@ import io.mobula.transport.AuthServer;
  * (a call sent, its answer awaited) -> IDLE ... -> DEAD at any point. The worker's request for work
  * is held as a {@link AuthServer.Reply} until there is a call to answer it with. One call at a time;
  * the pool (or the actor that owns the process) makes sure of that.
+ * <p>
+ * The process's standard input stays open after the secret: the node writes there the number of a
+ * call to interrupt (calls are numbered from 1 in the order sent, on both sides), which the worker
+ * acts on only while that very call runs, so an interrupt never lands on the next one.
  */
 final class WorkerProcess {
     private final Process process;
     private final long pid;
     private AuthServer.Reply nextCall;
     private CompletableFuture<byte[]> answer;
+    /** Where interrupts go: the process's standard input. */
+    private final DataOutputStream control;
+    /** Calls sent so far: the number of the one in flight. */
+    private long callsSent;
     private volatile boolean joined;
 
     WorkerProcess(Process process) {
         this.process = process;
         this.pid = process.pid();
+        this.control = new DataOutputStream(process.getOutputStream());
     }
 
     long pid() {
@@ -73,6 +85,11 @@ final class WorkerProcess {
     /** The process ended: a call in flight fails (the caller reads the exit status). */
     synchronized void onExit() {
         nextCall = null;
+        try {
+            control.close();
+        } catch (IOException e) {
+            // the pipe's other end is gone with the process: nothing left to close there
+        }
         if (answer != null) {
             answer.completeExceptionally(new ProcessDied());
             answer = null;
@@ -80,32 +97,62 @@ final class WorkerProcess {
     }
 
     /**
-     * Sends a call and waits for its answer. An interrupt (a cancel) kills the process, since the
-     * call cannot be stopped any other way.
+     * Sends a call and waits for its answer. An interrupt of the waiting thread (a cancel) reads
+     * {@code forced}: true kills the process; false interrupts the call's thread in the process and
+     * goes on waiting for its answer (a call that ignores interrupts runs to its end; a later
+     * interrupt reads {@code forced} again, so a forced cancel can still kill it). The thread's
+     * interrupt flag is set again on return.
      *
      * @throws ProcessDied             if the process died before it answered.
-     * @throws TaskCancelledException  if the waiting thread was interrupted.
+     * @throws TaskCancelledException  if the process was killed for a forced cancel.
      */
-    byte[] call(byte[] message) throws ProcessDied {
+    byte[] call(byte[] message, BooleanSupplier forced) throws ProcessDied {
         CompletableFuture<byte[]> pending = new CompletableFuture<>();
+        long number;
         synchronized (this) {
             if (nextCall == null || !process.isAlive()) {
                 throw new ProcessDied();
             }
             answer = pending;
+            number = ++callsSent;
             AuthServer.Reply reply = nextCall;
             nextCall = null;
             reply.send(message);
         }
+        boolean interrupted = false;
         try {
-            return pending.get();
+            while (true) {
+                try {
+                    return pending.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (forced.getAsBoolean()) {
+                        process.destroyForcibly();
+                        throw new TaskCancelledException("worker process " + pid + " was killed by a forced cancel of "
+                            + "the call it ran");
+                    }
+                    interruptCall(number);
+                }
+            }
         } catch (ExecutionException e) {
             throw new ProcessDied();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new TaskCancelledException("interrupted while worker process " + pid + " ran the call; the process "
-                + "was killed (a running call in another process cannot be stopped otherwise)");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Asks the process to interrupt call {@code number}, if that call is still the one in flight. */
+    private synchronized void interruptCall(long number) {
+        if (answer == null || callsSent != number) {
+            return;
+        }
+        try {
+            control.writeLong(number);
+            control.flush();
+        } catch (IOException e) {
+            // the process is dying: its exit fails the call
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
@@ -49,6 +50,10 @@ public final class WorkerProcessPool implements AutoCloseable {
     private static final int MAX_START_FAILURES = 3;
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
+    /** An interrupt of the waiting thread kills the call's process. */
+    private static final BooleanSupplier KILL_ON_INTERRUPT = () -> true;
+    /** An interrupt of the waiting thread interrupts the call inside its process. */
+    private static final BooleanSupplier INTERRUPT_ONLY = () -> false;
     private final int spares;
     private final long stopGraceMs;
     private final byte[] key = new byte[ClusterSecret.BYTES];
@@ -99,16 +104,20 @@ public final class WorkerProcessPool implements AutoCloseable {
      * Runs a function in a worker process and returns its result.
      *
      * @param attempt which run of the task this is (1 for the first), for the crash's message.
+     * @param forced  read when the calling thread is interrupted (a cancel): true kills the worker
+     *                process (the pool starts another), false interrupts the call inside it and
+     *                waits for its answer, the process living on.
      * @throws TaskException           what the function threw there (as text).
      * @throws WorkerCrashedException  if the worker died before it answered.
      * @throws IllegalArgumentException if an argument is too large to cross by copy.
      */
-    public Object runTask(FunctionDescriptor function, String displayName, Object[] args, int attempt) {
+    public Object runTask(FunctionDescriptor function, String displayName, Object[] args, int attempt,
+                          BooleanSupplier forced) {
         byte[] message = encodeCall(WorkerProtocol.RUN, function, displayName, args);
         WorkerProcess worker = acquire();
         byte[] answer;
         try {
-            answer = worker.call(message);
+            answer = worker.call(message, forced);
         } catch (WorkerProcess.ProcessDied died) {
             throw new WorkerCrashedException(displayName, worker.pid(), worker.exitStatus(), attempt);
         }
@@ -127,7 +136,7 @@ public final class WorkerProcessPool implements AutoCloseable {
         WorkerProcess worker = acquire();
         byte[] answer;
         try {
-            answer = worker.call(message);
+            answer = worker.call(message, KILL_ON_INTERRUPT); // a half-built actor is not worth keeping
         } catch (WorkerProcess.ProcessDied died) {
             throw new WorkerCrashedException(displayName, worker.pid(), worker.exitStatus(), 1);
         }
@@ -145,7 +154,7 @@ public final class WorkerProcessPool implements AutoCloseable {
         byte[] message = encodeCall(WorkerProtocol.METHOD, method, displayName, args);
         byte[] answer;
         try {
-            answer = worker.call(message);
+            answer = worker.call(message, INTERRUPT_ONLY); // a cancelled actor call is interrupted, never forced
         } catch (WorkerProcess.ProcessDied died) {
             throw new WorkerCrashedException(displayName, worker.pid(), worker.exitStatus(), 1);
         }
@@ -277,8 +286,10 @@ public final class WorkerProcessPool implements AutoCloseable {
         starting.incrementAndGet();
         WorkerProcess worker = new WorkerProcess(process);
         byPid.put(worker.pid(), worker);
-        try (OutputStream in = process.getOutputStream()) {
+        try {
+            OutputStream in = process.getOutputStream(); // kept open (WorkerProcess): interrupts follow the secret
             in.write(key); // the secret goes on stdin: a command line is visible to every user of the host
+            in.flush();
         } catch (IOException e) {
             // the process died at once; its exit is handled below
         }

@@ -73,6 +73,37 @@ final class IsolatedFunctions {
         return 0;
     }
 
+    /**
+     * Writes its pid to {@code marker}, then sleeps; if interrupted, writes {@code marker.interrupted}
+     * (so a test sees the interrupt reached the call inside its process) and ends.
+     */
+    static int markThenSleepNotingInterrupt(String marker, int ms) throws IOException {
+        Files.writeString(Path.of(marker + ".tmp"), Long.toString(ProcessHandle.current().pid()));
+        Files.move(Path.of(marker + ".tmp"), Path.of(marker));
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Files.writeString(Path.of(marker + ".interrupted"), "interrupted");
+            return -1;
+        }
+        return 0;
+    }
+
+    /** Writes its pid to {@code marker}, then sleeps on through interrupts, noting each in {@code marker.interrupted}. */
+    static int ignoreInterrupts(String marker) throws IOException {
+        Files.writeString(Path.of(marker + ".tmp"), Long.toString(ProcessHandle.current().pid()));
+        Files.move(Path.of(marker + ".tmp"), Path.of(marker));
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Files.writeString(Path.of(marker + ".interrupted"), "interrupted");
+            }
+        }
+        return 0;
+    }
+
     static byte[] bytes(int n) {
         return new byte[n];
     }

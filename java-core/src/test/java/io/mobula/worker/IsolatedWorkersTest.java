@@ -117,17 +117,75 @@ class IsolatedWorkersTest {
     }
 
     @Test
-    void cancellingARunningIsolatedTaskEndsItsWorkerProcess() throws Exception {
-        Path marker = temp.resolve("running");
-        ObjectRef<Integer> sleeping = mobula.task(IsolatedFunctions::markThenSleep, marker.toString(), 600_000).isolated().remote();
-        while (!java.nio.file.Files.exists(marker)) {
-            Thread.sleep(10);
-        }
-        long pid = Long.parseLong(java.nio.file.Files.readString(marker));
+    void aForcedCancelOfARunningIsolatedTaskKillsItsWorkerProcess() throws Exception {
+        Path marker = temp.resolve("forced");
+        ObjectRef<Integer> sleeping = mobula.task(IsolatedFunctions::markThenSleepNotingInterrupt, marker.toString(), 600_000)
+            .isolated().remote();
+        long pid = awaitPid(marker);
+        assertTrue(mobula.cancel(sleeping, true, true));
+        // cancelled, not crashed (WorkerCrashedException): the kill was the cancel's
+        assertThrows(io.mobula.TaskCancelledException.class, sleeping::get);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertFalse(java.nio.file.Files.exists(Path.of(marker + ".interrupted")), "killed, not interrupted");
+        awaitAllCpusFree();
+        long next = mobula.task(IsolatedFunctions::pid).isolated().remote().get();
+        assertNotEquals(pid, next, "the pool replaced the killed worker");
+    }
+
+    @Test
+    void aCancelWithoutForceInterruptsTheCallInsideItsWorkerProcess() throws Exception {
+        Path marker = temp.resolve("interrupted");
+        ObjectRef<Integer> sleeping = mobula.task(IsolatedFunctions::markThenSleepNotingInterrupt, marker.toString(), 600_000)
+            .isolated().remote();
+        long pid = awaitPid(marker);
         assertTrue(mobula.cancel(sleeping));
         assertThrows(io.mobula.TaskCancelledException.class, sleeping::get);
-        ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        Path interrupted = Path.of(marker + ".interrupted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!java.nio.file.Files.exists(interrupted) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(java.nio.file.Files.exists(interrupted), "the call in the worker process was interrupted");
+        awaitAllCpusFree(); // the call ended, so its task gave its CPU back
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "its process lives on");
         assertEquals(5, mobula.task(IsolatedFunctions::add, 2, 3).isolated().remote().get());
+    }
+
+    @Test
+    void aForcedCancelAfterAPlainOneKillsACallThatIgnoresInterrupts() throws Exception {
+        Path marker = temp.resolve("stubborn");
+        ObjectRef<Integer> stubborn = mobula.task(IsolatedFunctions::ignoreInterrupts, marker.toString()).isolated().remote();
+        long pid = awaitPid(marker);
+        assertTrue(mobula.cancel(stubborn));
+        assertThrows(io.mobula.TaskCancelledException.class, stubborn::get);
+        Path interrupted = Path.of(marker + ".interrupted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!java.nio.file.Files.exists(interrupted) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(java.nio.file.Files.exists(interrupted), "the call was interrupted, and went on");
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+        assertFalse(mobula.cancel(stubborn, true, true), "cancelled already");
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        awaitAllCpusFree();
+    }
+
+    private static long awaitPid(Path marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!java.nio.file.Files.exists(marker)) {
+            assertTrue(System.nanoTime() < deadline, "the isolated task never started");
+            Thread.sleep(10);
+        }
+        return Long.parseLong(java.nio.file.Files.readString(marker));
+    }
+
+    private static void awaitAllCpusFree() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (mobula.availableResources().get("CPU") < 4.0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(4.0, mobula.availableResources().get("CPU"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.mobula.NodeDiedException;
 import io.mobula.NodeInfo;
 import io.mobula.ObjectRef;
 import io.mobula.SchedulingStrategy;
+import io.mobula.TaskCancelledException;
 import io.mobula.TaskException;
 import io.mobula.cluster.jobs.JobClassPaths;
 import io.mobula.cluster.jobs.JobNotKnownException;
@@ -60,6 +61,8 @@ final class CallHandler {
     /** This node as placement sees it. */
     private final Supplier<NodeInfo> self;
     private final Placement placement = new Placement();
+    /** The tasks and actor calls taken and not answered yet, for cancels to find. */
+    private final CallCancels cancels;
     private final AtomicLong bundleTurn = new AtomicLong();
 
     CallHandler(NodeRuntime runtime, String address, ClusterView view, PeerSessions peers, Supplier<NodeInfo> self,
@@ -76,6 +79,7 @@ final class CallHandler {
         this.jobHandler = jobHandler;
         this.groupHandler = groupHandler;
         this.nameHandler = nameHandler;
+        this.cancels = new CallCancels(runtime, peers);
     }
 
     void onCall(long session, byte[] payload, AuthServer.Reply reply) {
@@ -85,6 +89,18 @@ final class CallHandler {
         } catch (IOException | RuntimeException e) {
             reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed call: " + e, ""));
             return;
+        }
+        if (call.taskId() != null) {
+            ObjectId id = call.taskId();
+            AuthServer.Reply answer = reply;
+            reply = bytes -> {
+                cancels.answered(id);
+                answer.send(bytes);
+            };
+            if (!cancels.arrived(id)) { // its cancel came first
+                reply.send(cancelledAnswer(call));
+                return;
+            }
         }
         try {
             switch (call.kind()) {
@@ -113,6 +129,9 @@ final class CallHandler {
             withJob(call, reply, (job, fetched) -> runHere(call, job, fetched, reply));
         } else {
             String peer = target.node().address();
+            if (call.taskId() != null) {
+                cancels.passedOn(call.taskId(), peer); // a cancel goes where the task goes
+            }
             jobHandler.tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
                 .whenComplete((answer, error) -> reply.send(error == null ? answer
                 : unreachable(target.node().id(), "node " + target.node().id() + " at " + peer + " chosen for "
@@ -145,6 +164,9 @@ final class CallHandler {
             } else if (target.equals(address)) {
                 withJob(routed, reply, (job, fetched) -> runHere(routed, job, fetched, reply));
             } else {
+                if (call.taskId() != null) {
+                    cancels.passedOn(call.taskId(), target);
+                }
                 jobHandler.tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
                         : unreachable(holder, "the node at " + target + " holding bundle " + index
@@ -179,7 +201,14 @@ final class CallHandler {
             call.signature(), false);
         Object[] args = argumentsOf(call, job, fetched);
         if (call.kind() == RemoteCall.TASK) {
+            if (call.taskId() != null && cancels.cancelled(call.taskId())) {
+                reply.send(cancelledAnswer(call)); // cancelled while its job or arguments came: it never runs
+                return;
+            }
             ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
+            if (call.taskId() != null) {
+                cancels.runsHere(call.taskId(), result);
+            }
             answerWhenReady(call, job, result, reply);
         } else {
             if (call.restarts() > 0) {
@@ -208,7 +237,15 @@ final class CallHandler {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
                 call.signature(), true);
             Object[] args = argumentsOf(call, job, fetched);
-            answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE), reply);
+            if (call.taskId() != null && cancels.cancelled(call.taskId())) {
+                reply.send(cancelledAnswer(call));
+                return;
+            }
+            ObjectEntry result = runtime.submitActorCall(actor, method, args, RetryPolicy.NONE);
+            if (call.taskId() != null) {
+                cancels.runsHere(call.taskId(), result);
+            }
+            answerWhenReady(call, job, result, reply);
         });
     }
 
@@ -264,6 +301,23 @@ final class CallHandler {
                 }
             });
         });
+    }
+
+    /** A cancel of a call taken here: applied here, or sent on to where the call was passed. */
+    void onCancel(byte[] payload, AuthServer.Reply reply) {
+        RemoteCall.Cancel cancel;
+        try {
+            cancel = RemoteCall.decodeCancel(payload);
+        } catch (IOException | RuntimeException e) {
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed cancel: " + e, ""));
+            return;
+        }
+        reply.send(RemoteCall.encodeResult(cancels.cancel(cancel)));
+    }
+
+    private byte[] cancelledAnswer(RemoteCall.Call call) {
+        return RemoteCall.encodeFailure(new TaskCancelledException(call.displayName() + " was cancelled before it ran on node "
+            + runtime.nodeId()));
     }
 
     private void killActor(RemoteCall.Call call, AuthServer.Reply reply) {

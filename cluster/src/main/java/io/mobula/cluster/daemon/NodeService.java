@@ -104,6 +104,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
             calls.onCall(session, payload, reply);
             return;
         }
+        if (RemoteCall.isCancel(payload)) {
+            calls.onCancel(payload, reply);
+            return;
+        }
         if (JobMessages.kind(payload) != 0) {
             try {
                 jobs.onJobMessage(payload, reply);

@@ -209,7 +209,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     public void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception {
         FunctionDescriptor f = task.descriptor();
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
-            task.strategy(), task.isolated(), args, codec);
+            task.strategy(), task.isolated(), args, codec, task.resultId());
         calls.sendAsync(address, call, task, done, args, 0);
     }
 
@@ -219,8 +219,13 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         FunctionDescriptor f = method.descriptor();
         Object[] rest = Arrays.copyOfRange(args, 1, args.length);
         RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
-            codec);
+            codec, method.resultId());
         calls.sendAsync(actor.address(), call, method, done, rest, 0);
+    }
+
+    @Override
+    public void cancel(TaskSpec call, boolean force, boolean recursive) {
+        calls.cancel(call, force, recursive);
     }
 
     @Override

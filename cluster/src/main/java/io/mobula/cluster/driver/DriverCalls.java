@@ -3,6 +3,8 @@ package io.mobula.cluster.driver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.mobula.MobulaException;
 import io.mobula.NodeDiedException;
 import io.mobula.ObjectLostException;
+import io.mobula.TaskCancelledException;
 import io.mobula.cluster.jobs.JobNotKnownException;
 import io.mobula.cluster.ownership.Lineage;
 import io.mobula.cluster.wire.PeerSessions;
@@ -20,6 +23,7 @@ import io.mobula.naming.FunctionDescriptor;
 import io.mobula.runtime.RetryPolicy;
 import io.mobula.runtime.ClusterLink.Completion;
 import io.mobula.runtime.TaskSpec;
+import io.mobula.store.ObjectId;
 import io.mobula.store.codec.ValueCodec;
 import io.mobula.transport.AuthenticationException;
 import io.mobula.transport.ServerGoneException;
@@ -45,6 +49,8 @@ final class DriverCalls {
     private static final int ARGUMENT_REBUILD_ROUNDS = 5;
 
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    /** Where each call in flight was sent, by its task id: where its cancel goes. */
+    private final Map<ObjectId, String> sentTo = new ConcurrentHashMap<>();
     private final PeerSessions sessions;
     /** The node the driver is connected to, which places its work. */
     private final String address;
@@ -121,7 +127,16 @@ final class DriverCalls {
         throws InterruptedException {
         byte[] payload = payload(call, spec);
         inFlight.acquire();
+        ObjectId id = spec.resultId();
+        sentTo.put(id, node);
+        if (spec.isCancelled()) { // a cancel that ran before the line above found nothing to send on: send nothing
+            sentTo.remove(id, node);
+            inFlight.release();
+            done.complete(null, new TaskCancelledException(spec.displayName() + " was cancelled"));
+            return;
+        }
         sessions.send(node, payload, (answer, failure) -> {
+            sentTo.remove(id, node);
             inFlight.release();
             Object value;
             try {
@@ -156,6 +171,19 @@ final class DriverCalls {
             }
             done.complete(value, null);
         });
+    }
+
+    /**
+     * Cancels a call in flight on the node it was sent to, without waiting; nothing for one not in
+     * flight (answered, or not sent yet: {@link #sendAsync} then sees it cancelled and sends nothing).
+     * The node passes the cancel on to the node it passed the call to, if it did.
+     */
+    void cancel(TaskSpec spec, boolean force, boolean recursive) {
+        ObjectId id = spec.resultId();
+        String node = sentTo.get(id);
+        if (node != null) {
+            sessions.send(node, RemoteCall.encodeCancel(new RemoteCall.Cancel(id, force, recursive)));
+        }
     }
 
     /**

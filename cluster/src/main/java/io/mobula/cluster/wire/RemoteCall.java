@@ -15,6 +15,7 @@ import io.mobula.TaskException;
 import io.mobula.cluster.jobs.JobNotKnownException;
 import io.mobula.cluster.ownership.NodeObject;
 import io.mobula.cluster.ownership.ObjectOnNode;
+import io.mobula.store.ObjectId;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
@@ -30,6 +31,8 @@ import io.mobula.transport.codec.CallFailedEncoder;
 import io.mobula.transport.codec.CallKind;
 import io.mobula.transport.codec.CallResultDecoder;
 import io.mobula.transport.codec.CallResultEncoder;
+import io.mobula.transport.codec.CancelCallDecoder;
+import io.mobula.transport.codec.CancelCallEncoder;
 import io.mobula.transport.codec.StrategyKind;
 
 /**
@@ -42,8 +45,9 @@ import io.mobula.transport.codec.StrategyKind;
  * As the schema's messages:
  * <pre>
  *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
- *               | maxConcurrency | restarts | strategy | bundle | resources (amount, name)* | job
+ *               | maxConcurrency | restarts | strategy | bundle | taskId | resources (amount, name)* | job
  *               | class | method | descriptor | actorName | strategyTarget | args
+ *     taskId    a task's or actor call's id at its owner (its result's), which a CancelCall names
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
  *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity
  *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
@@ -53,6 +57,7 @@ import io.mobula.transport.codec.StrategyKind;
  *               CallFailed   class | message | trace     (what failed)
  *               StoredObject id | kind | size | arena | address | objectManager | holder
  *                                                        (a large result, kept in the node's store for its owner)
+ *   CancelCall  taskId | flags (force, recursive)        (answered with a CallResult: found in flight or not)
  * </pre>
  */
 public final class RemoteCall {
@@ -65,6 +70,10 @@ public final class RemoteCall {
     public static final int MAX_BYTES = (2 << 20) - 4096;
     /** The schema version that brought the messages in. */
     private static final int SINCE_VERSION = 5;
+    /** The schema version that brought cancels (and the call's task id) in. */
+    private static final int CANCEL_SINCE_VERSION = 8;
+    /** The task id of a call that has none (a creation, a kill): zero on the wire. */
+    private static final ObjectId NO_TASK_ID = new ObjectId(0, 0);
     private static final int MAX_TEXT_BYTES = 65_536;
     private static final int MAX_ARGS = 255;
     private static final int MAX_RESOURCES = 1024;
@@ -117,7 +126,7 @@ public final class RemoteCall {
      */
     public record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
-                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs) {
+                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs, ObjectId taskId) {
         public String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -126,7 +135,7 @@ public final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs);
+                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -134,13 +143,13 @@ public final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
-                maxConcurrency, restarts, actorName, encodedArgs);
+                maxConcurrency, restarts, actorName, encodedArgs, taskId);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec));
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec), taskId);
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -192,10 +201,17 @@ public final class RemoteCall {
     private RemoteCall() {
     }
 
+    /** A task no cancel can name (see the overload with a task id). */
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec) {
+        return task(job, className, methodName, signature, requested, strategy, isolated, args, codec, null);
+    }
+
+    /** @param taskId what a cancel names it by (its result's id at its owner), or null: it cannot be cancelled there. */
+    public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
+                     SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            encodeArgs(args, codec));
+            encodeArgs(args, codec), taskId);
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
@@ -203,18 +219,25 @@ public final class RemoteCall {
                               int maxConcurrency, int restarts, boolean detached, String name, Object[] args,
                               ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec));
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec), null);
     }
 
+    /** An actor call no cancel can name (see the overload with a task id). */
     public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
                           ValueCodec codec) {
+        return actorCall(job, actorId, className, methodName, signature, args, codec, null);
+    }
+
+    /** @param taskId what a cancel names it by (its result's id at its owner), or null: it cannot be cancelled there. */
+    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
+                          ValueCodec codec, ObjectId taskId) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec));
+            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec), taskId);
     }
 
     public static byte[] actorKill(long actorId) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC)));
+            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC), null));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -257,6 +280,8 @@ public final class RemoteCall {
             .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft());
         encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
             .restarts(call.restarts());
+        ObjectId taskId = call.taskId() == null ? NO_TASK_ID : call.taskId();
+        encoder.taskId().high(taskId.high()).low(taskId.low());
         String target = "";
         switch (call.strategy()) {
             case SchedulingStrategy.Default d -> encoder.strategy(StrategyKind.DEFAULT);
@@ -301,6 +326,7 @@ public final class RemoteCall {
             throw in.malformed("strategy", "an unknown scheduling strategy " + strategyKind);
         }
         int bundle = decoder.bundle();
+        ObjectId taskId = new ObjectId(decoder.taskId().high(), decoder.taskId().low());
         int count = in.group(decoder.limit(), "resources", CallDecoder.ResourcesDecoder.sbeBlockLength(), MAX_RESOURCES);
         if (defaultResources && count > 0) {
             throw in.malformed("resources", count + " resources with the default asked for");
@@ -342,7 +368,39 @@ public final class RemoteCall {
             throw in.malformed("strategyTarget", e.getMessage());
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-            actorId, maxRestarts, maxConcurrency, restarts, actorName, args);
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, args, taskId.equals(NO_TASK_ID) ? null : taskId);
+    }
+
+    /** A cancel of a call sent before, named by its {@code taskId}. */
+    public record Cancel(ObjectId taskId, boolean force, boolean recursive) {
+    }
+
+    /** A cancel of the call whose {@code taskId} is {@code taskId}, for the node it was sent to. */
+    public static byte[] encodeCancel(Cancel cancel) {
+        WireOutput out = new WireOutput(64);
+        CancelCallEncoder encoder = new CancelCallEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.taskId().high(cancel.taskId().high()).low(cancel.taskId().low());
+        encoder.flags().clear().force(cancel.force()).recursive(cancel.recursive());
+        return out.bytes(encoder.encodedLength());
+    }
+
+    /** @throws MalformedMessageException for anything that is not a well-formed cancel of a call with an id. */
+    public static Cancel decodeCancel(byte[] payload) throws MalformedMessageException {
+        CancelCallDecoder decoder = new CancelCallDecoder();
+        WireInput in = WireInput.open(payload, decoder, CANCEL_SINCE_VERSION);
+        ObjectId taskId = new ObjectId(decoder.taskId().high(), decoder.taskId().low());
+        if (taskId.equals(NO_TASK_ID)) {
+            throw in.malformed("taskId", "zero names no call");
+        }
+        boolean force = decoder.flags().force();
+        boolean recursive = decoder.flags().recursive();
+        in.end(decoder.limit());
+        return new Cancel(taskId, force, recursive);
+    }
+
+    /** Whether a payload is a cancel of a call. */
+    public static boolean isCancel(byte[] payload) {
+        return WireInput.templateId(payload) == CancelCallDecoder.TEMPLATE_ID;
     }
 
     /** Whether a payload is a call (task, actor creation, actor call or kill). */
@@ -432,6 +490,9 @@ public final class RemoteCall {
         }
         if (className.equals(io.mobula.ObjectLostException.class.getName())) {
             throw new io.mobula.ObjectLostException(message);
+        }
+        if (className.equals(io.mobula.TaskCancelledException.class.getName())) {
+            throw new io.mobula.TaskCancelledException(message);
         }
         throw new TaskException(functionName, className, message.isEmpty() ? null : message, trace);
     }

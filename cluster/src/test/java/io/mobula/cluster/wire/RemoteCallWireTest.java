@@ -2,6 +2,8 @@ package io.mobula.cluster.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -55,6 +57,29 @@ class RemoteCallWireTest {
             null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
         RemoteCall.Call kill = RemoteCall.decode(RemoteCall.actorKill(77));
         assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L), List.of(kill.kind(), kill.actorId()));
+    }
+
+    @Test
+    void aCallsTaskIdAndItsCancelReadBackAsWritten() throws Exception {
+        ObjectId id = new ObjectId(-3, 42);
+        RemoteCall.Call task = RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), true,
+            new Object[0], RemoteCall.CODEC, id);
+        assertEquals(id, RemoteCall.decode(RemoteCall.encode(task)).taskId());
+        assertEquals(id, RemoteCall.decode(RemoteCall.encode(task.placedHere())).taskId(), "passed on with its id");
+        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[0], RemoteCall.CODEC, id);
+        assertEquals(id, RemoteCall.decode(RemoteCall.encode(call)).taskId());
+        assertNull(RemoteCall.decode(RemoteCall.actorKill(77)).taskId(), "no id: nothing a cancel can name");
+
+        for (boolean force : new boolean[] {false, true}) {
+            for (boolean recursive : new boolean[] {false, true}) {
+                byte[] cancel = RemoteCall.encodeCancel(new RemoteCall.Cancel(id, force, recursive));
+                assertTrue(RemoteCall.isCancel(cancel));
+                assertFalse(RemoteCall.isCall(cancel));
+                assertEquals(new RemoteCall.Cancel(id, force, recursive), RemoteCall.decodeCancel(cancel));
+            }
+        }
+        byte[] none = RemoteCall.encodeCancel(new RemoteCall.Cancel(new ObjectId(0, 0), false, true));
+        assertEquals("taskId", assertThrows(MalformedMessageException.class, () -> RemoteCall.decodeCancel(none)).field());
     }
 
     @Test
@@ -133,11 +158,17 @@ class RemoteCallWireTest {
                 SchedulingStrategy.nodeAffinity("n", false), false, new Object[] {new byte[] {1, 2}}, RemoteCall.CODEC)),
             RemoteCall.actorKill(3), RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V", null,
                 SchedulingStrategy.defaultStrategy(), false, new Object[] {new byte[] {1, 2}}, RemoteCall.CODEC)).clone(),
-            RemoteCall.encodeResult(new byte[] {4, 5}), RemoteCall.encodeFailure("x.Boom", "bad", "at x"), stored.encode());
+            RemoteCall.encodeResult(new byte[] {4, 5}), RemoteCall.encodeFailure("x.Boom", "bad", "at x"), stored.encode(),
+            RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), false,
+                new Object[0], RemoteCall.CODEC, new ObjectId(7, 8))),
+            RemoteCall.encodeCancel(new RemoteCall.Cancel(new ObjectId(7, 8), true, false)));
     }
 
     /** Decodes {@code message} as {@code original} is decoded by its receiver (a call's arguments included). */
     private static Object decode(byte[] original, byte[] message) throws IOException {
+        if (RemoteCall.isCancel(original)) {
+            return RemoteCall.decodeCancel(message);
+        }
         if (RemoteCall.isCall(original)) {
             RemoteCall.Call call = RemoteCall.decode(message);
             return call.args(RemoteCall.CODEC, object -> object);
@@ -148,6 +179,6 @@ class RemoteCallWireTest {
     private static List<Object> withoutArgs(RemoteCall.Call call) {
         return List.of(call.kind(), call.job(), call.className(), call.methodName(), call.signature(),
             String.valueOf(call.requested()), call.strategy(), call.placed(), call.isolated(), call.detached(), call.actorId(),
-            call.maxRestarts(), call.maxConcurrency(), call.restarts(), call.actorName());
+            call.maxRestarts(), call.maxConcurrency(), call.restarts(), call.actorName(), String.valueOf(call.taskId()));
     }
 }
