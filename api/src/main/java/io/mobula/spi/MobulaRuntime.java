@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.mobula.NodeInfo;
 import io.mobula.PlacementStrategy;
+import io.mobula.RuntimeContext;
 import io.mobula.StoreStats;
 import io.mobula.function.RemoteFunction;
 
@@ -82,4 +83,15 @@ public interface MobulaRuntime extends AutoCloseable {
 
     @Override
     void close();
+
+    // ---- call semantics: the runtime context, freeing objects ----
+
+    /** Where the calling thread runs: job, node, and the task and actor it runs for, if any. */
+    RuntimeContext runtimeContext();
+
+    /**
+     * Drops the objects' values now (their memory returns at once); a later read of one throws
+     * {@link io.mobula.ObjectFreedException}. Freeing a freed object does nothing.
+     */
+    void free(ObjectState[] objects);
 }

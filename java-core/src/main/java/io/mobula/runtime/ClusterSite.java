@@ -109,7 +109,7 @@ final class ClusterSite implements WorkSite {
         if (!task.finish()) {
             stored = TaskExecutor.cancelled(task);
         }
-        task.result.complete(stored);
+        runtime.completeResult(task.result, stored);
     }
 
     /** Work sent to the cluster takes a value living there as where it lives, not as a copy. */

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +16,10 @@ import io.mobula.GetTimeoutException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
+import io.mobula.ObjectFreedException;
 import io.mobula.PlacementStrategy;
 import io.mobula.RuntimeClosedException;
+import io.mobula.RuntimeContext;
 import io.mobula.SchedulingStrategy;
 import io.mobula.StoreStats;
 import io.mobula.TaskCancelledException;
@@ -49,6 +53,8 @@ public final class NodeRuntime implements MobulaRuntime {
     private final NodeContext context;
     /** This node's id; a new one when it comes back as a new node after being declared dead. */
     private volatile long nodeId = ThreadLocalRandom.current().nextLong();
+    /** The job of the program that made this runtime (its own work's); work placed here for a driver carries its own. */
+    private final String jobId = String.format("%016x", ThreadLocalRandom.current().nextLong());
     private final AtomicLong objectCounter = new AtomicLong();
     private final NodeResources resources;
     private final ResourceLedger ledger;
@@ -204,6 +210,15 @@ public final class NodeRuntime implements MobulaRuntime {
 
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
                                   SchedulingStrategy strategy, boolean isolated) {
+        return submitTask(function, args, requested, retry, strategy, isolated, jobOfCaller());
+    }
+
+    /**
+     * Submits a task of job {@code jobId} (work a node runs for a connected driver), or, null, of the
+     * job of the calling task (this runtime's own outside one).
+     */
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                                  SchedulingStrategy strategy, boolean isolated, String jobId) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
         if (isolated) {
@@ -214,6 +229,7 @@ public final class NodeRuntime implements MobulaRuntime {
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
             requested, strategy, isolated);
+        task.jobId = jobId;
         if (isolated) {
             site.isolatedWorkComing();
         }
@@ -296,6 +312,17 @@ public final class NodeRuntime implements MobulaRuntime {
         return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached);
     }
 
+    /**
+     * Creates an actor of job {@code jobId} (work a node runs for a connected driver) that was built
+     * {@code earlierBuilds} times before on nodes that died; unnamed and not detached.
+     */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, SchedulingStrategy strategy, boolean isolated,
+                                   String jobId, int earlierBuilds) {
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, null, strategy, isolated, false,
+            jobId, earlierBuilds);
+    }
+
     @Override
     public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry) {
         return submitActorCall((ActorRecord) actor, method, args, retryPolicy(retry));
@@ -368,7 +395,11 @@ public final class NodeRuntime implements MobulaRuntime {
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms; wait longer, or check the task that makes it");
             }
         }
-        return marshaller.unmarshal(stored);
+        try {
+            return marshaller.unmarshal(stored);
+        } catch (MobulaException e) {
+            throw entry.isFreed() && !(e instanceof ObjectFreedException) ? entry.freedError() : e; // freed while read
+        }
     }
 
     /** Waits for an entry's stored form; null on timeout. */
@@ -472,7 +503,72 @@ public final class NodeRuntime implements MobulaRuntime {
         return nodeStore.arenaPath();
     }
 
-    // ---- lifecycle ----
+    // ---- call semantics: the runtime context, freeing objects ----
+
+    /** The job of the program that made this runtime (16 hex digits). */
+    public String jobId() {
+        return jobId;
+    }
+
+    /** What the calling thread runs for this runtime (a task, an actor call), or null. */
+    private ExecutionContext contextHere() {
+        ExecutionContext context = ExecutionContext.current();
+        return context != null && context.runtime() == this ? context : null;
+    }
+
+    /** The job of work submitted from the calling thread now: its task's or actor's; null for this runtime's own. */
+    String jobOfCaller() {
+        ExecutionContext context = contextHere();
+        if (context == null) {
+            return null;
+        }
+        if (context.running != null && context.running.jobId != null) {
+            return context.running.jobId;
+        }
+        return context.actor != null ? context.actor.jobId() : null;
+    }
+
+    @Override
+    public RuntimeContext runtimeContext() {
+        ensureOpen();
+        String job = jobOfCaller();
+        ExecutionContext context = contextHere();
+        TaskSpec running = context == null ? null : context.running;
+        ActorRecord actor = context == null ? null : context.actor;
+        return new RuntimeContext(job != null ? job : jobId, nodeId(),
+            running == null ? Optional.empty() : Optional.of(running.taskId()),
+            actor == null ? OptionalLong.empty() : OptionalLong.of(actor.id()),
+            actor != null && actor.wasRestarted());
+    }
+
+    @Override
+    public void free(ObjectState[] objects) {
+        ensureOpen();
+        for (ObjectState object : objects) {
+            ObjectEntry entry = (ObjectEntry) object;
+            Object dropped = entry.free(freedForm(entry));
+            if (dropped != null) {
+                marshaller.drop(dropped);
+            }
+        }
+    }
+
+    /** What a freed entry holds: a failure that names it. */
+    private static StoredValues.Failed freedForm(ObjectEntry entry) {
+        return new StoredValues.Failed(new ObjectFreedException(entry.id().toString()));
+    }
+
+    /**
+     * Stores the outcome of work in its result entry; if the entry was freed meanwhile (or settled
+     * otherwise), the value is dropped at once instead of waiting for the collector.
+     */
+    void completeResult(ObjectEntry entry, Object stored) {
+        if (!entry.complete(stored) && entry.isFreed()) {
+            marshaller.drop(stored);
+        }
+    }
+
+        // ---- lifecycle ----
 
     @Override
     public void close() {

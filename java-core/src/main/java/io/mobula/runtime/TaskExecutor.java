@@ -32,6 +32,7 @@ public final class TaskExecutor {
         }
         ExecutionContext context = ExecutionContext.current();
         context.task = task;
+        context.running = task;
         Object stored;
         runtime.activityCounters().taskStarted();
         try {
@@ -49,12 +50,13 @@ public final class TaskExecutor {
             stored = failure(task, error);
         } finally {
             context.task = null;
+            context.running = null;
             runtime.activityCounters().taskEnded();
         }
         if (!task.finish()) {
             stored = cancelled(task);
         }
-        task.result.complete(stored);
+        runtime.completeResult(task.result, stored);
         return false;
     }
 
@@ -78,7 +80,8 @@ public final class TaskExecutor {
                     values[i + offset] = site.argumentValue(arg, marshaller);
                 }
             } catch (MobulaException e) {
-                throw new ArgumentFailure(e);
+                io.mobula.ObjectFreedException freed = arg instanceof ObjectEntry entry ? entry.freedError() : null;
+                throw new ArgumentFailure(freed != null ? freed : e); // freed while it was read: say so
             }
         }
         return values;

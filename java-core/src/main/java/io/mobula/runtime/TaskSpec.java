@@ -41,6 +41,9 @@ public final class TaskSpec {
     /** Runs in a worker process (a task), or lives in one (an actor's creation). */
     final boolean isolated;
 
+    /** The job it belongs to (set before it is handed on), or null: its node's own. */
+    String jobId;
+
     private int state = QUEUED;
     private Thread runner;
     private int retriesLeft;
@@ -184,6 +187,11 @@ public final class TaskSpec {
     /** Whether it is a task (not an actor's creation or method call). */
     public boolean isTask() {
         return kind == Kind.TASK;
+    }
+
+    /** The task's id as the runtime context names it: its result's id, the same for every run of it. */
+    public String taskId() {
+        return result.id().toString();
     }
 
     public String displayName() {

@@ -1,0 +1,207 @@
+package io.mobula;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Ray's remaining call semantics on an embedded node: the runtime context and free. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CallSemanticsTest {
+    private static final int BIG = 1 << 20; // doubles: 8 MiB, far above the inline threshold
+    static volatile CountDownLatch gate = new CountDownLatch(1);
+
+    private Mobula mobula;
+
+    @BeforeEach
+    void start() {
+        mobula = Mobula.init(new NodeContext().cpus(4).storeCapacityBytes(64L << 20)
+            .storeCreateTimeout(200, TimeUnit.MILLISECONDS));
+    }
+
+    @AfterEach
+    void stop() {
+        mobula.close();
+    }
+
+    /** A context as plain strings: job, node, task ("" if none), actor ("" if none), restarted. */
+    static List<String> describe(RuntimeContext context) {
+        return List.of(context.jobId(), context.nodeId(), context.taskId().orElse(""),
+            context.actorId().isPresent() ? Long.toString(context.actorId().getAsLong()) : "",
+            Boolean.toString(context.wasCurrentActorRestarted()));
+    }
+
+    static List<String> contextInTask() {
+        return describe(Mobula.current().runtimeContext());
+    }
+
+    /** The context of a task this task submits (its task id differs, its job does not). */
+    static List<String> contextOfNestedTask() {
+        return Mobula.current().task(CallSemanticsTest::contextInTask).remote().get();
+    }
+
+    static double[] big(double value) {
+        double[] values = new double[BIG];
+        java.util.Arrays.fill(values, value);
+        return values;
+    }
+
+    static double[] bigAfterGate(double value) throws InterruptedException {
+        if (!gate.await(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never opened the gate");
+        }
+        return big(value);
+    }
+
+    static double first(double[] values) {
+        return values[0];
+    }
+
+    static int fail(String why) {
+        throw new IllegalStateException(why);
+    }
+
+    static final class Probe {
+        Probe() {
+        }
+
+        List<String> context() {
+            return describe(Mobula.current().runtimeContext());
+        }
+
+        int corrupt() {
+            throw new AssertionError("state corrupted: the actor restarts");
+        }
+    }
+
+    // ---- the runtime context ----
+
+    @Test
+    void outsideATaskTheContextNamesTheJobAndNodeAndNoTaskOrActor() {
+        RuntimeContext context = mobula.runtimeContext();
+        assertTrue(context.jobId().matches("[0-9a-f]{16}"), context.jobId());
+        assertEquals(mobula.nodes().getFirst().id(), context.nodeId());
+        assertTrue(context.taskId().isEmpty());
+        assertTrue(context.actorId().isEmpty());
+        assertFalse(context.wasCurrentActorRestarted());
+        assertEquals(context, mobula.runtimeContext(), "an immutable value: the same where nothing changed");
+    }
+
+    @Test
+    void insideATaskTheContextNamesThatTaskAndItsNestedTasksShareTheJob() {
+        RuntimeContext outside = mobula.runtimeContext();
+        ObjectRef<List<String>> ref = mobula.task(CallSemanticsTest::contextInTask).remote();
+        List<String> inTask = ref.get();
+        assertEquals(List.of(outside.jobId(), outside.nodeId(), ref.id(), "", "false"), inTask);
+
+        ObjectRef<List<String>> parent = mobula.task(CallSemanticsTest::contextOfNestedTask).remote();
+        List<String> nested = parent.get();
+        assertEquals(outside.jobId(), nested.get(0));
+        assertTrue(nested.get(2).matches("[0-9a-f]{32}"), nested.get(2));
+        assertNotEquals(parent.id(), nested.get(2), "the nested task is a task of its own");
+    }
+
+    @Test
+    void insideAnActorTheContextNamesTheActorTheCallAndARestart() {
+        ActorHandle<Probe> actor = mobula.actor(Probe::new).maxRestarts(1).remote();
+        ObjectRef<List<String>> call = actor.task(Probe::context).remote();
+        List<String> before = call.get();
+        assertEquals(List.of(mobula.runtimeContext().jobId(), mobula.runtimeContext().nodeId(), call.id(),
+            Long.toString(actor.id()), "false"), before);
+
+        assertThrows(TaskException.class, () -> actor.task(Probe::corrupt).remote().get());
+        List<String> after = actor.task(Probe::context).remote().get();
+        assertEquals("true", after.get(4), "the actor was built again after the Error");
+        assertEquals(Long.toString(actor.id()), after.get(3));
+    }
+
+    // ---- free ----
+
+    @Test
+    void freeGivesTheMemoryBackAtOnceAndLaterReadsSayTheObjectWasFreed() {
+        StoreStats empty = mobula.storeStats();
+        ObjectRef<double[]> put = mobula.put(big(1.5));
+        ObjectRef<double[]> made = mobula.task(CallSemanticsTest::big, 2.5).remote();
+        assertEquals(2.5, made.get()[0]);
+        StoreStats full = mobula.storeStats();
+        assertTrue(full.usedBytes() - empty.usedBytes() >= 2L * BIG * Double.BYTES, full + " after two 8 MiB values");
+        assertEquals(empty.objectCount() + 2, full.objectCount());
+
+        mobula.free(List.of(put, made));
+        StoreStats freed = mobula.storeStats(); // no collection needed: free deletes now
+        assertEquals(empty.usedBytes(), freed.usedBytes(), "the memory of both values returned at once");
+        assertEquals(empty.objectCount(), freed.objectCount());
+
+        ObjectFreedException e = assertThrows(ObjectFreedException.class, put::get);
+        assertEquals(put.id(), e.objectId());
+        assertTrue(e.getMessage().contains(put.id()) && e.getMessage().contains("freed"), e.getMessage());
+        assertThrows(ObjectFreedException.class, () -> made.get(Duration.ofSeconds(1)));
+        assertTrue(put.isReady(), "a freed ref is settled: wait() does not hang on it");
+
+        // work taking a freed ref fails with the same, typed
+        ObjectFreedException asArgument = assertThrows(ObjectFreedException.class,
+            () -> mobula.task(CallSemanticsTest::first, made).remote().get());
+        assertEquals(made.id(), asArgument.objectId());
+
+        mobula.free(List.of(put, put, made)); // twice, and the same ref twice in one list: nothing more happens
+        assertEquals(empty.usedBytes(), mobula.storeStats().usedBytes());
+        assertThrows(ObjectFreedException.class, put::get);
+    }
+
+    @Test
+    void freeingAPendingRefFailsItsReadsAtOnceAndDropsTheValueWhenItIsMade() {
+        gate = new CountDownLatch(1);
+        StoreStats empty = mobula.storeStats();
+        ObjectRef<double[]> pending = mobula.task(CallSemanticsTest::bigAfterGate, 3.5).remote();
+        ObjectRef<Double> dependent = mobula.task(CallSemanticsTest::first, pending).remote();
+        mobula.free(List.of(pending));
+        assertThrows(ObjectFreedException.class, () -> pending.get(Duration.ofSeconds(5)), "no wait for the work");
+        assertThrows(ObjectFreedException.class, () -> dependent.get(Duration.ofSeconds(5)));
+
+        gate.countDown(); // the task runs on and makes its value, which is dropped as soon as it is stored
+        awaitTrue(() -> mobula.storeStats().objectCount() == empty.objectCount()
+            && mobula.storeStats().usedBytes() == empty.usedBytes(), "the freed task's value left in the store");
+        assertThrows(ObjectFreedException.class, pending::get);
+    }
+
+    @Test
+    void aFailedRefReadsAsFreedOnceFreedAndBadInputIsRefused() {
+        ObjectRef<Integer> failed = mobula.task(CallSemanticsTest::fail, "on purpose").remote();
+        assertThrows(TaskException.class, failed::get);
+        mobula.free(List.of(failed));
+        assertThrows(ObjectFreedException.class, failed::get);
+
+        mobula.free(List.of()); // nothing to do
+        assertThrows(IllegalArgumentException.class, () -> mobula.free(null));
+        try (Mobula other = Mobula.init(new NodeContext().cpus(1).storeCapacityBytes(8L << 20))) {
+            ObjectRef<Integer> foreign = other.put(7);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mobula.free(List.of(foreign)));
+            assertTrue(e.getMessage().contains("another Mobula runtime"), e.getMessage());
+            assertEquals(7, foreign.get(), "a refused free changed nothing");
+        }
+    }
+
+    /** Waits up to 20 s for {@code condition}, which other threads make true. */
+    private static void awaitTrue(BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+}
