@@ -164,6 +164,12 @@ final class ClusterSite implements WorkSite {
         return link.largeValues();
     }
 
+    /** A driver's program runs on the node it connected to (its own node is only its owner's bookkeeping). */
+    @Override
+    public String programNodeId() {
+        return link.nodeId();
+    }
+
     @Override
     public List<NodeInfo> nodes() {
         return link.nodes();

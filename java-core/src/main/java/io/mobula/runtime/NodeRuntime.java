@@ -535,7 +535,7 @@ public final class NodeRuntime implements MobulaRuntime {
         ExecutionContext context = contextHere();
         TaskSpec running = context == null ? null : context.running;
         ActorRecord actor = context == null ? null : context.actor;
-        return new RuntimeContext(job != null ? job : jobId, nodeId(),
+        return new RuntimeContext(job != null ? job : jobId, context == null ? site.programNodeId() : nodeId(),
             running == null ? Optional.empty() : Optional.of(running.taskId()),
             actor == null ? OptionalLong.empty() : OptionalLong.of(actor.id()),
             actor != null && actor.wasRestarted());
