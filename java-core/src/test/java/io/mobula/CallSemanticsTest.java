@@ -194,6 +194,87 @@ class CallSemanticsTest {
         }
     }
 
+    // ---- multiple returns ----
+
+    static List<double[]> thirds(int n) {
+        return List.of(big(1), big(2), big(3)).stream().map(values -> java.util.Arrays.copyOf(values, n)).toList();
+    }
+
+    static int[] pair(int a) {
+        return new int[] {a, a * 10};
+    }
+
+    static List<Integer> twoValues() {
+        return List.of(1, 2);
+    }
+
+    static String notAList() {
+        return "one value";
+    }
+
+    static List<Integer> throwsInstead() {
+        throw new IllegalStateException("no values today");
+    }
+
+    @Test
+    void numReturnsStoresEachValueAsItsOwnObject() {
+        StoreStats empty = mobula.storeStats();
+        List<ObjectRef<double[]>> parts = mobula.task(CallSemanticsTest::thirds, BIG).numReturns(3).remoteEach();
+        assertEquals(3, parts.size());
+        assertEquals(3, parts.stream().map(ObjectRef::id).distinct().count(), "three objects");
+        assertEquals(2.0, mobula.task(CallSemanticsTest::first, parts.get(1)).remote().get(), "one part as an argument");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i + 1.0, parts.get(i).get()[BIG - 1]);
+        }
+        assertEquals(empty.objectCount() + 3, mobula.storeStats().objectCount(), "each 8 MiB part its own store object");
+        mobula.free(List.of(parts.get(0)));
+        assertThrows(ObjectFreedException.class, parts.get(0)::get);
+        assertEquals(3.0, parts.get(2).get()[0], "freeing one part leaves the others");
+
+        List<ObjectRef<Integer>> fromArray = mobula.task(CallSemanticsTest::pair, 4).numReturns(2).remoteEach();
+        assertEquals(List.of(4, 40), mobula.get(fromArray));
+        assertEquals(7, mobula.task(CallSemanticsTest::pair, 7).numReturns(1).remote().get()[0], "numReturns(1): a plain task");
+    }
+
+    @Test
+    void aWrongCountOrTypeFailsEveryRefNamingTheCounts() {
+        List<ObjectRef<Integer>> tooFew = mobula.task(CallSemanticsTest::twoValues).numReturns(3).remoteEach();
+        for (ObjectRef<Integer> ref : tooFew) {
+            ReturnCountException e = assertThrows(ReturnCountException.class, ref::get);
+            assertEquals(List.of(3, 2), List.of(e.expected(), e.actual()));
+            assertTrue(e.getMessage().contains("numReturns(3)") && e.getMessage().contains("returned 2 values"), e.getMessage());
+        }
+        List<ObjectRef<Object>> single = mobula.task(CallSemanticsTest::notAList).numReturns(2).remoteEach();
+        ReturnCountException notAList = assertThrows(ReturnCountException.class, single.get(1)::get);
+        assertEquals(-1, notAList.actual());
+        assertTrue(notAList.getMessage().contains("java.lang.String"), notAList.getMessage());
+
+        List<ObjectRef<Integer>> failed = mobula.task(CallSemanticsTest::throwsInstead).numReturns(2).remoteEach();
+        for (ObjectRef<Integer> ref : failed) {
+            TaskException e = assertThrows(TaskException.class, ref::get);
+            assertTrue(e.getMessage().contains("no values today"), e.getMessage());
+        }
+
+        assertThrows(IllegalArgumentException.class, () -> mobula.task(CallSemanticsTest::twoValues).numReturns(0));
+        assertThrows(IllegalArgumentException.class, () -> mobula.task(CallSemanticsTest::twoValues).numReturns(-2));
+        IllegalStateException plain = assertThrows(IllegalStateException.class,
+            () -> mobula.task(CallSemanticsTest::twoValues).numReturns(2).remote());
+        assertTrue(plain.getMessage().contains("remoteEach"), plain.getMessage());
+    }
+
+    @Test
+    void cancellingATaskOfSeveralReturnsCancelsEveryRef() throws InterruptedException {
+        gate = new CountDownLatch(1);
+        ObjectRef<double[]> blocker = mobula.task(CallSemanticsTest::bigAfterGate, 1.0).resources("CPU", 4).remote();
+        List<ObjectRef<Integer>> queued = mobula.task(CallSemanticsTest::twoValues).numReturns(2).remoteEach();
+        assertTrue(mobula.cancel(queued.get(1)));
+        for (ObjectRef<Integer> ref : queued) {
+            assertThrows(TaskCancelledException.class, () -> ref.get(Duration.ofSeconds(5)));
+        }
+        gate.countDown();
+        assertEquals(1.0, blocker.get()[0]);
+    }
+
     /** Waits up to 20 s for {@code condition}, which other threads make true. */
     private static void awaitTrue(BooleanSupplier condition, String failure) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

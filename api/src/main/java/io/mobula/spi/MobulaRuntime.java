@@ -94,4 +94,12 @@ public interface MobulaRuntime extends AutoCloseable {
      * {@link io.mobula.ObjectFreedException}. Freeing a freed object does nothing.
      */
     void free(ObjectState[] objects);
+
+    // ---- multiple returns ----
+
+    /**
+     * Submits a task whose function returns a list or array of {@code numReturns} values, each
+     * stored as its own object. @return the states of its results, in order.
+     */
+    ObjectState[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns);
 }

@@ -20,6 +20,7 @@ import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.ObjectFreedException;
 import io.mobula.ObjectRef;
+import io.mobula.ReturnCountException;
 import io.mobula.RuntimeContext;
 import io.mobula.TaskException;
 
@@ -55,6 +56,10 @@ class ConnectedCallSemanticsTest {
 
     static double first(double[] values) {
         return values[0];
+    }
+
+    static List<double[]> halves(double value) {
+        return List.of(big(value), new double[] {value * 2});
     }
 
     static final class Probe {
@@ -123,6 +128,20 @@ class ConnectedCallSemanticsTest {
             assertThrows(ObjectFreedException.class,
                 () -> driver.task(ConnectedCallSemanticsTest::first, put).remote().get());
             driver.free(List.of(put, made)); // again: nothing more happens
+        }
+    }
+
+    @Test
+    void aTaskOfSeveralReturnsGivesTheDriverOneRefPerValue() {
+        try (Mobula driver = Mobula.init(head.address())) {
+            List<ObjectRef<double[]>> parts = driver.task(ConnectedCallSemanticsTest::halves, 1.5).numReturns(2).remoteEach();
+            assertEquals(BIG, parts.get(0).get().length, "a large part");
+            assertEquals(3.0, parts.get(1).get()[0]);
+            assertEquals(1.5, driver.task(ConnectedCallSemanticsTest::first, parts.get(0)).remote().get(), "a part as an argument");
+
+            List<ObjectRef<double[]>> wrong = driver.task(ConnectedCallSemanticsTest::halves, 1.0).numReturns(3).remoteEach();
+            ReturnCountException e = assertThrows(ReturnCountException.class, wrong.get(2)::get);
+            assertEquals(List.of(3, 2), List.of(e.expected(), e.actual()));
         }
     }
 }

@@ -219,6 +219,12 @@ public final class NodeRuntime implements MobulaRuntime {
      */
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
                                   SchedulingStrategy strategy, boolean isolated, String jobId) {
+        return submit(function, args, requested, retry, strategy, isolated, jobId, 1).result;
+    }
+
+    /** Submits a task returning {@code numReturns} values (one entry each when more than one). */
+    private TaskSpec submit(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                            SchedulingStrategy strategy, boolean isolated, String jobId, int numReturns) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
         if (isolated) {
@@ -230,13 +236,16 @@ public final class NodeRuntime implements MobulaRuntime {
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
             requested, strategy, isolated);
         task.jobId = jobId;
+        if (numReturns > 1) {
+            MultipleReturns.prepare(this, task, numReturns);
+        }
         if (isolated) {
             site.isolatedWorkComing();
         }
         result.producer(task);
         activity.taskSubmitted(result);
         site.submitTask(task);
-        return result;
+        return task;
     }
 
     /** What this node is doing now (for status). */
@@ -435,7 +444,7 @@ public final class NodeRuntime implements MobulaRuntime {
         if (task == null || !task.cancel()) {
             return false;
         }
-        entry.complete(TaskExecutor.cancelled(task));
+        completeResults(task, TaskExecutor.cancelled(task), null);
         if (task.kind == TaskSpec.Kind.TASK) {
             scheduler.cancelled(task);
         }
@@ -566,6 +575,33 @@ public final class NodeRuntime implements MobulaRuntime {
         if (!entry.complete(stored) && entry.isFreed()) {
             marshaller.drop(stored);
         }
+    }
+
+        // ---- multiple returns ----
+
+    @Override
+    public ObjectEntry[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns) {
+        if (numReturns < 1) {
+            throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+        }
+        TaskSpec task = submit(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(),
+            options.isolated(), jobOfCaller(), numReturns);
+        return task.results();
+    }
+
+    /**
+     * Stores a finished task's outcome in its results: {@code each} holds one stored form per result
+     * (a task of several returns that returned them), else every result gets {@code stored} (one
+     * result, or a failure). The first result is completed last, so whoever sees it sees all.
+     */
+    void completeResults(TaskSpec task, Object stored, Object[] each) {
+        ObjectEntry[] more = task.moreResults;
+        if (more != null) {
+            for (int i = 0; i < more.length; i++) {
+                completeResult(more[i], each != null ? each[i + 1] : stored);
+            }
+        }
+        completeResult(task.result, each != null ? each[0] : stored);
     }
 
         // ---- lifecycle ----

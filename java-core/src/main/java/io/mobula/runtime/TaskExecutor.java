@@ -34,6 +34,7 @@ public final class TaskExecutor {
         context.task = task;
         context.running = task;
         Object stored;
+        Object[] storedEach = null;
         runtime.activityCounters().taskStarted();
         try {
             Object[] args = resolveArguments(task, 0);
@@ -42,7 +43,12 @@ public final class TaskExecutor {
                 task.detach(); // its outcome completes it on the thread that hears it
                 return false;
             }
-            stored = runtime.marshaller().marshal(value, task.result.id());
+            if (task.moreResults != null) {
+                storedEach = MultipleReturns.marshalEach(runtime, task, value);
+                stored = storedEach[0];
+            } else {
+                stored = runtime.marshaller().marshal(value, task.result.id());
+            }
         } catch (Throwable error) {
             if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
                 return true;
@@ -55,8 +61,9 @@ public final class TaskExecutor {
         }
         if (!task.finish()) {
             stored = cancelled(task);
+            storedEach = null;
         }
-        runtime.completeResult(task.result, stored);
+        runtime.completeResults(task, stored, storedEach);
         return false;
     }
 
@@ -91,6 +98,9 @@ public final class TaskExecutor {
     Object failure(TaskSpec task, Throwable error) {
         if (error instanceof ArgumentFailure argument) {
             return new StoredValues.Failed(argument.cause());
+        }
+        if (error instanceof io.mobula.ReturnCountException miscounted) {
+            return new StoredValues.Failed(miscounted); // the task ran, but returned no n values: said as such
         }
         if (error instanceof TaskException remote) {
             return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)

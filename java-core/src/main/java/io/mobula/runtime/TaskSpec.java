@@ -43,6 +43,8 @@ public final class TaskSpec {
 
     /** The job it belongs to (set before it is handed on), or null: its node's own. */
     String jobId;
+    /** A task of several returns: the results after the first ({@link #result}); null for one. */
+    ObjectEntry[] moreResults;
 
     private int state = QUEUED;
     private Thread runner;
@@ -187,6 +189,17 @@ public final class TaskSpec {
     /** Whether it is a task (not an actor's creation or method call). */
     public boolean isTask() {
         return kind == Kind.TASK;
+    }
+
+    /** Every result, in order: the first, then {@link #moreResults}. */
+    ObjectEntry[] results() {
+        if (moreResults == null) {
+            return new ObjectEntry[] {result};
+        }
+        ObjectEntry[] all = new ObjectEntry[moreResults.length + 1];
+        all[0] = result;
+        System.arraycopy(moreResults, 0, all, 1, moreResults.length);
+        return all;
     }
 
     /** The task's id as the runtime context names it: its result's id, the same for every run of it. */
