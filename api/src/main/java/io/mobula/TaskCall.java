@@ -131,6 +131,26 @@ public final class TaskCall<R> {
         return new TaskOptions(resources, new RetryOptions(maxRetries, retryOn), strategy, isolated);
     }
 
+    // ---- streaming generator ----
+
+    /**
+     * Submits a streaming generator task: the function returns an {@code Iterator<T>}, an
+     * {@code Iterable<T>} or a {@code java.util.stream.Stream<T>}, which the task runs through,
+     * storing each value as its own object as soon as it is produced; the caller takes their refs
+     * as they come (see {@link ObjectRefGenerator}). A failure part way surfaces as the next ref.
+     * A generator task is not run again after a failure ({@code maxRetries} does not apply).
+     *
+     * @throws IllegalArgumentException      if the task is {@link #isolated()} (its values cannot stream
+     *                                       out of a worker process yet).
+     * @throws UnsupportedOperationException through a connected driver (not supported there yet).
+     */
+    public <T> ObjectRefGenerator<T> remoteGenerator() {
+        if (numReturns != 1) {
+            throw new IllegalStateException("a generator's values are its refs: drop numReturns(" + numReturns + ")");
+        }
+        return new ObjectRefGenerator<>(runtime.submitGenerator(function, args, options()), runtime);
+    }
+
     // ---- multiple returns ----
 
     /**

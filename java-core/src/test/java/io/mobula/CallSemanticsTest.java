@@ -275,6 +275,89 @@ class CallSemanticsTest {
         assertEquals(1.0, blocker.get()[0]);
     }
 
+    // ---- streaming generators ----
+
+    /** Yields 0, then waits for the gate, then yields 1 .. n-1. */
+    static java.util.stream.Stream<Integer> countAfterGate(int n) {
+        return java.util.stream.IntStream.range(0, n).boxed().map(i -> {
+            if (i == 1) {
+                try {
+                    if (!gate.await(20, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never opened the gate");
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return i;
+        });
+    }
+
+    /** Yields two values, then fails. */
+    static java.util.Iterator<String> failsAfterTwo() {
+        return new java.util.Iterator<>() {
+            private int made;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public String next() {
+                if (made == 2) {
+                    throw new IllegalStateException("the source broke after two values");
+                }
+                return "value " + made++;
+            }
+        };
+    }
+
+    static List<double[]> bigValues() {
+        return List.of(big(1), big(2));
+    }
+
+    @Test
+    void aGeneratorsValuesArriveAsTheyAreProducedAndTheStreamEnds() {
+        gate = new CountDownLatch(1);
+        ObjectRefGenerator<Integer> counted = mobula.task(CallSemanticsTest::countAfterGate, 4).remoteGenerator();
+        ObjectRef<Integer> first = counted.next(Duration.ofSeconds(20)); // the task is still held at the gate
+        assertEquals(0, first.get());
+        assertThrows(GetTimeoutException.class, () -> counted.next(Duration.ofMillis(50)), "nothing more until the gate opens");
+        gate.countDown();
+        List<Integer> rest = new java.util.ArrayList<>();
+        for (ObjectRef<Integer> ref : counted) {
+            rest.add(ref.get());
+        }
+        assertEquals(List.of(1, 2, 3), rest);
+        assertThrows(java.util.NoSuchElementException.class, () -> counted.next(Duration.ofSeconds(1)), "the end");
+
+        StoreStats before = mobula.storeStats();
+        ObjectRefGenerator<double[]> large = mobula.task(CallSemanticsTest::bigValues).remoteGenerator();
+        ObjectRef<double[]> one = large.next(Duration.ofSeconds(20));
+        ObjectRef<double[]> two = large.next(Duration.ofSeconds(20));
+        assertEquals(List.of(1.0, 2.0), List.of(one.get()[0], two.get()[BIG - 1]));
+        assertEquals(before.objectCount() + 2, mobula.storeStats().objectCount(), "each value its own object");
+    }
+
+    @Test
+    void aGeneratorsFailureSurfacesAtTheValueItStoppedAt() {
+        ObjectRefGenerator<String> broken = mobula.task(CallSemanticsTest::failsAfterTwo).remoteGenerator();
+        assertEquals("value 0", broken.next(Duration.ofSeconds(20)).get());
+        assertEquals("value 1", broken.next(Duration.ofSeconds(20)).get());
+        ObjectRef<String> third = broken.next(Duration.ofSeconds(20));
+        TaskException e = assertThrows(TaskException.class, third::get);
+        assertTrue(e.getMessage().contains("the source broke after two values"), e.getMessage());
+        assertThrows(java.util.NoSuchElementException.class, () -> broken.next(Duration.ofSeconds(1)));
+
+        ObjectRefGenerator<Object> notAGenerator = mobula.task(CallSemanticsTest::notAList).remoteGenerator();
+        MobulaException wrong = assertThrows(MobulaException.class, () -> notAGenerator.next(Duration.ofSeconds(20)).get());
+        assertTrue(wrong.getMessage().contains("remoteGenerator()") && wrong.getMessage().contains("java.lang.String"),
+            wrong.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> mobula.task(CallSemanticsTest::failsAfterTwo).isolated().remoteGenerator());
+    }
+
     /** Waits up to 20 s for {@code condition}, which other threads make true. */
     private static void awaitTrue(BooleanSupplier condition, String failure) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -102,4 +102,9 @@ public interface MobulaRuntime extends AutoCloseable {
      * stored as its own object. @return the states of its results, in order.
      */
     ObjectState[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns);
+
+    // ---- streaming generators ----
+
+    /** Submits a task whose function returns an iterator, iterable or stream; each value is stored as produced. */
+    StreamState submitGenerator(RemoteFunction function, Object[] args, TaskOptions options);
 }

@@ -132,7 +132,7 @@ class ConnectedCallSemanticsTest {
     }
 
     @Test
-    void aTaskOfSeveralReturnsGivesTheDriverOneRefPerValue() {
+    void aTaskOfSeveralReturnsGivesTheDriverOneRefPerValueAndAGeneratorIsRefusedForNow() {
         try (Mobula driver = Mobula.init(head.address())) {
             List<ObjectRef<double[]>> parts = driver.task(ConnectedCallSemanticsTest::halves, 1.5).numReturns(2).remoteEach();
             assertEquals(BIG, parts.get(0).get().length, "a large part");
@@ -142,6 +142,10 @@ class ConnectedCallSemanticsTest {
             List<ObjectRef<double[]>> wrong = driver.task(ConnectedCallSemanticsTest::halves, 1.0).numReturns(3).remoteEach();
             ReturnCountException e = assertThrows(ReturnCountException.class, wrong.get(2)::get);
             assertEquals(List.of(3, 2), List.of(e.expected(), e.actual()));
+
+            UnsupportedOperationException generator = assertThrows(UnsupportedOperationException.class,
+                () -> driver.task(ConnectedCallSemanticsTest::halves, 1.0).remoteGenerator());
+            assertTrue(generator.getMessage().contains("not supported through a connected driver yet"), generator.getMessage());
         }
     }
 }

@@ -222,7 +222,10 @@ public final class NodeRuntime implements MobulaRuntime {
         return submit(function, args, requested, retry, strategy, isolated, jobId, 1).result;
     }
 
-    /** Submits a task returning {@code numReturns} values (one entry each when more than one). */
+    /**
+     * Submits a task returning {@code numReturns} values (one entry each when more than one), or, 0,
+     * a streaming generator.
+     */
     private TaskSpec submit(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
                             SchedulingStrategy strategy, boolean isolated, String jobId, int numReturns) {
         ensureOpen();
@@ -238,6 +241,8 @@ public final class NodeRuntime implements MobulaRuntime {
         task.jobId = jobId;
         if (numReturns > 1) {
             MultipleReturns.prepare(this, task, numReturns);
+        } else if (numReturns == GENERATOR) {
+            StreamedReturns.of(this, task);
         }
         if (isolated) {
             site.isolatedWorkComing();
@@ -577,7 +582,27 @@ public final class NodeRuntime implements MobulaRuntime {
         }
     }
 
-        // ---- multiple returns ----
+        // ---- streaming generators ----
+
+    /** {@link #submit}'s count of returns for a streaming generator. */
+    private static final int GENERATOR = 0;
+
+    @Override
+    public StreamedReturns submitGenerator(RemoteFunction function, Object[] args, TaskOptions options) {
+        ensureOpen();
+        if (site instanceof ClusterSite) {
+            throw new UnsupportedOperationException("streaming generators are not supported through a connected driver yet; "
+                + "return a List with numReturns(n).remoteEach(), or run the generator inside a task on a node");
+        }
+        if (options.isolated()) {
+            throw new IllegalArgumentException("a generator's values cannot stream out of a worker process yet: drop isolated()");
+        }
+        TaskSpec task = submit(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(), false,
+            jobOfCaller(), GENERATOR);
+        return task.stream;
+    }
+
+    // ---- multiple returns ----
 
     @Override
     public ObjectEntry[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns) {

@@ -43,14 +43,18 @@ public final class TaskExecutor {
                 task.detach(); // its outcome completes it on the thread that hears it
                 return false;
             }
-            if (task.moreResults != null) {
+            if (task.stream != null) {
+                StreamedReturns.produce(runtime, task, value); // each value stored and handed out as it comes
+                stored = StoredValues.NULL;
+            } else if (task.moreResults != null) {
                 storedEach = MultipleReturns.marshalEach(runtime, task, value);
                 stored = storedEach[0];
             } else {
                 stored = runtime.marshaller().marshal(value, task.result.id());
             }
         } catch (Throwable error) {
-            if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
+            // a generator is not run again: its values so far are already out
+            if (!(error instanceof ArgumentFailure) && task.stream == null && task.requeueForRetry(error)) {
                 return true;
             }
             stored = failure(task, error);

@@ -45,6 +45,8 @@ public final class TaskSpec {
     String jobId;
     /** A task of several returns: the results after the first ({@link #result}); null for one. */
     ObjectEntry[] moreResults;
+    /** A streaming generator task's values, as produced; null for any other task. */
+    StreamedReturns stream;
 
     private int state = QUEUED;
     private Thread runner;
