@@ -414,6 +414,53 @@ public final class Mobula implements AutoCloseable {
         return open().arenaPath();
     }
 
+    // ---- call semantics: the runtime context, freeing objects ----
+
+    /**
+     * Where the calling code runs (Ray's {@code get_runtime_context()}): the job id, the node id,
+     * and, called inside a task or actor call (through {@link #current()}), that task's id and,
+     * inside an actor, the actor's id and whether it was restarted. Outside a task those are empty.
+     */
+    public RuntimeContext runtimeContext() {
+        return open().runtimeContext();
+    }
+
+    /**
+     * Drops the objects' values from the store now (Ray's internal {@code free}), rather than when
+     * their last ref is collected: their memory returns at once (an object handed out as a buffer or
+     * segment view returns when the last such view is released). A later {@code get} of a freed ref,
+     * or work taking it as an argument, throws {@link ObjectFreedException} naming the object.
+     * <ul>
+     *   <li>Freeing a freed ref (or the same ref twice in one list) does nothing.</li>
+     *   <li>A ref whose work has not finished is freed at once as well: its {@code get} fails
+     *       with {@link ObjectFreedException} from now on, the work still runs (free does not
+     *       cancel; {@link #cancel} does), and its value is dropped as soon as it is made.</li>
+     *   <li>A ref whose work failed holds no value; it then reads as freed too.</li>
+     *   <li>Refs nested inside a freed value are no longer held by it (each lives while anything
+     *       else refers to it).</li>
+     * </ul>
+     * Through a connected driver, a value kept in a node's store is dropped there before this
+     * returns.
+     */
+    public void free(List<? extends ObjectRef<?>> refs) {
+        if (refs == null) {
+            throw new IllegalArgumentException("the list of refs to free is null; pass a list (it may be empty)");
+        }
+        ObjectState[] entries = new ObjectState[refs.size()];
+        for (int i = 0; i < entries.length; i++) {
+            ObjectRef<?> ref = refs.get(i);
+            if (ref == null) {
+                throw new IllegalArgumentException("ref " + i + " of the list to free is null");
+            }
+            if (ref.runtime() != runtime) {
+                throw new IllegalArgumentException("ref " + i + " (" + ref.id() + ") was made by another Mobula runtime; "
+                    + "free it through the runtime that made it");
+            }
+            entries[i] = ref.entry();
+        }
+        open().free(entries);
+    }
+
     public boolean isClosed() {
         return runtime.isClosed();
     }

@@ -1,11 +1,13 @@
 package io.mobula;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.mobula.function.RemoteFunction;
 import io.mobula.spi.MobulaRuntime;
+import io.mobula.spi.ObjectState;
 import io.mobula.spi.RetryOptions;
 import io.mobula.spi.TaskOptions;
 
@@ -26,6 +28,7 @@ public final class TaskCall<R> {
     private List<Class<? extends Throwable>> retryOn = List.of();
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
     private boolean isolated;
+    private int numReturns = 1;
 
     /** Ray's default: a task whose process or node dies runs again up to 3 times. */
     public static final int DEFAULT_MAX_RETRIES = 3;
@@ -117,7 +120,71 @@ public final class TaskCall<R> {
      *                                          capturing lambda or a bound method reference.
      */
     public ObjectRef<R> remote() {
-        return new ObjectRef<>(runtime.submitTask(function, args,
-            new TaskOptions(resources, new RetryOptions(maxRetries, retryOn), strategy, isolated)), runtime);
+        if (numReturns != 1) {
+            throw new IllegalStateException("this task was given numReturns(" + numReturns + "): submit it with remoteEach(), "
+                + "which returns one ref per value");
+        }
+        return new ObjectRef<>(runtime.submitTask(function, args, options()), runtime);
+    }
+
+    private TaskOptions options() {
+        return new TaskOptions(resources, new RetryOptions(maxRetries, retryOn), strategy, isolated);
+    }
+
+    // ---- streaming generator ----
+
+    /**
+     * Submits a streaming generator task: the function returns an {@code Iterator<T>}, an
+     * {@code Iterable<T>} or a {@code java.util.stream.Stream<T>}, which the task runs through,
+     * storing each value as its own object as soon as it is produced; the caller takes their refs
+     * as they come (see {@link ObjectRefGenerator}). A failure part way surfaces as the next ref.
+     * A generator task is not run again after a failure ({@code maxRetries} does not apply).
+     *
+     * @throws IllegalArgumentException      if the task is {@link #isolated()} (its values cannot stream
+     *                                       out of a worker process yet).
+     * @throws UnsupportedOperationException through a connected driver (not supported there yet).
+     */
+    public <T> ObjectRefGenerator<T> remoteGenerator() {
+        if (numReturns != 1) {
+            throw new IllegalStateException("a generator's values are its refs: drop numReturns(" + numReturns + ")");
+        }
+        return new ObjectRefGenerator<>(runtime.submitGenerator(function, args, options()), runtime);
+    }
+
+    // ---- multiple returns ----
+
+    /**
+     * The task returns {@code n} values, each stored as its own object (Ray's {@code num_returns}):
+     * submit it with {@link #remoteEach()}. The function returns a {@code List} or an array of
+     * exactly {@code n} values. {@code numReturns(1)} with {@link #remote()} is a plain task.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}.
+     */
+    public TaskCall<R> numReturns(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("numReturns must be >= 1, got " + n + "; a task that returns nothing "
+                + "is a VoidFunc task, and its one ref says when it is done");
+        }
+        this.numReturns = n;
+        return this;
+    }
+
+    /**
+     * Submits a task whose function returns a {@code List<T>} or a {@code T[]} of exactly
+     * {@link #numReturns(int) numReturns} values, and returns one ref per value, in order: each
+     * value is its own object (so a consumer of one does not read the others). If the function
+     * returns another count, or no list or array, every ref fails with
+     * {@link ReturnCountException} naming the count expected and the count returned; if it throws,
+     * every ref fails with that.
+     *
+     * @throws IllegalArgumentException (and the other failures of {@link #remote()}) as {@link #remote()}.
+     */
+    public <T> List<ObjectRef<T>> remoteEach() {
+        ObjectState[] states = runtime.submitTaskEach(function, args, options(), numReturns);
+        List<ObjectRef<T>> refs = new ArrayList<>(states.length);
+        for (ObjectState state : states) {
+            refs.add(new ObjectRef<>(state, runtime));
+        }
+        return List.copyOf(refs);
     }
 }

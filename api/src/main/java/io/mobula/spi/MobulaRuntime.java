@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.mobula.NodeInfo;
 import io.mobula.PlacementStrategy;
+import io.mobula.RuntimeContext;
 import io.mobula.StoreStats;
 import io.mobula.function.RemoteFunction;
 
@@ -99,4 +100,28 @@ public interface MobulaRuntime extends AutoCloseable {
 
     @Override
     void close();
+
+    // ---- call semantics: the runtime context, freeing objects ----
+
+    /** Where the calling thread runs: job, node, and the task and actor it runs for, if any. */
+    RuntimeContext runtimeContext();
+
+    /**
+     * Drops the objects' values now (their memory returns at once); a later read of one throws
+     * {@link io.mobula.ObjectFreedException}. Freeing a freed object does nothing.
+     */
+    void free(ObjectState[] objects);
+
+    // ---- multiple returns ----
+
+    /**
+     * Submits a task whose function returns a list or array of {@code numReturns} values, each
+     * stored as its own object. @return the states of its results, in order.
+     */
+    ObjectState[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns);
+
+    // ---- streaming generators ----
+
+    /** Submits a task whose function returns an iterator, iterable or stream; each value is stored as produced. */
+    StreamState submitGenerator(RemoteFunction function, Object[] args, TaskOptions options);
 }

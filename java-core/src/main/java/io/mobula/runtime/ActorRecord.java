@@ -54,6 +54,10 @@ public final class ActorRecord implements ActorState {
     private volatile boolean started;
     private final AtomicBoolean resourcesReturned = new AtomicBoolean();
     private int restarts;
+    /** Times the actor was built before this record on other nodes (a connected driver's actor whose node died). */
+    private volatile int earlierBuilds;
+    /** The job it belongs to, or null: its node's own. */
+    private volatile String jobId;
     private volatile int[] gpuIds = GpuAllocator.NONE;
 
     ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
@@ -105,6 +109,28 @@ public final class ActorRecord implements ActorState {
     /** How many times the constructor has re-run after a fatal error. */
     public synchronized int restarts() {
         return restarts;
+    }
+
+    /**
+     * Says this actor was built {@code times} times before, elsewhere: its owner builds it again
+     * here because the node it lived on died. Read by the runtime context.
+     */
+    public void builtBefore(int times) {
+        earlierBuilds = times;
+    }
+
+    void job(String jobId) {
+        this.jobId = jobId;
+    }
+
+    /** The job it belongs to, or null: its node's own. */
+    String jobId() {
+        return jobId;
+    }
+
+    /** Whether this actor's instance was built again after one failed, here or on a node that died. */
+    boolean wasRestarted() {
+        return earlierBuilds > 0 || restarts() > 0;
     }
 
     /** @return true exactly once, for the caller that gives the actor's resources back. */
@@ -248,7 +274,7 @@ public final class ActorRecord implements ActorState {
     }
 
     private void run(int index) {
-        ExecutionContext.enterActor(runtime, gpuIds);
+        ExecutionContext.enterActor(runtime, this, gpuIds);
         if (index == 0) {
             construct(false);
         }
@@ -331,6 +357,10 @@ public final class ActorRecord implements ActorState {
     /** Runs the constructor; on failure the actor dies. @return true if the instance exists. */
     private boolean construct(boolean restart) {
         TaskExecutor executor = runtime.executor();
+        ExecutionContext context = ExecutionContext.current(); // null where a restart is not on the actor's thread
+        if (context != null) {
+            context.running = creation;
+        }
         try {
             Object[] args = executor.resolveArguments(creation, 0);
             Object created = runtime.site().construct(this, args);
@@ -353,6 +383,10 @@ public final class ActorRecord implements ActorState {
                 + ": its constructor threw " + (cause != null ? cause.getMessage() : error.toString()), cause != null ? cause : error));
             drain();
             return false;
+        } finally {
+            if (context != null) {
+                context.running = null;
+            }
         }
     }
 

@@ -37,6 +37,17 @@ final class ActorTable {
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
+        return create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached,
+            runtime.jobOfCaller(), 0);
+    }
+
+    /**
+     * @param jobId         the job the actor belongs to (work placed here for a driver's job), or null: this node's own.
+     * @param earlierBuilds times it was built before on nodes that died (its owner builds it again here).
+     */
+    ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                       int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
+                       boolean isolated, boolean detached, String jobId, int earlierBuilds) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -68,6 +79,8 @@ final class ActorTable {
             RetryPolicy.NONE, created, null, requested, strategy, isolated);
         ActorRecord actor = new ActorRecord(id, name, creation, placement.placement(), held, maxRestarts, maxConcurrency,
             detached, runtime, runtime.idler());
+        actor.job(jobId);
+        actor.builtBefore(earlierBuilds);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, actor, requested, strategy, isolated);
         if (isolated) {

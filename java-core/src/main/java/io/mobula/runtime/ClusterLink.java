@@ -68,6 +68,9 @@ public interface ClusterLink extends AutoCloseable {
     /** The cluster's nodes as last heard of. */
     List<NodeInfo> nodes();
 
+    /** The id of the node this one works through (a driver's: the node it connected to). */
+    String nodeId();
+
     @Override
     void close();
 }

@@ -85,11 +85,27 @@ final class ClusterSite implements WorkSite {
      * stored in the result entry, or the task queued again while its retries allow.
      */
     private void completeSent(TaskSpec task, Object value, Throwable failure) {
+        if (task.moreResults != null && failure == null) {
+            // Splitting may read the value from its node and store large parts there, both waiting for
+            // answers that this thread (the link's reader) delivers: split on a thread of its own.
+            Thread.ofVirtual().name("mobula-split-returns").start(() -> storeOutcome(task, value, null));
+        } else {
+            storeOutcome(task, value, failure);
+        }
+    }
+
+    private void storeOutcome(TaskSpec task, Object value, Throwable failure) {
         Object stored = null;
+        Object[] storedEach = null;
         Throwable error = failure;
         if (error == null) {
             try {
-                stored = runtime.marshaller().marshal(value, task.result.id());
+                if (task.moreResults != null) { // the node ran it as a task of one value: split it here
+                    storedEach = MultipleReturns.marshalEach(runtime, task, value);
+                    stored = storedEach[0];
+                } else {
+                    stored = runtime.marshaller().marshal(value, task.result.id());
+                }
             } catch (Throwable e) {
                 error = e;
             }
@@ -108,8 +124,9 @@ final class ClusterSite implements WorkSite {
         }
         if (!task.finish()) {
             stored = TaskExecutor.cancelled(task);
+            storedEach = null;
         }
-        task.result.complete(stored);
+        runtime.completeResults(task, stored, storedEach);
     }
 
     /**
@@ -171,6 +188,12 @@ final class ClusterSite implements WorkSite {
     @Override
     public ValueMarshaller.LargeValues largeValues() {
         return link.largeValues();
+    }
+
+    /** A driver's program runs on the node it connected to (its own node is only its owner's bookkeeping). */
+    @Override
+    public String programNodeId() {
+        return link.nodeId();
     }
 
     @Override

@@ -13,6 +13,10 @@ public final class ExecutionContext {
     TaskSpec task;
     /** The GPU devices this thread's task or actor holds (empty if none). */
     int[] gpuIds = GpuAllocator.NONE;
+    /** The task or actor call running on this thread now, for the runtime context; null between them. */
+    TaskSpec running;
+    /** The actor whose thread this is; null on a worker thread. */
+    ActorRecord actor;
 
     private ExecutionContext(NodeRuntime runtime, boolean lendsCpu) {
         this.runtime = runtime;
@@ -24,10 +28,11 @@ public final class ExecutionContext {
         CURRENT.set(new ExecutionContext(runtime, true));
     }
 
-    /** Marks the calling thread as one of {@code runtime}'s actor threads, holding {@code gpuIds}. */
-    static void enterActor(NodeRuntime runtime, int[] gpuIds) {
+    /** Marks the calling thread as one of {@code actor}'s threads on {@code runtime}, holding {@code gpuIds}. */
+    static void enterActor(NodeRuntime runtime, ActorRecord actor, int[] gpuIds) {
         ExecutionContext context = new ExecutionContext(runtime, false);
         context.gpuIds = gpuIds;
+        context.actor = actor;
         CURRENT.set(context);
     }
 

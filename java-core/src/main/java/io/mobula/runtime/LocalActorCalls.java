@@ -53,6 +53,16 @@ final class LocalActorCalls implements ActorCalls {
             return; // cancelled while queued
         }
         TaskExecutor executor = runtime.executor();
+        ExecutionContext context = ExecutionContext.current();
+        context.running = call;
+        try {
+            runOnInstance(call, executor);
+        } finally {
+            context.running = null;
+        }
+    }
+
+    private void runOnInstance(TaskSpec call, TaskExecutor executor) {
         Object stored;
         Throwable fatal = null;
         IsolatedActor crashed = null;
@@ -91,7 +101,7 @@ final class LocalActorCalls implements ActorCalls {
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
         }
-        call.result.complete(stored);
+        runtime.completeResult(call.result, stored);
         if (fatal != null) {
             actor.onFatal(call, fatal);
         }

@@ -181,6 +181,11 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
+    public String programNodeId() {
+        return runtime.nodeId();
+    }
+
+    @Override
     public List<NodeInfo> nodes() {
         return List.of(new NodeInfo(runtime.nodeId(), "embedded", ProcessHandle.current().pid(), true, true,
             runtime.totalResources(), runtime.availableResources()));

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +16,10 @@ import io.mobula.GetTimeoutException;
 import io.mobula.MobulaException;
 import io.mobula.NodeContext;
 import io.mobula.NodeInfo;
+import io.mobula.ObjectFreedException;
 import io.mobula.PlacementStrategy;
 import io.mobula.RuntimeClosedException;
+import io.mobula.RuntimeContext;
 import io.mobula.SchedulingStrategy;
 import io.mobula.StoreStats;
 import io.mobula.TaskCancelledException;
@@ -49,6 +53,8 @@ public final class NodeRuntime implements MobulaRuntime {
     private final NodeContext context;
     /** This node's id; a new one when it comes back as a new node after being declared dead. */
     private volatile long nodeId = ThreadLocalRandom.current().nextLong();
+    /** The job of the program that made this runtime (its own work's); work placed here for a driver carries its own. */
+    private final String jobId = String.format("%016x", ThreadLocalRandom.current().nextLong());
     private final AtomicLong objectCounter = new AtomicLong();
     private final NodeResources resources;
     private final ResourceLedger ledger;
@@ -212,6 +218,24 @@ public final class NodeRuntime implements MobulaRuntime {
 
     public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
                                   SchedulingStrategy strategy, boolean isolated) {
+        return submitTask(function, args, requested, retry, strategy, isolated, jobOfCaller());
+    }
+
+    /**
+     * Submits a task of job {@code jobId} (work a node runs for a connected driver), or, null, of the
+     * job of the calling task (this runtime's own outside one).
+     */
+    public ObjectEntry submitTask(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                                  SchedulingStrategy strategy, boolean isolated, String jobId) {
+        return submit(function, args, requested, retry, strategy, isolated, jobId, 1).result;
+    }
+
+    /**
+     * Submits a task returning {@code numReturns} values (one entry each when more than one), or, 0,
+     * a streaming generator.
+     */
+    private TaskSpec submit(RemoteFunction function, Object[] args, Map<String, Double> requested, RetryPolicy retry,
+                            SchedulingStrategy strategy, boolean isolated, String jobId, int numReturns) {
         ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(function);
         if (isolated) {
@@ -222,6 +246,12 @@ public final class NodeRuntime implements MobulaRuntime {
         ObjectEntry result = new ObjectEntry(newObjectId());
         TaskSpec task = new TaskSpec(TaskSpec.Kind.TASK, function, descriptor, marshalled, vector, retry, result, null,
             requested, strategy, isolated);
+        task.jobId = jobId;
+        if (numReturns > 1) {
+            MultipleReturns.prepare(this, task, numReturns);
+        } else if (numReturns == GENERATOR) {
+            StreamedReturns.of(this, task);
+        }
         if (isolated) {
             site.isolatedWorkComing();
         }
@@ -231,12 +261,12 @@ public final class NodeRuntime implements MobulaRuntime {
         // submitted from inside a task: a recursive cancel of it reaches this one
         if (parent != null && !parent.addChild(task)) {
             task.cancel(parent.forceCancelled(), true); // its parent was cancelled with its children: it never runs
-            result.complete(TaskExecutor.cancelled(task));
-            return result;
+            completeResults(task, TaskExecutor.cancelled(task), null);
+            return task;
         }
         activity.taskSubmitted(result);
         site.submitTask(task);
-        return result;
+        return task;
     }
 
     /** What this node is doing now (for status). */
@@ -312,6 +342,17 @@ public final class NodeRuntime implements MobulaRuntime {
         return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached);
     }
 
+    /**
+     * Creates an actor of job {@code jobId} (work a node runs for a connected driver) that was built
+     * {@code earlierBuilds} times before on nodes that died; unnamed and not detached.
+     */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, SchedulingStrategy strategy, boolean isolated,
+                                   String jobId, int earlierBuilds) {
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, null, strategy, isolated, false,
+            jobId, earlierBuilds);
+    }
+
     @Override
     public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry) {
         return submitActorCall((ActorRecord) actor, method, args, retryPolicy(retry));
@@ -384,7 +425,11 @@ public final class NodeRuntime implements MobulaRuntime {
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms; wait longer, or check the task that makes it");
             }
         }
-        return marshaller.unmarshal(stored);
+        try {
+            return marshaller.unmarshal(stored);
+        } catch (MobulaException e) {
+            throw entry.isFreed() && !(e instanceof ObjectFreedException) ? entry.freedError() : e; // freed while read
+        }
     }
 
     /**
@@ -481,7 +526,7 @@ public final class NodeRuntime implements MobulaRuntime {
             }
             return false;
         }
-        entry.complete(TaskExecutor.cancelled(task));
+        completeResults(task, TaskExecutor.cancelled(task), null);
         task.keepForForce();
         if (task.kind == TaskSpec.Kind.TASK) {
             scheduler.cancelled(task);
@@ -554,6 +599,118 @@ public final class NodeRuntime implements MobulaRuntime {
 
     public Path arenaPath() {
         return nodeStore.arenaPath();
+    }
+
+    // ---- call semantics: the runtime context, freeing objects ----
+
+    /** The job of the program that made this runtime (16 hex digits). */
+    public String jobId() {
+        return jobId;
+    }
+
+    /** What the calling thread runs for this runtime (a task, an actor call), or null. */
+    private ExecutionContext contextHere() {
+        ExecutionContext context = ExecutionContext.current();
+        return context != null && context.runtime() == this ? context : null;
+    }
+
+    /** The job of work submitted from the calling thread now: its task's or actor's; null for this runtime's own. */
+    String jobOfCaller() {
+        ExecutionContext context = contextHere();
+        if (context == null) {
+            return null;
+        }
+        if (context.running != null && context.running.jobId != null) {
+            return context.running.jobId;
+        }
+        return context.actor != null ? context.actor.jobId() : null;
+    }
+
+    @Override
+    public RuntimeContext runtimeContext() {
+        ensureOpen();
+        String job = jobOfCaller();
+        ExecutionContext context = contextHere();
+        TaskSpec running = context == null ? null : context.running;
+        ActorRecord actor = context == null ? null : context.actor;
+        return new RuntimeContext(job != null ? job : jobId, context == null ? site.programNodeId() : nodeId(),
+            running == null ? Optional.empty() : Optional.of(running.taskId()),
+            actor == null ? OptionalLong.empty() : OptionalLong.of(actor.id()),
+            actor != null && actor.wasRestarted());
+    }
+
+    @Override
+    public void free(ObjectState[] objects) {
+        ensureOpen();
+        for (ObjectState object : objects) {
+            ObjectEntry entry = (ObjectEntry) object;
+            Object dropped = entry.free(freedForm(entry));
+            if (dropped != null) {
+                marshaller.drop(dropped);
+            }
+        }
+    }
+
+    /** What a freed entry holds: a failure that names it. */
+    private static StoredValues.Failed freedForm(ObjectEntry entry) {
+        return new StoredValues.Failed(new ObjectFreedException(entry.id().toString()));
+    }
+
+    /**
+     * Stores the outcome of work in its result entry; if the entry was freed meanwhile (or settled
+     * otherwise), the value is dropped at once instead of waiting for the collector.
+     */
+    void completeResult(ObjectEntry entry, Object stored) {
+        if (!entry.complete(stored) && entry.isFreed()) {
+            marshaller.drop(stored);
+        }
+    }
+
+        // ---- streaming generators ----
+
+    /** {@link #submit}'s count of returns for a streaming generator. */
+    private static final int GENERATOR = 0;
+
+    @Override
+    public StreamedReturns submitGenerator(RemoteFunction function, Object[] args, TaskOptions options) {
+        ensureOpen();
+        if (site instanceof ClusterSite) {
+            throw new UnsupportedOperationException("streaming generators are not supported through a connected driver yet; "
+                + "return a List with numReturns(n).remoteEach(), or run the generator inside a task on a node");
+        }
+        if (options.isolated()) {
+            throw new IllegalArgumentException("a generator's values cannot stream out of a worker process yet: drop isolated()");
+        }
+        TaskSpec task = submit(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(), false,
+            jobOfCaller(), GENERATOR);
+        return task.stream;
+    }
+
+    // ---- multiple returns ----
+
+    @Override
+    public ObjectEntry[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns) {
+        if (numReturns < 1) {
+            throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+        }
+        TaskSpec task = submit(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(),
+            options.isolated(), jobOfCaller(), numReturns);
+        return task.results();
+    }
+
+    /**
+     * Stores a finished task's outcome in its results: {@code each} holds one stored form per result
+     * (a task of several returns that returned them), else every result gets {@code stored} (one
+     * result, or a failure). The first result is completed last, so whoever sees it sees all.
+     */
+    void completeResults(TaskSpec task, Object stored, Object[] each) {
+        ObjectEntry[] more = task.moreResults;
+        if (more != null) {
+            for (int i = 0; i < more.length; i++) {
+                completeResult(more[i], each != null ? each[i + 1] : stored);
+            }
+        }
+        completeResult(task.result, each != null ? each[0] : stored);
     }
 
     // ---- lifecycle ----

@@ -2,6 +2,7 @@ package io.mobula.runtime;
 
 import java.util.concurrent.locks.LockSupport;
 
+import io.mobula.ObjectFreedException;
 import io.mobula.spi.ObjectState;
 import io.mobula.store.ObjectId;
 
@@ -78,6 +79,47 @@ public final class ObjectEntry implements ObjectState {
             w.onReady(this);
         }
         return true;
+    }
+
+    /**
+     * Frees the entry ({@code Mobula.free}): from now on it holds {@code freed}, a failure naming
+     * it. A pending entry completes with it now (its waiters wake); the work's value, when it comes,
+     * is dropped ({@link #complete} returns false).
+     *
+     * @return the stored form it held before, for its memory to be given back; null if it was
+     *         pending or already freed.
+     */
+    public Object free(StoredValues.Failed freed) {
+        while (true) {
+            synchronized (this) {
+                Object before = stored;
+                if (isFreed(before)) {
+                    return null;
+                }
+                if (before != null) {
+                    stored = freed;
+                    return before;
+                }
+            }
+            if (complete(freed)) {
+                return null;
+            } // the work completed it meanwhile: free what it stored
+        }
+    }
+
+    /** Whether {@link #free} freed it. */
+    public boolean isFreed() {
+        return isFreed(stored);
+    }
+
+    private static boolean isFreed(Object stored) {
+        return stored instanceof StoredValues.Failed failed && failed.error() instanceof ObjectFreedException;
+    }
+
+    /** The error a read of a freed entry throws; null if it is not freed. */
+    ObjectFreedException freedError() {
+        return stored instanceof StoredValues.Failed failed && failed.error() instanceof ObjectFreedException freed
+            ? freed : null;
     }
 
     /**

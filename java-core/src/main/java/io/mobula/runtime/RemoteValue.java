@@ -8,4 +8,11 @@ package io.mobula.runtime;
 public interface RemoteValue {
     /** The value, read from where it lives (a view of a local node's arena, or fetched). */
     Object read();
+
+    /**
+     * Lets go of the value where it lives, now ({@code Mobula.free}), rather than when this form is
+     * collected; returns once the process holding it has dropped it. Nothing to do by default.
+     */
+    default void free() {
+    }
 }

@@ -129,6 +129,6 @@ final class SentActorCalls implements ActorCalls {
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
         }
-        call.result.complete(stored);
+        runtime.completeResult(call.result, stored);
     }
 }

@@ -46,6 +46,11 @@ public final class StoredValues {
             this.value = value;
         }
 
+        /** The host copy if one was made, else null. */
+        synchronized Object hostCopyIfMade() {
+            return hostCopy;
+        }
+
         synchronized Object hostCopy(Supplier<Object> make) {
             if (hostCopy == null) {
                 hostCopy = make.get();

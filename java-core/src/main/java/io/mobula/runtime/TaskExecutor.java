@@ -32,7 +32,9 @@ public final class TaskExecutor {
         }
         ExecutionContext context = ExecutionContext.current();
         context.task = task;
+        context.running = task;
         Object stored;
+        Object[] storedEach = null;
         runtime.activityCounters().taskStarted();
         try {
             Object[] args = resolveArguments(task, 0);
@@ -41,20 +43,31 @@ public final class TaskExecutor {
                 task.detach(); // its outcome completes it on the thread that hears it
                 return false;
             }
-            stored = runtime.marshaller().marshal(value, task.result.id());
+            if (task.stream != null) {
+                StreamedReturns.produce(runtime, task, value); // each value stored and handed out as it comes
+                stored = StoredValues.NULL;
+            } else if (task.moreResults != null) {
+                storedEach = MultipleReturns.marshalEach(runtime, task, value);
+                stored = storedEach[0];
+            } else {
+                stored = runtime.marshaller().marshal(value, task.result.id());
+            }
         } catch (Throwable error) {
-            if (!(error instanceof ArgumentFailure) && task.requeueForRetry(error)) {
+            // a generator is not run again: its values so far are already out
+            if (!(error instanceof ArgumentFailure) && task.stream == null && task.requeueForRetry(error)) {
                 return true;
             }
             stored = failure(task, error);
         } finally {
             context.task = null;
+            context.running = null;
             runtime.activityCounters().taskEnded();
         }
         if (!task.finish()) {
             stored = cancelled(task);
+            storedEach = null;
         }
-        task.result.complete(stored);
+        runtime.completeResults(task, stored, storedEach);
         return false;
     }
 
@@ -78,7 +91,8 @@ public final class TaskExecutor {
                     values[i + offset] = site.argumentValue(arg, marshaller);
                 }
             } catch (MobulaException e) {
-                throw new ArgumentFailure(e);
+                io.mobula.ObjectFreedException freed = arg instanceof ObjectEntry entry ? entry.freedError() : null;
+                throw new ArgumentFailure(freed != null ? freed : e); // freed while it was read: say so
             }
         }
         return values;
@@ -88,6 +102,9 @@ public final class TaskExecutor {
     Object failure(TaskSpec task, Throwable error) {
         if (error instanceof ArgumentFailure argument) {
             return new StoredValues.Failed(argument.cause());
+        }
+        if (error instanceof io.mobula.ReturnCountException miscounted) {
+            return new StoredValues.Failed(miscounted); // the task ran, but returned no n values: said as such
         }
         if (error instanceof TaskException remote) {
             return new StoredValues.Failed(remote); // already a task's failure (a forwarded call's)

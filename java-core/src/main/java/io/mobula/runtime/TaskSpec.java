@@ -48,6 +48,13 @@ public final class TaskSpec {
     /** Runs in a worker process (a task), or lives in one (an actor's creation). */
     final boolean isolated;
 
+    /** The job it belongs to (set before it is handed on), or null: its node's own. */
+    String jobId;
+    /** A task of several returns: the results after the first ({@link #result}); null for one. */
+    ObjectEntry[] moreResults;
+    /** A streaming generator task's values, as produced; null for any other task. */
+    StreamedReturns stream;
+
     private int state = QUEUED;
     private Thread runner;
     /** A cancel asked to kill rather than interrupt (an isolated task's worker process). */
@@ -288,6 +295,22 @@ public final class TaskSpec {
     /** Whether it is a task (not an actor's creation or method call). */
     public boolean isTask() {
         return kind == Kind.TASK;
+    }
+
+    /** Every result, in order: the first, then {@link #moreResults}. */
+    ObjectEntry[] results() {
+        if (moreResults == null) {
+            return new ObjectEntry[] {result};
+        }
+        ObjectEntry[] all = new ObjectEntry[moreResults.length + 1];
+        all[0] = result;
+        System.arraycopy(moreResults, 0, all, 1, moreResults.length);
+        return all;
+    }
+
+    /** The task's id as the runtime context names it: its result's id, the same for every run of it. */
+    public String taskId() {
+        return result.id().toString();
     }
 
     public String displayName() {

@@ -189,6 +189,25 @@ public final class ValueMarshaller {
     }
 
 
+    /**
+     * Gives back the memory of a stored form now ({@code Mobula.free}) rather than when it is
+     * collected: a value in this store is deleted (at once, or when the last view of it handed out
+     * is released), one living in another process's store is let go there. Heap forms (inline
+     * values, failures) go with the last reference to them.
+     */
+    void drop(Object stored) {
+        if (stored instanceof StoredValues.InStore inStore) {
+            store.delete(inStore.id()); // the collector's later delete then finds nothing
+        } else if (stored instanceof RemoteValue remote) {
+            remote.free();
+        } else if (stored instanceof StoredValues.OnDevice onDevice) {
+            Object host = onDevice.hostCopyIfMade();
+            if (host != null) {
+                drop(host);
+            }
+        }
+    }
+
     /** Collects the entries and actors nested in a value while it is serialized. */
     private static final class NestedHandles implements Consumer<Object> {
         private List<Object> handles;

@@ -81,6 +81,9 @@ interface WorkSite extends AutoCloseable {
     /** The nodes this node's work may run on. */
     List<NodeInfo> nodes();
 
+    /** The node a program on this node runs on, as its runtime context names it: this one, or the one it works through. */
+    String programNodeId();
+
     @Override
     void close();
 

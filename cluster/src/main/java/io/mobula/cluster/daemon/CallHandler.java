@@ -205,7 +205,8 @@ final class CallHandler {
                 reply.send(cancelledAnswer(call)); // cancelled while its job or arguments came: it never runs
                 return;
             }
-            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated());
+            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated(),
+                jobOf(call));
             if (call.taskId() != null) {
                 cancels.runsHere(call.taskId(), result);
             }
@@ -215,7 +216,7 @@ final class CallHandler {
                 runtime.countActorRestart(); // its owner builds it again here: its node died
             }
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
-                Math.max(1, call.maxConcurrency()), null, here, call.isolated(), false);
+                Math.max(1, call.maxConcurrency()), here, call.isolated(), jobOf(call), call.restarts());
             owned.hosted(actor);
             String place = new RemoteActor(actor.id(), address).toString();
             if (!call.actorName().isEmpty()) {
@@ -226,6 +227,11 @@ final class CallHandler {
             }
             reply.send(RemoteCall.encodeResult(place));
         }
+    }
+
+    /** The job a call's work belongs to, as the runtime context names it; null (0 on the wire): this node's own. */
+    private static String jobOf(RemoteCall.Call call) {
+        return call.jobId() == 0 ? null : String.format("%016x", call.jobId());
     }
 
     private void callActor(RemoteCall.Call call, AuthServer.Reply reply) {

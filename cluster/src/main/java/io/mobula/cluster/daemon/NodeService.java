@@ -165,6 +165,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
                 objects.release(message.id());
                 owned.released(message.id());
                 reply.send(RemoteCall.encodeResult(Boolean.TRUE));
+            } else if (message.kind() == ObjectMessages.FREE) {
+                objects.free(message.id());
+                owned.released(message.id());
+                reply.send(RemoteCall.encodeResult(Boolean.TRUE)); // once dropped: the owner's free returns after this
             } else if (message.kind() == ObjectMessages.WRITE) {
                 NodeObject written = objects.writePiece(message.id(), message.valueKind(), message.size(), message.offset(),
                     message.bytes());

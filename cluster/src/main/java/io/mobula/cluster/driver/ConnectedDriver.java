@@ -85,6 +85,8 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     private final String address;
     /** The job's class path id, named in every call ("" when it ships no jars). */
     private final String job;
+    /** The id of the node it is connected to: where its program runs, as the runtime context says. */
+    private final String nodeId;
     /** Which nodes died, as the driver's node reports the cluster. */
     private final DriverClusterWatch watch;
     /** Rebuilds lost arguments and sends their calls again, off the session readers' threads. */
@@ -109,6 +111,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         this.sessions = sessions;
         this.address = address;
         this.job = job;
+        this.nodeId = nodeId;
         this.watch = new DriverClusterWatch(sessions, address);
         this.objects = new DriverObjects(sessions, watch, this);
         this.lending = new DriverLending(sessions, address, nodeId, watch, this, recovery);
@@ -135,6 +138,36 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     @Override
     public Object rerun(Lineage lineage) {
         return calls.rerun(lineage);
+    }
+
+    /**
+     * Frees a result kept on a node now (its ref was freed): returns once the node has dropped it.
+     * One whose node died needs nothing: it went with the node.
+     */
+    @Override
+    public void free(NodeObject object) {
+        if (watch.holderGone(object)) {
+            return;
+        }
+        try {
+            RemoteCall.decodeAnswer(sessions.send(object.address(), ObjectMessages.free(object.id()))
+                .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "freeing object " + object.id());
+        } catch (ExecutionException | TimeoutException | java.io.IOException e) {
+            if (!watch.holderGone(object)) {
+                throw new MobulaException("the node at " + object.address() + " did not confirm freeing object " + object.id()
+                    + ": " + e.getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MobulaException("interrupted while freeing object " + object.id() + " on the node at "
+                + object.address(), e);
+        }
+    }
+
+    /** The node this driver is connected to: where its program runs, as its runtime context names it. */
+    @Override
+    public String nodeId() {
+        return nodeId;
     }
 
     /**
@@ -179,6 +212,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         NodeRuntime runtime = new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
             .cpus(FORWARDING_WORKERS), driver);
         driver.lending.bindTo(runtime);
+        driver.calls.jobId(Long.parseUnsignedLong(runtime.jobId(), 16));
         return runtime;
     }
 

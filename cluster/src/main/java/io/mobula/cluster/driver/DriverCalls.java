@@ -56,6 +56,8 @@ final class DriverCalls {
     private final String address;
     /** The job's class path id, named in every call ("" when it ships no jars). */
     private final String job;
+    /** The driver's job id (its runtime's), sent with every call: the work's runtime context names it. */
+    private volatile long jobId;
     /** The job's jars, registered again with a node that lost the job (a head restarted under this driver). */
     private final List<Path> jars;
     /** The driver's classes' codec, refs nested in values crossing through its lending. */
@@ -123,6 +125,11 @@ final class DriverCalls {
      * thread: if it was lost with its node, it is made again and the call sent again ({@code round}
      * counts these).
      */
+    /** The job id of the driver's runtime, once it is made (before any call). */
+    void jobId(long jobId) {
+        this.jobId = jobId;
+    }
+
     void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
         throws InterruptedException {
         byte[] payload = payload(call, spec);
@@ -225,8 +232,8 @@ final class DriverCalls {
         }
     }
 
-    private static byte[] payload(RemoteCall.Call call, TaskSpec spec) {
-        byte[] payload = RemoteCall.encode(call);
+    private byte[] payload(RemoteCall.Call call, TaskSpec spec) {
+        byte[] payload = RemoteCall.encode(call.forJob(jobId)); // every call carries the driver's job
         if (payload.length > RemoteCall.MAX_BYTES) {
             throw new IllegalArgumentException("the arguments of " + spec.displayName() + " take " + payload.length
                 + " bytes in the call itself; a call carries at most " + RemoteCall.MAX_BYTES + " (large values go to the "

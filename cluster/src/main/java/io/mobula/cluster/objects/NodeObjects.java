@@ -99,6 +99,20 @@ public final class NodeObjects {
     }
 
     /**
+     * Drops an object kept here for its owner now, because its owner freed it ({@code Mobula.free}):
+     * a driver's written value is deleted, a kept result's value freed (a later read of it here
+     * fails with {@code ObjectFreedException}). Nothing happens for an object not kept here.
+     */
+    public void free(ObjectId id) {
+        Object kept = held.remove(id);
+        if (kept == WRITTEN) {
+            runtime.objectStore().delete(id);
+        } else if (kept instanceof ObjectRef<?> result) {
+            runtime.free(new io.mobula.spi.ObjectState[] {io.mobula.runtime.RuntimeAccess.entryOf(result)});
+        }
+    }
+
+    /**
      * Whether this node process holds {@code object}: by its holder's id, not its address (a node
      * started again at an address is another node, without the objects of the one before).
      */

@@ -70,6 +70,14 @@ public final class ObjectOnNode implements RemoteValue {
         }
     }
 
+    /** Its owner freed it: the node holding it drops it now (a value rebuilt small lives on no node). */
+    @Override
+    public void free() {
+        if (inline == null) {
+            owner.free(where.get());
+        }
+    }
+
     /** Rebuilds it now if the node holding it is gone: so work that takes it finds it. */
     public void ensureAlive() {
         NodeObject at = where.get();

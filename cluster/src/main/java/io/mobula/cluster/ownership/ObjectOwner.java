@@ -29,4 +29,7 @@ public interface ObjectOwner {
      * @throws ObjectLostException if it cannot be made again.
      */
     Object rerun(Lineage lineage);
+
+    /** Drops {@code object}'s value on its node now ({@code Mobula.free}); returns once the node has. */
+    void free(NodeObject object);
 }

@@ -4,6 +4,8 @@ import io.mobula.store.ObjectId;
 import io.mobula.transport.MalformedMessageException;
 import io.mobula.transport.WireInput;
 import io.mobula.transport.WireOutput;
+import io.mobula.transport.codec.ObjectFreeDecoder;
+import io.mobula.transport.codec.ObjectFreeEncoder;
 import io.mobula.transport.codec.ObjectReadDecoder;
 import io.mobula.transport.codec.ObjectReadEncoder;
 import io.mobula.transport.codec.ObjectReleaseDecoder;
@@ -17,6 +19,7 @@ import io.mobula.transport.codec.ObjectWriteEncoder;
  * <pre>
  *   ObjectRead     id | position | length       (answered with the bytes)
  *   ObjectRelease  id                           (its owner holds it no more)
+ *   ObjectFree     id                           (its owner freed it: drop its value now; answered once dropped)
  *   ObjectWrite    id | kind | size | position | bytes
  *                  (a driver's large value, stored here in pieces; the last piece is answered with
  *                  where it lives, as a result that stayed is)
@@ -27,6 +30,7 @@ public final class ObjectMessages {
     public static final byte READ = 18;
     public static final byte RELEASE = 19;
     public static final byte WRITE = 20;
+    public static final byte FREE = 21;
     /** Pieces well under a message's limit. */
     public static final int PIECE_BYTES = 1 << 20;
     /** The schema version that brought the messages in. */
@@ -39,12 +43,16 @@ public final class ObjectMessages {
     private ObjectMessages() {
     }
 
-    /** @return READ, RELEASE or WRITE for a payload of these (by the header's template), else 0. */
+    /** The schema version that brought ObjectFree in. */
+    private static final int FREE_SINCE_VERSION = 8;
+
+    /** @return READ, RELEASE, WRITE or FREE for a payload of these (by the header's template), else 0. */
     public static byte kind(byte[] payload) {
         return switch (WireInput.templateId(payload)) {
             case ObjectReadDecoder.TEMPLATE_ID -> READ;
             case ObjectReleaseDecoder.TEMPLATE_ID -> RELEASE;
             case ObjectWriteDecoder.TEMPLATE_ID -> WRITE;
+            case ObjectFreeDecoder.TEMPLATE_ID -> FREE;
             default -> 0;
         };
     }
@@ -64,6 +72,13 @@ public final class ObjectMessages {
         return out.bytes(encoder.encodedLength());
     }
 
+    public static byte[] free(ObjectId id) {
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + ObjectFreeEncoder.BLOCK_LENGTH);
+        ObjectFreeEncoder encoder = new ObjectFreeEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        encoder.id().high(id.high()).low(id.low());
+        return out.bytes(encoder.encodedLength());
+    }
+
     public static byte[] write(ObjectId id, int kind, long size, long offset, byte[] piece) {
         WireOutput out = new WireOutput(64 + piece.length);
         ObjectWriteEncoder encoder = new ObjectWriteEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
@@ -79,6 +94,12 @@ public final class ObjectMessages {
                 WireInput in = WireInput.open(payload, decoder, SINCE_VERSION);
                 in.end(decoder.limit());
                 return new Message(RELEASE, new ObjectId(decoder.id().high(), decoder.id().low()), 0, 0, 0, 0, null);
+            }
+            case FREE -> {
+                ObjectFreeDecoder decoder = new ObjectFreeDecoder();
+                WireInput in = WireInput.open(payload, decoder, FREE_SINCE_VERSION);
+                in.end(decoder.limit());
+                return new Message(FREE, new ObjectId(decoder.id().high(), decoder.id().low()), 0, 0, 0, 0, null);
             }
             case WRITE -> {
                 ObjectWriteDecoder decoder = new ObjectWriteDecoder();

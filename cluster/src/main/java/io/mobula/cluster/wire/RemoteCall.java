@@ -45,11 +45,12 @@ import io.mobula.transport.codec.StrategyKind;
  * As the schema's messages:
  * <pre>
  *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
- *               | maxConcurrency | restarts | strategy | bundle | taskId | resources (amount, name)* | job
+ *               | maxConcurrency | restarts | strategy | bundle | taskId | driverJob | resources (amount, name)* | job
  *               | class | method | descriptor | actorName | strategyTarget | args
  *     taskId    a task's or actor call's id at its owner (its result's), which a CancelCall names
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
  *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity
+ *     driverJob the job the work belongs to (its driver's, as the runtime context names it); 0: the node's own
  *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     args      an Arguments message: values (kind, value)*; kind -1: a StoredObject message, an
  *               argument that lives in a node's store, read from there by the node that runs the work
@@ -122,11 +123,18 @@ public final class RemoteCall {
      * A call. {@code requested} is null for the default request; {@code actorId} is set for actor
      * calls and kills; {@code detached}, {@code maxRestarts}/{@code maxConcurrency} for creations, and {@code restarts}: how
      * many times the actor was built before (its owner builds it again when its node dies). {@code encodedArgs}
-     * holds the arguments as they travel (count, then each value).
+     * holds the arguments as they travel (count, then each value). {@code jobId}: the job the work
+     * belongs to (its driver's), 0 for the node's own.
      */
     public record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
-                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs, ObjectId taskId) {
+                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs, ObjectId taskId, long jobId) {
+        /** The same call, of job {@code jobId} (a driver's). */
+        public Call forJob(long jobId) {
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached, actorId,
+                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
+        }
+
         public String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -135,7 +143,7 @@ public final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId);
+                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -143,13 +151,13 @@ public final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
-                maxConcurrency, restarts, actorName, encodedArgs, taskId);
+                maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec), taskId);
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec), taskId, jobId);
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -211,7 +219,7 @@ public final class RemoteCall {
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            encodeArgs(args, codec), taskId);
+            encodeArgs(args, codec), taskId, 0);
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
@@ -219,7 +227,7 @@ public final class RemoteCall {
                               int maxConcurrency, int restarts, boolean detached, String name, Object[] args,
                               ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec), null);
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec), null, 0);
     }
 
     /** An actor call no cancel can name (see the overload with a task id). */
@@ -232,12 +240,12 @@ public final class RemoteCall {
     public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
                           ValueCodec codec, ObjectId taskId) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec), taskId);
+            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec), taskId, 0);
     }
 
     public static byte[] actorKill(long actorId) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC), null));
+            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC), null, 0));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -279,7 +287,7 @@ public final class RemoteCall {
             .defaultResources(call.requested() == null)
             .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft());
         encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
-            .restarts(call.restarts());
+            .restarts(call.restarts()).driverJob(call.jobId());
         ObjectId taskId = call.taskId() == null ? NO_TASK_ID : call.taskId();
         encoder.taskId().high(taskId.high()).low(taskId.low());
         String target = "";
@@ -327,6 +335,7 @@ public final class RemoteCall {
         }
         int bundle = decoder.bundle();
         ObjectId taskId = new ObjectId(decoder.taskId().high(), decoder.taskId().low());
+        long jobId = decoder.driverJob();
         int count = in.group(decoder.limit(), "resources", CallDecoder.ResourcesDecoder.sbeBlockLength(), MAX_RESOURCES);
         if (defaultResources && count > 0) {
             throw in.malformed("resources", count + " resources with the default asked for");
@@ -368,7 +377,7 @@ public final class RemoteCall {
             throw in.malformed("strategyTarget", e.getMessage());
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-            actorId, maxRestarts, maxConcurrency, restarts, actorName, args, taskId.equals(NO_TASK_ID) ? null : taskId);
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, args, taskId.equals(NO_TASK_ID) ? null : taskId, jobId);
     }
 
     /** A cancel of a call sent before, named by its {@code taskId}. */

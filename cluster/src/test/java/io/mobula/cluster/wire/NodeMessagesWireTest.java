@@ -85,6 +85,8 @@ class NodeMessagesWireTest {
         ObjectMessages.Message read = ObjectMessages.decode(ObjectMessages.read(id, 5, 6));
         assertEquals(List.of(ObjectMessages.READ, id, 5L, 6), List.of(read.kind(), read.id(), read.offset(), read.length()));
         assertEquals(ObjectMessages.RELEASE, ObjectMessages.decode(ObjectMessages.release(id)).kind());
+        ObjectMessages.Message free = ObjectMessages.decode(ObjectMessages.free(id));
+        assertEquals(List.of(ObjectMessages.FREE, id), List.of(free.kind(), free.id()));
         ObjectMessages.Message write = ObjectMessages.decode(ObjectMessages.write(id, 3, 10, 8, new byte[] {1, 2}));
         assertEquals(List.of(ObjectMessages.WRITE, 3, 10L, 8L, 2), List.of(write.kind(), write.valueKind(), write.size(),
             write.offset(), write.length()));
@@ -148,7 +150,7 @@ class NodeMessagesWireTest {
             JobMessages.job("j", "", List.of(new JobClassPaths.Jar("aa", 1))), JobMessages.jarPiece("aa", 3, 0, new byte[] {1}),
             JobMessages.jarRead("aa", 0, 1), LendMessages.deposit(id, "o", new byte[] {1, 2}), LendMessages.deposit(id, "o", null),
             LendMessages.read(id, "n"), NameMessages.placed("a", "p", "C"), ObjectMessages.read(id, 0, 1),
-            ObjectMessages.release(id), ObjectMessages.write(id, 1, 4, 0, new byte[] {1, 2}),
+            ObjectMessages.release(id), ObjectMessages.free(id), ObjectMessages.write(id, 1, 4, 0, new byte[] {1, 2}),
             NodeStatus.encodeAll(List.of(new NodeStatus(Map.of("id", "a", "address", "10.0.0.1:1")), new NodeStatus(Map.of()))));
     }
 

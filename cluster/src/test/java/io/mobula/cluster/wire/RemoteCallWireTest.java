@@ -55,6 +55,9 @@ class RemoteCallWireTest {
         assertEquals(withoutArgs(call), withoutArgs(RemoteCall.decode(RemoteCall.encode(call))));
         assertEquals(SchedulingStrategy.spread(), RemoteCall.decode(RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V",
             null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
+        RemoteCall.Call ofAJob = task.forJob(0xfedcba9876543210L); // the driver's job, beyond a long's sign bit
+        assertEquals(0xfedcba9876543210L, RemoteCall.decode(RemoteCall.encode(ofAJob)).jobId());
+        assertEquals(0L, read.jobId(), "no job said: the node's own");
         RemoteCall.Call kill = RemoteCall.decode(RemoteCall.actorKill(77));
         assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L), List.of(kill.kind(), kill.actorId()));
     }
