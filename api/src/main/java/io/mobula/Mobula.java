@@ -221,6 +221,50 @@ public final class Mobula implements AutoCloseable {
         }
     }
 
+    // ---- an actor's life: kills that restart, exits ----
+
+    /**
+     * Kills an actor, as Ray's {@code kill(actor, no_restart)}: with {@code noRestart} true, for good
+     * (as {@link #kill(ActorHandle)}); with it false, its instance is killed and built again while
+     * its {@code maxRestarts} allows: calls running on the killed instance fail with
+     * {@link ActorDiedException}, queued and later ones run on the new instance. With no restarts
+     * left, it is killed for good. A running call that ignores its interrupt keeps its thread until
+     * it returns (its result is still a failure).
+     */
+    public void kill(ActorHandle<?> actor, boolean noRestart) {
+        if (noRestart) {
+            kill(actor);
+            return;
+        }
+        ActorState record = actor.record();
+        open();
+        if (record != null) {
+            runtime.killAndRestart(record);
+        }
+    }
+
+    /**
+     * Called from inside an actor's method (Ray's {@code exit_actor()}): the actor ends once that
+     * method returns; its result is delivered, the actor is not restarted, and every queued or later
+     * call fails with {@link ActorDiedException} saying it exited. Calls running on its other threads
+     * ({@code maxConcurrency > 1}) finish.
+     *
+     * @throws IllegalStateException outside an actor's method (a task, the driver, a constructor), or
+     *                               inside an isolated actor (not supported there yet).
+     */
+    public static void exitActor() {
+        MobulaRuntime current = Runtimes.current();
+        if (current == null && Boolean.getBoolean("mobula.worker.process")) {
+            throw new IllegalStateException("Mobula.exitActor() is not supported inside an isolated actor yet (it runs in a "
+                + "worker process, apart from the node); kill it from the caller with kill(handle), or drop isolated()");
+        }
+        if (current == null) {
+            throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method; to end an actor from "
+                + "outside, call kill(handle) on it");
+        }
+        current.exitCurrentActor();
+    }
+
     // ---- objects ----
 
     /** Waits for a value (see {@link ObjectRef#get()}). */

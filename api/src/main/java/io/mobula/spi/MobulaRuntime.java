@@ -82,4 +82,21 @@ public interface MobulaRuntime extends AutoCloseable {
 
     @Override
     void close();
+
+    // ---- an actor's life: kills that restart, exits ----
+
+    /**
+     * Kills an actor's instance and builds it again while its {@code maxRestarts} allows (calls
+     * running on the killed instance fail, queued ones run on the new one); with no restarts left,
+     * kills it for good as {@link #kill} does.
+     */
+    void killAndRestart(ActorState actor);
+
+    /**
+     * Ends the actor whose method the calling thread runs, once that method returns (its result is
+     * delivered); it is not restarted, and queued and later calls fail.
+     *
+     * @throws IllegalStateException if the calling thread runs no actor method of this runtime.
+     */
+    void exitCurrentActor();
 }

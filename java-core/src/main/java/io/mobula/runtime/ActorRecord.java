@@ -55,6 +55,22 @@ public final class ActorRecord implements ActorState {
     private final AtomicBoolean resourcesReturned = new AtomicBoolean();
     private int restarts;
     private volatile int[] gpuIds = GpuAllocator.NONE;
+    /**
+     * A kill that restarts ({@link #killForRestart}) cleared the instance: the first of the actor's
+     * threads free to do it builds it again. Guarded by this.
+     */
+    private boolean restartPending;
+    /** The instance such a kill ended last, and why its calls still running fail; null if none. */
+    private volatile KilledInstance killed;
+    /**
+     * The method that called {@code exitActor()}, or null: once set no call starts any more, and the
+     * actor ends once that call's result is out.
+     */
+    private volatile String exiting;
+
+    /** An instance a kill ended while calls ran on it: they fail with {@code cause}, whatever they return. */
+    private record KilledInstance(Object instance, ActorDiedException cause) {
+    }
 
     ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
                 int maxRestarts, int maxConcurrency, boolean detached, NodeRuntime runtime, Idler idler) {
@@ -248,7 +264,7 @@ public final class ActorRecord implements ActorState {
     }
 
     private void run(int index) {
-        ExecutionContext.enterActor(runtime, gpuIds);
+        ExecutionContext.enterActor(runtime, gpuIds, this);
         if (index == 0) {
             construct(false);
         }
@@ -256,6 +272,11 @@ public final class ActorRecord implements ActorState {
             if (state == State.DEAD) {
                 drain();
                 return;
+            }
+            if (claimRestart()) {
+                runtime.site().actorRestarting();
+                construct(true);
+                continue;
             }
             if (state != State.ALIVE && !awaitAlive()) {
                 continue;
@@ -275,12 +296,14 @@ public final class ActorRecord implements ActorState {
                 calls.run(call);
             } finally {
                 calls.taken();
+                Thread.interrupted(); // a cancel or a kill meant for that call, which is over: not for the next
             }
         }
     }
 
+    /** The next queued call; none once the actor is exiting. */
     TaskSpec pollMailbox() {
-        return mailbox.poll();
+        return exiting != null ? null : mailbox.poll();
     }
 
     boolean mailboxIsEmpty() {
@@ -316,9 +339,12 @@ public final class ActorRecord implements ActorState {
         return !mailbox.isEmpty() || state == State.DEAD || lostInstance != null;
     }
 
-    /** Waits while the first thread constructs or restarts the instance. @return true if ALIVE. */
+    /**
+     * Waits while another thread constructs or restarts the instance (a restart no thread has
+     * claimed yet is this one's to do). @return true if ALIVE.
+     */
     private synchronized boolean awaitAlive() {
-        while (state == State.PENDING || state == State.RESTARTING) {
+        while ((state == State.PENDING || state == State.RESTARTING) && !restartPending) {
             try {
                 wait(100);
             } catch (InterruptedException e) {
@@ -326,6 +352,114 @@ public final class ActorRecord implements ActorState {
             }
         }
         return state == State.ALIVE;
+    }
+
+    /**
+     * The instance a call taken from the mailbox runs on: waits while the actor is being built or
+     * rebuilt (after a sibling call's fatal error, or a kill that restarts), building it here if a
+     * restart is waiting for a thread. An actor thread's call never sees the instance missing.
+     *
+     * @return the instance, or null if the actor died meanwhile ({@link #deathCause()} says why).
+     */
+    Object awaitInstance() {
+        while (true) {
+            if (claimRestart()) {
+                runtime.site().actorRestarting();
+                construct(true);
+                continue;
+            }
+            synchronized (this) {
+                if (state == State.DEAD) {
+                    return null;
+                }
+                if (state == State.ALIVE) {
+                    return instance;
+                }
+                try {
+                    wait(100);
+                } catch (InterruptedException e) {
+                    // a kill: the loop re-reads the state
+                }
+            }
+        }
+    }
+
+    /** @return true for the one thread that is to build the instance again after a kill that restarts. */
+    private synchronized boolean claimRestart() {
+        if (!restartPending || state != State.RESTARTING) {
+            return false;
+        }
+        restartPending = false;
+        Thread.interrupted(); // the kill interrupted the calls on the old instance, not the constructor
+        return true;
+    }
+
+    /**
+     * Kills the instance and has it built again (Ray's {@code kill(actor, no_restart=False)}): calls
+     * running on it are interrupted and fail with {@code inFlight}; queued and later calls run on the
+     * new instance, built by the first of the actor's threads that is free. An isolated actor's
+     * worker process is stopped. A call that ignores the interrupt keeps its thread until it returns.
+     *
+     * @return false if no restarts are left (maxRestarts): the caller kills the actor for good.
+     */
+    boolean killForRestart(ActorDiedException inFlight) {
+        Object old;
+        synchronized (this) {
+            if (state == State.DEAD || state == State.PENDING || (state == State.RESTARTING)) {
+                return state != State.DEAD; // being built: what comes is a fresh instance already
+            }
+            if (restarts >= maxRestarts) {
+                return false;
+            }
+            restarts++;
+            old = instance;
+            killed = new KilledInstance(old, inFlight);
+            instance = null;
+            state = State.RESTARTING;
+            restartPending = true;
+            // under the lock, so no thread claims the restart before its interrupt is delivered
+            for (Thread t : threads) {
+                if (t != null && t != Thread.currentThread()) {
+                    t.interrupt();
+                }
+            }
+            notifyAll();
+        }
+        if (old instanceof IsolatedActor worker) {
+            worker.stop();
+        }
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        return true;
+    }
+
+    /** Why a call that ran on {@code target} fails whatever it returned (a kill ended that instance), or null. */
+    ActorDiedException killedUnder(Object target) {
+        KilledInstance last = killed;
+        return last != null && last.instance() == target ? last.cause() : null;
+    }
+
+    /**
+     * The running method asked the actor to exit ({@code Mobula.exitActor()}): no call starts after
+     * it; once its result is out, {@link #exitIfAsked} ends the actor.
+     */
+    void requestExit(TaskSpec call) {
+        exiting = call.displayName();
+    }
+
+    /**
+     * Ends the actor for good if a method asked it to exit: queued and later calls fail with
+     * {@code ActorDiedException}; calls still running on other threads finish and keep their results.
+     */
+    void exitIfAsked() {
+        String caller = exiting;
+        if (caller == null || !markDead(new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'")
+            + " exited: " + caller + " called Mobula.exitActor(), so it is not restarted; create it again to "
+            + "call it"))) {
+            return;
+        }
+        drain();
     }
 
     /** Runs the constructor; on failure the actor dies. @return true if the instance exists. */
@@ -395,8 +529,9 @@ public final class ActorRecord implements ActorState {
             + "higher maxRestarts if it should survive this"));
     }
 
-    void onFatal(TaskSpec call, Throwable fatal) {
-        restartOrDie(null, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
+    /** {@code call} threw {@code fatal} on {@code target}: restarted while restarts remain, unless rebuilt since. */
+    void onFatal(TaskSpec call, Throwable fatal, Object target) {
+        restartOrDie(target, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
             + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
     }
 

@@ -103,9 +103,27 @@ final class ActorTable {
 
     void kill(ActorRecord actor) {
         runtime.ensureOpen();
-        actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
-            + " was killed"));
+        actor.kill(new ActorDiedException(describe(actor) + " was killed"));
         runtime.site().actorKilled(actor);
+    }
+
+    /**
+     * Kills the actor's instance and builds it again while its restarts allow (Ray's
+     * {@code kill(actor, no_restart=False)}); with none left, kills it for good.
+     */
+    void killAndRestart(ActorRecord actor) {
+        runtime.ensureOpen();
+        boolean restarting = runtime.site().restartKilled(actor, new ActorDiedException(describe(actor) + " was killed while "
+            + "this call ran; it restarts (maxRestarts=" + actor.maxRestarts() + "), and later calls run on the new instance"));
+        if (!restarting) {
+            actor.kill(new ActorDiedException(describe(actor) + " was killed with a restart asked for, but no restarts are left "
+                + "(maxRestarts=" + actor.maxRestarts() + "); create it again, with a higher maxRestarts if it should survive this"));
+            runtime.site().actorKilled(actor);
+        }
+    }
+
+    private static String describe(ActorRecord actor) {
+        return "actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'");
     }
 
     /** Ends the actor for a reason other than a kill asked for: its queued and running calls fail with {@code cause}. */

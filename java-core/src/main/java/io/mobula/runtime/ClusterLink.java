@@ -41,6 +41,15 @@ public interface ClusterLink extends AutoCloseable {
     void kill(ActorRecord actor);
 
     /**
+     * Has the node an actor lives on kill its instance and build it again while the actor's
+     * restarts allow (its calls running there fail with {@link io.mobula.ActorDiedException}).
+     * Waits for the node's answer.
+     *
+     * @return false if the node had no restarts left for it (it is killed for good there).
+     */
+    boolean killAndRestart(ActorRecord actor);
+
+    /**
      * Claims an actor name across the cluster before the actor is made.
      *
      * @throws io.mobula.ActorNameTakenException if a live actor has it.

@@ -149,6 +149,12 @@ final class ClusterSite implements WorkSite {
         link.kill(actor);
     }
 
+    /** The node it lives on kills and rebuilds it; the driver's record stands for it all along. */
+    @Override
+    public boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight) {
+        return link.killAndRestart(actor);
+    }
+
     @Override
     public AttachedActor lookupActor(String name) {
         return link.lookupActor(name);

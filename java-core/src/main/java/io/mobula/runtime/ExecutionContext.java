@@ -13,6 +13,10 @@ public final class ExecutionContext {
     TaskSpec task;
     /** The GPU devices this thread's task or actor holds (empty if none). */
     int[] gpuIds = GpuAllocator.NONE;
+    /** On an actor's thread: the actor; null elsewhere. */
+    ActorRecord actor;
+    /** On an actor's thread: the method call running now, or null between calls. */
+    TaskSpec actorCall;
 
     private ExecutionContext(NodeRuntime runtime, boolean lendsCpu) {
         this.runtime = runtime;
@@ -24,10 +28,11 @@ public final class ExecutionContext {
         CURRENT.set(new ExecutionContext(runtime, true));
     }
 
-    /** Marks the calling thread as one of {@code runtime}'s actor threads, holding {@code gpuIds}. */
-    static void enterActor(NodeRuntime runtime, int[] gpuIds) {
+    /** Marks the calling thread as one of {@code actor}'s threads on {@code runtime}, holding {@code gpuIds}. */
+    static void enterActor(NodeRuntime runtime, int[] gpuIds, ActorRecord actor) {
         ExecutionContext context = new ExecutionContext(runtime, false);
         context.gpuIds = gpuIds;
+        context.actor = actor;
         CURRENT.set(context);
     }
 

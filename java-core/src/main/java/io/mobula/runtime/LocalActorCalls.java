@@ -53,11 +53,19 @@ final class LocalActorCalls implements ActorCalls {
             return; // cancelled while queued
         }
         TaskExecutor executor = runtime.executor();
+        ExecutionContext context = ExecutionContext.current();
         Object stored;
         Throwable fatal = null;
         IsolatedActor crashed = null;
+        Object target;
         while (true) {
-            Object target = actor.instance();
+            // a sibling's fatal error or a kill may be rebuilding the instance: wait for the new one
+            target = actor.awaitInstance();
+            if (target == null) {
+                stored = new StoredValues.Failed(actor.deathCause());
+                break;
+            }
+            context.actorCall = call;
             try {
                 Object[] args = executor.resolveArguments(call, 1);
                 Object result;
@@ -69,7 +77,10 @@ final class LocalActorCalls implements ActorCalls {
                 }
                 stored = runtime.marshaller().marshal(result, call.result.id());
             } catch (Throwable error) {
-                if (actor.isDead()) {
+                ActorDiedException killed = actor.killedUnder(target);
+                if (killed != null) {
+                    stored = new StoredValues.Failed(killed);
+                } else if (actor.isDead()) {
                     stored = new StoredValues.Failed(actor.deathCause());
                 } else if (error instanceof WorkerCrashedException crash && target instanceof IsolatedActor worker) {
                     crashed = worker;
@@ -85,18 +96,26 @@ final class LocalActorCalls implements ActorCalls {
                         fatal = error;
                     }
                 }
+            } finally {
+                context.actorCall = null;
             }
             break;
+        }
+        ActorDiedException killed = actor.killedUnder(target);
+        if (killed != null) {
+            stored = new StoredValues.Failed(killed); // returned after all, but from an instance a kill ended
+            fatal = null;
         }
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
         }
         call.result.complete(stored);
         if (fatal != null) {
-            actor.onFatal(call, fatal);
+            actor.onFatal(call, fatal, target);
         }
         if (crashed != null) {
             actor.workerDied(crashed);
         }
+        actor.exitIfAsked(); // its result is out: now the actor ends, if the call asked it to
     }
 }

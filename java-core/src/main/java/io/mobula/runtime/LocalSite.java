@@ -161,6 +161,11 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
+    public boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight) {
+        return actor.killForRestart(inFlight);
+    }
+
+    @Override
     public AttachedActor lookupActor(String name) {
         return null; // no actor lives anywhere else
     }

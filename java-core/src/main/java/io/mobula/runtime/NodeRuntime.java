@@ -311,6 +311,25 @@ public final class NodeRuntime implements MobulaRuntime {
         actors.kill((ActorRecord) actor);
     }
 
+    @Override
+    public void killAndRestart(ActorState actor) {
+        actors.killAndRestart((ActorRecord) actor);
+    }
+
+    @Override
+    public void exitCurrentActor() {
+        ExecutionContext context = ExecutionContext.current();
+        if (context == null || context.runtime != this || context.actor == null) {
+            throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method; to end an actor from "
+                + "outside, call kill(handle) on it");
+        }
+        if (context.actorCall == null) {
+            throw new IllegalStateException("Mobula.exitActor() was called from actor " + context.actor.displayName()
+                + "'s constructor; call it from one of its methods, or throw from the constructor to fail the creation");
+        }
+        context.actor.requestExit(context.actorCall);
+    }
+
     /**
      * Ends {@code actor} for a reason other than a kill asked for (its node was declared dead, say):
      * its queued and running calls fail with {@code cause}, which their callers read as such.

@@ -267,6 +267,17 @@ final class CallHandler {
     }
 
     private void killActor(RemoteCall.Call call, AuthServer.Reply reply) {
+        if (call.killRestarts()) {
+            ActorRecord actor = owned.actor(call.actorId());
+            if (actor != null) {
+                runtime.killAndRestart(actor); // rebuilt here while its restarts allow
+                if (actor.isDead()) {
+                    owned.removeActor(call.actorId());
+                }
+            }
+            reply.send(RemoteCall.encodeResult(actor != null && !actor.isDead()));
+            return;
+        }
         ActorRecord actor = owned.removeActor(call.actorId());
         if (actor != null) {
             runtime.kill(actor);

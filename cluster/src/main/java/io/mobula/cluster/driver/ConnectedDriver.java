@@ -231,7 +231,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.detached(), actor.name(), args, codec);
+            actor.restarts(), actor.detached(), actor.name(), null, args, codec);
         try {
             RemoteActor place = RemoteActor.parse((String) calls.answerOf(address, call, creation));
             watch.actorPlaced(place, actor); // built again elsewhere if its node dies
@@ -249,6 +249,15 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         if (actor.instance() instanceof RemoteActor place) {
             sessions.send(place.address(), RemoteCall.actorKill(place.id())); // its node frees its name too
         }
+    }
+
+    @Override
+    public boolean killAndRestart(ActorRecord actor) {
+        if (!(actor.instance() instanceof RemoteActor place)) {
+            return true; // not built yet: the instance coming is a fresh one
+        }
+        return Boolean.TRUE.equals(ask(place.address(), RemoteCall.actorKill(place.id(), true), CONNECT_TIMEOUT.toMillis(),
+            "killing and restarting actor " + actor.displayName()));
     }
 
     @Override
@@ -309,15 +318,20 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
 
     /** A request to the node this driver is connected to, answered within {@code timeoutMs}. */
     private Object ask(byte[] request, long timeoutMs, String what) {
+        return ask(address, request, timeoutMs, what);
+    }
+
+    /** A request to the node at {@code where}, answered within {@code timeoutMs}. */
+    private Object ask(String where, byte[] request, long timeoutMs, String what) {
         try {
-            return RemoteCall.decodeAnswer(sessions.send(address, request).get(timeoutMs, TimeUnit.MILLISECONDS), what);
+            return RemoteCall.decodeAnswer(sessions.send(where, request).get(timeoutMs, TimeUnit.MILLISECONDS), what);
         } catch (MobulaException e) {
             throw e;
         } catch (ExecutionException | TimeoutException | java.io.IOException e) {
-            throw new MobulaException("the node at " + address + " did not answer about " + what + ": " + e.getMessage(), e);
+            throw new MobulaException("the node at " + where + " did not answer about " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MobulaException("interrupted while asking the node at " + address + " about " + what, e);
+            throw new MobulaException("interrupted while asking the node at " + where + " about " + what, e);
         }
     }
 

@@ -43,9 +43,10 @@ import io.mobula.transport.codec.StrategyKind;
  * <pre>
  *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
  *               | maxConcurrency | restarts | strategy | bundle | resources (amount, name)* | job
- *               | class | method | descriptor | actorName | strategyTarget | args
+ *               | class | method | descriptor | actorName | strategyTarget | args | actorNamespace
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
- *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity
+ *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity,
+ *               killRestarts (a kill that builds the actor again while its restarts allow)
  *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     args      an Arguments message: values (kind, value)*; kind -1: a StoredObject message, an
  *               argument that lives in a node's store, read from there by the node that runs the work
@@ -117,7 +118,8 @@ public final class RemoteCall {
      */
     public record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
-                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs) {
+                int maxConcurrency, int restarts, String actorName, String actorNamespace, boolean killRestarts,
+                byte[] encodedArgs) {
         public String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -126,7 +128,7 @@ public final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs);
+                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodedArgs);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -134,13 +136,13 @@ public final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
-                maxConcurrency, restarts, actorName, encodedArgs);
+                maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodedArgs);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec));
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodeArgs(args, codec));
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -195,26 +197,36 @@ public final class RemoteCall {
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            encodeArgs(args, codec));
+            "", false, encodeArgs(args, codec));
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, int restarts, boolean detached, String name, Object[] args,
-                              ValueCodec codec) {
+                              int maxConcurrency, int restarts, boolean detached, String name, String namespace,
+                              Object[] args, ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec));
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, namespace == null ? "" : namespace, false,
+            encodeArgs(args, codec));
     }
 
     public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
                           ValueCodec codec) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec));
+            false, false, actorId, 0, 0, 0, "", "", false, encodeArgs(args, codec));
     }
 
+    /** Ends an actor for good; answered true if it lived there. */
     public static byte[] actorKill(long actorId) {
+        return actorKill(actorId, false);
+    }
+
+    /**
+     * Ends an actor; with {@code restart}, kills its instance and builds it again while its restarts
+     * allow (answered true if it restarts, false if it was killed for good or not there).
+     */
+    public static byte[] actorKill(long actorId, boolean restart) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC)));
+            actorId, 0, 0, 0, "", "", restart, encodeArgs(new Object[0], CODEC)));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -254,7 +266,8 @@ public final class RemoteCall {
             .kind(CallKind.get(call.kind()));
         encoder.flags().clear().placed(call.placed()).isolated(call.isolated()).detached(call.detached())
             .defaultResources(call.requested() == null)
-            .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft());
+            .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft())
+            .killRestarts(call.killRestarts());
         encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
             .restarts(call.restarts());
         String target = "";
@@ -274,7 +287,8 @@ public final class RemoteCall {
         CallEncoder.ResourcesEncoder resources = encoder.resourcesCount(requested.size());
         requested.forEach((name, amount) -> resources.next().amount(amount).name(name));
         encoder.job(call.job()).className(call.className()).methodName(call.methodName()).signature(call.signature())
-            .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length);
+            .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length)
+            .actorNamespace(call.actorNamespace());
         return out.bytes(encoder.encodedLength());
     }
 
@@ -292,6 +306,7 @@ public final class RemoteCall {
         boolean detached = decoder.flags().detached();
         boolean defaultResources = decoder.flags().defaultResources();
         boolean soft = decoder.flags().softAffinity();
+        boolean killRestarts = decoder.flags().killRestarts();
         long actorId = decoder.actorId();
         int maxRestarts = decoder.maxRestarts();
         int maxConcurrency = decoder.maxConcurrency();
@@ -329,6 +344,8 @@ public final class RemoteCall {
         int length = in.data(decoder.limit(), "args", MAX_BYTES);
         byte[] args = new byte[length];
         decoder.getArgs(args, 0, length);
+        in.data(decoder.limit(), "actorNamespace", MAX_TEXT_BYTES);
+        String actorNamespace = decoder.actorNamespace();
         in.end(decoder.limit());
         SchedulingStrategy strategy;
         try {
@@ -342,7 +359,7 @@ public final class RemoteCall {
             throw in.malformed("strategyTarget", e.getMessage());
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-            actorId, maxRestarts, maxConcurrency, restarts, actorName, args);
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, args);
     }
 
     /** Whether a payload is a call (task, actor creation, actor call or kill). */

@@ -47,14 +47,16 @@ class RemoteCallWireTest {
         assertArrayEquals(new byte[] {1}, (byte[]) args[2]);
 
         RemoteCall.Call creation = RemoteCall.actorCreation("", "a.B", "<init>", "()V", null,
-            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", new Object[0], RemoteCall.CODEC);
+            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", "team", new Object[0], RemoteCall.CODEC);
+        assertEquals("team", RemoteCall.decode(RemoteCall.encode(creation)).actorNamespace());
         assertEquals(withoutArgs(creation), withoutArgs(RemoteCall.decode(RemoteCall.encode(creation))));
         RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[] {null}, RemoteCall.CODEC);
         assertEquals(withoutArgs(call), withoutArgs(RemoteCall.decode(RemoteCall.encode(call))));
         assertEquals(SchedulingStrategy.spread(), RemoteCall.decode(RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V",
             null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
         RemoteCall.Call kill = RemoteCall.decode(RemoteCall.actorKill(77));
-        assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L), List.of(kill.kind(), kill.actorId()));
+        assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L, false), List.of(kill.kind(), kill.actorId(), kill.killRestarts()));
+        assertTrue(RemoteCall.decode(RemoteCall.actorKill(77, true)).killRestarts(), "a kill that restarts says so");
     }
 
     @Test
