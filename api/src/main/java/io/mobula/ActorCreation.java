@@ -24,6 +24,7 @@ public final class ActorCreation<A> {
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
     private boolean isolated;
     private boolean detached;
+    private String namespace;
 
     ActorCreation(MobulaRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -74,9 +75,25 @@ public final class ActorCreation<A> {
         return this;
     }
 
-    /** Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live actors. */
+    /**
+     * Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live
+     * actors of a namespace (the job's, unless {@link #namespace} says another).
+     */
     public ActorCreation<A> name(String name) {
         this.name = name;
+        return this;
+    }
+
+    /**
+     * The namespace the actor's name belongs to (default: the job's, {@link Mobula#namespace()});
+     * other jobs find it with {@link Mobula#getActor(String, String)}, or {@code getActor(name)} if
+     * their namespace is this one. Needs {@link #name}.
+     */
+    public ActorCreation<A> namespace(String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("an actor's namespace must not be blank; leave it unset for the job's namespace");
+        }
+        this.namespace = namespace;
         return this;
     }
 
@@ -106,11 +123,12 @@ public final class ActorCreation<A> {
      *
      * @throws ActorNameTakenException if a live actor already has the name.
      * @throws IllegalArgumentException if the actor is {@link #isolated()} with {@code maxConcurrency > 1},
+     *                                  or has a {@link #namespace} but no name,
      *                                  or its constructor is a capturing lambda, or it is {@link #detached()}
      *                                  without a name.
      */
     public ActorHandle<A> remote() {
         return new ActorHandle<>(runtime.createActor(constructor, args,
-            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached)), runtime);
+            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached, namespace)), runtime);
     }
 }

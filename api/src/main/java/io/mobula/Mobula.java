@@ -71,7 +71,20 @@ public final class Mobula implements AutoCloseable {
      * {@link OwnerDiedException}. Actor handles passed to work do not cross yet.
      */
     public static Mobula init(String address) {
-        return new Mobula(Runtimes.connect(address));
+        return new Mobula(Runtimes.connect(address, null));
+    }
+
+    /**
+     * Connects to a cluster as {@link #init(String)} does, with {@code namespace} as the job's
+     * namespace: its named actors go there and {@link #getActor(String)} looks there, so drivers that
+     * share named actors (a detached one, say) connect with the same namespace. Without one, a driver
+     * gets an anonymous namespace of its own, as in Ray.
+     */
+    public static Mobula init(String address, String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("the namespace must not be blank; use init(address) for an anonymous one");
+        }
+        return new Mobula(Runtimes.connect(address, namespace));
     }
 
     MobulaRuntime runtime() {
@@ -187,7 +200,7 @@ public final class Mobula implements AutoCloseable {
     public <A, B, C, D, E, F, T> ActorCreation<T> actor(Func6<A, B, C, D, E, F, T> constructor, Object a, Object b, Object c, Object d, Object e, Object f) {
         return new ActorCreation<>(open(), constructor, new Object[] {a, b, c, d, e, f});
     }
-    /** The live actor with this name, if any. */
+    /** The live actor with this name in the job's namespace ({@link #namespace()}), if any. */
     public <A> Optional<ActorHandle<A>> getActor(String name) {
         ActorState record = open().actorByName(name);
         return record == null ? Optional.empty() : Optional.of(new ActorHandle<>(record, runtime));
@@ -263,6 +276,26 @@ public final class Mobula implements AutoCloseable {
                 + "outside, call kill(handle) on it");
         }
         current.exitCurrentActor();
+    }
+
+    // ---- namespaces of named actors ----
+
+    /**
+     * The job's namespace: named actors are created there unless their creation names another, and
+     * {@link #getActor(String)} looks there. Set by {@link NodeContext#namespace} or
+     * {@link #init(String, String)}; otherwise anonymous (unique to this program, as in Ray).
+     */
+    public String namespace() {
+        return open().namespace();
+    }
+
+    /** The live actor with this name in {@code namespace} (another job's, say), if any. */
+    public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("the namespace must not be blank; getActor(name) looks in the job's namespace");
+        }
+        ActorState record = open().actorByName(name, namespace);
+        return record == null ? Optional.empty() : Optional.of(new ActorHandle<>(record, runtime));
     }
 
     // ---- objects ----

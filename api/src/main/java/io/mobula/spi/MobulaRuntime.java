@@ -31,7 +31,7 @@ public interface MobulaRuntime extends AutoCloseable {
     /** Kills an actor for good: no restart follows. */
     void kill(ActorState actor);
 
-    /** The live actor with this name, or null. */
+    /** The live actor with this name in the job's namespace, or null. */
     ActorState actorByName(String name);
 
     /** Stores a value (copied). */
@@ -99,4 +99,12 @@ public interface MobulaRuntime extends AutoCloseable {
      * @throws IllegalStateException if the calling thread runs no actor method of this runtime.
      */
     void exitCurrentActor();
+
+    // ---- namespaces of named actors ----
+
+    /** The job's namespace: where its named actors go, and where {@link #actorByName(String)} looks. */
+    String namespace();
+
+    /** The live actor with this name in {@code namespace}, or null. */
+    ActorState actorByName(String name, String namespace);
 }

@@ -133,6 +133,32 @@ class ConnectedActorLifecycleTest {
         }
     }
 
+    /**
+     * A name is unique within a namespace across the cluster: a detached actor outlives its driver in
+     * its namespace, found there by name; a driver of another (anonymous) namespace sees it only by
+     * naming its namespace, and may use the name for its own.
+     */
+    @Test
+    void namedActorsLiveInTheirNamespaceAcrossDrivers() {
+        try (Mobula maker = Mobula.init(head.address(), "shared")) {
+            assertEquals("shared", maker.namespace());
+            maker.actor(Tally::new).name("keeper").detached().remote().task(Tally::inc).remote().get();
+        } // its driver gone: the detached actor stays in its namespace
+        try (Mobula same = Mobula.init(head.address(), "shared"); Mobula anonymous = Mobula.init(head.address())) {
+            ActorHandle<Tally> keeper = same.<Tally>getActor("keeper").orElseThrow();
+            assertEquals(2, keeper.task(Tally::inc).remote().get(), "the same actor, its state kept");
+            assertThrows(io.mobula.ActorNameTakenException.class, () -> same.actor(Tally::new).name("keeper").remote());
+
+            assertTrue(anonymous.namespace().startsWith(io.mobula.NodeContext.ANONYMOUS_NAMESPACE_PREFIX));
+            assertTrue(anonymous.getActor("keeper").isEmpty(), "another namespace's name");
+            ActorHandle<Tally> seen = anonymous.<Tally>getActor("keeper", "shared").orElseThrow();
+            assertEquals(3, seen.task(Tally::inc).remote().get());
+            ActorHandle<Tally> own = anonymous.actor(Tally::new).name("keeper").remote();
+            assertEquals(1, own.task(Tally::inc).remote().get(), "the name is free in its own namespace");
+            same.kill(keeper);
+        }
+    }
+
     @Test
     void exitActorEndsTheActorOnItsNodeAfterTheCallReturns() {
         try (Mobula driver = Mobula.init(head.address())) {

@@ -29,6 +29,8 @@ public final class ActorRecord implements ActorState {
 
     private final long id;
     private final String name;
+    /** The namespace its name is unique in (the job's unless its creation said another). */
+    private final String namespace;
     private final TaskSpec creation;
     private final ResourceVector placement;
     private final ResourceVector resources;
@@ -72,9 +74,10 @@ public final class ActorRecord implements ActorState {
     private record KilledInstance(Object instance, ActorDiedException cause) {
     }
 
-    ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
+    ActorRecord(long id, String name, String namespace, TaskSpec creation, ResourceVector placement, ResourceVector resources,
                 int maxRestarts, int maxConcurrency, boolean detached, NodeRuntime runtime, Idler idler) {
         this.id = id;
+        this.namespace = namespace;
         this.detached = detached;
         this.name = name;
         this.creation = creation;
@@ -98,6 +101,11 @@ public final class ActorRecord implements ActorState {
     /** The actor's name, or null if it has none. */
     public String name() {
         return name;
+    }
+
+    /** The namespace its name is unique in. */
+    public String namespace() {
+        return namespace;
     }
 
     /** {@code Class::new} of the constructor, for messages. */

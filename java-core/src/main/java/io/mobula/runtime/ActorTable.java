@@ -20,7 +20,11 @@ final class ActorTable {
     private final NodeRuntime runtime;
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
-    private final Map<String, ActorRecord> named = new ConcurrentHashMap<>();
+    /** The named actors, by namespace and name: a name is unique within its namespace. */
+    private final Map<NamespacedName, ActorRecord> named = new ConcurrentHashMap<>();
+
+    private record NamespacedName(String namespace, String name) {
+    }
 
     ActorTable(NodeRuntime runtime) {
         this.runtime = runtime;
@@ -33,10 +37,11 @@ final class ActorTable {
      * @param requested resources held for the actor's life, or null: placed where one CPU is free,
      *                  and holding none while it lives (Ray's default).
      * @param detached  a connected driver's actor that outlives the driver (it must be named).
+     * @param namespace where its name is unique, or null: the job's namespace.
      */
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated, boolean detached) {
+                                   boolean isolated, boolean detached, String namespace) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -48,6 +53,11 @@ final class ActorTable {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
         }
+        if (namespace != null && name == null) {
+            throw new IllegalArgumentException("namespace(\"" + namespace + "\") places an actor's name, but the actor has none: "
+                + "add .name(\"...\"), or drop the namespace");
+        }
+        String space = namespace == null ? runtime.namespace() : namespace;
         if (detached && name == null) {
             throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
                 + "found by: add .name(\"...\")");
@@ -66,7 +76,7 @@ final class ActorTable {
         long id = counter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, null, requested, strategy, isolated);
-        ActorRecord actor = new ActorRecord(id, name, creation, placement.placement(), held, maxRestarts, maxConcurrency,
+        ActorRecord actor = new ActorRecord(id, name, space, creation, placement.placement(), held, maxRestarts, maxConcurrency,
             detached, runtime, runtime.idler());
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, actor, requested, strategy, isolated);
@@ -74,13 +84,14 @@ final class ActorTable {
             runtime.site().isolatedWorkComing();
         }
         if (name != null && !(constructor instanceof AttachedActor)) {
-            runtime.site().claimActorName(name);
+            runtime.site().claimActorName(name, space);
         }
         if (name != null) {
-            ActorRecord previous = named.putIfAbsent(name, actor);
+            ActorRecord previous = named.putIfAbsent(new NamespacedName(space, name), actor);
             if (previous != null) {
-                throw new ActorNameTakenException("an actor named '" + name + "' already exists (" + previous.displayName()
-                    + "); pick another name, or look it up with getActor(\"" + name + "\")");
+                throw new ActorNameTakenException("an actor named '" + name + "' already exists in namespace '" + space + "' ("
+                    + previous.displayName() + "); pick another name, or look it up with getActor(\"" + name + "\", \""
+                    + space + "\")");
             }
         }
         actors.put(id, actor);
@@ -133,24 +144,29 @@ final class ActorTable {
         runtime.site().actorKilled(actor);
     }
 
-    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
-    ActorRecord byName(String name) {
+    /**
+     * The live actor with this name in {@code namespace}: this node's, or (connected to a cluster)
+     * one anywhere in it, attached to.
+     */
+    ActorRecord byName(String name, String namespace) {
         runtime.ensureOpen();
         if (name == null) {
             return null;
         }
-        ActorRecord here = named.get(name);
+        NamespacedName key = new NamespacedName(namespace, name);
+        ActorRecord here = named.get(key);
         if (here != null) {
             return here;
         }
-        AttachedActor elsewhere = runtime.site().lookupActor(name);
+        AttachedActor elsewhere = runtime.site().lookupActor(name, namespace);
         if (elsewhere == null) {
             return null;
         }
         try {
-            return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false);
+            return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false,
+                namespace);
         } catch (ActorNameTakenException e) {
-            return named.get(name); // another thread attached first
+            return named.get(key); // another thread attached first
         }
     }
 
@@ -161,7 +177,7 @@ final class ActorTable {
     /** An actor died: forget its name and, if it held resources, give them back. */
     void died(ActorRecord actor, boolean started) {
         if (actor.name() != null) {
-            named.remove(actor.name(), actor);
+            named.remove(new NamespacedName(actor.namespace(), actor.name()), actor);
         }
         actors.remove(actor.id(), actor);
         if (started && actor.claimResourceReturn() && !runtime.isClosed()) {

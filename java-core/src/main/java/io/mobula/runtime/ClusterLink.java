@@ -50,14 +50,14 @@ public interface ClusterLink extends AutoCloseable {
     boolean killAndRestart(ActorRecord actor);
 
     /**
-     * Claims an actor name across the cluster before the actor is made.
+     * Claims an actor name in {@code namespace} across the cluster before the actor is made.
      *
      * @throws io.mobula.ActorNameTakenException if a live actor has it.
      */
-    void claimActorName(String name);
+    void claimActorName(String name, String namespace);
 
-    /** The cluster's actor with this name, as {@link AttachedActor} to attach to; null if none. */
-    AttachedActor lookupActor(String name);
+    /** The cluster's actor with this name in {@code namespace}, as {@link AttachedActor} to attach to; null if none. */
+    AttachedActor lookupActor(String name, String namespace);
 
     /** Where the cluster makes placement groups. */
     GroupPlacements placementGroups();

@@ -140,8 +140,8 @@ final class ClusterSite implements WorkSite {
     }
 
     @Override
-    public void claimActorName(String name) {
-        link.claimActorName(name); // names are the cluster's: taken anywhere, taken here
+    public void claimActorName(String name, String namespace) {
+        link.claimActorName(name, namespace); // names are the cluster's: taken anywhere, taken here
     }
 
     @Override
@@ -156,8 +156,8 @@ final class ClusterSite implements WorkSite {
     }
 
     @Override
-    public AttachedActor lookupActor(String name) {
-        return link.lookupActor(name);
+    public AttachedActor lookupActor(String name, String namespace) {
+        return link.lookupActor(name, namespace);
     }
 
     @Override

@@ -286,14 +286,15 @@ public final class NodeRuntime implements MobulaRuntime {
      */
     @Override
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, ActorOptions options) {
-        return createActor(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
-            options.name(), options.strategy(), options.isolated(), options.detached());
+        return actors.create(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
+            options.name(), options.strategy(), options.isolated(), options.detached(), options.namespace());
     }
 
+    /** An actor named (if at all) in the job's namespace. */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
-        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached);
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached, null);
     }
 
     @Override
@@ -338,10 +339,23 @@ public final class NodeRuntime implements MobulaRuntime {
         actors.end(actor, cause);
     }
 
-    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
+    /**
+     * The live actor with this name in the job's namespace: this node's, or (connected to a cluster)
+     * one anywhere in it, attached to.
+     */
     @Override
     public ActorRecord actorByName(String name) {
-        return actors.byName(name);
+        return actors.byName(name, namespace());
+    }
+
+    @Override
+    public ActorRecord actorByName(String name, String namespace) {
+        return actors.byName(name, namespace);
+    }
+
+    @Override
+    public String namespace() {
+        return context.namespace();
     }
 
     public ActorRecord actorById(long id) {

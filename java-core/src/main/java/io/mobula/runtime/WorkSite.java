@@ -59,7 +59,7 @@ interface WorkSite extends AutoCloseable {
      *
      * @throws io.mobula.ActorNameTakenException if a live actor has it.
      */
-    void claimActorName(String name);
+    void claimActorName(String name, String namespace);
 
     /** An actor was killed here; it may live elsewhere too. */
     void actorKilled(ActorRecord actor);
@@ -72,8 +72,8 @@ interface WorkSite extends AutoCloseable {
      */
     boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight);
 
-    /** An actor with this name that lives elsewhere, to attach to; null if none. */
-    AttachedActor lookupActor(String name);
+    /** An actor with this name in {@code namespace} that lives elsewhere, to attach to; null if none. */
+    AttachedActor lookupActor(String name, String namespace);
 
     GroupPlacements placementGroups();
 

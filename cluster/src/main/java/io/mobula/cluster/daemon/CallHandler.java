@@ -191,8 +191,9 @@ final class CallHandler {
             String place = new RemoteActor(actor.id(), address).toString();
             if (!call.actorName().isEmpty()) {
                 // the cluster's directory: where the name lives now, and free again when the actor dies
-                nameHandler.tellHead(NameMessages.placed(call.actorName(), place, call.className()), NameHandler.HEAD_RETRIES);
-                actor.onDeath(() -> nameHandler.tellHead(NameMessages.unname(call.actorName(), place),
+                nameHandler.tellHead(NameMessages.placed(call.actorName(), call.actorNamespace(), place, call.className()),
+                    NameHandler.HEAD_RETRIES);
+                actor.onDeath(() -> nameHandler.tellHead(NameMessages.unname(call.actorName(), call.actorNamespace(), place),
                     NameHandler.HEAD_RETRIES));
             }
             reply.send(RemoteCall.encodeResult(place));

@@ -143,7 +143,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
      *
      * @throws MobulaException if the address is bad, no node answers there, or the secret is refused.
      */
-    public static NodeRuntime runtimeFor(String address) {
+    public static NodeRuntime runtimeFor(String address, String namespace) {
         try {
             AeronChannels.parseAddress(address);
         } catch (IllegalArgumentException e) {
@@ -177,7 +177,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
         ConnectedDriver driver = new ConnectedDriver(transport, sessions, address, nodeId, job, jars);
         NodeRuntime runtime = new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(FORWARDING_WORKERS), driver);
+            .cpus(FORWARDING_WORKERS).namespace(namespace), driver);
         driver.lending.bindTo(runtime);
         return runtime;
     }
@@ -231,14 +231,14 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.detached(), actor.name(), null, args, codec);
+            actor.restarts(), actor.detached(), actor.name(), actor.namespace(), args, codec);
         try {
             RemoteActor place = RemoteActor.parse((String) calls.answerOf(address, call, creation));
             watch.actorPlaced(place, actor); // built again elsewhere if its node dies
             return place;
         } catch (Exception e) {
             if (actor.name() != null) {
-                sessions.send(address, NameMessages.unname(actor.name(), "")); // claimed, never made: free the name
+                sessions.send(address, NameMessages.unname(actor.name(), actor.namespace(), "")); // claimed, never made: free it
             }
             throw e;
         }
@@ -261,24 +261,40 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     }
 
     @Override
-    public void claimActorName(String name) {
-        if (!Boolean.TRUE.equals(ask(NameMessages.claim(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'"))) {
-            throw new ActorNameTakenException("an actor named '" + name + "' already lives in the cluster; pick another name, "
-                + "or look it up with getActor(\"" + name + "\")");
+    public void claimActorName(String name, String namespace) {
+        if (!Boolean.TRUE.equals(ask(NameMessages.claim(name, namespace), CONNECT_TIMEOUT.toMillis(),
+            "actor name '" + name + "'"))) {
+            throw new ActorNameTakenException("an actor named '" + name + "' already lives in namespace '" + namespace
+                + "' of the cluster; pick another name, or look it up with getActor(\"" + name + "\", \"" + namespace + "\")");
         }
     }
 
     @Override
-    public AttachedActor lookupActor(String name) {
+    public AttachedActor lookupActor(String name, String namespace) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String what = "actor name '" + name + "' in namespace '" + namespace + "'";
         while (true) {
-            String found = (String) ask(NameMessages.lookup(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'");
-            if (found.isEmpty()) {
+            NameMessages.Message found;
+            try {
+                byte[] answer = sessions.send(address, NameMessages.lookup(name, namespace))
+                    .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (RemoteCall.isFailure(answer)) {
+                    RemoteCall.decodeAnswer(answer, what); // throws what the head said
+                }
+                found = NameMessages.decode(answer);
+            } catch (MobulaException e) {
+                throw e;
+            } catch (ExecutionException | TimeoutException | java.io.IOException e) {
+                throw new MobulaException("the node at " + address + " did not answer about " + what + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MobulaException("interrupted while asking the node at " + address + " about " + what, e);
+            }
+            if (found.kind() == NameMessages.UNNAME) {
                 return null;
             }
-            if (!found.equals(NameMessages.PENDING)) {
-                int bar = found.indexOf('|');
-                return new AttachedActor(found.substring(bar + 1), RemoteActor.parse(found.substring(0, bar)));
+            if (found.kind() == NameMessages.PLACED) {
+                return new AttachedActor(found.className(), RemoteActor.parse(found.place()));
             }
             if (System.nanoTime() > deadline) {
                 return null; // still being made: not there yet
