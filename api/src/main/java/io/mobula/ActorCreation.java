@@ -1,6 +1,8 @@
 package io.mobula;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.mobula.function.RemoteFunction;
@@ -25,6 +27,7 @@ public final class ActorCreation<A> {
     private boolean isolated;
     private boolean detached;
     private String namespace;
+    private final List<ConcurrencyGroup<?>> concurrencyGroups = new ArrayList<>();
 
     ActorCreation(MobulaRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -55,6 +58,20 @@ public final class ActorCreation<A> {
      */
     public ActorCreation<A> maxRestarts(int maxRestarts) {
         this.maxRestarts = maxRestarts;
+        return this;
+    }
+
+    /**
+     * Adds a named concurrency group (Ray's concurrency groups): its methods' calls, and calls sent to
+     * it by name ({@link ActorCall#concurrencyGroup}), run on threads of their own, up to its
+     * {@code maxConcurrency} at once. Other calls run in the default group, sized by
+     * {@link #maxConcurrency}. Not for an {@link #isolated()} actor.
+     */
+    public ActorCreation<A> concurrencyGroup(ConcurrencyGroup<A> group) {
+        if (group == null) {
+            throw new IllegalArgumentException("the concurrency group is null");
+        }
+        concurrencyGroups.add(group);
         return this;
     }
 
@@ -123,12 +140,14 @@ public final class ActorCreation<A> {
      *
      * @throws ActorNameTakenException if a live actor already has the name.
      * @throws IllegalArgumentException if the actor is {@link #isolated()} with {@code maxConcurrency > 1},
-     *                                  or has a {@link #namespace} but no name,
+     *                                  or has a {@link #namespace} but no name, or its concurrency groups
+     *                                  share a name or a method,
      *                                  or its constructor is a capturing lambda, or it is {@link #detached()}
      *                                  without a name.
      */
     public ActorHandle<A> remote() {
         return new ActorHandle<>(runtime.createActor(constructor, args,
-            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached, namespace)), runtime);
+            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached, namespace,
+                List.copyOf(concurrencyGroups))), runtime);
     }
 }

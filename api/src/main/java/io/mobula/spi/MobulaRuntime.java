@@ -25,8 +25,14 @@ public interface MobulaRuntime extends AutoCloseable {
     /** Creates an actor; calls may be made on it at once. */
     ActorState createActor(RemoteFunction constructor, Object[] args, ActorOptions options);
 
-    /** Submits a method call on {@code actor}. @return the state of its result. */
-    ObjectState submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry);
+    /**
+     * Submits a method call on {@code actor}, in its concurrency group {@code concurrencyGroup} (null:
+     * the method's group, else the default one). @return the state of its result.
+     *
+     * @throws IllegalArgumentException if the actor has no concurrency group of that name.
+     */
+    ObjectState submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                String concurrencyGroup);
 
     /** Kills an actor for good: no restart follows. */
     void kill(ActorState actor);

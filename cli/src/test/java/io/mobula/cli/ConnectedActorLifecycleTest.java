@@ -159,6 +159,20 @@ class ConnectedActorLifecycleTest {
         }
     }
 
+    /** Not yet through a driver: refused with a typed error rather than run without the groups. */
+    @Test
+    void concurrencyGroupsAreRefusedThroughADriverForNow() {
+        try (Mobula driver = Mobula.init(head.address())) {
+            UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
+                () -> driver.actor(Tally::new).concurrencyGroup(io.mobula.ConcurrencyGroup.<Tally>named("io", 2)
+                    .method(Tally::inc)).remote());
+            assertTrue(refused.getMessage().contains("not supported through a connected driver yet"), refused.getMessage());
+            ActorHandle<Tally> plain = driver.actor(Tally::new).remote();
+            assertThrows(IllegalArgumentException.class, () -> plain.task(Tally::inc).concurrencyGroup("io").remote());
+            assertEquals(1, plain.task(Tally::inc).remote().get());
+        }
+    }
+
     @Test
     void exitActorEndsTheActorOnItsNodeAfterTheCallReturns() {
         try (Mobula driver = Mobula.init(head.address())) {

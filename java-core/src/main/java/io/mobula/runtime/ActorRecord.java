@@ -15,6 +15,8 @@ import io.mobula.worker.IsolatedActor;
 /**
  * One actor on this node: its instance, its mailbox of method calls, and the thread(s) that run
  * them. Calls run in mailbox order on one thread, or on up to {@code maxConcurrency} threads at once.
+ * With concurrency groups the mailbox has one lane per group ({@link ConcurrencyGroups}): each lane
+ * its own queue and threads, so one group's calls never wait behind another's.
  * <p>
  * Life: PENDING (queued for placement) -> ALIVE (constructor returned) -> DEAD (killed, constructor
  * failed, or a method threw an {@link Error} with no restarts left). A method that throws an
@@ -38,7 +40,11 @@ public final class ActorRecord implements ActorState {
     private final boolean detached;
     private final int maxConcurrency;
     private final NodeRuntime runtime;
-    private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    /** The mailbox: one queue per concurrency group's lane (lane 0: the default group). */
+    private final ConcurrentLinkedQueue<TaskSpec>[] mailbox;
+    private final ConcurrencyGroups groups;
+    /** The lane each of {@link #threads} takes its calls from. */
+    private final int[] laneOfThread;
     /** How its calls run: here, or sent to the node it lives on. */
     private final ActorCalls calls;
     /**
@@ -75,7 +81,8 @@ public final class ActorRecord implements ActorState {
     }
 
     ActorRecord(long id, String name, String namespace, TaskSpec creation, ResourceVector placement, ResourceVector resources,
-                int maxRestarts, int maxConcurrency, boolean detached, NodeRuntime runtime, Idler idler) {
+                int maxRestarts, int maxConcurrency, ConcurrencyGroups groups, boolean detached, NodeRuntime runtime,
+                Idler idler) {
         this.id = id;
         this.namespace = namespace;
         this.detached = detached;
@@ -86,9 +93,21 @@ public final class ActorRecord implements ActorState {
         this.maxRestarts = maxRestarts;
         this.maxConcurrency = maxConcurrency;
         this.runtime = runtime;
-        this.doorbells = new Idler.Doorbell[maxConcurrency];
-        this.threads = new Thread[maxConcurrency];
-        for (int i = 0; i < maxConcurrency; i++) {
+        this.groups = groups;
+        int threadCount = groups.totalThreads();
+        this.doorbells = new Idler.Doorbell[threadCount];
+        this.threads = new Thread[threadCount];
+        this.laneOfThread = new int[threadCount];
+        @SuppressWarnings("unchecked")
+        ConcurrentLinkedQueue<TaskSpec>[] lanes = new ConcurrentLinkedQueue[groups.lanes()];
+        this.mailbox = lanes;
+        for (int lane = 0, thread = 0; lane < groups.lanes(); lane++) {
+            mailbox[lane] = new ConcurrentLinkedQueue<>();
+            for (int i = 0; i < groups.threads(lane); i++) {
+                laneOfThread[thread++] = lane;
+            }
+        }
+        for (int i = 0; i < threadCount; i++) {
             doorbells[i] = idler.doorbell();
         }
         this.calls = runtime.site().callsFor(this);
@@ -157,10 +176,11 @@ public final class ActorRecord implements ActorState {
     void start(int[] gpus) {
         gpuIds = gpus;
         started = true;
-        for (int i = 0; i < maxConcurrency; i++) {
+        for (int i = 0; i < threads.length; i++) {
             int index = i;
-            threads[i] = new Thread(() -> run(index), "mobula-actor-" + id + "-" + creation.descriptor.displayName()
-                + (maxConcurrency > 1 ? "-" + i : ""));
+            String lane = laneOfThread[i] == ConcurrencyGroups.DEFAULT_LANE ? "" : "-" + groups.name(laneOfThread[i]);
+            threads[i] = new Thread(() -> run(index), "mobula-actor-" + id + "-" + creation.descriptor.displayName() + lane
+                + (threads.length > 1 ? "-" + i : ""));
             threads[i].setDaemon(true);
         }
         if (state == State.DEAD) {
@@ -184,7 +204,7 @@ public final class ActorRecord implements ActorState {
         if (state == State.ALIVE && calls.trySendNow(call)) {
             return;
         }
-        mailbox.offer(call);
+        mailbox[call.actorLane].offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
             doorbell.ring();
         }
@@ -264,9 +284,11 @@ public final class ActorRecord implements ActorState {
     }
 
     private void drain() {
-        TaskSpec call;
-        while ((call = mailbox.poll()) != null) {
-            call.result.complete(new StoredValues.Failed(deathCause));
+        for (ConcurrentLinkedQueue<TaskSpec> lane : mailbox) {
+            TaskSpec call;
+            while ((call = lane.poll()) != null) {
+                call.result.complete(new StoredValues.Failed(deathCause));
+            }
         }
         calls.failInFlight(deathCause);
     }
@@ -294,9 +316,10 @@ public final class ActorRecord implements ActorState {
                 nodeDied(lost);
                 continue;
             }
-            TaskSpec call = calls.take();
+            int lane = laneOfThread[index];
+            TaskSpec call = calls.take(lane);
             if (call == null) {
-                doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
+                doorbells[index].await(() -> hasWorkOrDied(lane), MAX_PARK_NS);
                 Thread.interrupted(); // a kill's interrupt is read from the state above
                 continue;
             }
@@ -309,13 +332,33 @@ public final class ActorRecord implements ActorState {
         }
     }
 
-    /** The next queued call; none once the actor is exiting. */
-    TaskSpec pollMailbox() {
-        return exiting != null ? null : mailbox.poll();
+    /** The next queued call of {@code lane}; none once the actor is exiting. */
+    TaskSpec pollMailbox(int lane) {
+        return exiting != null ? null : mailbox[lane].poll();
     }
 
     boolean mailboxIsEmpty() {
-        return mailbox.isEmpty();
+        for (ConcurrentLinkedQueue<TaskSpec> lane : mailbox) {
+            if (!lane.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The lane a call of {@code method} goes to: the concurrency group {@code group} names, else the
+     * method's group, else the default one.
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    int laneOf(io.mobula.naming.FunctionDescriptor method, String group) {
+        return groups.laneOf(method, group, displayName());
+    }
+
+    /** Its concurrency groups (the default one alone unless it declared others). */
+    ConcurrencyGroups concurrencyGroups() {
+        return groups;
     }
 
     /** Alive with its instance in place: a call may go to it now. */
@@ -334,7 +377,7 @@ public final class ActorRecord implements ActorState {
      * for answers that only this thread delivers).
      */
     void requeue(TaskSpec call) {
-        mailbox.offer(call);
+        mailbox[call.actorLane].offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
             doorbell.ring();
         }
@@ -343,8 +386,8 @@ public final class ActorRecord implements ActorState {
         }
     }
 
-    private boolean hasWorkOrDied() {
-        return !mailbox.isEmpty() || state == State.DEAD || lostInstance != null;
+    private boolean hasWorkOrDied(int lane) {
+        return !mailbox[lane].isEmpty() || state == State.DEAD || lostInstance != null;
     }
 
     /**

@@ -41,7 +41,8 @@ final class ActorTable {
      */
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated, boolean detached, String namespace) {
+                                   boolean isolated, boolean detached, String namespace,
+                                   List<io.mobula.ConcurrencyGroup<?>> concurrencyGroups) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -62,6 +63,12 @@ final class ActorTable {
             throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
                 + "found by: add .name(\"...\")");
         }
+        ConcurrencyGroups groups = ConcurrencyGroups.of(maxConcurrency, concurrencyGroups, descriptor.displayName());
+        if (isolated && groups.named()) {
+            throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so it cannot "
+                + "have concurrency groups; drop isolated() or the groups");
+        }
+        runtime.site().checkConcurrencyGroups(groups);
         if (isolated) {
             descriptor.checkNamable("the actor constructor");
             if (maxConcurrency > 1) {
@@ -77,7 +84,7 @@ final class ActorTable {
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, null, requested, strategy, isolated);
         ActorRecord actor = new ActorRecord(id, name, space, creation, placement.placement(), held, maxRestarts, maxConcurrency,
-            detached, runtime, runtime.idler());
+            groups, detached, runtime, runtime.idler());
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, actor, requested, strategy, isolated);
         if (isolated) {
@@ -99,14 +106,21 @@ final class ActorTable {
         return actor;
     }
 
-    /** Queues a method call on an actor. */
-    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
+    /**
+     * Queues a method call on an actor, in concurrency group {@code group} (null: its method's group,
+     * else the default one).
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry, String group) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(method);
+        int lane = actor.laneOf(descriptor, group);
         Object[] marshalled = runtime.marshaller().marshalArguments(descriptor, args, 1);
         ObjectEntry result = new ObjectEntry(runtime.newObjectId());
         TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, runtime.noResources(), retry, result, actor,
             null, null, false);
+        call.actorLane = lane;
         result.producer(call);
         actor.submit(call);
         return result;
@@ -164,7 +178,7 @@ final class ActorTable {
         }
         try {
             return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false,
-                namespace);
+                namespace, List.of());
         } catch (ActorNameTakenException e) {
             return named.get(key); // another thread attached first
         }

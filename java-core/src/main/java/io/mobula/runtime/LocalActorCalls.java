@@ -27,8 +27,8 @@ final class LocalActorCalls implements ActorCalls {
     }
 
     @Override
-    public TaskSpec take() {
-        return actor.pollMailbox();
+    public TaskSpec take(int lane) {
+        return actor.pollMailbox(lane);
     }
 
     @Override

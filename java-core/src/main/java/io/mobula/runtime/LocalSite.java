@@ -156,6 +156,11 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
+    public void checkConcurrencyGroups(ConcurrencyGroups groups) {
+        // each group's lane runs here
+    }
+
+    @Override
     public void actorKilled(ActorRecord actor) {
         // it lived only here
     }

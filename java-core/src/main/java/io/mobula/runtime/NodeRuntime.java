@@ -287,24 +287,27 @@ public final class NodeRuntime implements MobulaRuntime {
     @Override
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, ActorOptions options) {
         return actors.create(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
-            options.name(), options.strategy(), options.isolated(), options.detached(), options.namespace());
+            options.name(), options.strategy(), options.isolated(), options.detached(), options.namespace(),
+            options.concurrencyGroups());
     }
 
     /** An actor named (if at all) in the job's namespace. */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
-        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached, null);
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached, null,
+            List.of());
     }
 
     @Override
-    public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry) {
-        return submitActorCall((ActorRecord) actor, method, args, retryPolicy(retry));
+    public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                       String concurrencyGroup) {
+        return actors.call((ActorRecord) actor, method, args, retryPolicy(retry), concurrencyGroup);
     }
 
-    /** Queues a method call on an actor. */
+    /** Queues a method call on an actor, in its method's concurrency group (else the default one). */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
-        return actors.call(actor, method, args, retry);
+        return actors.call(actor, method, args, retry, null);
     }
 
     @Override

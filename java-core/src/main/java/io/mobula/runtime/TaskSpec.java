@@ -41,6 +41,8 @@ public final class TaskSpec {
     /** Runs in a worker process (a task), or lives in one (an actor's creation). */
     final boolean isolated;
 
+    /** An actor call's lane in its actor's mailbox (its concurrency group); set before it is submitted. */
+    int actorLane;
     private int state = QUEUED;
     private Thread runner;
     private int retriesLeft;
