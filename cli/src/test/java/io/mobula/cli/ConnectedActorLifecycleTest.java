@@ -159,17 +159,52 @@ class ConnectedActorLifecycleTest {
         }
     }
 
-    /** Not yet through a driver: refused with a typed error rather than run without the groups. */
+    /** Its groups' calls meet on the node: two "io" calls at once, while the default group is held. */
+    static final class Server {
+        private final java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(2);
+        private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        Server() {
+        }
+
+        String awaitGate() throws InterruptedException {
+            return gate.await(60, TimeUnit.SECONDS) ? "opened" : "never opened";
+        }
+
+        String open() {
+            gate.countDown();
+            return Thread.currentThread().getName();
+        }
+
+        String meet() throws InterruptedException {
+            together.countDown();
+            return together.await(30, TimeUnit.SECONDS) ? "met" : "alone";
+        }
+    }
+
+    /**
+     * The node keeps the groups the driver declared: the default group's one thread is held, the
+     * "io" group runs two calls at once, and a call sent to "control" by name opens the gate.
+     */
     @Test
-    void concurrencyGroupsAreRefusedThroughADriverForNow() {
+    void concurrencyGroupsRunOnTheActorsNode() {
         try (Mobula driver = Mobula.init(head.address())) {
-            UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
-                () -> driver.actor(Tally::new).concurrencyGroup(io.mobula.ConcurrencyGroup.<Tally>named("io", 2)
-                    .method(Tally::inc)).remote());
-            assertTrue(refused.getMessage().contains("not supported through a connected driver yet"), refused.getMessage());
-            ActorHandle<Tally> plain = driver.actor(Tally::new).remote();
-            assertThrows(IllegalArgumentException.class, () -> plain.task(Tally::inc).concurrencyGroup("io").remote());
-            assertEquals(1, plain.task(Tally::inc).remote().get());
+            ActorHandle<Server> server = driver.actor(Server::new)
+                .concurrencyGroup(io.mobula.ConcurrencyGroup.<Server>named("io", 2).method(Server::meet))
+                .concurrencyGroup(io.mobula.ConcurrencyGroup.named("control", 1))
+                .remote();
+            ObjectRef<String> blocked = server.task(Server::awaitGate).remote();
+            ObjectRef<String> first = server.task(Server::meet).remote();
+            ObjectRef<String> second = server.task(Server::meet).remote();
+            assertEquals("met", first.get(Duration.ofSeconds(40)), "two io calls at once, beside the held default group");
+            assertEquals("met", second.get(Duration.ofSeconds(40)));
+            String opener = server.task(Server::open).concurrencyGroup("control").remote().get(Duration.ofSeconds(30));
+            assertTrue(opener.contains("-control-"), opener);
+            assertEquals("opened", blocked.get(Duration.ofSeconds(30)));
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> server.task(Server::open).concurrencyGroup("gpu").remote());
+            assertTrue(unknown.getMessage().contains("no concurrency group 'gpu'"), unknown.getMessage());
+            driver.kill(server);
         }
     }
 

@@ -357,8 +357,13 @@ public final class ActorRecord implements ActorState {
     }
 
     /** Its concurrency groups (the default one alone unless it declared others). */
-    ConcurrencyGroups concurrencyGroups() {
+    public ConcurrencyGroups concurrencyGroups() {
         return groups;
+    }
+
+    /** The concurrency group a call of this actor was queued in, by name; null for the default group. */
+    public String concurrencyGroupOf(TaskSpec call) {
+        return call.actorLane == ConcurrencyGroups.DEFAULT_LANE ? null : groups.name(call.actorLane);
     }
 
     /** Alive with its instance in place: a call may go to it now. */

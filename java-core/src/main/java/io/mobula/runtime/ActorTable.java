@@ -41,8 +41,7 @@ final class ActorTable {
      */
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated, boolean detached, String namespace,
-                                   List<io.mobula.ConcurrencyGroup<?>> concurrencyGroups) {
+                                   boolean isolated, boolean detached, String namespace, ConcurrencyGroups groups) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -63,12 +62,10 @@ final class ActorTable {
             throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
                 + "found by: add .name(\"...\")");
         }
-        ConcurrencyGroups groups = ConcurrencyGroups.of(maxConcurrency, concurrencyGroups, descriptor.displayName());
         if (isolated && groups.named()) {
             throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so it cannot "
                 + "have concurrency groups; drop isolated() or the groups");
         }
-        runtime.site().checkConcurrencyGroups(groups);
         if (isolated) {
             descriptor.checkNamable("the actor constructor");
             if (maxConcurrency > 1) {
@@ -178,7 +175,7 @@ final class ActorTable {
         }
         try {
             return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false,
-                namespace, List.of());
+                namespace, ConcurrencyGroups.only(1));
         } catch (ActorNameTakenException e) {
             return named.get(key); // another thread attached first
         }

@@ -144,16 +144,6 @@ final class ClusterSite implements WorkSite {
         link.claimActorName(name, namespace); // names are the cluster's: taken anywhere, taken here
     }
 
-    /** The node that builds the actor does not learn of its groups yet: refused, rather than run without them. */
-    @Override
-    public void checkConcurrencyGroups(ConcurrencyGroups groups) {
-        if (groups.named()) {
-            throw new UnsupportedOperationException("concurrency groups are not supported through a connected driver yet (the "
-                + "actor's node would run every call in its default group); use maxConcurrency, or run the program on an "
-                + "embedded node");
-        }
-    }
-
     @Override
     public void actorKilled(ActorRecord actor) {
         link.kill(actor);

@@ -156,11 +156,6 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
-    public void checkConcurrencyGroups(ConcurrencyGroups groups) {
-        // each group's lane runs here
-    }
-
-    @Override
     public void actorKilled(ActorRecord actor) {
         // it lived only here
     }

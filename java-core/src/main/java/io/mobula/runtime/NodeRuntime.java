@@ -288,7 +288,19 @@ public final class NodeRuntime implements MobulaRuntime {
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, ActorOptions options) {
         return actors.create(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
             options.name(), options.strategy(), options.isolated(), options.detached(), options.namespace(),
-            options.concurrencyGroups());
+            ConcurrencyGroups.of(options.maxConcurrency(), options.concurrencyGroups(),
+                FunctionDescriptor.of(constructor).displayName()));
+    }
+
+    /**
+     * An unnamed actor with the concurrency groups {@code groups} as another process declared them
+     * (a driver's actor this node builds).
+     */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, SchedulingStrategy strategy, boolean isolated,
+                                   List<ConcurrencyGroups.Declared> groups) {
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, null, strategy, isolated, false, null,
+            ConcurrencyGroups.ofDeclared(maxConcurrency, groups, FunctionDescriptor.of(constructor).displayName()));
     }
 
     /** An actor named (if at all) in the job's namespace. */
@@ -296,7 +308,7 @@ public final class NodeRuntime implements MobulaRuntime {
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
                                    boolean isolated, boolean detached) {
         return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached, null,
-            List.of());
+            ConcurrencyGroups.only(maxConcurrency));
     }
 
     @Override
@@ -308,6 +320,17 @@ public final class NodeRuntime implements MobulaRuntime {
     /** Queues a method call on an actor, in its method's concurrency group (else the default one). */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
         return actors.call(actor, method, args, retry, null);
+    }
+
+    /**
+     * Queues a method call on an actor in concurrency group {@code group} (null: its method's, else
+     * the default one).
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry,
+                                       String group) {
+        return actors.call(actor, method, args, retry, group);
     }
 
     @Override

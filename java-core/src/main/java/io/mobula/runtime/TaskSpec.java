@@ -43,6 +43,11 @@ public final class TaskSpec {
 
     /** An actor call's lane in its actor's mailbox (its concurrency group); set before it is submitted. */
     int actorLane;
+
+    /** An actor call's concurrency group by name; null for the default group (or not an actor call). */
+    public String concurrencyGroup() {
+        return actor == null || kind != Kind.ACTOR_CALL ? null : actor.concurrencyGroupOf(this);
+    }
     private int state = QUEUED;
     private Thread runner;
     private int retriesLeft;

@@ -45,13 +45,6 @@ interface WorkSite extends AutoCloseable {
     /** A failure to store as it is (the cluster's own verdict), or null: the task's failure is wrapped. */
     MobulaException verdictOf(Throwable error);
 
-    /**
-     * Checks that a new actor's concurrency groups can be kept where it will live.
-     *
-     * @throws UnsupportedOperationException if they cannot (named groups through a connected driver, for now).
-     */
-    void checkConcurrencyGroups(ConcurrencyGroups groups);
-
     /** How the calls of a new actor run. */
     ActorCalls callsFor(ActorRecord actor);
 

@@ -186,7 +186,7 @@ final class CallHandler {
                 runtime.countActorRestart(); // its owner builds it again here: its node died
             }
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
-                Math.max(1, call.maxConcurrency()), null, here, call.isolated(), false);
+                Math.max(1, call.maxConcurrency()), here, call.isolated(), call.concurrencyGroups());
             owned.hosted(actor);
             String place = new RemoteActor(actor.id(), address).toString();
             if (!call.actorName().isEmpty()) {
@@ -209,7 +209,8 @@ final class CallHandler {
             ReflectiveFunction method = ReflectiveFunction.find(job.loader(), call.className(), call.methodName(),
                 call.signature(), true);
             Object[] args = argumentsOf(call, job, fetched);
-            answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE), reply);
+            String group = call.concurrencyGroup().isEmpty() ? null : call.concurrencyGroup();
+            answerWhenReady(call, job, runtime.submitActorCall(actor, method, args, RetryPolicy.NONE, group), reply);
         });
     }
 

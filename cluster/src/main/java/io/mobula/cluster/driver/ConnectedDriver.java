@@ -218,8 +218,8 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         RemoteActor actor = (RemoteActor) args[0];
         FunctionDescriptor f = method.descriptor();
         Object[] rest = Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
-            codec);
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(),
+            method.concurrencyGroup(), rest, codec);
         calls.sendAsync(actor.address(), call, method, done, rest, 0);
     }
 
@@ -231,7 +231,8 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.detached(), actor.name(), actor.namespace(), args, codec);
+            actor.restarts(), actor.detached(), actor.name(), actor.namespace(), actor.concurrencyGroups().declared(), args,
+            codec);
         try {
             RemoteActor place = RemoteActor.parse((String) calls.answerOf(address, call, creation));
             watch.actorPlaced(place, actor); // built again elsewhere if its node dies

@@ -15,6 +15,7 @@ import io.mobula.TaskException;
 import io.mobula.cluster.jobs.JobNotKnownException;
 import io.mobula.cluster.ownership.NodeObject;
 import io.mobula.cluster.ownership.ObjectOnNode;
+import io.mobula.runtime.ConcurrencyGroups;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
@@ -30,6 +31,8 @@ import io.mobula.transport.codec.CallFailedEncoder;
 import io.mobula.transport.codec.CallKind;
 import io.mobula.transport.codec.CallResultDecoder;
 import io.mobula.transport.codec.CallResultEncoder;
+import io.mobula.transport.codec.ConcurrencyGroupsDecoder;
+import io.mobula.transport.codec.ConcurrencyGroupsEncoder;
 import io.mobula.transport.codec.StrategyKind;
 
 /**
@@ -44,6 +47,8 @@ import io.mobula.transport.codec.StrategyKind;
  *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
  *               | maxConcurrency | restarts | strategy | bundle | resources (amount, name)* | job
  *               | class | method | descriptor | actorName | strategyTarget | args | actorNamespace
+ *               | concurrencyGroup (a call's) | concurrencyGroups (a creation's: a ConcurrencyGroups message,
+ *               groups (maxConcurrency, name)* then methods (group, class, method, descriptor)*)
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
  *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity,
  *               killRestarts (a kill that builds the actor again while its restarts allow)
@@ -66,6 +71,8 @@ public final class RemoteCall {
     public static final int MAX_BYTES = (2 << 20) - 4096;
     /** The schema version that brought the messages in. */
     private static final int SINCE_VERSION = 5;
+    /** The schema version that brought in actors' concurrency groups. */
+    private static final int GROUPS_SINCE_VERSION = 8;
     private static final int MAX_TEXT_BYTES = 65_536;
     private static final int MAX_ARGS = 255;
     private static final int MAX_RESOURCES = 1024;
@@ -119,7 +126,7 @@ public final class RemoteCall {
     public record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
                 int maxConcurrency, int restarts, String actorName, String actorNamespace, boolean killRestarts,
-                byte[] encodedArgs) {
+                String concurrencyGroup, List<ConcurrencyGroups.Declared> concurrencyGroups, byte[] encodedArgs) {
         public String displayName() {
             int dot = className.lastIndexOf('.');
             return className.substring(dot + 1).replace('$', '.') + ("<init>".equals(methodName) ? "::new" : "." + methodName);
@@ -128,7 +135,8 @@ public final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodedArgs);
+                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -136,13 +144,15 @@ public final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
-                maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodedArgs);
+                maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, encodeArgs(args, codec));
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodeArgs(args, codec));
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -197,22 +207,23 @@ public final class RemoteCall {
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            "", false, encodeArgs(args, codec));
+            "", false, "", List.of(), encodeArgs(args, codec));
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
                               int maxConcurrency, int restarts, boolean detached, String name, String namespace,
-                              Object[] args, ValueCodec codec) {
+                              List<ConcurrencyGroups.Declared> groups, Object[] args, ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, namespace == null ? "" : namespace, false,
-            encodeArgs(args, codec));
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, namespace == null ? "" : namespace, false, "",
+            groups, encodeArgs(args, codec));
     }
 
-    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
-                          ValueCodec codec) {
+    /** @param group the concurrency group the call runs in; null: its method's, else the default one. */
+    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, String group,
+                                 Object[] args, ValueCodec codec) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", "", false, encodeArgs(args, codec));
+            false, false, actorId, 0, 0, 0, "", "", false, group == null ? "" : group, List.of(), encodeArgs(args, codec));
     }
 
     /** Ends an actor for good; answered true if it lived there. */
@@ -226,7 +237,7 @@ public final class RemoteCall {
      */
     public static byte[] actorKill(long actorId, boolean restart) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", "", restart, encodeArgs(new Object[0], CODEC)));
+            actorId, 0, 0, 0, "", "", restart, "", List.of(), encodeArgs(new Object[0], CODEC)));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -288,7 +299,9 @@ public final class RemoteCall {
         requested.forEach((name, amount) -> resources.next().amount(amount).name(name));
         encoder.job(call.job()).className(call.className()).methodName(call.methodName()).signature(call.signature())
             .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length)
-            .actorNamespace(call.actorNamespace());
+            .actorNamespace(call.actorNamespace()).concurrencyGroup(call.concurrencyGroup());
+        byte[] groups = encodeGroups(call.concurrencyGroups());
+        encoder.putConcurrencyGroups(groups, 0, groups.length);
         return out.bytes(encoder.encodedLength());
     }
 
@@ -346,7 +359,13 @@ public final class RemoteCall {
         decoder.getArgs(args, 0, length);
         in.data(decoder.limit(), "actorNamespace", MAX_TEXT_BYTES);
         String actorNamespace = decoder.actorNamespace();
+        in.data(decoder.limit(), "concurrencyGroup", MAX_TEXT_BYTES);
+        String concurrencyGroup = decoder.concurrencyGroup();
+        int groupsLength = in.data(decoder.limit(), "concurrencyGroups", MAX_TEXT_BYTES);
+        byte[] groups = new byte[groupsLength];
+        decoder.getConcurrencyGroups(groups, 0, groupsLength);
         in.end(decoder.limit());
+        List<ConcurrencyGroups.Declared> concurrencyGroups = decodeGroups(groups);
         SchedulingStrategy strategy;
         try {
             strategy = switch (strategyKind) {
@@ -359,7 +378,77 @@ public final class RemoteCall {
             throw in.malformed("strategyTarget", e.getMessage());
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-            actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, args);
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup,
+            concurrencyGroups, args);
+    }
+
+    /** A creation's concurrency groups as a {@code ConcurrencyGroups} message; none: no bytes. */
+    private static byte[] encodeGroups(List<ConcurrencyGroups.Declared> groups) {
+        if (groups.isEmpty()) {
+            return new byte[0];
+        }
+        WireOutput out = new WireOutput(256);
+        ConcurrencyGroupsEncoder encoder = new ConcurrencyGroupsEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        ConcurrencyGroupsEncoder.GroupsEncoder entries = encoder.groupsCount(groups.size());
+        int methodCount = 0;
+        for (ConcurrencyGroups.Declared group : groups) {
+            entries.next().maxConcurrency(group.maxConcurrency()).name(group.name());
+            methodCount += group.methods().size();
+        }
+        ConcurrencyGroupsEncoder.MethodsEncoder methods = encoder.methodsCount(methodCount);
+        for (int i = 0; i < groups.size(); i++) {
+            for (ConcurrencyGroups.Method method : groups.get(i).methods()) {
+                methods.next().group(i).className(method.className()).methodName(method.methodName())
+                    .signature(method.signature());
+            }
+        }
+        return out.bytes(encoder.encodedLength());
+    }
+
+    private static List<ConcurrencyGroups.Declared> decodeGroups(byte[] payload) throws MalformedMessageException {
+        if (payload.length == 0) {
+            return List.of();
+        }
+        ConcurrencyGroupsDecoder decoder = new ConcurrencyGroupsDecoder();
+        WireInput in = WireInput.open(payload, decoder, GROUPS_SINCE_VERSION);
+        int count = in.group(decoder.limit(), "groups", ConcurrencyGroupsDecoder.GroupsDecoder.sbeBlockLength(), MAX_ARGS);
+        List<String> names = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        ConcurrencyGroupsDecoder.GroupsDecoder groups = decoder.groups();
+        for (int i = 0; i < count; i++) {
+            in.entry(decoder.limit(), groups.actingBlockLength(), "groups");
+            groups.next();
+            sizes.add(groups.maxConcurrency());
+            in.data(decoder.limit(), "groups.name", MAX_TEXT_BYTES);
+            names.add(groups.name());
+        }
+        List<List<ConcurrencyGroups.Method>> methodsOf = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            methodsOf.add(new ArrayList<>());
+        }
+        int methodCount = in.group(decoder.limit(), "methods", ConcurrencyGroupsDecoder.MethodsDecoder.sbeBlockLength(),
+            MAX_RESOURCES);
+        ConcurrencyGroupsDecoder.MethodsDecoder methods = decoder.methods();
+        for (int i = 0; i < methodCount; i++) {
+            in.entry(decoder.limit(), methods.actingBlockLength(), "methods");
+            methods.next();
+            int group = methods.group();
+            if (group < 0 || group >= count) {
+                throw in.malformed("methods.group", "no group " + group + " of " + count);
+            }
+            in.data(decoder.limit(), "methods.className", MAX_TEXT_BYTES);
+            String className = methods.className();
+            in.data(decoder.limit(), "methods.methodName", MAX_TEXT_BYTES);
+            String methodName = methods.methodName();
+            in.data(decoder.limit(), "methods.signature", MAX_TEXT_BYTES);
+            methodsOf.get(group).add(new ConcurrencyGroups.Method(className, methodName, methods.signature()));
+        }
+        in.end(decoder.limit());
+        List<ConcurrencyGroups.Declared> declared = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            declared.add(new ConcurrencyGroups.Declared(names.get(i), sizes.get(i), List.copyOf(methodsOf.get(i))));
+        }
+        return List.copyOf(declared);
     }
 
     /** Whether a payload is a call (task, actor creation, actor call or kill). */

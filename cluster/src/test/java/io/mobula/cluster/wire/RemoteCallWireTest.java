@@ -47,10 +47,16 @@ class RemoteCallWireTest {
         assertArrayEquals(new byte[] {1}, (byte[]) args[2]);
 
         RemoteCall.Call creation = RemoteCall.actorCreation("", "a.B", "<init>", "()V", null,
-            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", "team", new Object[0], RemoteCall.CODEC);
+            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", "team",
+            List.of(new io.mobula.runtime.ConcurrencyGroups.Declared("io", 2, List.of(
+                new io.mobula.runtime.ConcurrencyGroups.Method("a.B", "read", "()I"),
+                new io.mobula.runtime.ConcurrencyGroups.Method("a.B", "write", "(I)V"))),
+                new io.mobula.runtime.ConcurrencyGroups.Declared("compute", 1, List.of())), new Object[0], RemoteCall.CODEC);
         assertEquals("team", RemoteCall.decode(RemoteCall.encode(creation)).actorNamespace());
         assertEquals(withoutArgs(creation), withoutArgs(RemoteCall.decode(RemoteCall.encode(creation))));
-        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[] {null}, RemoteCall.CODEC);
+        assertEquals(creation.concurrencyGroups(), RemoteCall.decode(RemoteCall.encode(creation)).concurrencyGroups());
+        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", "io", new Object[] {null}, RemoteCall.CODEC);
+        assertEquals("io", RemoteCall.decode(RemoteCall.encode(call)).concurrencyGroup());
         assertEquals(withoutArgs(call), withoutArgs(RemoteCall.decode(RemoteCall.encode(call))));
         assertEquals(SchedulingStrategy.spread(), RemoteCall.decode(RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V",
             null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
