@@ -20,6 +20,7 @@ public final class ActorCall<R> {
     private final Object[] args;
     private int maxRetries;
     private List<Class<? extends Throwable>> retryOn = List.of();
+    private String concurrencyGroup;
 
     ActorCall(MobulaRuntime runtime, ActorState actor, long actorId, RemoteFunction method, Object[] args) {
         this.runtime = runtime;
@@ -44,11 +45,25 @@ public final class ActorCall<R> {
         return this;
     }
 
+    /**
+     * Runs the call in the actor's concurrency group called {@code name} (declared at its creation
+     * with {@link ActorCreation#concurrencyGroup}) instead of its method's group or the default one.
+     * An unknown name fails {@link #remote()} with {@link IllegalArgumentException}.
+     */
+    public ActorCall<R> concurrencyGroup(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a concurrency group's name must not be blank");
+        }
+        this.concurrencyGroup = name;
+        return this;
+    }
+
     /** Submits the call; its ref fails with {@link ActorDiedException} if the actor is or becomes dead. */
     public ObjectRef<R> remote() {
         if (actor == null) {
             throw new ActorDiedException("actor " + actorId + " no longer exists on this node; it was killed or died");
         }
-        return new ObjectRef<>(runtime.submitActorCall(actor, method, args, new RetryOptions(maxRetries, retryOn)), runtime);
+        return new ObjectRef<>(runtime.submitActorCall(actor, method, args, new RetryOptions(maxRetries, retryOn),
+            concurrencyGroup), runtime);
     }
 }

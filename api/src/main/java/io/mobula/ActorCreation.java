@@ -1,6 +1,8 @@
 package io.mobula;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.mobula.function.RemoteFunction;
@@ -24,6 +26,8 @@ public final class ActorCreation<A> {
     private SchedulingStrategy strategy = SchedulingStrategy.defaultStrategy();
     private boolean isolated;
     private boolean detached;
+    private String namespace;
+    private final List<ConcurrencyGroup<?>> concurrencyGroups = new ArrayList<>();
 
     ActorCreation(MobulaRuntime runtime, RemoteFunction constructor, Object[] args) {
         this.runtime = runtime;
@@ -57,6 +61,20 @@ public final class ActorCreation<A> {
         return this;
     }
 
+    /**
+     * Adds a named concurrency group (Ray's concurrency groups): its methods' calls, and calls sent to
+     * it by name ({@link ActorCall#concurrencyGroup}), run on threads of their own, up to its
+     * {@code maxConcurrency} at once. Other calls run in the default group, sized by
+     * {@link #maxConcurrency}. Not for an {@link #isolated()} actor.
+     */
+    public ActorCreation<A> concurrencyGroup(ConcurrencyGroup<A> group) {
+        if (group == null) {
+            throw new IllegalArgumentException("the concurrency group is null");
+        }
+        concurrencyGroups.add(group);
+        return this;
+    }
+
     /** How many calls may run at once, on that many threads (default 1: calls run in order). */
     public ActorCreation<A> maxConcurrency(int maxConcurrency) {
         this.maxConcurrency = maxConcurrency;
@@ -74,9 +92,25 @@ public final class ActorCreation<A> {
         return this;
     }
 
-    /** Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live actors. */
+    /**
+     * Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live
+     * actors of a namespace (the job's, unless {@link #namespace} says another).
+     */
     public ActorCreation<A> name(String name) {
         this.name = name;
+        return this;
+    }
+
+    /**
+     * The namespace the actor's name belongs to (default: the job's, {@link Mobula#namespace()});
+     * other jobs find it with {@link Mobula#getActor(String, String)}, or {@code getActor(name)} if
+     * their namespace is this one. Needs {@link #name}.
+     */
+    public ActorCreation<A> namespace(String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("an actor's namespace must not be blank; leave it unset for the job's namespace");
+        }
+        this.namespace = namespace;
         return this;
     }
 
@@ -106,11 +140,14 @@ public final class ActorCreation<A> {
      *
      * @throws ActorNameTakenException if a live actor already has the name.
      * @throws IllegalArgumentException if the actor is {@link #isolated()} with {@code maxConcurrency > 1},
+     *                                  or has a {@link #namespace} but no name, or its concurrency groups
+     *                                  share a name or a method,
      *                                  or its constructor is a capturing lambda, or it is {@link #detached()}
      *                                  without a name.
      */
     public ActorHandle<A> remote() {
         return new ActorHandle<>(runtime.createActor(constructor, args,
-            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached)), runtime);
+            new ActorOptions(resources, maxRestarts, maxConcurrency, name, strategy, isolated, detached, namespace,
+                List.copyOf(concurrencyGroups))), runtime);
     }
 }

@@ -71,7 +71,20 @@ public final class Mobula implements AutoCloseable {
      * {@link OwnerDiedException}. Actor handles passed to work do not cross yet.
      */
     public static Mobula init(String address) {
-        return new Mobula(Runtimes.connect(address));
+        return new Mobula(Runtimes.connect(address, null));
+    }
+
+    /**
+     * Connects to a cluster as {@link #init(String)} does, with {@code namespace} as the job's
+     * namespace: its named actors go there and {@link #getActor(String)} looks there, so drivers that
+     * share named actors (a detached one, say) connect with the same namespace. Without one, a driver
+     * gets an anonymous namespace of its own, as in Ray.
+     */
+    public static Mobula init(String address, String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("the namespace must not be blank; use init(address) for an anonymous one");
+        }
+        return new Mobula(Runtimes.connect(address, namespace));
     }
 
     MobulaRuntime runtime() {
@@ -187,7 +200,7 @@ public final class Mobula implements AutoCloseable {
     public <A, B, C, D, E, F, T> ActorCreation<T> actor(Func6<A, B, C, D, E, F, T> constructor, Object a, Object b, Object c, Object d, Object e, Object f) {
         return new ActorCreation<>(open(), constructor, new Object[] {a, b, c, d, e, f});
     }
-    /** The live actor with this name, if any. */
+    /** The live actor with this name in the job's namespace ({@link #namespace()}), if any. */
     public <A> Optional<ActorHandle<A>> getActor(String name) {
         ActorState record = open().actorByName(name);
         return record == null ? Optional.empty() : Optional.of(new ActorHandle<>(record, runtime));
@@ -219,6 +232,70 @@ public final class Mobula implements AutoCloseable {
         if (record != null) {
             runtime.kill(record);
         }
+    }
+
+    // ---- an actor's life: kills that restart, exits ----
+
+    /**
+     * Kills an actor, as Ray's {@code kill(actor, no_restart)}: with {@code noRestart} true, for good
+     * (as {@link #kill(ActorHandle)}); with it false, its instance is killed and built again while
+     * its {@code maxRestarts} allows: calls running on the killed instance fail with
+     * {@link ActorDiedException}, queued and later ones run on the new instance. With no restarts
+     * left, it is killed for good. A running call that ignores its interrupt keeps its thread until
+     * it returns (its result is still a failure).
+     */
+    public void kill(ActorHandle<?> actor, boolean noRestart) {
+        if (noRestart) {
+            kill(actor);
+            return;
+        }
+        ActorState record = actor.record();
+        open();
+        if (record != null) {
+            runtime.killAndRestart(record);
+        }
+    }
+
+    /**
+     * Called from inside an actor's method (Ray's {@code exit_actor()}): the actor ends once that
+     * method returns; its result is delivered, the actor is not restarted, and every queued or later
+     * call fails with {@link ActorDiedException} saying it exited. Calls running on its other threads
+     * ({@code maxConcurrency > 1}) finish.
+     *
+     * @throws IllegalStateException outside an actor's method (a task, the driver, a constructor), or
+     *                               inside an isolated actor (not supported there yet).
+     */
+    public static void exitActor() {
+        MobulaRuntime current = Runtimes.current();
+        if (current == null && Boolean.getBoolean("mobula.worker.process")) {
+            throw new IllegalStateException("Mobula.exitActor() is not supported inside an isolated actor yet (it runs in a "
+                + "worker process, apart from the node); kill it from the caller with kill(handle), or drop isolated()");
+        }
+        if (current == null) {
+            throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method; to end an actor from "
+                + "outside, call kill(handle) on it");
+        }
+        current.exitCurrentActor();
+    }
+
+    // ---- namespaces of named actors ----
+
+    /**
+     * The job's namespace: named actors are created there unless their creation names another, and
+     * {@link #getActor(String)} looks there. Set by {@link NodeContext#namespace} or
+     * {@link #init(String, String)}; otherwise anonymous (unique to this program, as in Ray).
+     */
+    public String namespace() {
+        return open().namespace();
+    }
+
+    /** The live actor with this name in {@code namespace} (another job's, say), if any. */
+    public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("the namespace must not be blank; getActor(name) looks in the job's namespace");
+        }
+        ActorState record = open().actorByName(name, namespace);
+        return record == null ? Optional.empty() : Optional.of(new ActorHandle<>(record, runtime));
     }
 
     // ---- objects ----

@@ -30,6 +30,8 @@ public final class NodeContext {
     public static final long SPIN_BEFORE_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(50);
     public static final int SPIN_ITERATIONS_DEFAULT = 200;
     public static final long WORKER_KEEP_ALIVE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** How an anonymous namespace's name begins (a random UUID follows). */
+    public static final String ANONYMOUS_NAMESPACE_PREFIX = "anonymous-";
 
     private double cpus = Double.parseDouble(System.getProperty(CPUS_PROP_NAME, "0"));
     /** Negative until set: then {@link #conclude()} asks the GPU detectors on the class path. */
@@ -49,6 +51,7 @@ public final class NodeContext {
     private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
     private Path spillDirectory;
     private int isolatedWorkers;
+    private String namespace;
     private boolean concluded;
 
     /** Logical CPUs the node schedules (default: the machine's processors). May exceed the real count. */
@@ -189,6 +192,21 @@ public final class NodeContext {
         return isolatedWorkers;
     }
 
+    /**
+     * The job's namespace: where its named actors are created and {@code getActor(name)} looks.
+     * Without one, the job gets an anonymous namespace of its own (as Ray's drivers do), so its names
+     * never meet another job's; jobs that share named actors set the same namespace.
+     */
+    public NodeContext namespace(String namespace) {
+        this.namespace = namespace;
+        return this;
+    }
+
+    /** The job's namespace (after {@link #conclude()}: an anonymous one if none was set). */
+    public String namespace() {
+        return namespace;
+    }
+
     /** Fills defaults from the machine and validates every value. Idempotent. */
     public NodeContext conclude() {
         if (concluded) {
@@ -221,6 +239,10 @@ public final class NodeContext {
         require(spinBeforeParkNs >= 0 && spinIterations >= 0, "spin settings must be >= 0");
         require(shutdownTimeoutNs >= 0, "shutdownTimeout must be >= 0");
         require(isolatedWorkers >= 0, "isolatedWorkers must be >= 0, got " + isolatedWorkers);
+        require(namespace == null || !namespace.isBlank(), "namespace must not be blank; leave it unset for an anonymous one");
+        if (namespace == null) {
+            namespace = ANONYMOUS_NAMESPACE_PREFIX + java.util.UUID.randomUUID();
+        }
         concluded = true;
         return this;
     }

@@ -23,8 +23,8 @@ final class Runtimes {
             "add the embedded runtime (artifact io.mobula:mobula-core) to the class path");
     }
 
-    static MobulaRuntime connect(String address) {
-        return first(provider -> provider.connect(address), "connect to a cluster at " + address,
+    static MobulaRuntime connect(String address, String namespace) {
+        return first(provider -> provider.connect(address, namespace), "connect to a cluster at " + address,
             "add the cluster runtime (artifact io.mobula:mobula-cluster) to the class path");
     }
 

@@ -26,13 +26,19 @@ public interface MobulaRuntime extends AutoCloseable {
     /** Creates an actor; calls may be made on it at once. */
     ActorState createActor(RemoteFunction constructor, Object[] args, ActorOptions options);
 
-    /** Submits a method call on {@code actor}. @return the state of its result. */
-    ObjectState submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry);
+    /**
+     * Submits a method call on {@code actor}, in its concurrency group {@code concurrencyGroup} (null:
+     * the method's group, else the default one). @return the state of its result.
+     *
+     * @throws IllegalArgumentException if the actor has no concurrency group of that name.
+     */
+    ObjectState submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                String concurrencyGroup);
 
     /** Kills an actor for good: no restart follows. */
     void kill(ActorState actor);
 
-    /** The live actor with this name, or null. */
+    /** The live actor with this name in the job's namespace, or null. */
     ActorState actorByName(String name);
 
     /** Stores a value (copied). */
@@ -124,4 +130,28 @@ public interface MobulaRuntime extends AutoCloseable {
 
     /** Submits a task whose function returns an iterator, iterable or stream; each value is stored as produced. */
     StreamState submitGenerator(RemoteFunction function, Object[] args, TaskOptions options);
+    // ---- an actor's life: kills that restart, exits ----
+
+    /**
+     * Kills an actor's instance and builds it again while its {@code maxRestarts} allows (calls
+     * running on the killed instance fail, queued ones run on the new one); with no restarts left,
+     * kills it for good as {@link #kill} does.
+     */
+    void killAndRestart(ActorState actor);
+
+    /**
+     * Ends the actor whose method the calling thread runs, once that method returns (its result is
+     * delivered); it is not restarted, and queued and later calls fail.
+     *
+     * @throws IllegalStateException if the calling thread runs no actor method of this runtime.
+     */
+    void exitCurrentActor();
+
+    // ---- namespaces of named actors ----
+
+    /** The job's namespace: where its named actors go, and where {@link #actorByName(String)} looks. */
+    String namespace();
+
+    /** The live actor with this name in {@code namespace}, or null. */
+    ActorState actorByName(String name, String namespace);
 }

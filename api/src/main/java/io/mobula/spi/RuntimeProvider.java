@@ -12,8 +12,11 @@ public interface RuntimeProvider {
     /** Starts an embedded node, or null if this provider does not make them. */
     MobulaRuntime startNode(NodeContext context);
 
-    /** Connects to a cluster at {@code address} as a driver, or null if this provider does not. */
-    MobulaRuntime connect(String address);
+    /**
+     * Connects to a cluster at {@code address} as a driver whose job's namespace is {@code namespace}
+     * (null: an anonymous one), or null if this provider does not.
+     */
+    MobulaRuntime connect(String address, String namespace);
 
     /** The runtime running the calling thread's task or actor, or null. */
     MobulaRuntime current();

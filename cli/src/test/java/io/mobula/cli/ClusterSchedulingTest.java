@@ -156,7 +156,7 @@ class ClusterSchedulingTest {
 
     @Test
     void actorsLiveOnTheNodeChosenForThemAndKeepTheirCallsInOrder() throws Exception {
-        try (Mobula driver = Mobula.init(headAddress)) {
+        try (Mobula driver = Mobula.init(headAddress, "scheduling")) { // shares a named actor with another driver
             NodeInfo camera = awaitCameraNode(driver);
             ActorHandle<Tally> tally = driver.actor(Tally::new, "x").resources(Map.of("camera", 1.0)).remote();
             assertEquals(camera.pid(), tally.task(Tally::where).remote().get());
@@ -178,7 +178,9 @@ class ClusterSchedulingTest {
             // named: another driver finds it through the head's directory and shares its state
             ActorHandle<Tally> named = driver.actor(Tally::new, "n").name("tally").remote();
             named.task(Tally::record, 7).remote().get();
-            try (Mobula other = Mobula.init(headAddress)) {
+            try (Mobula other = Mobula.init(headAddress, "scheduling"); Mobula elsewhere = Mobula.init(headAddress)) {
+                assertTrue(elsewhere.getActor("tally").isEmpty(), "another namespace's names are not this driver's");
+                assertTrue(elsewhere.getActor("tally", "scheduling").isPresent(), "found when its namespace is named");
                 ActorHandle<Tally> found = other.getActor("tally", Tally.class).orElseThrow();
                 assertEquals(List.of(7, 8), found.task(Tally::record, 8).remote().get());
                 assertThrows(io.mobula.ActorNameTakenException.class, () -> other.actor(Tally::new, "z").name("tally").remote());

@@ -74,14 +74,15 @@ class HeadRestartTest {
                 out.write("a job's own jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             System.setProperty("mobula.job.jars", jar.toString());
-            try (Mobula driver = Mobula.init(worker.address()); Mobula atHead = Mobula.init(head.address())) {
+            // the drivers that share named actors share a namespace (each would have an anonymous one of its own)
+            try (Mobula driver = Mobula.init(worker.address(), "restart"); Mobula atHead = Mobula.init(head.address())) {
                 assertEquals(3, atHead.task(HeadRestartTest::add, 1, 2).remote().get());
                 NodeInfo node = awaitAlive(driver, 2).stream().filter(n -> n.address().equals(worker.address())).findFirst()
                     .orElseThrow();
                 ActorHandle<Counter> keeper = driver.actor(Counter::new, 10L).name("keeper")
                     .scheduling(SchedulingStrategy.nodeAffinity(node.id(), false)).remote();
                 assertEquals(11L, keeper.task(Counter::add, 1L).remote().get());
-                try (Mobula shortLived = Mobula.init(worker.address())) {
+                try (Mobula shortLived = Mobula.init(worker.address(), "restart")) {
                     shortLived.actor(Counter::new, 100L).name("registry").detached().remote().task(Counter::add, 1L).remote().get();
                     shortLived.actor(Counter::new, 0L).name("scratch").remote().task(Counter::add, 1L).remote().get();
                     assertThrows(IllegalArgumentException.class, () -> shortLived.actor(Counter::new, 0L).detached().remote(),
@@ -102,7 +103,7 @@ class HeadRestartTest {
                 assertEquals(0, restarted.code(), restarted.output());
                 assertEquals(worker.pid(), running.get(), "the task running while the head was away finished");
 
-                try (Mobula other = Mobula.init(head.address())) {
+                try (Mobula other = Mobula.init(head.address(), "restart")) {
                     awaitAlive(other, 2);
                     Thread.sleep(3_000); // past the new head's dead-after time: alive only if it hears the node's beats
                     List<NodeInfo> cluster = awaitAlive(other, 2);

@@ -201,7 +201,7 @@ class BorrowedRefTest {
      */
     public static final class LendingDriver {
         public static void main(String[] args) throws Exception {
-            Mobula driver = Mobula.init(args[0]);
+            Mobula driver = Mobula.init(args[0], "borrowed"); // the second driver finds its actor in this namespace
             ActorHandle<Keeper> keeper = driver.actor(Keeper::new).name("keeper").detached().remote();
             ObjectRef<Object> left = driver.<Object>put("left behind");
             if (!keeper.task(Keeper::hold, List.of(left)).remote().get()
@@ -237,7 +237,7 @@ class BorrowedRefTest {
             } finally {
                 lender.destroyForcibly().waitFor(); // SIGKILL: its session ends without a goodbye
             }
-            try (Mobula second = Mobula.init(net.headAddress())) {
+            try (Mobula second = Mobula.init(net.headAddress(), "borrowed")) {
                 ActorHandle<Keeper> keeper = second.getActor("keeper", Keeper.class).orElseThrow();
                 String said = keeper.task(Keeper::readHeld).remote().get();
                 for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -16,8 +16,8 @@ interface ActorCalls {
      */
     boolean trySendNow(TaskSpec call);
 
-    /** The actor thread's next call from the mailbox, or null; {@link #taken} follows each one. */
-    TaskSpec take();
+    /** An actor thread's next call from its lane of the mailbox, or null; {@link #taken} follows each one. */
+    TaskSpec take(int lane);
 
     /** The actor thread is done with a call {@link #take} gave it. */
     void taken();

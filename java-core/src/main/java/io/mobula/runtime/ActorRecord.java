@@ -15,6 +15,8 @@ import io.mobula.worker.IsolatedActor;
 /**
  * One actor on this node: its instance, its mailbox of method calls, and the thread(s) that run
  * them. Calls run in mailbox order on one thread, or on up to {@code maxConcurrency} threads at once.
+ * With concurrency groups the mailbox has one lane per group ({@link ConcurrencyGroups}): each lane
+ * its own queue and threads, so one group's calls never wait behind another's.
  * <p>
  * Life: PENDING (queued for placement) -> ALIVE (constructor returned) -> DEAD (killed, constructor
  * failed, or a method threw an {@link Error} with no restarts left). A method that throws an
@@ -29,6 +31,8 @@ public final class ActorRecord implements ActorState {
 
     private final long id;
     private final String name;
+    /** The namespace its name is unique in (the job's unless its creation said another). */
+    private final String namespace;
     private final TaskSpec creation;
     private final ResourceVector placement;
     private final ResourceVector resources;
@@ -36,7 +40,11 @@ public final class ActorRecord implements ActorState {
     private final boolean detached;
     private final int maxConcurrency;
     private final NodeRuntime runtime;
-    private final ConcurrentLinkedQueue<TaskSpec> mailbox = new ConcurrentLinkedQueue<>();
+    /** The mailbox: one queue per concurrency group's lane (lane 0: the default group). */
+    private final ConcurrentLinkedQueue<TaskSpec>[] mailbox;
+    private final ConcurrencyGroups groups;
+    /** The lane each of {@link #threads} takes its calls from. */
+    private final int[] laneOfThread;
     /** How its calls run: here, or sent to the node it lives on. */
     private final ActorCalls calls;
     /**
@@ -59,10 +67,28 @@ public final class ActorRecord implements ActorState {
     /** The job it belongs to, or null: its node's own. */
     private volatile String jobId;
     private volatile int[] gpuIds = GpuAllocator.NONE;
+    /**
+     * A kill that restarts ({@link #killForRestart}) cleared the instance: the first of the actor's
+     * threads free to do it builds it again. Guarded by this.
+     */
+    private boolean restartPending;
+    /** The instance such a kill ended last, and why its calls still running fail; null if none. */
+    private volatile KilledInstance killed;
+    /**
+     * The method that called {@code exitActor()}, or null: once set no call starts any more, and the
+     * actor ends once that call's result is out.
+     */
+    private volatile String exiting;
 
-    ActorRecord(long id, String name, TaskSpec creation, ResourceVector placement, ResourceVector resources,
-                int maxRestarts, int maxConcurrency, boolean detached, NodeRuntime runtime, Idler idler) {
+    /** An instance a kill ended while calls ran on it: they fail with {@code cause}, whatever they return. */
+    private record KilledInstance(Object instance, ActorDiedException cause) {
+    }
+
+    ActorRecord(long id, String name, String namespace, TaskSpec creation, ResourceVector placement, ResourceVector resources,
+                int maxRestarts, int maxConcurrency, ConcurrencyGroups groups, boolean detached, NodeRuntime runtime,
+                Idler idler) {
         this.id = id;
+        this.namespace = namespace;
         this.detached = detached;
         this.name = name;
         this.creation = creation;
@@ -71,9 +97,21 @@ public final class ActorRecord implements ActorState {
         this.maxRestarts = maxRestarts;
         this.maxConcurrency = maxConcurrency;
         this.runtime = runtime;
-        this.doorbells = new Idler.Doorbell[maxConcurrency];
-        this.threads = new Thread[maxConcurrency];
-        for (int i = 0; i < maxConcurrency; i++) {
+        this.groups = groups;
+        int threadCount = groups.totalThreads();
+        this.doorbells = new Idler.Doorbell[threadCount];
+        this.threads = new Thread[threadCount];
+        this.laneOfThread = new int[threadCount];
+        @SuppressWarnings("unchecked")
+        ConcurrentLinkedQueue<TaskSpec>[] lanes = new ConcurrentLinkedQueue[groups.lanes()];
+        this.mailbox = lanes;
+        for (int lane = 0, thread = 0; lane < groups.lanes(); lane++) {
+            mailbox[lane] = new ConcurrentLinkedQueue<>();
+            for (int i = 0; i < groups.threads(lane); i++) {
+                laneOfThread[thread++] = lane;
+            }
+        }
+        for (int i = 0; i < threadCount; i++) {
             doorbells[i] = idler.doorbell();
         }
         this.calls = runtime.site().callsFor(this);
@@ -86,6 +124,11 @@ public final class ActorRecord implements ActorState {
     /** The actor's name, or null if it has none. */
     public String name() {
         return name;
+    }
+
+    /** The namespace its name is unique in. */
+    public String namespace() {
+        return namespace;
     }
 
     /** {@code Class::new} of the constructor, for messages. */
@@ -159,10 +202,11 @@ public final class ActorRecord implements ActorState {
     void start(int[] gpus) {
         gpuIds = gpus;
         started = true;
-        for (int i = 0; i < maxConcurrency; i++) {
+        for (int i = 0; i < threads.length; i++) {
             int index = i;
-            threads[i] = new Thread(() -> run(index), "mobula-actor-" + id + "-" + creation.descriptor.displayName()
-                + (maxConcurrency > 1 ? "-" + i : ""));
+            String lane = laneOfThread[i] == ConcurrencyGroups.DEFAULT_LANE ? "" : "-" + groups.name(laneOfThread[i]);
+            threads[i] = new Thread(() -> run(index), "mobula-actor-" + id + "-" + creation.descriptor.displayName() + lane
+                + (threads.length > 1 ? "-" + i : ""));
             threads[i].setDaemon(true);
         }
         if (state == State.DEAD) {
@@ -186,7 +230,7 @@ public final class ActorRecord implements ActorState {
         if (state == State.ALIVE && calls.trySendNow(call)) {
             return;
         }
-        mailbox.offer(call);
+        mailbox[call.actorLane].offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
             doorbell.ring();
         }
@@ -266,9 +310,11 @@ public final class ActorRecord implements ActorState {
     }
 
     private void drain() {
-        TaskSpec call;
-        while ((call = mailbox.poll()) != null) {
-            call.result.complete(new StoredValues.Failed(deathCause));
+        for (ConcurrentLinkedQueue<TaskSpec> lane : mailbox) {
+            TaskSpec call;
+            while ((call = lane.poll()) != null) {
+                call.result.complete(new StoredValues.Failed(deathCause));
+            }
         }
         calls.failInFlight(deathCause);
     }
@@ -283,6 +329,11 @@ public final class ActorRecord implements ActorState {
                 drain();
                 return;
             }
+            if (claimRestart()) {
+                runtime.site().actorRestarting();
+                construct(true);
+                continue;
+            }
             if (state != State.ALIVE && !awaitAlive()) {
                 continue;
             }
@@ -291,9 +342,10 @@ public final class ActorRecord implements ActorState {
                 nodeDied(lost);
                 continue;
             }
-            TaskSpec call = calls.take();
+            int lane = laneOfThread[index];
+            TaskSpec call = calls.take(lane);
             if (call == null) {
-                doorbells[index].await(this::hasWorkOrDied, MAX_PARK_NS);
+                doorbells[index].await(() -> hasWorkOrDied(lane), MAX_PARK_NS);
                 Thread.interrupted(); // a kill's interrupt is read from the state above
                 continue;
             }
@@ -301,16 +353,43 @@ public final class ActorRecord implements ActorState {
                 calls.run(call);
             } finally {
                 calls.taken();
+                Thread.interrupted(); // a cancel or a kill meant for that call, which is over: not for the next
             }
         }
     }
 
-    TaskSpec pollMailbox() {
-        return mailbox.poll();
+    /** The next queued call of {@code lane}; none once the actor is exiting. */
+    TaskSpec pollMailbox(int lane) {
+        return exiting != null ? null : mailbox[lane].poll();
     }
 
     boolean mailboxIsEmpty() {
-        return mailbox.isEmpty();
+        for (ConcurrentLinkedQueue<TaskSpec> lane : mailbox) {
+            if (!lane.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The lane a call of {@code method} goes to: the concurrency group {@code group} names, else the
+     * method's group, else the default one.
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    int laneOf(io.mobula.naming.FunctionDescriptor method, String group) {
+        return groups.laneOf(method, group, displayName());
+    }
+
+    /** Its concurrency groups (the default one alone unless it declared others). */
+    public ConcurrencyGroups concurrencyGroups() {
+        return groups;
+    }
+
+    /** The concurrency group a call of this actor was queued in, by name; null for the default group. */
+    public String concurrencyGroupOf(TaskSpec call) {
+        return call.actorLane == ConcurrencyGroups.DEFAULT_LANE ? null : groups.name(call.actorLane);
     }
 
     /** Alive with its instance in place: a call may go to it now. */
@@ -329,7 +408,7 @@ public final class ActorRecord implements ActorState {
      * for answers that only this thread delivers).
      */
     void requeue(TaskSpec call) {
-        mailbox.offer(call);
+        mailbox[call.actorLane].offer(call);
         for (Idler.Doorbell doorbell : doorbells) {
             doorbell.ring();
         }
@@ -338,13 +417,16 @@ public final class ActorRecord implements ActorState {
         }
     }
 
-    private boolean hasWorkOrDied() {
-        return !mailbox.isEmpty() || state == State.DEAD || lostInstance != null;
+    private boolean hasWorkOrDied(int lane) {
+        return !mailbox[lane].isEmpty() || state == State.DEAD || lostInstance != null;
     }
 
-    /** Waits while the first thread constructs or restarts the instance. @return true if ALIVE. */
+    /**
+     * Waits while another thread constructs or restarts the instance (a restart no thread has
+     * claimed yet is this one's to do). @return true if ALIVE.
+     */
     private synchronized boolean awaitAlive() {
-        while (state == State.PENDING || state == State.RESTARTING) {
+        while ((state == State.PENDING || state == State.RESTARTING) && !restartPending) {
             try {
                 wait(100);
             } catch (InterruptedException e) {
@@ -352,6 +434,114 @@ public final class ActorRecord implements ActorState {
             }
         }
         return state == State.ALIVE;
+    }
+
+    /**
+     * The instance a call taken from the mailbox runs on: waits while the actor is being built or
+     * rebuilt (after a sibling call's fatal error, or a kill that restarts), building it here if a
+     * restart is waiting for a thread. An actor thread's call never sees the instance missing.
+     *
+     * @return the instance, or null if the actor died meanwhile ({@link #deathCause()} says why).
+     */
+    Object awaitInstance() {
+        while (true) {
+            if (claimRestart()) {
+                runtime.site().actorRestarting();
+                construct(true);
+                continue;
+            }
+            synchronized (this) {
+                if (state == State.DEAD) {
+                    return null;
+                }
+                if (state == State.ALIVE) {
+                    return instance;
+                }
+                try {
+                    wait(100);
+                } catch (InterruptedException e) {
+                    // a kill: the loop re-reads the state
+                }
+            }
+        }
+    }
+
+    /** @return true for the one thread that is to build the instance again after a kill that restarts. */
+    private synchronized boolean claimRestart() {
+        if (!restartPending || state != State.RESTARTING) {
+            return false;
+        }
+        restartPending = false;
+        Thread.interrupted(); // the kill interrupted the calls on the old instance, not the constructor
+        return true;
+    }
+
+    /**
+     * Kills the instance and has it built again (Ray's {@code kill(actor, no_restart=False)}): calls
+     * running on it are interrupted and fail with {@code inFlight}; queued and later calls run on the
+     * new instance, built by the first of the actor's threads that is free. An isolated actor's
+     * worker process is stopped. A call that ignores the interrupt keeps its thread until it returns.
+     *
+     * @return false if no restarts are left (maxRestarts): the caller kills the actor for good.
+     */
+    boolean killForRestart(ActorDiedException inFlight) {
+        Object old;
+        synchronized (this) {
+            if (state == State.DEAD || state == State.PENDING || (state == State.RESTARTING)) {
+                return state != State.DEAD; // being built: what comes is a fresh instance already
+            }
+            if (restarts >= maxRestarts) {
+                return false;
+            }
+            restarts++;
+            old = instance;
+            killed = new KilledInstance(old, inFlight);
+            instance = null;
+            state = State.RESTARTING;
+            restartPending = true;
+            // under the lock, so no thread claims the restart before its interrupt is delivered
+            for (Thread t : threads) {
+                if (t != null && t != Thread.currentThread()) {
+                    t.interrupt();
+                }
+            }
+            notifyAll();
+        }
+        if (old instanceof IsolatedActor worker) {
+            worker.stop();
+        }
+        for (Idler.Doorbell doorbell : doorbells) {
+            doorbell.ring();
+        }
+        return true;
+    }
+
+    /** Why a call that ran on {@code target} fails whatever it returned (a kill ended that instance), or null. */
+    ActorDiedException killedUnder(Object target) {
+        KilledInstance last = killed;
+        return last != null && last.instance() == target ? last.cause() : null;
+    }
+
+    /**
+     * The running method asked the actor to exit ({@code Mobula.exitActor()}): no call starts after
+     * it; once its result is out, {@link #exitIfAsked} ends the actor.
+     */
+    void requestExit(TaskSpec call) {
+        exiting = call.displayName();
+    }
+
+    /**
+     * Ends the actor for good if a method asked it to exit: queued and later calls fail with
+     * {@code ActorDiedException}; calls still running on other threads finish and keep their results.
+     */
+    void exitIfAsked() {
+        String caller = exiting;
+        if (caller == null || !markDead(new ActorDiedException("actor " + displayName() + (name == null ? "" : " '" + name + "'")
+            + " exited: " + caller + " called Mobula.exitActor(), so it is not restarted; create it again to "
+            + "call it"))) {
+            return;
+        }
+        drain();
     }
 
     /** Runs the constructor; on failure the actor dies. @return true if the instance exists. */
@@ -429,8 +619,9 @@ public final class ActorRecord implements ActorState {
             + "higher maxRestarts if it should survive this"));
     }
 
-    void onFatal(TaskSpec call, Throwable fatal) {
-        restartOrDie(null, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
+    /** {@code call} threw {@code fatal} on {@code target}: restarted while restarts remain, unless rebuilt since. */
+    void onFatal(TaskSpec call, Throwable fatal, Object target) {
+        restartOrDie(target, () -> new ActorDiedException("actor " + displayName() + " died: " + call.displayName() + " threw "
             + fatal + " and no restarts are left (maxRestarts=" + maxRestarts + ")", fatal));
     }
 

@@ -20,7 +20,11 @@ final class ActorTable {
     private final NodeRuntime runtime;
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, ActorRecord> actors = new ConcurrentHashMap<>();
-    private final Map<String, ActorRecord> named = new ConcurrentHashMap<>();
+    /** The named actors, by namespace and name: a name is unique within its namespace. */
+    private final Map<NamespacedName, ActorRecord> named = new ConcurrentHashMap<>();
+
+    private record NamespacedName(String namespace, String name) {
+    }
 
     ActorTable(NodeRuntime runtime) {
         this.runtime = runtime;
@@ -33,12 +37,13 @@ final class ActorTable {
      * @param requested resources held for the actor's life, or null: placed where one CPU is free,
      *                  and holding none while it lives (Ray's default).
      * @param detached  a connected driver's actor that outlives the driver (it must be named).
+     * @param namespace where its name is unique, or null: the job's namespace.
      */
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated, boolean detached) {
+                                   boolean isolated, boolean detached, String namespace, ConcurrencyGroups groups) {
         return create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached,
-            runtime.jobOfCaller(), 0);
+            namespace, groups, runtime.jobOfCaller(), 0);
     }
 
     /**
@@ -47,7 +52,8 @@ final class ActorTable {
      */
     ActorRecord create(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                        int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                       boolean isolated, boolean detached, String jobId, int earlierBuilds) {
+                       boolean isolated, boolean detached, String namespace, ConcurrencyGroups groups, String jobId,
+                       int earlierBuilds) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(constructor);
         if (maxRestarts < 0) {
@@ -59,9 +65,18 @@ final class ActorTable {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("an actor name must not be blank");
         }
+        if (namespace != null && name == null) {
+            throw new IllegalArgumentException("namespace(\"" + namespace + "\") places an actor's name, but the actor has none: "
+                + "add .name(\"...\"), or drop the namespace");
+        }
+        String space = namespace == null ? runtime.namespace() : namespace;
         if (detached && name == null) {
             throw new IllegalArgumentException("a detached actor outlives the program that made it, so it needs a name to be "
                 + "found by: add .name(\"...\")");
+        }
+        if (isolated && groups.named()) {
+            throw new IllegalArgumentException("an isolated actor runs one call at a time in its worker process, so it cannot "
+                + "have concurrency groups; drop isolated() or the groups");
         }
         if (isolated) {
             descriptor.checkNamable("the actor constructor");
@@ -77,8 +92,8 @@ final class ActorTable {
         long id = counter.incrementAndGet();
         TaskSpec creation = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
             RetryPolicy.NONE, created, null, requested, strategy, isolated);
-        ActorRecord actor = new ActorRecord(id, name, creation, placement.placement(), held, maxRestarts, maxConcurrency,
-            detached, runtime, runtime.idler());
+        ActorRecord actor = new ActorRecord(id, name, space, creation, placement.placement(), held, maxRestarts, maxConcurrency,
+            groups, detached, runtime, runtime.idler());
         actor.job(jobId);
         actor.builtBefore(earlierBuilds);
         TaskSpec placed = new TaskSpec(TaskSpec.Kind.ACTOR_CREATION, constructor, descriptor, marshalled, held,
@@ -87,13 +102,14 @@ final class ActorTable {
             runtime.site().isolatedWorkComing();
         }
         if (name != null && !(constructor instanceof AttachedActor)) {
-            runtime.site().claimActorName(name);
+            runtime.site().claimActorName(name, space);
         }
         if (name != null) {
-            ActorRecord previous = named.putIfAbsent(name, actor);
+            ActorRecord previous = named.putIfAbsent(new NamespacedName(space, name), actor);
             if (previous != null) {
-                throw new ActorNameTakenException("an actor named '" + name + "' already exists (" + previous.displayName()
-                    + "); pick another name, or look it up with getActor(\"" + name + "\")");
+                throw new ActorNameTakenException("an actor named '" + name + "' already exists in namespace '" + space + "' ("
+                    + previous.displayName() + "); pick another name, or look it up with getActor(\"" + name + "\", \""
+                    + space + "\")");
             }
         }
         actors.put(id, actor);
@@ -101,14 +117,21 @@ final class ActorTable {
         return actor;
     }
 
-    /** Queues a method call on an actor. */
-    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
+    /**
+     * Queues a method call on an actor, in concurrency group {@code group} (null: its method's group,
+     * else the default one).
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry, String group) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(method);
+        int lane = actor.laneOf(descriptor, group);
         Object[] marshalled = runtime.marshaller().marshalArguments(descriptor, args, 1);
         ObjectEntry result = new ObjectEntry(runtime.newObjectId());
         TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, runtime.noResources(), retry, result, actor,
             null, null, false);
+        call.actorLane = lane;
         result.producer(call);
         actor.submit(call);
         return result;
@@ -116,9 +139,27 @@ final class ActorTable {
 
     void kill(ActorRecord actor) {
         runtime.ensureOpen();
-        actor.kill(new ActorDiedException("actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'")
-            + " was killed"));
+        actor.kill(new ActorDiedException(describe(actor) + " was killed"));
         runtime.site().actorKilled(actor);
+    }
+
+    /**
+     * Kills the actor's instance and builds it again while its restarts allow (Ray's
+     * {@code kill(actor, no_restart=False)}); with none left, kills it for good.
+     */
+    void killAndRestart(ActorRecord actor) {
+        runtime.ensureOpen();
+        boolean restarting = runtime.site().restartKilled(actor, new ActorDiedException(describe(actor) + " was killed while "
+            + "this call ran; it restarts (maxRestarts=" + actor.maxRestarts() + "), and later calls run on the new instance"));
+        if (!restarting) {
+            actor.kill(new ActorDiedException(describe(actor) + " was killed with a restart asked for, but no restarts are left "
+                + "(maxRestarts=" + actor.maxRestarts() + "); create it again, with a higher maxRestarts if it should survive this"));
+            runtime.site().actorKilled(actor);
+        }
+    }
+
+    private static String describe(ActorRecord actor) {
+        return "actor " + actor.displayName() + (actor.name() == null ? "" : " '" + actor.name() + "'");
     }
 
     /** Ends the actor for a reason other than a kill asked for: its queued and running calls fail with {@code cause}. */
@@ -128,24 +169,29 @@ final class ActorTable {
         runtime.site().actorKilled(actor);
     }
 
-    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
-    ActorRecord byName(String name) {
+    /**
+     * The live actor with this name in {@code namespace}: this node's, or (connected to a cluster)
+     * one anywhere in it, attached to.
+     */
+    ActorRecord byName(String name, String namespace) {
         runtime.ensureOpen();
         if (name == null) {
             return null;
         }
-        ActorRecord here = named.get(name);
+        NamespacedName key = new NamespacedName(namespace, name);
+        ActorRecord here = named.get(key);
         if (here != null) {
             return here;
         }
-        AttachedActor elsewhere = runtime.site().lookupActor(name);
+        AttachedActor elsewhere = runtime.site().lookupActor(name, namespace);
         if (elsewhere == null) {
             return null;
         }
         try {
-            return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false);
+            return create(elsewhere, new Object[0], null, 0, 1, name, SchedulingStrategy.defaultStrategy(), false, false,
+                namespace, ConcurrencyGroups.only(1));
         } catch (ActorNameTakenException e) {
-            return named.get(name); // another thread attached first
+            return named.get(key); // another thread attached first
         }
     }
 
@@ -156,7 +202,7 @@ final class ActorTable {
     /** An actor died: forget its name and, if it held resources, give them back. */
     void died(ActorRecord actor, boolean started) {
         if (actor.name() != null) {
-            named.remove(actor.name(), actor);
+            named.remove(new NamespacedName(actor.namespace(), actor.name()), actor);
         }
         actors.remove(actor.id(), actor);
         if (started && actor.claimResourceReturn() && !runtime.isClosed()) {

@@ -50,14 +50,23 @@ public interface ClusterLink extends AutoCloseable {
     void kill(ActorRecord actor);
 
     /**
-     * Claims an actor name across the cluster before the actor is made.
+     * Has the node an actor lives on kill its instance and build it again while the actor's
+     * restarts allow (its calls running there fail with {@link io.mobula.ActorDiedException}).
+     * Waits for the node's answer.
+     *
+     * @return false if the node had no restarts left for it (it is killed for good there).
+     */
+    boolean killAndRestart(ActorRecord actor);
+
+    /**
+     * Claims an actor name in {@code namespace} across the cluster before the actor is made.
      *
      * @throws io.mobula.ActorNameTakenException if a live actor has it.
      */
-    void claimActorName(String name);
+    void claimActorName(String name, String namespace);
 
-    /** The cluster's actor with this name, as {@link AttachedActor} to attach to; null if none. */
-    AttachedActor lookupActor(String name);
+    /** The cluster's actor with this name in {@code namespace}, as {@link AttachedActor} to attach to; null if none. */
+    AttachedActor lookupActor(String name, String namespace);
 
     /** Where the cluster makes placement groups. */
     GroupPlacements placementGroups();

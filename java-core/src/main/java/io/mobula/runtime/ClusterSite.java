@@ -166,8 +166,8 @@ final class ClusterSite implements WorkSite {
     }
 
     @Override
-    public void claimActorName(String name) {
-        link.claimActorName(name); // names are the cluster's: taken anywhere, taken here
+    public void claimActorName(String name, String namespace) {
+        link.claimActorName(name, namespace); // names are the cluster's: taken anywhere, taken here
     }
 
     @Override
@@ -175,9 +175,15 @@ final class ClusterSite implements WorkSite {
         link.kill(actor);
     }
 
+    /** The node it lives on kills and rebuilds it; the driver's record stands for it all along. */
     @Override
-    public AttachedActor lookupActor(String name) {
-        return link.lookupActor(name);
+    public boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight) {
+        return link.killAndRestart(actor);
+    }
+
+    @Override
+    public AttachedActor lookupActor(String name, String namespace) {
+        return link.lookupActor(name, namespace);
     }
 
     @Override

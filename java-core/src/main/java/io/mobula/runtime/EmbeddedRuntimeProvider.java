@@ -12,7 +12,7 @@ public final class EmbeddedRuntimeProvider implements RuntimeProvider {
     }
 
     @Override
-    public MobulaRuntime connect(String address) {
+    public MobulaRuntime connect(String address, String namespace) {
         return null; // the cluster's module connects
     }
 

@@ -27,8 +27,8 @@ final class LocalActorCalls implements ActorCalls {
     }
 
     @Override
-    public TaskSpec take() {
-        return actor.pollMailbox();
+    public TaskSpec take(int lane) {
+        return actor.pollMailbox(lane);
     }
 
     @Override
@@ -66,8 +66,14 @@ final class LocalActorCalls implements ActorCalls {
         Object stored;
         Throwable fatal = null;
         IsolatedActor crashed = null;
+        Object target;
         while (true) {
-            Object target = actor.instance();
+            // a sibling's fatal error or a kill may be rebuilding the instance: wait for the new one
+            target = actor.awaitInstance();
+            if (target == null) {
+                stored = new StoredValues.Failed(actor.deathCause());
+                break;
+            }
             try {
                 Object[] args = executor.resolveArguments(call, 1);
                 Object result;
@@ -79,7 +85,10 @@ final class LocalActorCalls implements ActorCalls {
                 }
                 stored = runtime.marshaller().marshal(result, call.result.id());
             } catch (Throwable error) {
-                if (actor.isDead()) {
+                ActorDiedException killed = actor.killedUnder(target);
+                if (killed != null) {
+                    stored = new StoredValues.Failed(killed);
+                } else if (actor.isDead()) {
                     stored = new StoredValues.Failed(actor.deathCause());
                 } else if (error instanceof WorkerCrashedException crash && target instanceof IsolatedActor worker) {
                     crashed = worker;
@@ -98,15 +107,21 @@ final class LocalActorCalls implements ActorCalls {
             }
             break;
         }
+        ActorDiedException killed = actor.killedUnder(target);
+        if (killed != null) {
+            stored = new StoredValues.Failed(killed); // returned after all, but from an instance a kill ended
+            fatal = null;
+        }
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
         }
         runtime.completeResult(call.result, stored);
         if (fatal != null) {
-            actor.onFatal(call, fatal);
+            actor.onFatal(call, fatal, target);
         }
         if (crashed != null) {
             actor.workerDied(crashed);
         }
+        actor.exitIfAsked(); // its result is out: now the actor ends, if the call asked it to
     }
 }

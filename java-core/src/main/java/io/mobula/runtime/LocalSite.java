@@ -156,7 +156,7 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
-    public void claimActorName(String name) {
+    public void claimActorName(String name, String namespace) {
         // names are this node's: its own table decides
     }
 
@@ -166,7 +166,12 @@ final class LocalSite implements WorkSite {
     }
 
     @Override
-    public AttachedActor lookupActor(String name) {
+    public boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight) {
+        return actor.killForRestart(inFlight);
+    }
+
+    @Override
+    public AttachedActor lookupActor(String name, String namespace) {
         return null; // no actor lives anywhere else
     }
 

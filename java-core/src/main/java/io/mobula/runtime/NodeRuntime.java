@@ -332,40 +332,77 @@ public final class NodeRuntime implements MobulaRuntime {
      */
     @Override
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, ActorOptions options) {
-        return createActor(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
-            options.name(), options.strategy(), options.isolated(), options.detached());
-    }
-
-    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
-                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
-                                   boolean isolated, boolean detached) {
-        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached);
+        return actors.create(constructor, args, options.resources(), options.maxRestarts(), options.maxConcurrency(),
+            options.name(), options.strategy(), options.isolated(), options.detached(), options.namespace(),
+            ConcurrencyGroups.of(options.maxConcurrency(), options.concurrencyGroups(),
+                FunctionDescriptor.of(constructor).displayName()));
     }
 
     /**
-     * Creates an actor of job {@code jobId} (work a node runs for a connected driver) that was built
-     * {@code earlierBuilds} times before on nodes that died; unnamed and not detached.
+     * A driver's actor this node builds: unnamed (its name is the cluster's), with the concurrency
+     * groups {@code groups} as the driver declared them, of job {@code jobId}, built
+     * {@code earlierBuilds} times before on nodes that died.
      */
     public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
                                    int maxRestarts, int maxConcurrency, SchedulingStrategy strategy, boolean isolated,
-                                   String jobId, int earlierBuilds) {
-        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, null, strategy, isolated, false,
+                                   List<ConcurrencyGroups.Declared> groups, String jobId, int earlierBuilds) {
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, null, strategy, isolated, false, null,
+            ConcurrencyGroups.ofDeclared(maxConcurrency, groups, FunctionDescriptor.of(constructor).displayName()),
             jobId, earlierBuilds);
     }
 
-    @Override
-    public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry) {
-        return submitActorCall((ActorRecord) actor, method, args, retryPolicy(retry));
+    /** An actor named (if at all) in the job's namespace. */
+    public ActorRecord createActor(RemoteFunction constructor, Object[] args, Map<String, Double> requested,
+                                   int maxRestarts, int maxConcurrency, String name, SchedulingStrategy strategy,
+                                   boolean isolated, boolean detached) {
+        return actors.create(constructor, args, requested, maxRestarts, maxConcurrency, name, strategy, isolated, detached, null,
+            ConcurrencyGroups.only(maxConcurrency));
     }
 
-    /** Queues a method call on an actor. */
+    @Override
+    public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                       String concurrencyGroup) {
+        return actors.call((ActorRecord) actor, method, args, retryPolicy(retry), concurrencyGroup);
+    }
+
+    /** Queues a method call on an actor, in its method's concurrency group (else the default one). */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
-        return actors.call(actor, method, args, retry);
+        return actors.call(actor, method, args, retry, null);
+    }
+
+    /**
+     * Queues a method call on an actor in concurrency group {@code group} (null: its method's, else
+     * the default one).
+     *
+     * @throws IllegalArgumentException if the actor has no group called {@code group}.
+     */
+    public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry,
+                                       String group) {
+        return actors.call(actor, method, args, retry, group);
     }
 
     @Override
     public void kill(ActorState actor) {
         actors.kill((ActorRecord) actor);
+    }
+
+    @Override
+    public void killAndRestart(ActorState actor) {
+        actors.killAndRestart((ActorRecord) actor);
+    }
+
+    @Override
+    public void exitCurrentActor() {
+        ExecutionContext context = ExecutionContext.current();
+        if (context == null || context.runtime != this || context.actor == null) {
+            throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method; to end an actor from "
+                + "outside, call kill(handle) on it");
+        }
+        if (context.running == null || context.running.kind != TaskSpec.Kind.ACTOR_CALL) {
+            throw new IllegalStateException("Mobula.exitActor() was called from actor " + context.actor.displayName()
+                + "'s constructor; call it from one of its methods, or throw from the constructor to fail the creation");
+        }
+        context.actor.requestExit(context.running);
     }
 
     /**
@@ -376,10 +413,23 @@ public final class NodeRuntime implements MobulaRuntime {
         actors.end(actor, cause);
     }
 
-    /** The live actor with this name: this node's, or (connected to a cluster) one anywhere in it, attached to. */
+    /**
+     * The live actor with this name in the job's namespace: this node's, or (connected to a cluster)
+     * one anywhere in it, attached to.
+     */
     @Override
     public ActorRecord actorByName(String name) {
-        return actors.byName(name);
+        return actors.byName(name, namespace());
+    }
+
+    @Override
+    public ActorRecord actorByName(String name, String namespace) {
+        return actors.byName(name, namespace);
+    }
+
+    @Override
+    public String namespace() {
+        return context.namespace();
     }
 
     public ActorRecord actorById(long id) {

@@ -51,9 +51,9 @@ final class SentActorCalls implements ActorCalls {
 
     /** The next call counts as being sent until {@link #taken}. */
     @Override
-    public TaskSpec take() {
+    public TaskSpec take(int lane) {
         synchronized (sendOrder) {
-            TaskSpec call = actor.pollMailbox();
+            TaskSpec call = actor.pollMailbox(lane);
             if (call != null) {
                 sending++;
             }

@@ -55,6 +55,13 @@ public final class TaskSpec {
     /** A streaming generator task's values, as produced; null for any other task. */
     StreamedReturns stream;
 
+    /** An actor call's lane in its actor's mailbox (its concurrency group); set before it is submitted. */
+    int actorLane;
+
+    /** An actor call's concurrency group by name; null for the default group (or not an actor call). */
+    public String concurrencyGroup() {
+        return actor == null || kind != Kind.ACTOR_CALL ? null : actor.concurrencyGroupOf(this);
+    }
     private int state = QUEUED;
     private Thread runner;
     /** A cancel asked to kill rather than interrupt (an isolated task's worker process). */

@@ -65,13 +65,21 @@ interface WorkSite extends AutoCloseable {
      *
      * @throws io.mobula.ActorNameTakenException if a live actor has it.
      */
-    void claimActorName(String name);
+    void claimActorName(String name, String namespace);
 
     /** An actor was killed here; it may live elsewhere too. */
     void actorKilled(ActorRecord actor);
 
-    /** An actor with this name that lives elsewhere, to attach to; null if none. */
-    AttachedActor lookupActor(String name);
+    /**
+     * Kills the instance of {@code actor}, where it lives, and builds it again there while its
+     * restarts allow; calls running on the killed instance fail with {@code inFlight}.
+     *
+     * @return false if no restarts were left: the actor is to be killed for good.
+     */
+    boolean restartKilled(ActorRecord actor, io.mobula.ActorDiedException inFlight);
+
+    /** An actor with this name in {@code namespace} that lives elsewhere, to attach to; null if none. */
+    AttachedActor lookupActor(String name, String namespace);
 
     GroupPlacements placementGroups();
 

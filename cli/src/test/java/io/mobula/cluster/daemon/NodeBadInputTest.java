@@ -112,8 +112,8 @@ class NodeBadInputTest {
                     RemoteCall.actorKill(7), JobMessages.job("j", "", List.of(new JobClassPaths.Jar("ab", 3))),
                     JobMessages.jarPiece("ab", 3, 0, new byte[] {1, 2, 3}), JobMessages.jarRead("ab", 0, 3),
                     GroupMessages.create("g", io.mobula.PlacementStrategy.PACK, List.of(Map.of("CPU", 1.0))),
-                    GroupMessages.nodes("g", 1), GroupMessages.reserve("g", 0, Map.of("CPU", 1.0), 1), NameMessages.claim("n"),
-                    NameMessages.placed("n", "p", "c"), ObjectMessages.read(id, 0, 1), ObjectMessages.release(id),
+                    GroupMessages.nodes("g", 1), GroupMessages.reserve("g", 0, Map.of("CPU", 1.0), 1), NameMessages.claim("n", "ns"),
+                    NameMessages.placed("n", "ns", "p", "c"), ObjectMessages.read(id, 0, 1), ObjectMessages.release(id),
                     ObjectMessages.write(id, 1, 1, 0, new byte[] {1}), LendMessages.deposit(id, "o", null),
                     LendMessages.ready(id, "o", new byte[] {0}), LendMessages.read(id, "n"));
                 for (byte[] message : messages) {

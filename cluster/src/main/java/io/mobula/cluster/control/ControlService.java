@@ -43,8 +43,20 @@ public final class ControlService {
         }
     }
 
-    /** A named actor: where it lives ({@code id@address}; empty while it is being made) and its class. */
-    public record NamedActor(String name, String place, String className) {
+    /**
+     * A named actor: its name, unique within its namespace; where it lives ({@code id@address}; empty
+     * while it is being made) and its class.
+     */
+    public record NamedActor(String namespace, String name, String place, String className) {
+    }
+
+    /** A name within its namespace; ordered by namespace, then name. */
+    private record NameKey(String namespace, String name) implements Comparable<NameKey> {
+        @Override
+        public int compareTo(NameKey other) {
+            int byNamespace = namespace.compareTo(other.namespace);
+            return byNamespace != 0 ? byNamespace : name.compareTo(other.name);
+        }
     }
 
     /** One node as the head knows it. */
@@ -53,7 +65,7 @@ public final class ControlService {
 
     private final Map<Long, Member> members = new TreeMap<>();
     private final Map<String, Group> groups = new TreeMap<>();
-    private final Map<String, NamedActor> names = new TreeMap<>();
+    private final Map<NameKey, NamedActor> names = new TreeMap<>();
     private long applied;
 
     /**
@@ -104,28 +116,34 @@ public final class ControlService {
                 return groups.remove(required(command, "id")) != null;
             }
             case Command.ACTOR_CLAIM -> {
-                String name = required(command, "name");
-                return names.putIfAbsent(name, new NamedActor(name, "", "")) == null;
+                NameKey key = nameKey(command);
+                return names.putIfAbsent(key, new NamedActor(key.namespace(), key.name(), "", "")) == null;
             }
             case Command.ACTOR_PLACED -> {
-                String name = required(command, "name");
-                if (!names.containsKey(name)) {
+                NameKey key = nameKey(command);
+                if (!names.containsKey(key)) {
                     return false; // unnamed while it was being made
                 }
-                names.put(name, new NamedActor(name, required(command, "place"), required(command, "class")));
+                names.put(key, new NamedActor(key.namespace(), key.name(), required(command, "place"), required(command, "class")));
                 return true;
             }
             case Command.ACTOR_UNNAME -> {
-                NamedActor named = names.get(required(command, "name"));
+                NameKey key = nameKey(command);
+                NamedActor named = names.get(key);
                 String place = command.fields().getOrDefault("place", "");
                 if (named == null || !named.place().equals(place)) {
                     return false; // another actor has the name by now
                 }
-                names.remove(named.name());
+                names.remove(key);
                 return true;
             }
             default -> throw new IllegalArgumentException("unknown control command '" + command.verb() + "'");
         }
+    }
+
+    /** An actor command's name and namespace (a log written before namespaces: the empty one). */
+    private static NameKey nameKey(Command command) {
+        return new NameKey(command.fields().getOrDefault("namespace", ""), required(command, "name"));
     }
 
     private static String required(Command command, String field) {
@@ -145,9 +163,9 @@ public final class ControlService {
         return groups.get(id);
     }
 
-    /** The named actor, or null. */
-    public NamedActor namedActor(String name) {
-        return names.get(name);
+    /** The actor named {@code name} in {@code namespace}, or null. */
+    public NamedActor namedActor(String namespace, String name) {
+        return names.get(new NameKey(namespace, name));
     }
 
     private static Map<String, String> status(Command command) {

@@ -66,8 +66,8 @@ public final class HeadTables implements AutoCloseable {
         return service.group(id);
     }
 
-    public synchronized ControlService.NamedActor namedActor(String name) {
-        return service.namedActor(name);
+    public synchronized ControlService.NamedActor namedActor(String namespace, String name) {
+        return service.namedActor(namespace, name);
     }
 
     public synchronized java.util.List<ControlService.Group> groups() {

@@ -216,13 +216,14 @@ final class CallHandler {
                 runtime.countActorRestart(); // its owner builds it again here: its node died
             }
             ActorRecord actor = runtime.createActor(function, args, call.requested(), call.maxRestarts(),
-                Math.max(1, call.maxConcurrency()), here, call.isolated(), jobOf(call), call.restarts());
+                Math.max(1, call.maxConcurrency()), here, call.isolated(), call.concurrencyGroups(), jobOf(call), call.restarts());
             owned.hosted(actor);
             String place = new RemoteActor(actor.id(), address).toString();
             if (!call.actorName().isEmpty()) {
                 // the cluster's directory: where the name lives now, and free again when the actor dies
-                nameHandler.tellHead(NameMessages.placed(call.actorName(), place, call.className()), NameHandler.HEAD_RETRIES);
-                actor.onDeath(() -> nameHandler.tellHead(NameMessages.unname(call.actorName(), place),
+                nameHandler.tellHead(NameMessages.placed(call.actorName(), call.actorNamespace(), place, call.className()),
+                    NameHandler.HEAD_RETRIES);
+                actor.onDeath(() -> nameHandler.tellHead(NameMessages.unname(call.actorName(), call.actorNamespace(), place),
                     NameHandler.HEAD_RETRIES));
             }
             reply.send(RemoteCall.encodeResult(place));
@@ -247,7 +248,8 @@ final class CallHandler {
                 reply.send(cancelledAnswer(call));
                 return;
             }
-            ObjectEntry result = runtime.submitActorCall(actor, method, args, RetryPolicy.NONE);
+            String group = call.concurrencyGroup().isEmpty() ? null : call.concurrencyGroup();
+            ObjectEntry result = runtime.submitActorCall(actor, method, args, RetryPolicy.NONE, group);
             if (call.taskId() != null) {
                 cancels.runsHere(call.taskId(), result);
             }
@@ -327,6 +329,17 @@ final class CallHandler {
     }
 
     private void killActor(RemoteCall.Call call, AuthServer.Reply reply) {
+        if (call.killRestarts()) {
+            ActorRecord actor = owned.actor(call.actorId());
+            if (actor != null) {
+                runtime.killAndRestart(actor); // rebuilt here while its restarts allow
+                if (actor.isDead()) {
+                    owned.removeActor(call.actorId());
+                }
+            }
+            reply.send(RemoteCall.encodeResult(actor != null && !actor.isDead()));
+            return;
+        }
         ActorRecord actor = owned.removeActor(call.actorId());
         if (actor != null) {
             runtime.kill(actor);

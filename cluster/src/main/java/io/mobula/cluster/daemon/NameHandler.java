@@ -53,6 +53,11 @@ final class NameHandler {
         }
         try {
             NameMessages.Message message = NameMessages.decode(request);
+            if (message.kind() == NameMessages.LOOKUP) {
+                ControlService.NamedActor named = tables.namedActor(message.namespace(), message.name());
+                return CompletableFuture.completedFuture(NameMessages.found(message.name(), message.namespace(), named != null,
+                    named == null ? "" : named.place(), named == null ? "" : named.className()));
+            }
             return CompletableFuture.completedFuture(RemoteCall.encodeResult(directory(message)));
         } catch (IOException e) {
             return CompletableFuture.completedFuture(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(),
@@ -60,18 +65,16 @@ final class NameHandler {
         }
     }
 
-    /** The head's actor directory: claims, places and lookups of actor names. */
+    /** The head's actor directory: claims, places and frees of actor names, each within its namespace. */
     private Object directory(NameMessages.Message message) {
         return switch (message.kind()) {
-            case NameMessages.CLAIM -> tables.record(ControlService.Command.ACTOR_CLAIM, Map.of("name", message.name()));
+            case NameMessages.CLAIM -> tables.record(ControlService.Command.ACTOR_CLAIM, Map.of("name", message.name(),
+                "namespace", message.namespace()));
             case NameMessages.PLACED -> tables.record(ControlService.Command.ACTOR_PLACED, Map.of("name", message.name(),
-                "place", message.place(), "class", message.className()));
+                "namespace", message.namespace(), "place", message.place(), "class", message.className()));
             case NameMessages.UNNAME -> tables.record(ControlService.Command.ACTOR_UNNAME, Map.of("name", message.name(),
-                "place", message.place()));
-            default -> {
-                ControlService.NamedActor named = tables.namedActor(message.name());
-                yield named == null ? "" : named.place().isEmpty() ? NameMessages.PENDING : named.place() + "|" + named.className();
-            }
+                "namespace", message.namespace(), "place", message.place()));
+            default -> throw new IllegalArgumentException("not a name message the directory records: " + message.kind());
         };
     }
 

@@ -12,8 +12,8 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
     }
 
     @Override
-    public MobulaRuntime connect(String address) {
-        return ConnectedDriver.runtimeFor(address);
+    public MobulaRuntime connect(String address, String namespace) {
+        return ConnectedDriver.runtimeFor(address, namespace);
     }
 
     @Override

@@ -176,7 +176,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
      *
      * @throws MobulaException if the address is bad, no node answers there, or the secret is refused.
      */
-    public static NodeRuntime runtimeFor(String address) {
+    public static NodeRuntime runtimeFor(String address, String namespace) {
         try {
             AeronChannels.parseAddress(address);
         } catch (IllegalArgumentException e) {
@@ -210,7 +210,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         // Its CPUs are forwarding workers; what bounds the calls in flight is MAX_IN_FLIGHT.
         ConnectedDriver driver = new ConnectedDriver(transport, sessions, address, nodeId, job, jars);
         NodeRuntime runtime = new NodeRuntime(new NodeContext().sharedArena(false).storeCapacityBytes(1L << 30).gpus(0)
-            .cpus(FORWARDING_WORKERS), driver);
+            .cpus(FORWARDING_WORKERS).namespace(namespace), driver);
         driver.lending.bindTo(runtime);
         driver.calls.jobId(Long.parseUnsignedLong(runtime.jobId(), 16));
         return runtime;
@@ -252,8 +252,8 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         RemoteActor actor = (RemoteActor) args[0];
         FunctionDescriptor f = method.descriptor();
         Object[] rest = Arrays.copyOfRange(args, 1, args.length);
-        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(), rest,
-            codec, method.resultId());
+        RemoteCall.Call call = RemoteCall.actorCall(job, actor.id(), f.className(), f.methodName(), f.methodSignature(),
+            method.concurrencyGroup(), rest, codec, method.resultId());
         calls.sendAsync(actor.address(), call, method, done, rest, 0);
     }
 
@@ -270,14 +270,15 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         FunctionDescriptor f = creation.descriptor();
         RemoteCall.Call call = RemoteCall.actorCreation(job, f.className(), f.methodName(), f.methodSignature(),
             creation.requested(), creation.strategy(), creation.isolated(), actor.maxRestarts(), actor.maxConcurrency(),
-            actor.restarts(), actor.detached(), actor.name(), args, codec);
+            actor.restarts(), actor.detached(), actor.name(), actor.namespace(), actor.concurrencyGroups().declared(), args,
+            codec);
         try {
             RemoteActor place = RemoteActor.parse((String) calls.answerOf(address, call, creation));
             watch.actorPlaced(place, actor); // built again elsewhere if its node dies
             return place;
         } catch (Exception e) {
             if (actor.name() != null) {
-                sessions.send(address, NameMessages.unname(actor.name(), "")); // claimed, never made: free the name
+                sessions.send(address, NameMessages.unname(actor.name(), actor.namespace(), "")); // claimed, never made: free it
             }
             throw e;
         }
@@ -291,24 +292,49 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     }
 
     @Override
-    public void claimActorName(String name) {
-        if (!Boolean.TRUE.equals(ask(NameMessages.claim(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'"))) {
-            throw new ActorNameTakenException("an actor named '" + name + "' already lives in the cluster; pick another name, "
-                + "or look it up with getActor(\"" + name + "\")");
+    public boolean killAndRestart(ActorRecord actor) {
+        if (!(actor.instance() instanceof RemoteActor place)) {
+            return true; // not built yet: the instance coming is a fresh one
+        }
+        return Boolean.TRUE.equals(ask(place.address(), RemoteCall.actorKill(place.id(), true), CONNECT_TIMEOUT.toMillis(),
+            "killing and restarting actor " + actor.displayName()));
+    }
+
+    @Override
+    public void claimActorName(String name, String namespace) {
+        if (!Boolean.TRUE.equals(ask(NameMessages.claim(name, namespace), CONNECT_TIMEOUT.toMillis(),
+            "actor name '" + name + "'"))) {
+            throw new ActorNameTakenException("an actor named '" + name + "' already lives in namespace '" + namespace
+                + "' of the cluster; pick another name, or look it up with getActor(\"" + name + "\", \"" + namespace + "\")");
         }
     }
 
     @Override
-    public AttachedActor lookupActor(String name) {
+    public AttachedActor lookupActor(String name, String namespace) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String what = "actor name '" + name + "' in namespace '" + namespace + "'";
         while (true) {
-            String found = (String) ask(NameMessages.lookup(name), CONNECT_TIMEOUT.toMillis(), "actor name '" + name + "'");
-            if (found.isEmpty()) {
+            NameMessages.Message found;
+            try {
+                byte[] answer = sessions.send(address, NameMessages.lookup(name, namespace))
+                    .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (RemoteCall.isFailure(answer)) {
+                    RemoteCall.decodeAnswer(answer, what); // throws what the head said
+                }
+                found = NameMessages.decode(answer);
+            } catch (MobulaException e) {
+                throw e;
+            } catch (ExecutionException | TimeoutException | java.io.IOException e) {
+                throw new MobulaException("the node at " + address + " did not answer about " + what + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MobulaException("interrupted while asking the node at " + address + " about " + what, e);
+            }
+            if (found.kind() == NameMessages.UNNAME) {
                 return null;
             }
-            if (!found.equals(NameMessages.PENDING)) {
-                int bar = found.indexOf('|');
-                return new AttachedActor(found.substring(bar + 1), RemoteActor.parse(found.substring(0, bar)));
+            if (found.kind() == NameMessages.PLACED) {
+                return new AttachedActor(found.className(), RemoteActor.parse(found.place()));
             }
             if (System.nanoTime() > deadline) {
                 return null; // still being made: not there yet
@@ -348,15 +374,20 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
 
     /** A request to the node this driver is connected to, answered within {@code timeoutMs}. */
     private Object ask(byte[] request, long timeoutMs, String what) {
+        return ask(address, request, timeoutMs, what);
+    }
+
+    /** A request to the node at {@code where}, answered within {@code timeoutMs}. */
+    private Object ask(String where, byte[] request, long timeoutMs, String what) {
         try {
-            return RemoteCall.decodeAnswer(sessions.send(address, request).get(timeoutMs, TimeUnit.MILLISECONDS), what);
+            return RemoteCall.decodeAnswer(sessions.send(where, request).get(timeoutMs, TimeUnit.MILLISECONDS), what);
         } catch (MobulaException e) {
             throw e;
         } catch (ExecutionException | TimeoutException | java.io.IOException e) {
-            throw new MobulaException("the node at " + address + " did not answer about " + what + ": " + e.getMessage(), e);
+            throw new MobulaException("the node at " + where + " did not answer about " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MobulaException("interrupted while asking the node at " + address + " about " + what, e);
+            throw new MobulaException("interrupted while asking the node at " + where + " about " + what, e);
         }
     }
 

@@ -16,6 +16,7 @@ import io.mobula.cluster.jobs.JobNotKnownException;
 import io.mobula.cluster.ownership.NodeObject;
 import io.mobula.cluster.ownership.ObjectOnNode;
 import io.mobula.store.ObjectId;
+import io.mobula.runtime.ConcurrencyGroups;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.HandleCodec;
 import io.mobula.store.codec.ValueCodec;
@@ -33,6 +34,8 @@ import io.mobula.transport.codec.CallResultDecoder;
 import io.mobula.transport.codec.CallResultEncoder;
 import io.mobula.transport.codec.CancelCallDecoder;
 import io.mobula.transport.codec.CancelCallEncoder;
+import io.mobula.transport.codec.ConcurrencyGroupsDecoder;
+import io.mobula.transport.codec.ConcurrencyGroupsEncoder;
 import io.mobula.transport.codec.StrategyKind;
 
 /**
@@ -46,10 +49,13 @@ import io.mobula.transport.codec.StrategyKind;
  * <pre>
  *   Call        kind TASK | ACTOR_CREATE | ACTOR_CALL | ACTOR_KILL | flags | actorId | maxRestarts
  *               | maxConcurrency | restarts | strategy | bundle | taskId | driverJob | resources (amount, name)* | job
- *               | class | method | descriptor | actorName | strategyTarget | args
+ *               | class | method | descriptor | actorName | strategyTarget | args | actorNamespace
+ *               | concurrencyGroup (a call's) | concurrencyGroups (a creation's: a ConcurrencyGroups message,
+ *               groups (maxConcurrency, name)* then methods (group, class, method, descriptor)*)
  *     taskId    a task's or actor call's id at its owner (its result's), which a CancelCall names
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
- *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity
+ *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity,
+ *               killRestarts (a kill that builds the actor again while its restarts allow)
  *     driverJob the job the work belongs to (its driver's, as the runtime context names it); 0: the node's own
  *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     args      an Arguments message: values (kind, value)*; kind -1: a StoredObject message, an
@@ -71,8 +77,9 @@ public final class RemoteCall {
     public static final int MAX_BYTES = (2 << 20) - 4096;
     /** The schema version that brought the messages in. */
     private static final int SINCE_VERSION = 5;
-    /** The schema version that brought cancels (and the call's task id) in. */
+    /** The schema version that brought cancels (and the call's task id), and actors' concurrency groups, in. */
     private static final int CANCEL_SINCE_VERSION = 8;
+    private static final int GROUPS_SINCE_VERSION = 8;
     /** The task id of a call that has none (a creation, a kill): zero on the wire. */
     private static final ObjectId NO_TASK_ID = new ObjectId(0, 0);
     private static final int MAX_TEXT_BYTES = 65_536;
@@ -128,11 +135,14 @@ public final class RemoteCall {
      */
     public record Call(byte kind, String job, String className, String methodName, String signature, Map<String, Double> requested,
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
-                int maxConcurrency, int restarts, String actorName, byte[] encodedArgs, ObjectId taskId, long jobId) {
+                int maxConcurrency, int restarts, String actorName, String actorNamespace, boolean killRestarts,
+                String concurrencyGroup, List<ConcurrencyGroups.Declared> concurrencyGroups, byte[] encodedArgs, ObjectId taskId,
+                long jobId) {
         /** The same call, of job {@code jobId} (a driver's). */
         public Call forJob(long jobId) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
+                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs, taskId, jobId);
         }
 
         public String displayName() {
@@ -143,7 +153,8 @@ public final class RemoteCall {
         /** The same call, marked as placed (a node passing it to the node it chose). */
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
-                maxRestarts, maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
+                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs, taskId, jobId);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -151,13 +162,15 @@ public final class RemoteCall {
             SchedulingStrategy.PlacementGroupBundle bundle = (SchedulingStrategy.PlacementGroupBundle) strategy;
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
-                maxConcurrency, restarts, actorName, encodedArgs, taskId, jobId);
+                maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs, taskId, jobId);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-                actorId, maxRestarts, maxConcurrency, restarts, actorName, encodeArgs(args, codec), taskId, jobId);
+                actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodeArgs(args, codec), taskId, jobId);
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -219,33 +232,41 @@ public final class RemoteCall {
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            encodeArgs(args, codec), taskId, 0);
+            "", false, "", List.of(), encodeArgs(args, codec), taskId, 0);
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
                               Map<String, Double> requested, SchedulingStrategy strategy, boolean isolated, int maxRestarts,
-                              int maxConcurrency, int restarts, boolean detached, String name, Object[] args,
-                              ValueCodec codec) {
+                              int maxConcurrency, int restarts, boolean detached, String name, String namespace,
+                              List<ConcurrencyGroups.Declared> groups, Object[] args, ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
-            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, encodeArgs(args, codec), null, 0);
+            maxRestarts, maxConcurrency, restarts, name == null ? "" : name, namespace == null ? "" : namespace, false, "",
+            groups, encodeArgs(args, codec), null, 0);
     }
 
-    /** An actor call no cancel can name (see the overload with a task id). */
-    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
-                          ValueCodec codec) {
-        return actorCall(job, actorId, className, methodName, signature, args, codec, null);
-    }
-
-    /** @param taskId what a cancel names it by (its result's id at its owner), or null: it cannot be cancelled there. */
-    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, Object[] args,
-                          ValueCodec codec, ObjectId taskId) {
+    /**
+     * @param group  the concurrency group the call runs in; null: its method's, else the default one.
+     * @param taskId what a cancel names it by (its result's id at its owner), or null: it cannot be cancelled there.
+     */
+    public static Call actorCall(String job, long actorId, String className, String methodName, String signature, String group,
+                                 Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
-            false, false, actorId, 0, 0, 0, "", encodeArgs(args, codec), taskId, 0);
+            false, false, actorId, 0, 0, 0, "", "", false, group == null ? "" : group, List.of(), encodeArgs(args, codec), taskId,
+            0);
     }
 
+    /** Ends an actor for good; answered true if it lived there. */
     public static byte[] actorKill(long actorId) {
+        return actorKill(actorId, false);
+    }
+
+    /**
+     * Ends an actor; with {@code restart}, kills its instance and builds it again while its restarts
+     * allow (answered true if it restarts, false if it was killed for good or not there).
+     */
+    public static byte[] actorKill(long actorId, boolean restart) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", encodeArgs(new Object[0], CODEC), null, 0));
+            actorId, 0, 0, 0, "", "", restart, "", List.of(), encodeArgs(new Object[0], CODEC), null, 0));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -285,7 +306,8 @@ public final class RemoteCall {
             .kind(CallKind.get(call.kind()));
         encoder.flags().clear().placed(call.placed()).isolated(call.isolated()).detached(call.detached())
             .defaultResources(call.requested() == null)
-            .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft());
+            .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft())
+            .killRestarts(call.killRestarts());
         encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
             .restarts(call.restarts()).driverJob(call.jobId());
         ObjectId taskId = call.taskId() == null ? NO_TASK_ID : call.taskId();
@@ -307,7 +329,10 @@ public final class RemoteCall {
         CallEncoder.ResourcesEncoder resources = encoder.resourcesCount(requested.size());
         requested.forEach((name, amount) -> resources.next().amount(amount).name(name));
         encoder.job(call.job()).className(call.className()).methodName(call.methodName()).signature(call.signature())
-            .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length);
+            .actorName(call.actorName()).strategyTarget(target).putArgs(call.encodedArgs(), 0, call.encodedArgs().length)
+            .actorNamespace(call.actorNamespace()).concurrencyGroup(call.concurrencyGroup());
+        byte[] groups = encodeGroups(call.concurrencyGroups());
+        encoder.putConcurrencyGroups(groups, 0, groups.length);
         return out.bytes(encoder.encodedLength());
     }
 
@@ -325,6 +350,7 @@ public final class RemoteCall {
         boolean detached = decoder.flags().detached();
         boolean defaultResources = decoder.flags().defaultResources();
         boolean soft = decoder.flags().softAffinity();
+        boolean killRestarts = decoder.flags().killRestarts();
         long actorId = decoder.actorId();
         int maxRestarts = decoder.maxRestarts();
         int maxConcurrency = decoder.maxConcurrency();
@@ -364,7 +390,15 @@ public final class RemoteCall {
         int length = in.data(decoder.limit(), "args", MAX_BYTES);
         byte[] args = new byte[length];
         decoder.getArgs(args, 0, length);
+        in.data(decoder.limit(), "actorNamespace", MAX_TEXT_BYTES);
+        String actorNamespace = decoder.actorNamespace();
+        in.data(decoder.limit(), "concurrencyGroup", MAX_TEXT_BYTES);
+        String concurrencyGroup = decoder.concurrencyGroup();
+        int groupsLength = in.data(decoder.limit(), "concurrencyGroups", MAX_TEXT_BYTES);
+        byte[] groups = new byte[groupsLength];
+        decoder.getConcurrencyGroups(groups, 0, groupsLength);
         in.end(decoder.limit());
+        List<ConcurrencyGroups.Declared> concurrencyGroups = decodeGroups(groups);
         SchedulingStrategy strategy;
         try {
             strategy = switch (strategyKind) {
@@ -377,7 +411,8 @@ public final class RemoteCall {
             throw in.malformed("strategyTarget", e.getMessage());
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
-            actorId, maxRestarts, maxConcurrency, restarts, actorName, args, taskId.equals(NO_TASK_ID) ? null : taskId, jobId);
+            actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup,
+            concurrencyGroups, args, taskId.equals(NO_TASK_ID) ? null : taskId, jobId);
     }
 
     /** A cancel of a call sent before, named by its {@code taskId}. */
@@ -410,6 +445,75 @@ public final class RemoteCall {
     /** Whether a payload is a cancel of a call. */
     public static boolean isCancel(byte[] payload) {
         return WireInput.templateId(payload) == CancelCallDecoder.TEMPLATE_ID;
+    }
+
+    /** A creation's concurrency groups as a {@code ConcurrencyGroups} message; none: no bytes. */
+    private static byte[] encodeGroups(List<ConcurrencyGroups.Declared> groups) {
+        if (groups.isEmpty()) {
+            return new byte[0];
+        }
+        WireOutput out = new WireOutput(256);
+        ConcurrencyGroupsEncoder encoder = new ConcurrencyGroupsEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        ConcurrencyGroupsEncoder.GroupsEncoder entries = encoder.groupsCount(groups.size());
+        int methodCount = 0;
+        for (ConcurrencyGroups.Declared group : groups) {
+            entries.next().maxConcurrency(group.maxConcurrency()).name(group.name());
+            methodCount += group.methods().size();
+        }
+        ConcurrencyGroupsEncoder.MethodsEncoder methods = encoder.methodsCount(methodCount);
+        for (int i = 0; i < groups.size(); i++) {
+            for (ConcurrencyGroups.Method method : groups.get(i).methods()) {
+                methods.next().group(i).className(method.className()).methodName(method.methodName())
+                    .signature(method.signature());
+            }
+        }
+        return out.bytes(encoder.encodedLength());
+    }
+
+    private static List<ConcurrencyGroups.Declared> decodeGroups(byte[] payload) throws MalformedMessageException {
+        if (payload.length == 0) {
+            return List.of();
+        }
+        ConcurrencyGroupsDecoder decoder = new ConcurrencyGroupsDecoder();
+        WireInput in = WireInput.open(payload, decoder, GROUPS_SINCE_VERSION);
+        int count = in.group(decoder.limit(), "groups", ConcurrencyGroupsDecoder.GroupsDecoder.sbeBlockLength(), MAX_ARGS);
+        List<String> names = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        ConcurrencyGroupsDecoder.GroupsDecoder groups = decoder.groups();
+        for (int i = 0; i < count; i++) {
+            in.entry(decoder.limit(), groups.actingBlockLength(), "groups");
+            groups.next();
+            sizes.add(groups.maxConcurrency());
+            in.data(decoder.limit(), "groups.name", MAX_TEXT_BYTES);
+            names.add(groups.name());
+        }
+        List<List<ConcurrencyGroups.Method>> methodsOf = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            methodsOf.add(new ArrayList<>());
+        }
+        int methodCount = in.group(decoder.limit(), "methods", ConcurrencyGroupsDecoder.MethodsDecoder.sbeBlockLength(),
+            MAX_RESOURCES);
+        ConcurrencyGroupsDecoder.MethodsDecoder methods = decoder.methods();
+        for (int i = 0; i < methodCount; i++) {
+            in.entry(decoder.limit(), methods.actingBlockLength(), "methods");
+            methods.next();
+            int group = methods.group();
+            if (group < 0 || group >= count) {
+                throw in.malformed("methods.group", "no group " + group + " of " + count);
+            }
+            in.data(decoder.limit(), "methods.className", MAX_TEXT_BYTES);
+            String className = methods.className();
+            in.data(decoder.limit(), "methods.methodName", MAX_TEXT_BYTES);
+            String methodName = methods.methodName();
+            in.data(decoder.limit(), "methods.signature", MAX_TEXT_BYTES);
+            methodsOf.get(group).add(new ConcurrencyGroups.Method(className, methodName, methods.signature()));
+        }
+        in.end(decoder.limit());
+        List<ConcurrencyGroups.Declared> declared = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            declared.add(new ConcurrencyGroups.Declared(names.get(i), sizes.get(i), List.copyOf(methodsOf.get(i))));
+        }
+        return List.copyOf(declared);
     }
 
     /** Whether a payload is a call (task, actor creation, actor call or kill). */

@@ -124,12 +124,16 @@ class ControlServiceTest {
             (verb, fields) -> service.apply(new ControlService.Command(verb, 0, new java.util.LinkedHashMap<>(fields)));
         assertEquals(true, apply.apply(ControlService.Command.ACTOR_CLAIM, java.util.Map.of("name", "ps")));
         assertEquals(false, apply.apply(ControlService.Command.ACTOR_CLAIM, java.util.Map.of("name", "ps")), "taken");
-        assertEquals("", service.namedActor("ps").place(), "pending until made");
+        assertEquals("", service.namedActor("", "ps").place(), "pending until made");
+        assertEquals(true, apply.apply(ControlService.Command.ACTOR_CLAIM, java.util.Map.of("name", "ps", "namespace", "other")),
+            "a name is unique within its namespace only");
+        assertEquals("other", service.namedActor("other", "ps").namespace());
         apply.apply(ControlService.Command.ACTOR_PLACED, java.util.Map.of("name", "ps", "place", "3@h:1", "class", "a.B"));
-        assertEquals("3@h:1", service.namedActor("ps").place());
+        assertEquals("3@h:1", service.namedActor("", "ps").place());
+        assertEquals("", service.namedActor("other", "ps").place(), "the other namespace's is still being made");
         assertEquals(false, apply.apply(ControlService.Command.ACTOR_UNNAME, java.util.Map.of("name", "ps", "place", "9@h:1")),
             "only the actor that has the name frees it");
         assertEquals(true, apply.apply(ControlService.Command.ACTOR_UNNAME, java.util.Map.of("name", "ps", "place", "3@h:1")));
-        assertEquals(null, service.namedActor("ps"));
+        assertEquals(null, service.namedActor("", "ps"));
     }
 }

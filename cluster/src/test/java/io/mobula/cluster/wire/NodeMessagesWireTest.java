@@ -76,11 +76,20 @@ class NodeMessagesWireTest {
 
     @Test
     void nameAndObjectMessagesReadBackAsWritten() throws Exception {
-        assertEquals(new NameMessages.Message(NameMessages.CLAIM, "a", "", ""), NameMessages.decode(NameMessages.claim("a")));
-        assertEquals(new NameMessages.Message(NameMessages.PLACED, "a", "p", "C"),
-            NameMessages.decode(NameMessages.placed("a", "p", "C")));
-        assertEquals(NameMessages.LOOKUP, NameMessages.decode(NameMessages.lookup("a")).kind());
-        assertEquals(new NameMessages.Message(NameMessages.UNNAME, "a", "p", ""), NameMessages.decode(NameMessages.unname("a", "p")));
+        assertEquals(new NameMessages.Message(NameMessages.CLAIM, "a", "ns", "", ""),
+            NameMessages.decode(NameMessages.claim("a", "ns")));
+        assertEquals(new NameMessages.Message(NameMessages.PLACED, "a", "ns", "p", "C"),
+            NameMessages.decode(NameMessages.placed("a", "ns", "p", "C")));
+        assertEquals(new NameMessages.Message(NameMessages.LOOKUP, "a", "ns", "", ""),
+            NameMessages.decode(NameMessages.lookup("a", "ns")));
+        assertEquals(new NameMessages.Message(NameMessages.UNNAME, "a", "ns", "p", ""),
+            NameMessages.decode(NameMessages.unname("a", "ns", "p")));
+        // a lookup's answers: lives (where, what class), being made, none
+        assertEquals(new NameMessages.Message(NameMessages.PLACED, "a", "ns", "3@h:1", "C"),
+            NameMessages.decode(NameMessages.found("a", "ns", true, "3@h:1", "C")));
+        assertEquals(NameMessages.CLAIM, NameMessages.decode(NameMessages.found("a", "ns", true, "", "")).kind());
+        assertEquals(new NameMessages.Message(NameMessages.UNNAME, "a", "ns", "", ""),
+            NameMessages.decode(NameMessages.found("a", "ns", false, "", "")));
 
         ObjectMessages.Message read = ObjectMessages.decode(ObjectMessages.read(id, 5, 6));
         assertEquals(List.of(ObjectMessages.READ, id, 5L, 6), List.of(read.kind(), read.id(), read.offset(), read.length()));
@@ -149,7 +158,7 @@ class NodeMessagesWireTest {
             GroupMessages.nodes("g", 5), GroupMessages.reserve("g", 1, Map.of("CPU", 1.0), 5), GroupMessages.release("g", 1),
             JobMessages.job("j", "", List.of(new JobClassPaths.Jar("aa", 1))), JobMessages.jarPiece("aa", 3, 0, new byte[] {1}),
             JobMessages.jarRead("aa", 0, 1), LendMessages.deposit(id, "o", new byte[] {1, 2}), LendMessages.deposit(id, "o", null),
-            LendMessages.read(id, "n"), NameMessages.placed("a", "p", "C"), ObjectMessages.read(id, 0, 1),
+            LendMessages.read(id, "n"), NameMessages.placed("a", "ns", "p", "C"), ObjectMessages.read(id, 0, 1),
             ObjectMessages.release(id), ObjectMessages.free(id), ObjectMessages.write(id, 1, 4, 0, new byte[] {1, 2}),
             NodeStatus.encodeAll(List.of(new NodeStatus(Map.of("id", "a", "address", "10.0.0.1:1")), new NodeStatus(Map.of()))));
     }

@@ -49,9 +49,16 @@ class RemoteCallWireTest {
         assertArrayEquals(new byte[] {1}, (byte[]) args[2]);
 
         RemoteCall.Call creation = RemoteCall.actorCreation("", "a.B", "<init>", "()V", null,
-            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", new Object[0], RemoteCall.CODEC);
+            new SchedulingStrategy.PlacementGroupBundle("g", 2), false, 3, 4, 1, true, "named", "team",
+            List.of(new io.mobula.runtime.ConcurrencyGroups.Declared("io", 2, List.of(
+                new io.mobula.runtime.ConcurrencyGroups.Method("a.B", "read", "()I"),
+                new io.mobula.runtime.ConcurrencyGroups.Method("a.B", "write", "(I)V"))),
+                new io.mobula.runtime.ConcurrencyGroups.Declared("compute", 1, List.of())), new Object[0], RemoteCall.CODEC);
+        assertEquals("team", RemoteCall.decode(RemoteCall.encode(creation)).actorNamespace());
         assertEquals(withoutArgs(creation), withoutArgs(RemoteCall.decode(RemoteCall.encode(creation))));
-        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[] {null}, RemoteCall.CODEC);
+        assertEquals(creation.concurrencyGroups(), RemoteCall.decode(RemoteCall.encode(creation)).concurrencyGroups());
+        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", "io", new Object[] {null}, RemoteCall.CODEC, null);
+        assertEquals("io", RemoteCall.decode(RemoteCall.encode(call)).concurrencyGroup());
         assertEquals(withoutArgs(call), withoutArgs(RemoteCall.decode(RemoteCall.encode(call))));
         assertEquals(SchedulingStrategy.spread(), RemoteCall.decode(RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V",
             null, SchedulingStrategy.spread(), false, new Object[0], RemoteCall.CODEC))).strategy());
@@ -59,7 +66,8 @@ class RemoteCallWireTest {
         assertEquals(0xfedcba9876543210L, RemoteCall.decode(RemoteCall.encode(ofAJob)).jobId());
         assertEquals(0L, read.jobId(), "no job said: the node's own");
         RemoteCall.Call kill = RemoteCall.decode(RemoteCall.actorKill(77));
-        assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L), List.of(kill.kind(), kill.actorId()));
+        assertEquals(List.of(RemoteCall.ACTOR_KILL, 77L, false), List.of(kill.kind(), kill.actorId(), kill.killRestarts()));
+        assertTrue(RemoteCall.decode(RemoteCall.actorKill(77, true)).killRestarts(), "a kill that restarts says so");
     }
 
     @Test
@@ -69,7 +77,7 @@ class RemoteCallWireTest {
             new Object[0], RemoteCall.CODEC, id);
         assertEquals(id, RemoteCall.decode(RemoteCall.encode(task)).taskId());
         assertEquals(id, RemoteCall.decode(RemoteCall.encode(task.placedHere())).taskId(), "passed on with its id");
-        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", new Object[0], RemoteCall.CODEC, id);
+        RemoteCall.Call call = RemoteCall.actorCall("", 77, "a.B", "g", "()V", null, new Object[0], RemoteCall.CODEC, id);
         assertEquals(id, RemoteCall.decode(RemoteCall.encode(call)).taskId());
         assertNull(RemoteCall.decode(RemoteCall.actorKill(77)).taskId(), "no id: nothing a cancel can name");
 
