@@ -415,6 +415,23 @@ class MobulaApiTest {
     }
 
     @Test
+    void aTaskDoesNotWaitBehindAQueueShortOfAResourceItDoesNotUse() {
+        // The camera's queue keeps the camera for itself, not the CPUs: a CPU task runs at once.
+        TestFunctions.gate = new CountDownLatch(1);
+        try {
+            ObjectRef<Integer> holdsTheCamera = mobula.task(TestFunctions::awaitGate).resources("camera", 1).remote();
+            ObjectRef<Integer> waitsForTheCamera = mobula.task(TestFunctions::awaitGate).resources("camera", 1).remote();
+            ObjectRef<Integer> needsACpu = mobula.task(TestFunctions::one).remote();
+            assertEquals(1, needsACpu.get(Duration.ofSeconds(20)));
+            assertFalse(waitsForTheCamera.isReady());
+            TestFunctions.gate.countDown();
+            assertEquals(List.of(7, 7), mobula.get(List.of(holdsTheCamera, waitsForTheCamera), Duration.ofSeconds(20)));
+        } finally {
+            TestFunctions.gate.countDown();
+        }
+    }
+
+    @Test
     void namedActorsAreFoundAndNamesAreUnique() {
         ActorHandle<TestFunctions.Counter> counter = mobula.actor(TestFunctions.Counter::new).name("counter").remote();
         counter.task(TestFunctions.Counter::inc).remote().get();

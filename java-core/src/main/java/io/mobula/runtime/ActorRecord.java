@@ -568,6 +568,14 @@ public final class ActorRecord implements ActorState {
             creation.result.complete(StoredValues.NULL);
             return true;
         } catch (Throwable error) {
+            if (RetryPolicy.systemFailure(error) && claimRebuild()) {
+                // The node (or worker process) chosen for it died before it was built: build it
+                // elsewhere, as a restart, after a short backoff so the cluster's view can catch up.
+                if (backOff()) {
+                    runtime.site().actorRestarting();
+                    return construct(true);
+                }
+            }
             MobulaException cause = error instanceof TaskExecutor.ArgumentFailure failure ? failure.cause() : null;
             markDead(new ActorDiedException("actor " + displayName() + (restart ? " could not be restarted" : " could not be created")
                 + ": its constructor threw " + (cause != null ? cause.getMessage() : error.toString()), cause != null ? cause : error));
@@ -577,6 +585,31 @@ public final class ActorRecord implements ActorState {
             if (context != null) {
                 context.running = null;
             }
+        }
+    }
+
+    /**
+     * Claims a restart for a construction that met a dead node or worker process.
+     *
+     * @return false if no restart is left (or the actor is dead already): it dies of the failure.
+     */
+    private synchronized boolean claimRebuild() {
+        if (state == State.DEAD || restarts >= maxRestarts) {
+            return false;
+        }
+        restarts++;
+        state = State.RESTARTING;
+        return true;
+    }
+
+    /** Waits before a rebuild (as a retried task does). @return false if interrupted: a kill. */
+    private boolean backOff() {
+        try {
+            Thread.sleep(RetryPolicy.backoffMs(restarts + 1));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

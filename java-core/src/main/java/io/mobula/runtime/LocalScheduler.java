@@ -2,6 +2,7 @@ package io.mobula.runtime;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -67,6 +68,8 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final Map<ResourceVector, ArrayDeque<TaskSpec>> pendingActors = new LinkedHashMap<>();
     /** Queues that want more leases, in the order they began to want: served first come, first served. */
     private final ArrayDeque<ReadyQueue> wanting = new ArrayDeque<>();
+    /** Per pass of {@link #schedule}: the resources a queue ahead is short of, kept for it. */
+    private final boolean[] keptForAhead;
     private boolean shutdown;
 
     public LocalScheduler(NodeResources resources, ResourceLedger ledger, WorkerPool workers, int ringSize,
@@ -75,6 +78,7 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
         this.ledger = ledger;
         this.workers = workers;
         this.gpus = new GpuAllocator(resources);
+        this.keptForAhead = new boolean[resources.size()];
         this.disruptor = new Disruptor<>(SchedulerEvent::new, ringSize, threads, ProducerType.MULTI,
             // The plain lock, not the "lite" one, whose elided wake-ups its authors call unproven: a lost
             // wake-up leaves a KICK unread until the next event (a task was once seen stranded so).
@@ -346,61 +350,81 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
 
     /**
      * Places what waits: actors first (they hold little and unblock callers), then task queues in the
-     * order they began to want leases. A queue that gets some leases but wants more goes to the back;
-     * a queue that gets none stops the pass, so what frees up next is kept for it (a large request is
-     * not starved by a stream of small ones).
+     * order they began to want leases. A queue that cannot get all it wants keeps the resources it is
+     * short of for itself: no queue behind it that asks for any of them gets a lease in this pass, so
+     * what frees up next goes to it (a large request is not starved by a stream of small ones). Queues
+     * that ask for none of them go ahead (a CPU task does not wait behind one waiting for a camera).
      */
     private void schedule() {
         if (shutdown) {
             return;
         }
         startPendingActors();
-        while (!wanting.isEmpty()) {
-            ReadyQueue queue = wanting.peek();
-            int granted = grantLeases(queue);
-            if (granted == SATISFIED) {
-                wanting.poll();
-                queue.hungry = false;
-            } else if (granted > 0) {
-                wanting.poll();
+        boolean[] keptForAhead = this.keptForAhead;
+        Arrays.fill(keptForAhead, false);
+        boolean noWorkerLeft = false;
+        for (int pass = wanting.size(); pass > 0; pass--) {
+            ReadyQueue queue = wanting.poll();
+            if (noWorkerLeft || queue.shape.usesAny(keptForAhead)) {
                 wanting.add(queue);
-            } else {
-                break;
+                continue;
+            }
+            Grant grant = grantLeases(queue);
+            switch (grant) {
+                case SATISFIED -> queue.hungry = false;
+                case WORKER_CAP -> {
+                    wanting.add(queue);
+                    noWorkerLeft = true; // no lease for anyone until one comes back
+                }
+                case SHORT -> {
+                    wanting.add(queue);
+                    ledger.markShort(queue.shape, keptForAhead);
+                }
+                case GPUS_SPLIT -> {
+                    wanting.add(queue);
+                    keptForAhead[resources.gpuIndex()] = true;
+                }
             }
         }
         waitingShapes = wanting.size() + (pendingActors.isEmpty() ? 0 : 1);
     }
 
-    private static final int SATISFIED = -1;
+    /** How a queue's request for leases ended. */
+    private enum Grant {
+        /** It has every lease it wants. */
+        SATISFIED,
+        /** Some resource it asks for is not free (see {@link ResourceLedger#markShort}). */
+        SHORT,
+        /** The GPU units are free but split across devices. */
+        GPUS_SPLIT,
+        /** The pool is at its worker cap and no worker is idle. */
+        WORKER_CAP
+    }
 
     /**
-     * Leases workers to {@code queue} for the work no idle leased worker will take, as resources and
-     * the worker cap allow.
-     *
-     * @return {@link #SATISFIED} when it wants no more, else how many leases it got (maybe 0).
+     * Leases workers to {@code queue} for the work no idle leased worker will take, as resources,
+     * devices and the worker cap allow.
      */
-    private int grantLeases(ReadyQueue queue) {
+    private Grant grantLeases(ReadyQueue queue) {
         int wanted = queue.backlog() - queue.idleLeases();
-        int granted = 0;
         while (wanted-- > 0) {
             if (!ledger.fits(queue.shape)) {
-                return granted;
+                return Grant.SHORT;
             }
             WorkerThread worker = idle.poll();
             if (worker == null && (worker = workers.spawn()) == null) {
-                return granted; // at the worker cap: wait for a lease to come back
+                return Grant.WORKER_CAP; // wait for a lease to come back
             }
             int[] devices = gpus.assign(queue.shape);
             if (devices == null) {
-                idle.push(worker); // the GPU units are free but split across devices: wait
-                return granted;
+                idle.push(worker);
+                return Grant.GPUS_SPLIT;
             }
             ledger.acquire(queue.shape);
             queue.leases++;
             worker.assign(queue, devices);
-            granted++;
         }
-        return SATISFIED;
+        return Grant.SATISFIED;
     }
 
     private void startPendingActors() {

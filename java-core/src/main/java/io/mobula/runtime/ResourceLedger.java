@@ -30,6 +30,16 @@ public final class ResourceLedger {
         return true;
     }
 
+    /** Marks in {@code shortOf} each resource that {@code request} asks for more of than is free now. */
+    void markShort(ResourceVector request, boolean[] shortOf) {
+        for (int i = 0; i < node.size(); i++) {
+            long want = request.units(i);
+            if (want != 0 && available.getPlain(i) < want) {
+                shortOf[i] = true;
+            }
+        }
+    }
+
     /** Takes the request; may drive amounts below zero (a task waking from a blocked {@code get}). */
     public void acquire(ResourceVector request) {
         for (int i = 0; i < node.size(); i++) {

@@ -34,6 +34,16 @@ public final class ResourceVector {
         return new ResourceVector(cpu);
     }
 
+    /** @return true if this asks for some of any resource marked in {@code marked}. */
+    boolean usesAny(boolean[] marked) {
+        for (int i = 0; i < units.length; i++) {
+            if (units[i] != 0 && marked[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isZero() {
         for (long u : units) {
             if (u != 0) {

@@ -108,6 +108,17 @@ final class IsolatedFunctions {
         return new byte[n];
     }
 
+    /** An actor whose construction crashes its worker process the first time (leaving a marker). */
+    static final class CrashesWhileBuiltOnce {
+        CrashesWhileBuiltOnce(String marker) throws IOException {
+            crashOnce(marker);
+        }
+
+        long pid() {
+            return ProcessHandle.current().pid();
+        }
+    }
+
     /** An actor that keeps a count in its worker process. */
     static final class Counter {
         private int count;

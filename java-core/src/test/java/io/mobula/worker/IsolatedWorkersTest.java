@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,22 @@ class IsolatedWorkersTest {
         String marker = temp.resolve("crashed-once").toString();
         String result = mobula.task(IsolatedFunctions::crashOnce, marker).isolated().maxRetries(1).remote().get();
         assertTrue(result.startsWith("ran again in "), result);
+    }
+
+    @Test
+    void anActorWhoseWorkerDiesWhileItIsBuiltIsBuiltAgainWhileRestartsAllow() throws Exception {
+        // Once: the creation's failure was final (ActorDiedException "could not be created").
+        String marker = temp.resolve("built-once").toString();
+        ActorHandle<IsolatedFunctions.CrashesWhileBuiltOnce> actor = mobula.actor(IsolatedFunctions.CrashesWhileBuiltOnce::new,
+            marker).isolated().maxRestarts(1).remote();
+        long pid = actor.task(IsolatedFunctions.CrashesWhileBuiltOnce::pid).remote().get(Duration.ofSeconds(60));
+        assertTrue(pid != Long.parseLong(Files.readString(Path.of(marker))), "built in a fresh worker process");
+        assertEquals(1, actor.restarts());
+        String again = temp.resolve("built-once-no-restarts").toString();
+        ActorHandle<IsolatedFunctions.CrashesWhileBuiltOnce> noRestarts = mobula.actor(
+            IsolatedFunctions.CrashesWhileBuiltOnce::new, again).isolated().remote();
+        assertThrows(ActorDiedException.class,
+            () -> noRestarts.task(IsolatedFunctions.CrashesWhileBuiltOnce::pid).remote().get(Duration.ofSeconds(60)));
     }
 
     @Test
