@@ -178,7 +178,11 @@ class ChaosTest {
             sums.add(driver.actor(Sum::new).scheduling(SchedulingStrategy.nodeAffinity(headId, false)).remote());
         }
         List<ActorHandle<Scorer>> scorers = new ArrayList<>();
-        for (NodeInfo node : cluster) { // one on each host, built elsewhere when its host dies
+        // One on each host as the cluster is now: a host that came back since the list was taken is a
+        // new node, and an affinity to its old id (or to a dead entry) would fall back to anywhere.
+        List<NodeInfo> live = awaitLiveNodes(driver, 3);
+        System.out.println("  scorers on " + live.stream().map(NodeInfo::id).toList());
+        for (NodeInfo node : live) { // built elsewhere when its host dies
             scorers.add(driver.actor(Scorer::new).scheduling(SchedulingStrategy.nodeAffinity(node.id(), true)).maxRestarts(20)
                 .remote());
         }
@@ -220,6 +224,16 @@ class ChaosTest {
         }
         return new Outcome(combined.stream().mapToLong(Long::longValue).toArray(), finals,
             scorers.stream().mapToInt(ActorHandle::restarts).sum(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** The live nodes once there are {@code count} of them (a restarted victim may still be joining). */
+    private static List<NodeInfo> awaitLiveNodes(Mobula driver, int count) {
+        try {
+            return NamespacedCluster.awaitNodes(driver, count).stream().filter(NodeInfo::alive).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The combined values, computed here, in order. */
