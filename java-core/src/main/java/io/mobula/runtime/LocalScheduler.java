@@ -70,6 +70,8 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
     private final ArrayDeque<ReadyQueue> wanting = new ArrayDeque<>();
     /** Per pass of {@link #schedule}: the resources a queue ahead is short of, kept for it. */
     private final boolean[] keptForAhead;
+    /** Per pass of {@link #schedule}: queues that got some of the leases they want, to go behind the others. */
+    private final List<ReadyQueue> servedInPart = new ArrayList<>();
     private boolean shutdown;
 
     public LocalScheduler(NodeResources resources, ResourceLedger ledger, WorkerPool workers, int ringSize,
@@ -350,10 +352,11 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
 
     /**
      * Places what waits: actors first (they hold little and unblock callers), then task queues in the
-     * order they began to want leases. A queue that cannot get all it wants keeps the resources it is
-     * short of for itself: no queue behind it that asks for any of them gets a lease in this pass, so
-     * what frees up next goes to it (a large request is not starved by a stream of small ones). Queues
-     * that ask for none of them go ahead (a CPU task does not wait behind one waiting for a camera).
+     * order they began to want leases. A queue that gets some leases but wants more goes to the back,
+     * behind those it was ahead of. A queue that gets none keeps the resources it is short of for
+     * itself: no queue behind it that asks for any of them gets a lease in this pass, so what frees up
+     * next goes to it (a large request is not starved by a stream of small ones). Queues that ask for
+     * none of them go ahead (a CPU task does not wait behind one waiting for a camera).
      */
     private void schedule() {
         if (shutdown) {
@@ -369,23 +372,26 @@ public final class LocalScheduler implements EventHandler<SchedulerEvent> {
                 wanting.add(queue);
                 continue;
             }
+            int leasesBefore = queue.leases;
             Grant grant = grantLeases(queue);
-            switch (grant) {
-                case SATISFIED -> queue.hungry = false;
-                case WORKER_CAP -> {
-                    wanting.add(queue);
-                    noWorkerLeft = true; // no lease for anyone until one comes back
-                }
-                case SHORT -> {
-                    wanting.add(queue);
-                    ledger.markShort(queue.shape, keptForAhead);
-                }
-                case GPUS_SPLIT -> {
-                    wanting.add(queue);
-                    keptForAhead[resources.gpuIndex()] = true;
+            if (grant == Grant.SATISFIED) {
+                queue.hungry = false;
+            } else if (queue.leases > leasesBefore) {
+                servedInPart.add(queue); // it had its turn: behind the others now
+            } else {
+                wanting.add(queue);
+                switch (grant) {
+                    case SHORT -> ledger.markShort(queue.shape, keptForAhead);
+                    case GPUS_SPLIT -> keptForAhead[resources.gpuIndex()] = true;
+                    default -> { }
                 }
             }
+            if (grant == Grant.WORKER_CAP) {
+                noWorkerLeft = true; // no lease for anyone until one comes back
+            }
         }
+        wanting.addAll(servedInPart);
+        servedInPart.clear();
         waitingShapes = wanting.size() + (pendingActors.isEmpty() ? 0 : 1);
     }
 
