@@ -445,6 +445,12 @@ public final class ActorRecord implements ActorState {
      */
     Object awaitInstance() {
         while (true) {
+            if (state == State.ALIVE) { // the usual case, without a lock: set before ALIVE, read after it
+                Object current = instance;
+                if (current != null) {
+                    return current;
+                }
+            }
             if (claimRestart()) {
                 runtime.site().actorRestarting();
                 construct(true);
@@ -467,11 +473,16 @@ public final class ActorRecord implements ActorState {
     }
 
     /** @return true for the one thread that is to build the instance again after a kill that restarts. */
-    private synchronized boolean claimRestart() {
-        if (!restartPending || state != State.RESTARTING) {
-            return false;
+    private boolean claimRestart() {
+        if (state != State.RESTARTING) {
+            return false; // read without the lock: a restart pending is RESTARTING, and each call asks
         }
-        restartPending = false;
+        synchronized (this) {
+            if (!restartPending || state != State.RESTARTING) {
+                return false;
+            }
+            restartPending = false;
+        }
         Thread.interrupted(); // the kill interrupted the calls on the old instance, not the constructor
         return true;
     }
@@ -639,10 +650,15 @@ public final class ActorRecord implements ActorState {
     }
 
     /** The instance lost with its node, for the one thread that restarts it; null if none. */
-    private synchronized Object claimLostInstance() {
-        Object lost = lostInstance;
-        lostInstance = null;
-        return lost;
+    private Object claimLostInstance() {
+        if (lostInstance == null) {
+            return null; // the usual case, read without the lock
+        }
+        synchronized (this) {
+            Object lost = lostInstance;
+            lostInstance = null;
+            return lost;
+        }
     }
 
     /** A connected driver's actor lost its node: built again elsewhere while restarts are left; then it dies. */

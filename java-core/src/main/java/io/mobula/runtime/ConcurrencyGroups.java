@@ -159,6 +159,9 @@ public final class ConcurrencyGroups {
             }
             return lane;
         }
+        if (laneByMethod.isEmpty()) {
+            return DEFAULT_LANE; // no method bound to a group (most actors): no key to build per call
+        }
         return laneByMethod.getOrDefault(new Method(method.className(), method.methodName(), method.methodSignature()).key(),
             DEFAULT_LANE);
     }

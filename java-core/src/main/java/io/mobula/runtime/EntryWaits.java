@@ -1,8 +1,5 @@
 package io.mobula.runtime;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -137,7 +134,7 @@ final class EntryWaits {
             return true;
         } finally {
             for (int i = 0; i < entries.length; i++) {
-                if (links[i] != null) {
+                if (links[i] != null && !entries[i].isReady()) { // a completed entry has dropped its waiters
                     entries[i].removeWaiter(links[i]);
                 }
             }
@@ -180,14 +177,27 @@ final class EntryWaits {
         return false;
     }
 
-    /** An object has one entry per process, so a repeated entry is a repeated ref. */
+    /**
+     * An object has one entry per process, so a repeated entry is a repeated ref. An open-addressing
+     * table of identities, at most half full: a fraction of an IdentityHashMap's garbage, since
+     * every wait pays for this check.
+     */
     private static void refuseDuplicates(ObjectEntry[] entries) {
-        Set<ObjectEntry> seen = Collections.newSetFromMap(new IdentityHashMap<>(entries.length * 2));
+        if (entries.length < 2) {
+            return;
+        }
+        ObjectEntry[] table = new ObjectEntry[Integer.highestOneBit(entries.length * 2 - 1) << 1];
+        int mask = table.length - 1;
         for (ObjectEntry entry : entries) {
-            if (!seen.add(entry)) {
-                throw new IllegalArgumentException("wait was given object " + entry.id()
-                    + " more than once; pass each ref once (wait counts distinct objects)");
+            int slot = System.identityHashCode(entry) & mask;
+            while (table[slot] != null) {
+                if (table[slot] == entry) {
+                    throw new IllegalArgumentException("wait was given object " + entry.id()
+                        + " more than once; pass each ref once (wait counts distinct objects)");
+                }
+                slot = (slot + 1) & mask;
             }
+            table[slot] = entry;
         }
     }
 

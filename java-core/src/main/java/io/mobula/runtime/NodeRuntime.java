@@ -716,7 +716,7 @@ public final class NodeRuntime implements MobulaRuntime {
         }
     }
 
-        // ---- streaming generators ----
+    // ---- streaming generators ----
 
     /** {@link #submit}'s count of returns for a streaming generator. */
     private static final int GENERATOR = 0;
