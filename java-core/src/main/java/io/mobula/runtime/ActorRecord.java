@@ -27,8 +27,6 @@ import io.mobula.worker.IsolatedActor;
 public final class ActorRecord implements ActorState {
     enum State { PENDING, ALIVE, RESTARTING, DEAD }
 
-    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final long id;
     private final String name;
     /** The namespace its name is unique in (the job's unless its creation said another). */
@@ -345,7 +343,7 @@ public final class ActorRecord implements ActorState {
             int lane = laneOfThread[index];
             TaskSpec call = calls.take(lane);
             if (call == null) {
-                doorbells[index].await(() -> hasWorkOrDied(lane), MAX_PARK_NS);
+                doorbells[index].await(() -> hasWorkOrDied(lane), Long.MAX_VALUE); // every change that needs a thread rings
                 Thread.interrupted(); // a kill's interrupt is read from the state above
                 continue;
             }
@@ -417,8 +415,12 @@ public final class ActorRecord implements ActorState {
         }
     }
 
+    /**
+     * Whether an idle thread has something to do: a call it may take (none once the actor is
+     * exiting: it ends instead, and that rings), or a change of state or instance to act on.
+     */
     private boolean hasWorkOrDied(int lane) {
-        return !mailbox[lane].isEmpty() || state == State.DEAD || lostInstance != null;
+        return (exiting == null && !mailbox[lane].isEmpty()) || state != State.ALIVE || lostInstance != null;
     }
 
     /**
@@ -428,7 +430,7 @@ public final class ActorRecord implements ActorState {
     private synchronized boolean awaitAlive() {
         while ((state == State.PENDING || state == State.RESTARTING) && !restartPending) {
             try {
-                wait(100);
+                wait(); // every way out of PENDING and RESTARTING (ALIVE, DEAD, a restart to claim) notifies
             } catch (InterruptedException e) {
                 // a kill: the loop re-reads the state
             }

@@ -79,7 +79,11 @@ public final class Idler {
                     sleeper = null;
                     return;
                 }
-                LockSupport.parkNanos(this, maxParkNs);
+                if (maxParkNs == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, maxParkNs);
+                }
                 sleeper = null;
                 return;
             }

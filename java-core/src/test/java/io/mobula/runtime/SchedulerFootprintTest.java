@@ -16,6 +16,7 @@ import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.mobula.ActorHandle;
 import io.mobula.Mobula;
 import io.mobula.NodeContext;
 import io.mobula.ObjectRef;
@@ -40,6 +41,13 @@ class SchedulerFootprintTest {
     static int awaitGate() throws InterruptedException {
         gate.await(30, TimeUnit.SECONDS);
         return 1;
+    }
+
+    /** An actor for the idle checks: one method, so its threads have had a call and gone idle. */
+    static final class Idle {
+        int ping() {
+            return 1;
+        }
     }
 
     @Test
@@ -83,7 +91,8 @@ class SchedulerFootprintTest {
 
     /**
      * An idle node's threads use under 0.3% of a core, measured over 10 s: nothing polls on a timer
-     * (a 5 ms scheduler watchdog once cost about 1%, and each idle worker woke 10 times a second).
+     * (a 5 ms scheduler watchdog once cost about 1%, and each idle worker and actor thread woke 10
+     * times a second).
      */
     @Test
     void anIdleNodeUsesUnderAThirdOfAPercentOfACore() throws Exception {
@@ -91,6 +100,10 @@ class SchedulerFootprintTest {
             List<ObjectRef<Integer>> warm = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 warm.add(mobula.task(SchedulerFootprintTest::one).remote());
+            }
+            for (int i = 0; i < 4; i++) {
+                ActorHandle<Idle> actor = mobula.actor(Idle::new).maxConcurrency(4).remote();
+                warm.add(actor.task(Idle::ping).remote());
             }
             mobula.get(warm);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -102,6 +115,34 @@ class SchedulerFootprintTest {
             double share = (double) used / elapsed;
             assertTrue(share < 0.003, String.format("the idle node's threads used %.3f%% of a core (%d us in %d ms)",
                 share * 100, TimeUnit.NANOSECONDS.toMicros(used), TimeUnit.NANOSECONDS.toMillis(elapsed)));
+        }
+    }
+
+    /**
+     * An idle actor's threads park until a call, a kill or a restart rings them: untimed, so the
+     * thread reads WAITING, not TIMED_WAITING (they once woke every 100 ms to look at the mailbox).
+     */
+    @Test
+    void idleActorThreadsParkUntilRung() {
+        try (Mobula mobula = Mobula.init(new NodeContext().cpus(2).storeCapacityBytes(8L << 20))) {
+            ActorHandle<Idle> actor = mobula.actor(Idle::new).maxConcurrency(3).remote();
+            assertEquals(1, actor.task(Idle::ping).remote().get(Duration.ofSeconds(10)));
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            List<String> notParked;
+            do {
+                Thread.yield(); // the threads spin briefly before they park
+                notParked = new ArrayList<>();
+                for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                    if (info != null && info.getThreadName().startsWith("mobula-actor-")
+                        && info.getThreadState() != Thread.State.WAITING) {
+                        notParked.add(info.getThreadName() + " " + info.getThreadState());
+                    }
+                }
+            } while (!notParked.isEmpty() && System.nanoTime() - deadline < 0);
+            assertEquals(List.of(), notParked, "idle actor threads park without a timeout");
+            // and a call still wakes them
+            assertEquals(1, actor.task(Idle::ping).remote().get(Duration.ofSeconds(10)));
         }
     }
 
