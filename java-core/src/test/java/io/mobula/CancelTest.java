@@ -126,6 +126,11 @@ class CancelTest {
         int count() {
             return countStart();
         }
+
+        /** Submits a task that runs until interrupted, then waits for it (a method as parent). */
+        int parentOfSleeper() throws InterruptedException {
+            return parent();
+        }
     }
 
     @Test
@@ -200,6 +205,27 @@ class CancelTest {
         assertTrue(childInterrupted.await(WAIT_S, TimeUnit.SECONDS), "the running call was interrupted");
         assertThrows(TaskCancelledException.class, queued::get);
         assertEquals(1, napper.task(Napper::count).remote().get(), "the actor lives on; the dropped call never ran");
+    }
+
+    /** Tasks submitted from an actor's method are its children, as a task's are (they were not). */
+    @Test
+    void aRecursiveCancelOfAnActorCallReachesTheTasksItSubmitted() throws Exception {
+        ObjectRef<Integer> cameraHolder = mobula.task(CancelTest::holdUntilGate).resources("camera", 1).remote();
+        ActorHandle<Napper> napper = mobula.actor(Napper::new).remote();
+        ObjectRef<Integer> call = napper.task(Napper::parentOfSleeper).remote();
+        assertTrue(childrenSubmitted.await(WAIT_S, TimeUnit.SECONDS));
+
+        assertTrue(mobula.cancel(call));
+        assertThrows(TaskCancelledException.class, call::get);
+        assertTrue(childInterrupted.await(WAIT_S, TimeUnit.SECONDS), "the running child was interrupted");
+        assertThrows(TaskCancelledException.class, runningChild::get);
+        assertThrows(TaskCancelledException.class, queuedChild::get);
+
+        gate.countDown();
+        assertEquals(7, cameraHolder.get());
+        assertEquals(1, mobula.task(CancelTest::countStart).resources("camera", 1).remote().get());
+        assertEquals(1, queuedStarts.get(), "the queued child never ran");
+        assertEquals(1, napper.task(Napper::count).remote().get(), "the actor lives on");
     }
 
     private static void awaitChildStarted() throws InterruptedException {

@@ -257,8 +257,9 @@ public final class NodeRuntime implements MobulaRuntime {
         }
         result.producer(task);
         ExecutionContext context = ExecutionContext.current();
-        TaskSpec parent = context != null && context.runtime == this ? context.task : null;
-        // submitted from inside a task: a recursive cancel of it reaches this one
+        // submitted from inside a task or an actor's method call: a recursive cancel of that reaches this one
+        TaskSpec parent = context != null && context.runtime == this && context.running != null
+            && context.running.kind != TaskSpec.Kind.ACTOR_CREATION ? context.running : null;
         if (parent != null && !parent.addChild(task)) {
             task.cancel(parent.forceCancelled(), true); // its parent was cancelled with its children: it never runs
             completeResults(task, TaskExecutor.cancelled(task), null);
