@@ -355,7 +355,7 @@ public final class Mobula implements AutoCloseable {
         }
         boolean[] ready = open().waitFor(entries, numReturns, toNanos(timeout));
         List<ObjectRef<T>> readyRefs = new ArrayList<>(numReturns);
-        List<ObjectRef<T>> unready = new ArrayList<>(entries.length);
+        List<ObjectRef<T>> unready = new ArrayList<>(entries.length - numReturns); // exact unless fewer are ready
         for (int i = 0; i < entries.length; i++) {
             if (ready[i] && readyRefs.size() < numReturns) {
                 readyRefs.add(refs.get(i));

@@ -62,17 +62,30 @@ final class EntryWaits {
      *                                  entries, or an entry is given twice (as Ray refuses both).
      */
     boolean[] waitFor(ObjectState[] objects, int numReturns, long timeoutNs) {
-        ObjectEntry[] entries = entries(objects);
-        if (numReturns < 1 || numReturns > entries.length) {
-            throw new IllegalArgumentException("numReturns must be between 1 and the number of refs (" + entries.length
+        if (numReturns < 1 || numReturns > objects.length) {
+            throw new IllegalArgumentException("numReturns must be between 1 and the number of refs (" + objects.length
                 + "), got " + numReturns);
         }
-        refuseDuplicates(entries);
-        if (countReady(entries) < numReturns && timeoutNs > 0) {
-            Countdown countdown = new Countdown(numReturns, false);
-            awaitCountdown(entries, countdown, timeoutNs);
+        // one pass reads each entry once: its readiness, its count, and whether it came before
+        ObjectEntry[] entries = new ObjectEntry[objects.length];
+        boolean[] readiness = new boolean[objects.length];
+        ObjectEntry[] seen = objects.length < 2 ? null : new ObjectEntry[Integer.highestOneBit(objects.length * 2 - 1) << 1];
+        int ready = 0;
+        for (int i = 0; i < objects.length; i++) {
+            ObjectEntry entry = (ObjectEntry) objects[i];
+            entries[i] = entry;
+            if (seen != null) {
+                refuseRepeat(seen, entry);
+            }
+            if (entry.isReady()) {
+                readiness[i] = true;
+                ready++;
+            }
         }
-        boolean[] readiness = new boolean[entries.length];
+        if (ready >= numReturns || timeoutNs <= 0) {
+            return readiness;
+        }
+        awaitCountdown(entries, new Countdown(numReturns, false), timeoutNs);
         for (int i = 0; i < entries.length; i++) {
             readiness[i] = entries[i].isReady();
         }
@@ -178,27 +191,22 @@ final class EntryWaits {
     }
 
     /**
-     * An object has one entry per process, so a repeated entry is a repeated ref. An open-addressing
-     * table of identities, at most half full: a fraction of an IdentityHashMap's garbage, since
-     * every wait pays for this check.
+     * Adds {@code entry} to {@code seen}, an open-addressing table of identities at most half full
+     * (a fraction of an IdentityHashMap's cost, since every wait pays for this check). An object has
+     * one entry per process, so an entry seen before is a ref given twice.
      */
-    private static void refuseDuplicates(ObjectEntry[] entries) {
-        if (entries.length < 2) {
-            return;
-        }
-        ObjectEntry[] table = new ObjectEntry[Integer.highestOneBit(entries.length * 2 - 1) << 1];
-        int mask = table.length - 1;
-        for (ObjectEntry entry : entries) {
-            int slot = System.identityHashCode(entry) & mask;
-            while (table[slot] != null) {
-                if (table[slot] == entry) {
-                    throw new IllegalArgumentException("wait was given object " + entry.id()
-                        + " more than once; pass each ref once (wait counts distinct objects)");
-                }
-                slot = (slot + 1) & mask;
+    private static void refuseRepeat(ObjectEntry[] seen, ObjectEntry entry) {
+        int mask = seen.length - 1;
+        int slot = System.identityHashCode(entry) & mask;
+        ObjectEntry there;
+        while ((there = seen[slot]) != null) {
+            if (there == entry) {
+                throw new IllegalArgumentException("wait was given object " + entry.id()
+                    + " more than once; pass each ref once (wait counts distinct objects)");
             }
-            table[slot] = entry;
+            slot = (slot + 1) & mask;
         }
+        seen[slot] = entry;
     }
 
     private static TaskCancelledException interrupted(String what, InterruptedException cause) {
