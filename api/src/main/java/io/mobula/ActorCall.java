@@ -1,10 +1,12 @@
 package io.mobula;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.mobula.function.RemoteFunction;
 import io.mobula.spi.ActorState;
 import io.mobula.spi.MobulaRuntime;
+import io.mobula.spi.ObjectState;
 import io.mobula.spi.RetryOptions;
 
 /**
@@ -21,6 +23,7 @@ public final class ActorCall<R> {
     private int maxRetries;
     private List<Class<? extends Throwable>> retryOn = List.of();
     private String concurrencyGroup;
+    private int numReturns = 1;
 
     ActorCall(MobulaRuntime runtime, ActorState actor, long actorId, RemoteFunction method, Object[] args) {
         this.runtime = runtime;
@@ -58,12 +61,52 @@ public final class ActorCall<R> {
         return this;
     }
 
+    /**
+     * The method returns {@code n} values, each stored as its own object (Ray's {@code num_returns}
+     * on an actor method): submit the call with {@link #remoteEach()}. {@code numReturns(1)} with
+     * {@link #remote()} is a plain call.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}.
+     */
+    public ActorCall<R> numReturns(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("numReturns must be >= 1, got " + n + "; a method that returns nothing "
+                + "still gives one ref, which says when the call is done");
+        }
+        this.numReturns = n;
+        return this;
+    }
+
     /** Submits the call; its ref fails with {@link ActorDiedException} if the actor is or becomes dead. */
     public ObjectRef<R> remote() {
+        if (numReturns != 1) {
+            throw new IllegalStateException("this call was given numReturns(" + numReturns + "): submit it with remoteEach(), "
+                + "which gives one ref per value");
+        }
+        return new ObjectRef<>(runtime.submitActorCall(liveActor(), method, args, new RetryOptions(maxRetries, retryOn),
+            concurrencyGroup), runtime);
+    }
+
+    /**
+     * Submits a call whose method returns a {@code List<T>} or a {@code T[]} of exactly
+     * {@link #numReturns(int) numReturns} values, and returns one ref per value, in order. Another
+     * count, or no list or array, fails every ref with {@link ReturnCountException}; a failure of the
+     * call (the method threw, the actor died) fails every ref with it.
+     */
+    public <T> List<ObjectRef<T>> remoteEach() {
+        ObjectState[] states = runtime.submitActorCallEach(liveActor(), method, args, new RetryOptions(maxRetries, retryOn),
+            concurrencyGroup, numReturns);
+        List<ObjectRef<T>> refs = new ArrayList<>(states.length);
+        for (ObjectState state : states) {
+            refs.add(new ObjectRef<>(state, runtime));
+        }
+        return List.copyOf(refs);
+    }
+
+    private ActorState liveActor() {
         if (actor == null) {
             throw new ActorDiedException("actor " + actorId + " no longer exists on this node; it was killed or died");
         }
-        return new ObjectRef<>(runtime.submitActorCall(actor, method, args, new RetryOptions(maxRetries, retryOn),
-            concurrencyGroup), runtime);
+        return actor;
     }
 }

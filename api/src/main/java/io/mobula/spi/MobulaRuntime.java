@@ -126,6 +126,14 @@ public interface MobulaRuntime extends AutoCloseable {
      */
     ObjectState[] submitTaskEach(RemoteFunction function, Object[] args, TaskOptions options, int numReturns);
 
+    /**
+     * Submits a method call on {@code actor} whose method returns a list or array of {@code
+     * numReturns} values, each stored as its own object (see {@link #submitActorCall}). @return the
+     * states of its results, in order.
+     */
+    ObjectState[] submitActorCallEach(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                      String concurrencyGroup, int numReturns);
+
     // ---- streaming generators ----
 
     /** Submits a task whose function returns an iterator, iterable or stream; each value is stored as produced. */

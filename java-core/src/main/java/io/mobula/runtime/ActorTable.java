@@ -119,11 +119,12 @@ final class ActorTable {
 
     /**
      * Queues a method call on an actor, in concurrency group {@code group} (null: its method's group,
-     * else the default one).
+     * else the default one); with {@code numReturns > 1}, each of the values its method returns is
+     * stored as its own result. @return the call, whose results are the caller's refs.
      *
      * @throws IllegalArgumentException if the actor has no group called {@code group}.
      */
-    ObjectEntry call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry, String group) {
+    TaskSpec call(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry, String group, int numReturns) {
         runtime.ensureOpen();
         FunctionDescriptor descriptor = FunctionDescriptor.of(method);
         int lane = actor.laneOf(descriptor, group);
@@ -132,9 +133,12 @@ final class ActorTable {
         TaskSpec call = new TaskSpec(TaskSpec.Kind.ACTOR_CALL, method, descriptor, marshalled, runtime.noResources(), retry, result, actor,
             null, null, false);
         call.actorLane = lane;
+        if (numReturns > 1) {
+            MultipleReturns.prepare(runtime, call, numReturns);
+        }
         result.producer(call);
         actor.submit(call);
-        return result;
+        return call;
     }
 
     void kill(ActorRecord actor) {

@@ -64,6 +64,7 @@ final class LocalActorCalls implements ActorCalls {
 
     private void runOnInstance(TaskSpec call, TaskExecutor executor) {
         Object stored;
+        Object[] storedEach = null;
         Throwable fatal = null;
         IsolatedActor crashed = null;
         Object target;
@@ -83,7 +84,12 @@ final class LocalActorCalls implements ActorCalls {
                     args[0] = target;
                     result = call.function.invoke(args);
                 }
-                stored = runtime.marshaller().marshal(result, call.result.id());
+                if (call.moreResults != null) {
+                    storedEach = MultipleReturns.marshalEach(runtime, call, result);
+                    stored = storedEach[0];
+                } else {
+                    stored = runtime.marshaller().marshal(result, call.result.id());
+                }
             } catch (Throwable error) {
                 ActorDiedException killed = actor.killedUnder(target);
                 if (killed != null) {
@@ -110,12 +116,14 @@ final class LocalActorCalls implements ActorCalls {
         ActorDiedException killed = actor.killedUnder(target);
         if (killed != null) {
             stored = new StoredValues.Failed(killed); // returned after all, but from an instance a kill ended
+            storedEach = null;
             fatal = null;
         }
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
+            storedEach = null;
         }
-        runtime.completeResult(call.result, stored);
+        runtime.completeResults(call, stored, storedEach);
         if (fatal != null) {
             actor.onFatal(call, fatal, target);
         }

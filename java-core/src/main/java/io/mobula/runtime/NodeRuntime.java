@@ -363,12 +363,21 @@ public final class NodeRuntime implements MobulaRuntime {
     @Override
     public ObjectEntry submitActorCall(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
                                        String concurrencyGroup) {
-        return actors.call((ActorRecord) actor, method, args, retryPolicy(retry), concurrencyGroup);
+        return actors.call((ActorRecord) actor, method, args, retryPolicy(retry), concurrencyGroup, 1).result;
+    }
+
+    @Override
+    public ObjectEntry[] submitActorCallEach(ActorState actor, RemoteFunction method, Object[] args, RetryOptions retry,
+                                             String concurrencyGroup, int numReturns) {
+        if (numReturns < 1) {
+            throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+        }
+        return actors.call((ActorRecord) actor, method, args, retryPolicy(retry), concurrencyGroup, numReturns).results();
     }
 
     /** Queues a method call on an actor, in its method's concurrency group (else the default one). */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry) {
-        return actors.call(actor, method, args, retry, null);
+        return actors.call(actor, method, args, retry, null, 1).result;
     }
 
     /**
@@ -379,7 +388,7 @@ public final class NodeRuntime implements MobulaRuntime {
      */
     public ObjectEntry submitActorCall(ActorRecord actor, RemoteFunction method, Object[] args, RetryPolicy retry,
                                        String group) {
-        return actors.call(actor, method, args, retry, group);
+        return actors.call(actor, method, args, retry, group, 1).result;
     }
 
     @Override

@@ -98,11 +98,27 @@ final class SentActorCalls implements ActorCalls {
     /** {@code target}: the instance the call was sent to. */
     private void completeSent(TaskSpec call, Object target, Object value, Throwable failure) {
         sent.remove(call);
+        if (call.moreResults != null && failure == null) {
+            // Splitting may read the value from its node and store large parts there, both waiting for
+            // answers that this thread (the link's reader) delivers: split on a thread of its own.
+            Thread.ofVirtual().name("mobula-split-returns").start(() -> storeOutcome(call, target, value, null));
+        } else {
+            storeOutcome(call, target, value, failure);
+        }
+    }
+
+    private void storeOutcome(TaskSpec call, Object target, Object value, Throwable failure) {
         Object stored = null;
+        Object[] storedEach = null;
         Throwable error = failure;
         if (error == null) {
             try {
-                stored = runtime.marshaller().marshal(value, call.result.id());
+                if (call.moreResults != null) { // the node ran it as a call of one value: split it here
+                    storedEach = MultipleReturns.marshalEach(runtime, call, value);
+                    stored = storedEach[0];
+                } else {
+                    stored = runtime.marshaller().marshal(value, call.result.id());
+                }
             } catch (Throwable e) {
                 error = e;
             }
@@ -128,7 +144,8 @@ final class SentActorCalls implements ActorCalls {
         }
         if (!call.finish()) {
             stored = TaskExecutor.cancelled(call);
+            storedEach = null;
         }
-        runtime.completeResult(call.result, stored);
+        runtime.completeResults(call, stored, storedEach);
     }
 }
