@@ -95,9 +95,12 @@ public final class ActorCreation<A> {
     /**
      * Names the actor, so {@link Mobula#getActor(String)} finds it; names are unique among live
      * actors of a namespace (the job's, unless {@link #namespace} says another).
+     *
+     * @throws IllegalArgumentException if the name is blank, longer than 256 characters, or holds a
+     *                                  control character.
      */
     public ActorCreation<A> name(String name) {
-        this.name = name;
+        this.name = ActorNames.checked("name", name);
         return this;
     }
 
@@ -107,10 +110,7 @@ public final class ActorCreation<A> {
      * their namespace is this one. Needs {@link #name}.
      */
     public ActorCreation<A> namespace(String namespace) {
-        if (namespace == null || namespace.isBlank()) {
-            throw new IllegalArgumentException("an actor's namespace must not be blank; leave it unset for the job's namespace");
-        }
-        this.namespace = namespace;
+        this.namespace = ActorNames.checked("namespace", namespace); // blank: leave it unset for the job's
         return this;
     }
 

@@ -196,9 +196,12 @@ public final class NodeContext {
      * The job's namespace: where its named actors are created and {@code getActor(name)} looks.
      * Without one, the job gets an anonymous namespace of its own (as Ray's drivers do), so its names
      * never meet another job's; jobs that share named actors set the same namespace.
+     *
+     * @throws IllegalArgumentException if it is blank, longer than 256 characters, or holds a
+     *                                  control character.
      */
     public NodeContext namespace(String namespace) {
-        this.namespace = namespace;
+        this.namespace = namespace == null ? null : ActorNames.checked("namespace", namespace); // null: unset
         return this;
     }
 

@@ -58,4 +58,23 @@ class ActorNamespaceTest {
             assertThrows(IllegalArgumentException.class, () -> mobula.getActor("counter", " "));
         }
     }
+
+    /** A name is what the program wrote, everywhere: never cut, never split by a line break (a log record once was). */
+    @Test
+    void namesAndNamespacesAreCheckedWhereTheyAreGiven() {
+        try (Mobula mobula = Mobula.init(new NodeContext().cpus(1).storeCapacityBytes(8L << 20))) {
+            for (String bad : new String[] {"my\nactor", "tab\tbed", "nul\u0000", " ", "x".repeat(257)}) {
+                IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+                    () -> mobula.actor(TestFunctions.Counter::new).name(bad));
+                assertTrue(name.getMessage().contains("name"), name.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> mobula.actor(TestFunctions.Counter::new).name("ok").namespace(bad));
+                assertThrows(IllegalArgumentException.class, () -> new NodeContext().namespace(bad));
+            }
+            String longest = "n".repeat(256);
+            ActorHandle<TestFunctions.Counter> spaced = mobula.actor(TestFunctions.Counter::new).name("my actor ✓").remote();
+            ActorHandle<TestFunctions.Counter> full = mobula.actor(TestFunctions.Counter::new).name(longest).remote();
+            assertEquals(spaced, mobula.getActor("my actor ✓").orElseThrow(), "spaces and any letters are fine");
+            assertEquals(full, mobula.getActor(longest).orElseThrow());
+        }
+    }
 }

@@ -67,14 +67,15 @@ public final class ClusterSecret {
     /**
      * Reads a secret file written by {@link #writeTo}.
      *
-     * @throws IllegalStateException if others may read the file (it would not be a secret).
+     * @throws IllegalStateException if anyone but the owner may read, write or run the file.
      */
     public static ClusterSecret readFrom(Path file) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IllegalStateException("the cluster secret " + file + " is readable by others ("
-                    + PosixFilePermissions.toString(permissions) + "); chmod 600 it");
+            if (!OWNER_ONLY.containsAll(permissions)) {
+                // read, others learn the secret; write, they choose it (and so join or impersonate)
+                throw new IllegalStateException("the cluster secret " + file + " is open to others ("
+                    + PosixFilePermissions.toString(permissions) + "); only its owner may read or write it: chmod 600 it");
             }
             String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
             return of(HexFormat.of().parseHex(hex));

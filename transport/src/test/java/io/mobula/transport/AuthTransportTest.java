@@ -2,6 +2,7 @@ package io.mobula.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,8 +185,25 @@ class AuthTransportTest {
         ClusterSecret read = ClusterSecret.readFrom(file);
         assertArrayEquals(secret.mac(new byte[] {1}), read.mac(new byte[] {1}));
         assertThrows(java.io.UncheckedIOException.class, () -> secret.writeTo(file), "never overwritten");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThrows(IllegalStateException.class, () -> ClusterSecret.readFrom(file));
+        for (String open : new String[] {"rw-r--r--", "rw--w----", "rw-----w-", "rw----r--"}) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(open));
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> ClusterSecret.readFrom(file), open);
+            assertTrue(refused.getMessage().contains("chmod 600"), refused.getMessage());
+        }
         assertEquals("ClusterSecret[hidden]", secret.toString());
+    }
+
+    /** Other local users can neither read nor write a node's streams: the driver's folder is not reachable to them. */
+    @Test
+    void theTransportsFolderIsTheOwnersAlone() throws Exception {
+        Path driverDir;
+        try (EmbeddedTransport transport = new EmbeddedTransport()) {
+            driverDir = Path.of(transport.directory());
+            assertTrue(Files.exists(driverDir.resolve("cnc.dat")), "the driver's control file");
+            Path home = driverDir.getParent();
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home)),
+                "the folder holding the driver's: only its owner may enter it");
+        }
+        assertFalse(Files.exists(driverDir.getParent()), "removed at close");
     }
 }
