@@ -2,12 +2,13 @@ package io.mobula.transport;
 
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
+import io.aeron.Image;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -35,7 +36,9 @@ import org.agrona.concurrent.AgentRunner;
  * Nothing unauthenticated is executed: a request whose session is unknown, or that arrives from
  * another Aeron publication than the one that completed the handshake, is dropped and counted;
  * so is every frame that is not a well-formed message of this schema. The server keeps serving the
- * others in every case. Half-open handshakes are bounded, so a flood of hellos cannot grow state.
+ * others in every case. Half-open handshakes are bounded in number, per source and in time, so a
+ * flood of hellos cannot grow state or lock other clients out; and a hello is answered on a channel
+ * the server makes ({@link ReplyChannel}), never on the one it names.
  * <pre>
  *   client                          server
  *     Hello(clientId, clientNonce, replyTo) ->
@@ -73,6 +76,10 @@ public final class AuthServer implements Agent, AutoCloseable {
     }
 
     private static final int MAX_PENDING_HANDSHAKES = 64;
+    /** Half-open handshakes one source may hold: one sender cannot take every place. */
+    static final int MAX_PENDING_PER_SOURCE = 8;
+    /** A handshake not proven within this is dropped: an honest client proves in one round trip. */
+    static final long HANDSHAKE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final Aeron aeron;
@@ -92,15 +99,52 @@ public final class AuthServer implements Agent, AutoCloseable {
     private final ProofDecoder proof = new ProofDecoder();
     private final RequestDecoder request = new RequestDecoder();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
-    private final Map<Long, Pending> pending = new HashMap<>();
+    /** Oldest first, so expiry looks at the head alone. */
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private final Map<Long, Session> sessions = new HashMap<>();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unauthenticated = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong expiredHandshakes = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
     private AgentRunner runner;
 
-    private record Pending(long clientId, byte[] clientNonce, byte[] serverNonce, int aeronSession, Publication reply) {
+    /**
+     * A handshake between hello and proof. Its challenge goes out when the reply publication
+     * connects: offered on each duty cycle, never waited for, so a hello naming a port where no one
+     * listens costs the agent nothing but the offer. Agent thread only.
+     */
+    private static final class Pending {
+        final long clientId;
+        final byte[] clientNonce;
+        final byte[] serverNonce;
+        final int aeronSession;
+        final Publication reply;
+        final String source;
+        final long startedNs;
+        private final org.agrona.concurrent.UnsafeBuffer challenge;
+        private boolean challenged;
+
+        Pending(long clientId, byte[] clientNonce, byte[] serverNonce, int aeronSession, Publication reply, String source,
+                long startedNs, byte[] challenge) {
+            this.clientId = clientId;
+            this.clientNonce = clientNonce;
+            this.serverNonce = serverNonce;
+            this.aeronSession = aeronSession;
+            this.reply = reply;
+            this.source = source;
+            this.startedNs = startedNs;
+            this.challenge = new org.agrona.concurrent.UnsafeBuffer(challenge);
+        }
+
+        /** Offers the challenge once if it is not out yet. @return true if it went out now. */
+        boolean offerChallenge() {
+            if (challenged) {
+                return false;
+            }
+            challenged = reply.offer(challenge) > 0;
+            return challenged;
+        }
     }
 
     private record Session(long sessionId, int aeronSession, Publication reply) {
@@ -146,7 +190,30 @@ public final class AuthServer implements Agent, AutoCloseable {
             endSessionsOf(lost);
             work++;
         }
+        if (!pending.isEmpty()) {
+            work += expireHandshakes(System.nanoTime());
+            for (Pending handshake : pending.values()) {
+                work += handshake.offerChallenge() ? 1 : 0;
+            }
+        }
         return work + subscription.poll(assembler, 16);
+    }
+
+    /** Drops half-open handshakes older than {@link #HANDSHAKE_TIMEOUT_NS}. @return how many. */
+    private int expireHandshakes(long now) {
+        int expired = 0;
+        java.util.Iterator<Pending> oldest = pending.values().iterator();
+        while (oldest.hasNext()) {
+            Pending next = oldest.next();
+            if (now - next.startedNs < HANDSHAKE_TIMEOUT_NS) {
+                break;
+            }
+            oldest.remove();
+            CloseHelper.quietClose(next.reply);
+            expiredHandshakes.incrementAndGet();
+            expired++;
+        }
+        return expired;
     }
 
     /**
@@ -180,6 +247,11 @@ public final class AuthServer implements Agent, AutoCloseable {
         return rejected.get();
     }
 
+    /** Handshakes dropped because no proof came within {@link #HANDSHAKE_TIMEOUT_NS}. */
+    public long expiredHandshakeCount() {
+        return expiredHandshakes.get();
+    }
+
     public long servedCount() {
         return served.get();
     }
@@ -192,7 +264,7 @@ public final class AuthServer implements Agent, AutoCloseable {
             }
             int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
             switch (headerDecoder.templateId()) {
-                case HelloDecoder.TEMPLATE_ID -> onHello(buffer, body, header.sessionId());
+                case HelloDecoder.TEMPLATE_ID -> onHello(buffer, body, header.sessionId(), sourceOf(header));
                 case ProofDecoder.TEMPLATE_ID -> onProof(buffer, body, header.sessionId());
                 case RequestDecoder.TEMPLATE_ID -> onRequest(buffer, body, header.sessionId());
                 default -> malformed.incrementAndGet();
@@ -202,19 +274,24 @@ public final class AuthServer implements Agent, AutoCloseable {
         }
     }
 
-    private void onHello(DirectBuffer buffer, int body, int aeronSession) {
+    /** Where a frame came from: {@code host:port} of a UDP sender, {@code aeron:ipc} for a local one. */
+    private static String sourceOf(Header header) {
+        return header.context() instanceof Image image ? image.sourceIdentity() : null;
+    }
+
+    private void onHello(DirectBuffer buffer, int body, int aeronSession, String source) {
         hello.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
         long clientId = hello.clientId();
         byte[] clientNonce = new byte[ClusterSecret.BYTES];
         hello.getClientNonce(clientNonce, 0, ClusterSecret.BYTES);
         int replyStream = hello.replyStreamId();
-        String replyChannel = hello.replyChannel();
-        String media = ChannelUri.parse(replyChannel).media();
-        if (!"ipc".equals(media) && !"udp".equals(media)) {
-            malformed.incrementAndGet();
+        String replyChannel = ReplyChannel.of(hello.replyChannel(), source);
+        if (replyChannel == null) {
+            rejected.incrementAndGet(); // an answer elsewhere than to its sender, or on terms the server does not grant
             return;
         }
-        if (pending.size() >= MAX_PENDING_HANDSHAKES || pending.containsKey(clientId)) {
+        if (pending.size() >= MAX_PENDING_HANDSHAKES || pending.containsKey(clientId)
+            || pendingFrom(source) >= MAX_PENDING_PER_SOURCE) {
             rejected.incrementAndGet();
             return;
         }
@@ -222,40 +299,51 @@ public final class AuthServer implements Agent, AutoCloseable {
         random.nextBytes(serverNonce);
         // concurrent, not exclusive: answers are written by the threads that finish the work
         Publication reply = aeron.addPublication(replyChannel, replyStream);
-        pending.put(clientId, new Pending(clientId, clientNonce, serverNonce, aeronSession, reply));
         ChallengeEncoder challenge = new ChallengeEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
         challenge.clientId(clientId).putServerNonce(serverNonce, 0, ClusterSecret.BYTES);
-        if (!Messages.offer(reply, out, MessageHeaderEncoder.ENCODED_LENGTH + challenge.encodedLength(), SEND_TIMEOUT_NS)) {
-            pending.remove(clientId);
-            CloseHelper.quietClose(reply);
+        byte[] challengeBytes = new byte[MessageHeaderEncoder.ENCODED_LENGTH + challenge.encodedLength()];
+        out.getBytes(0, challengeBytes);
+        Pending handshake = new Pending(clientId, clientNonce, serverNonce, aeronSession, reply, source, System.nanoTime(),
+            challengeBytes);
+        pending.put(clientId, handshake);
+        handshake.offerChallenge(); // usually not connected yet: the duty cycle offers it again
+    }
+
+    private int pendingFrom(String source) {
+        int count = 0;
+        for (Pending handshake : pending.values()) {
+            if (handshake.source.equals(source)) {
+                count++;
+            }
         }
+        return count;
     }
 
     private void onProof(DirectBuffer buffer, int body, int aeronSession) {
         proof.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
         Pending handshake = pending.remove(proof.clientId());
-        if (handshake == null || handshake.aeronSession() != aeronSession) {
+        if (handshake == null || handshake.aeronSession != aeronSession) {
             unauthenticated.incrementAndGet();
             return;
         }
         byte[] mac = new byte[ClusterSecret.BYTES];
         proof.getMac(mac, 0, ClusterSecret.BYTES);
-        byte[] expected = secret.mac(handshake.serverNonce(), handshake.clientNonce(), Messages.longBytes(handshake.clientId()));
+        byte[] expected = secret.mac(handshake.serverNonce, handshake.clientNonce, Messages.longBytes(handshake.clientId));
         if (!ClusterSecret.equal(mac, expected)) {
             rejected.incrementAndGet();
             RejectEncoder reject = new RejectEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
-            reject.clientId(handshake.clientId()).reason("the proof does not match: this client does not hold the cluster secret");
-            Messages.offer(handshake.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + reject.encodedLength(), SEND_TIMEOUT_NS);
-            CloseHelper.quietClose(handshake.reply());
+            reject.clientId(handshake.clientId).reason("the proof does not match: this client does not hold the cluster secret");
+            Messages.offer(handshake.reply, out, MessageHeaderEncoder.ENCODED_LENGTH + reject.encodedLength(), SEND_TIMEOUT_NS);
+            CloseHelper.quietClose(handshake.reply);
             return;
         }
         long sessionId = random.nextLong();
-        sessions.put(sessionId, new Session(sessionId, aeronSession, handshake.reply()));
+        sessions.put(sessionId, new Session(sessionId, aeronSession, handshake.reply));
         WelcomeEncoder welcome = new WelcomeEncoder().wrapAndApplyHeader(out, 0, headerEncoder);
-        welcome.clientId(handshake.clientId()).sessionId(sessionId)
-            .putServerMac(secret.mac(handshake.clientNonce(), handshake.serverNonce(), Messages.longBytes(sessionId)), 0,
+        welcome.clientId(handshake.clientId).sessionId(sessionId)
+            .putServerMac(secret.mac(handshake.clientNonce, handshake.serverNonce, Messages.longBytes(sessionId)), 0,
                 ClusterSecret.BYTES);
-        Messages.offer(handshake.reply(), out, MessageHeaderEncoder.ENCODED_LENGTH + welcome.encodedLength(), SEND_TIMEOUT_NS);
+        Messages.offer(handshake.reply, out, MessageHeaderEncoder.ENCODED_LENGTH + welcome.encodedLength(), SEND_TIMEOUT_NS);
     }
 
     private void onRequest(DirectBuffer buffer, int body, int aeronSession) {
@@ -273,8 +361,8 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     private void endSessionsOf(int aeronSession) {
         pending.values().removeIf(p -> {
-            if (p.aeronSession() == aeronSession) {
-                CloseHelper.quietClose(p.reply());
+            if (p.aeronSession == aeronSession) {
+                CloseHelper.quietClose(p.reply);
                 return true;
             }
             return false;
@@ -289,7 +377,7 @@ public final class AuthServer implements Agent, AutoCloseable {
 
     @Override
     public void onClose() {
-        pending.values().forEach(p -> CloseHelper.quietClose(p.reply()));
+        pending.values().forEach(p -> CloseHelper.quietClose(p.reply));
         sessions.values().forEach(s -> CloseHelper.quietClose(s.reply()));
         CloseHelper.quietClose(subscription);
     }
