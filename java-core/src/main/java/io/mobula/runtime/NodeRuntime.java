@@ -723,10 +723,6 @@ public final class NodeRuntime implements MobulaRuntime {
 
     @Override
     public StreamedReturns submitGenerator(RemoteFunction function, Object[] args, TaskOptions options) {
-        if (site instanceof ClusterSite) {
-            throw new UnsupportedOperationException("streaming generators are not supported through a connected driver yet; "
-                + "return a List with numReturns(n).remoteEach(), or run the generator inside a task on a node");
-        }
         return submitGenerator(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(),
             options.isolated(), jobOfCaller());
     }
