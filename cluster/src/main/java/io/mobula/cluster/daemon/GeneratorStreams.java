@@ -82,7 +82,7 @@ final class GeneratorStreams {
     /**
      * A read of a stream, from {@code session}; a close ends it (and stops its task) and is answered
      * true. A stream this node does not have, or one read by another session, is answered with a
-     * failure naming it.
+     * failure naming it; so is a read out of order, which ends the stream (its reader is broken).
      */
     void read(long session, StreamMessages.Read read, AuthServer.Reply reply) {
         Stream stream = streams.get(read.taskId());
