@@ -40,7 +40,10 @@ import io.mobula.cluster.daemon.StaleFiles;
 import io.mobula.cluster.host.NodeRecord;
 import io.mobula.cluster.host.StateDirectory;
 
-/** The runtime context, free, multiple returns and streaming generators through a driver connected to a node in another process. */
+/**
+ * The runtime context, free, multiple returns and streaming generators through a driver connected to
+ * a node in another process.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConnectedCallSemanticsTest {
     private static final int BIG = 1 << 20; // doubles: 8 MiB, kept in the node's store
@@ -266,7 +269,8 @@ class ConnectedCallSemanticsTest {
                 .remoteGenerator();
             ObjectRef<Integer> first = counted.next(Duration.ofSeconds(30)); // the task waits at the shut gate on the node
             assertEquals(0, first.get());
-            assertThrows(GetTimeoutException.class, () -> counted.next(Duration.ofMillis(200)), "nothing more until the gate opens");
+            assertThrows(GetTimeoutException.class, () -> counted.next(Duration.ofMillis(200)),
+                "nothing more until the gate opens");
             Files.createFile(gate);
             assertEquals(List.of(1, 2, 3), valuesToTheEnd(counted), "in order, then the end");
 

@@ -60,7 +60,8 @@ final class DriverStreams {
                 sink.end(null);
                 return;
             }
-            value = objects.held(RemoteCall.decodeAnswer(answer, spec.displayName(), codec), null, null); // no lineage: one value is not made again
+            // held with no lineage: a generator is not run again to make one of its values again
+            value = objects.held(RemoteCall.decodeAnswer(answer, spec.displayName(), codec), null, null);
         } catch (Exception e) {
             sink.end(e); // the task's failure at this place, or the node's refusal of the read
             return;
