@@ -138,11 +138,12 @@ public final class TaskCall<R> {
      * {@code Iterable<T>} or a {@code java.util.stream.Stream<T>}, which the task runs through,
      * storing each value as its own object as soon as it is produced; the caller takes their refs
      * as they come (see {@link ObjectRefGenerator}). A failure part way surfaces as the next ref.
-     * A generator task is not run again after a failure ({@code maxRetries} does not apply).
+     * A generator task is not run again after a failure ({@code maxRetries} does not apply). It runs
+     * alike on a node's thread, in a worker process ({@link #isolated()}: each value is sent to the
+     * node as produced) and through a connected driver (each value read from the node running it as
+     * produced).
      *
-     * @throws IllegalArgumentException      if the task is {@link #isolated()} (its values cannot stream
-     *                                       out of a worker process yet).
-     * @throws UnsupportedOperationException through a connected driver (not supported there yet).
+     * @throws IllegalStateException if {@code numReturns} was set: a generator's values are its refs.
      */
     public <T> ObjectRefGenerator<T> remoteGenerator() {
         if (numReturns != 1) {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Ray's remaining call semantics on an embedded node: the runtime context and free. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -354,8 +358,91 @@ class CallSemanticsTest {
         MobulaException wrong = assertThrows(MobulaException.class, () -> notAGenerator.next(Duration.ofSeconds(20)).get());
         assertTrue(wrong.getMessage().contains("remoteGenerator()") && wrong.getMessage().contains("java.lang.String"),
             wrong.getMessage());
-        assertThrows(IllegalArgumentException.class,
-            () -> mobula.task(CallSemanticsTest::failsAfterTwo).isolated().remoteGenerator());
+    }
+
+    /**
+     * Yields 0, then waits (up to 60 s) for the file {@code gate} to exist, then yields 1 .. n-1: a
+     * gate the test opens from another process than the task's.
+     */
+    static java.util.Iterator<Integer> countAfterFile(String gate, int n) {
+        return new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < n;
+            }
+
+            @Override
+            public Integer next() {
+                if (next == 1) {
+                    awaitFile(Path.of(gate));
+                }
+                return next++;
+            }
+        };
+    }
+
+    private static void awaitFile(Path file) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the test never created " + file);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    /** Yields one value, then ends its process with {@code status}. */
+    static java.util.Iterator<String> haltsAfterOne(int status) {
+        return new java.util.Iterator<>() {
+            private boolean made;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public String next() {
+                if (made) {
+                    Runtime.getRuntime().halt(status);
+                }
+                made = true;
+                return "one";
+            }
+        };
+    }
+
+    @Test
+    void anIsolatedGeneratorStreamsEachValueOutOfItsWorkerProcessAsItIsMade(@TempDir Path dir) throws IOException {
+        Path gate = dir.resolve("gate");
+        ObjectRefGenerator<Integer> counted = mobula.task(CallSemanticsTest::countAfterFile, gate.toString(), 4).isolated()
+            .remoteGenerator();
+        ObjectRef<Integer> first = counted.next(Duration.ofSeconds(30)); // the worker waits for the gate, which is shut
+        assertEquals(0, first.get());
+        assertThrows(GetTimeoutException.class, () -> counted.next(Duration.ofMillis(200)), "nothing more until the gate opens");
+        Files.createFile(gate);
+        List<Integer> rest = new java.util.ArrayList<>();
+        for (ObjectRef<Integer> ref : counted) {
+            rest.add(ref.get());
+        }
+        assertEquals(List.of(1, 2, 3), rest);
+        assertThrows(java.util.NoSuchElementException.class, () -> counted.next(Duration.ofSeconds(1)), "the end");
+
+        ObjectRefGenerator<String> broken = mobula.task(CallSemanticsTest::failsAfterTwo).isolated().remoteGenerator();
+        assertEquals("value 0", broken.next(Duration.ofSeconds(30)).get());
+        assertEquals("value 1", broken.next(Duration.ofSeconds(30)).get());
+        TaskException failed = assertThrows(TaskException.class, broken.next(Duration.ofSeconds(30))::get);
+        assertTrue(failed.getMessage().contains("the source broke after two values"), failed.getMessage());
+        assertEquals(IllegalStateException.class.getName(), failed.remoteClassName());
+        assertThrows(java.util.NoSuchElementException.class, () -> broken.next(Duration.ofSeconds(1)));
+
+        ObjectRefGenerator<String> crashing = mobula.task(CallSemanticsTest::haltsAfterOne, 7).isolated().remoteGenerator();
+        assertEquals("one", crashing.next(Duration.ofSeconds(30)).get());
+        WorkerCrashedException crash = assertThrows(WorkerCrashedException.class, crashing.next(Duration.ofSeconds(30))::get);
+        assertEquals(7, crash.exitStatus());
+        assertThrows(java.util.NoSuchElementException.class, () -> crashing.next(Duration.ofSeconds(1)), "not run again");
     }
 
     /** Waits up to 20 s for {@code condition}, which other threads make true. */

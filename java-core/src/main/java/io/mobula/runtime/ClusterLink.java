@@ -6,7 +6,7 @@ import io.mobula.NodeInfo;
 
 /**
  * What a node whose work the cluster places (a connected driver's node) needs of the cluster: to
- * send tasks, actor creations and actor calls, and to ask for names, placement groups and nodes.
+ * send tasks (streaming generators too), actor creations and actor calls, and to ask for names, placement groups and nodes.
  * The cluster's module implements it; the runtime knows nothing else of the cluster. A node built
  * without one runs its work itself ({@link NodeRuntime#NodeRuntime(io.mobula.NodeContext)}).
  */
@@ -26,6 +26,27 @@ public interface ClusterLink extends AutoCloseable {
      * @throws Exception if the task could not be sent ({@code done} is then not called).
      */
     void invokeAsync(TaskSpec task, Object[] args, Completion done) throws Exception;
+
+    /** Hears a streaming generator's values as the node running it produces them. */
+    interface StreamSink {
+        /**
+         * The next value, in order, as {@link Completion} gives a result (the value, or where it
+         * lives); called on any thread, one value at a time.
+         */
+        void value(Object value);
+
+        /** The stream ended, once: null after its last value, else what stopped it (the task's failure, or the link's). */
+        void end(Throwable failure);
+    }
+
+    /**
+     * Sends a streaming generator task whose arguments are resolved and returns without waiting;
+     * {@code sink} hears each value as the node that runs it produces it, then the end. A generator
+     * is not sent again (its values so far are out already).
+     *
+     * @throws Exception if the task could not be sent ({@code sink} is then not called).
+     */
+    void invokeGeneratorAsync(TaskSpec task, Object[] args, StreamSink sink) throws Exception;
 
     /**
      * Sends an actor's method call as {@link #invokeAsync} sends a task; {@code args[0]} is what

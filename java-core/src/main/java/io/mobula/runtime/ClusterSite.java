@@ -60,10 +60,28 @@ final class ClusterSite implements WorkSite {
         }
         try {
             Object[] args = runtime.executor().resolveArguments(task, 0);
-            link.invokeAsync(task, args, (value, failure) -> completeSent(task, value, failure));
+            send(task, args);
             task.detach();
         } catch (Throwable error) {
             completeSent(task, null, error);
+        }
+    }
+
+    private void send(TaskSpec task, Object[] args) throws Exception {
+        if (task.stream != null) {
+            link.invokeGeneratorAsync(task, args, new ClusterLink.StreamSink() {
+                @Override
+                public void value(Object value) {
+                    StreamedReturns.store(runtime, task, value); // a value living on a node is kept as where it lives
+                }
+
+                @Override
+                public void end(Throwable failure) {
+                    endStream(task, failure);
+                }
+            });
+        } else {
+            link.invokeAsync(task, args, (value, failure) -> completeSent(task, value, failure));
         }
     }
 
@@ -76,7 +94,7 @@ final class ClusterSite implements WorkSite {
     /** A task whose arguments became ready, sent from the worker thread that leased it. */
     @Override
     public Object runTask(TaskSpec task, Object[] args) throws Exception {
-        link.invokeAsync(task, args, (value, failure) -> completeSent(task, value, failure));
+        send(task, args);
         return SENT;
     }
 
@@ -85,7 +103,9 @@ final class ClusterSite implements WorkSite {
      * stored in the result entry, or the task queued again while its retries allow.
      */
     private void completeSent(TaskSpec task, Object value, Throwable failure) {
-        if (task.moreResults != null && failure == null) {
+        if (task.stream != null) { // one that could not be sent
+            endStream(task, failure);
+        } else if (task.moreResults != null && failure == null) {
             // Splitting may read the value from its node and store large parts there, both waiting for
             // answers that this thread (the link's reader) delivers: split on a thread of its own.
             Thread.ofVirtual().name("mobula-split-returns").start(() -> storeOutcome(task, value, null));
@@ -127,6 +147,18 @@ final class ClusterSite implements WorkSite {
             storedEach = null;
         }
         runtime.completeResults(task, stored, storedEach);
+    }
+
+    /**
+     * A generator's stream ended (its values are all stored): its result completes, and with it the
+     * stream, after one more entry for a failure. Never sent again, as on a node.
+     */
+    private void endStream(TaskSpec task, Throwable failure) {
+        Object stored = failure == null ? StoredValues.NULL : runtime.executor().failure(task, failure);
+        if (!task.finish()) {
+            stored = TaskExecutor.cancelled(task);
+        }
+        runtime.completeResults(task, stored, null);
     }
 
     /**

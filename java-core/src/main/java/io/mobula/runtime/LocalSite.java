@@ -115,11 +115,21 @@ final class LocalSite implements WorkSite {
         });
     }
 
+    /**
+     * On this thread, or in a worker process; an isolated generator's values are stored here one by
+     * one as its process yields them.
+     */
     @Override
     public Object runTask(TaskSpec task, Object[] args) throws Exception {
-        return task.isolated
-            ? runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt(), task::forceCancelled)
-            : task.function.invoke(args);
+        if (!task.isolated) {
+            return task.function.invoke(args);
+        }
+        if (task.stream != null) {
+            runtime.workerProcesses().runGenerator(task.descriptor, task.displayName(), args, task.attempt(),
+                task::forceCancelled, value -> StreamedReturns.store(runtime, task, value));
+            return StreamedReturns.PRODUCED;
+        }
+        return runtime.workerProcesses().runTask(task.descriptor, task.displayName(), args, task.attempt(), task::forceCancelled);
     }
 
     /** Its thread was interrupted, or its worker process told, by the cancel itself: nothing else runs it. */

@@ -733,17 +733,18 @@ public final class NodeRuntime implements MobulaRuntime {
 
     @Override
     public StreamedReturns submitGenerator(RemoteFunction function, Object[] args, TaskOptions options) {
-        ensureOpen();
-        if (site instanceof ClusterSite) {
-            throw new UnsupportedOperationException("streaming generators are not supported through a connected driver yet; "
-                + "return a List with numReturns(n).remoteEach(), or run the generator inside a task on a node");
-        }
-        if (options.isolated()) {
-            throw new IllegalArgumentException("a generator's values cannot stream out of a worker process yet: drop isolated()");
-        }
-        TaskSpec task = submit(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(), false,
-            jobOfCaller(), GENERATOR);
-        return task.stream;
+        return submitGenerator(function, args, options.resources(), retryPolicy(options.retry()), options.strategy(),
+            options.isolated(), jobOfCaller());
+    }
+
+    /**
+     * Submits a streaming generator task of job {@code jobId} (work a node runs for a connected
+     * driver), or, null, of the job of the calling task: here, in a worker process ({@code isolated}),
+     * or, through a connected driver, on the node the cluster places it on.
+     */
+    public StreamedReturns submitGenerator(RemoteFunction function, Object[] args, Map<String, Double> requested,
+                                           RetryPolicy retry, SchedulingStrategy strategy, boolean isolated, String jobId) {
+        return submit(function, args, requested, retry, strategy, isolated, jobId, GENERATOR).stream;
     }
 
     // ---- multiple returns ----

@@ -7,13 +7,16 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.stream.BaseStream;
 
 import io.aeron.Aeron;
 import io.mobula.store.codec.ValueCodec;
 import io.mobula.transport.AeronChannels;
 import io.mobula.transport.AuthClient;
 import io.mobula.transport.ClusterSecret;
+import io.mobula.transport.MalformedMessageException;
 
 /**
  * A worker process: the main of a JVM the node starts for isolated tasks and actors. It reads the
@@ -31,6 +34,11 @@ public final class WorkerMain {
     /** How long a worker waits for its next call; the node's death ends the wait sooner. */
     private static final Duration IDLE_WAIT = Duration.ofDays(365);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a generator waits for the node to store a value it yielded: the node stores it at
+     * once (a full store makes it wait, bounded), and the node's death ends the wait sooner.
+     */
+    private static final Duration RESUME_WAIT = Duration.ofMinutes(10);
 
     private final ValueCodec codec;
     private final ClassLoader loader;
@@ -40,6 +48,8 @@ public final class WorkerMain {
     private long running;
     /** The thread that runs calls. */
     private Thread runner;
+    /** The node this worker serves: where a generator's values go as they are produced. */
+    private AuthClient node;
 
     private WorkerMain(ClassLoader loader) {
         this.loader = loader;
@@ -68,6 +78,7 @@ public final class WorkerMain {
     }
 
     private void serve(AuthClient node) {
+        this.node = node;
         byte[] answer = WorkerProtocol.hello(ProcessHandle.current().pid());
         long received = 0;
         while (true) {
@@ -134,6 +145,10 @@ public final class WorkerMain {
                     }
                     result = target.invokeOn(actor, call.args());
                 }
+                case WorkerProtocol.GENERATOR -> {
+                    yieldEach(call.methodName(), target.invoke(call.args()));
+                    result = null; // every value went to the node as it came
+                }
                 default -> result = target.invoke(call.args());
             }
             try {
@@ -146,6 +161,31 @@ public final class WorkerMain {
             }
         } catch (Throwable thrown) {
             return failure(thrown);
+        }
+    }
+
+    /**
+     * Sends each value of what a generator returned to the node as it is produced, going on once the
+     * node has stored it; a value too large to cross fails the call there.
+     */
+    private void yieldEach(String method, Object returned) throws MalformedMessageException {
+        Iterator<?> values = GeneratorValues.iteratorOf(method, returned);
+        try {
+            while (values.hasNext()) {
+                byte[] value;
+                try {
+                    value = WorkerProtocol.yield(codec, values.next());
+                } catch (WorkerProtocol.ValueTooLargeException e) {
+                    throw new IllegalArgumentException("a value of the generator " + method + " takes " + e.size + " bytes; "
+                        + "a worker process sends at most " + WorkerProtocol.MAX_MESSAGE_BYTES + " bytes by copy for now; "
+                        + "yield smaller values, or run the task without isolated()");
+                }
+                WorkerProtocol.readResume(node.request(value, RESUME_WAIT));
+            }
+        } finally {
+            if (returned instanceof BaseStream<?, ?> stream) {
+                stream.close();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.mobula.TaskCancelledException;
 import io.mobula.transport.AuthServer;
@@ -96,6 +97,11 @@ final class WorkerProcess {
         }
     }
 
+    /** Sends a call and waits for its answer (see the overload: no generator's values are expected). */
+    byte[] call(byte[] message, BooleanSupplier forced) throws ProcessDied {
+        return call(message, forced, null);
+    }
+
     /**
      * Sends a call and waits for its answer. An interrupt of the waiting thread (a cancel) reads
      * {@code forced}: true kills the process; false interrupts the call's thread in the process and
@@ -103,27 +109,29 @@ final class WorkerProcess {
      * interrupt reads {@code forced} again, so a forced cancel can still kill it). The thread's
      * interrupt flag is set again on return.
      *
+     * @param yields hears each value a generator call yields, on this thread, before the worker is
+     *               told to go on (so a slow consumer slows the generator, never the server's
+     *               thread); null for other calls. If it throws, the process is killed (it waits for
+     *               a go-on that will not come) and the error is thrown here.
      * @throws ProcessDied             if the process died before it answered.
      * @throws TaskCancelledException  if the process was killed for a forced cancel.
      */
-    byte[] call(byte[] message, BooleanSupplier forced) throws ProcessDied {
-        CompletableFuture<byte[]> pending = new CompletableFuture<>();
+    byte[] call(byte[] message, BooleanSupplier forced, Consumer<byte[]> yields) throws ProcessDied {
+        CompletableFuture<byte[]> pending;
         long number;
         synchronized (this) {
             if (nextCall == null || !process.isAlive()) {
                 throw new ProcessDied();
             }
-            answer = pending;
             number = ++callsSent;
-            AuthServer.Reply reply = nextCall;
-            nextCall = null;
-            reply.send(message);
+            pending = send(message);
         }
         boolean interrupted = false;
         try {
             while (true) {
+                byte[] received;
                 try {
-                    return pending.get();
+                    received = pending.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                     if (forced.getAsBoolean()) {
@@ -132,6 +140,22 @@ final class WorkerProcess {
                             + "the call it ran");
                     }
                     interruptCall(number);
+                    continue;
+                }
+                if (yields == null || !WorkerProtocol.isYield(received)) {
+                    return received;
+                }
+                try {
+                    yields.accept(received);
+                } catch (RuntimeException e) {
+                    process.destroyForcibly();
+                    throw e;
+                }
+                synchronized (this) {
+                    if (nextCall == null) { // it died while the value was stored
+                        throw new ProcessDied();
+                    }
+                    pending = send(WorkerProtocol.resume());
                 }
             }
         } catch (ExecutionException e) {
@@ -141,6 +165,16 @@ final class WorkerProcess {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Answers the worker's held request with {@code message}; the future hears its next request. Under the monitor. */
+    private CompletableFuture<byte[]> send(byte[] message) {
+        CompletableFuture<byte[]> pending = new CompletableFuture<>();
+        answer = pending;
+        AuthServer.Reply reply = nextCall;
+        nextCall = null;
+        reply.send(message);
+        return pending;
     }
 
     /** Asks the process to interrupt call {@code number}, if that call is still the one in flight. */

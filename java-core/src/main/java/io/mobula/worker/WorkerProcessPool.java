@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.mobula.MobulaException;
 import io.mobula.RuntimeClosedException;
@@ -123,6 +124,39 @@ public final class WorkerProcessPool implements AutoCloseable {
         }
         release(worker);
         return decodeAnswer(answer, displayName);
+    }
+
+    /**
+     * Runs a generator task's function in a worker process: each value it produces is sent here as
+     * it comes and handed to {@code values} on the calling thread, in order, before the worker goes
+     * on; returns once the function's values are all out.
+     *
+     * @param values takes each value (stores it); what it throws ends the call (and the process).
+     * @throws TaskException           what the function, or its iteration, threw there (as text).
+     * @throws WorkerCrashedException  if the worker died before its last value.
+     * @throws IllegalArgumentException if an argument is too large to cross by copy.
+     */
+    public void runGenerator(FunctionDescriptor function, String displayName, Object[] args, int attempt,
+                             BooleanSupplier forced, Consumer<Object> values) {
+        byte[] message = encodeCall(WorkerProtocol.GENERATOR, function, displayName, args);
+        WorkerProcess worker = acquire();
+        byte[] answer;
+        try {
+            answer = worker.call(message, forced, yielded -> values.accept(decodeYield(yielded, displayName)));
+        } catch (WorkerProcess.ProcessDied died) {
+            throw new WorkerCrashedException(displayName, worker.pid(), worker.exitStatus(), attempt);
+        }
+        release(worker);
+        decodeAnswer(answer, displayName);
+    }
+
+    private Object decodeYield(byte[] yielded, String displayName) {
+        try {
+            return WorkerProtocol.readYield(codec, yielded);
+        } catch (IOException e) {
+            throw new MobulaException("a worker process sent a malformed value of the generator " + displayName + ": "
+                + e.getMessage(), e);
+        }
     }
 
     /**

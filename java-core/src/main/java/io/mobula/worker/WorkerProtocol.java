@@ -20,18 +20,26 @@ import io.mobula.transport.codec.WorkerHelloDecoder;
 import io.mobula.transport.codec.WorkerHelloEncoder;
 import io.mobula.transport.codec.WorkerOkDecoder;
 import io.mobula.transport.codec.WorkerOkEncoder;
+import io.mobula.transport.codec.WorkerResumeDecoder;
+import io.mobula.transport.codec.WorkerResumeEncoder;
+import io.mobula.transport.codec.WorkerYieldDecoder;
+import io.mobula.transport.codec.WorkerYieldEncoder;
 
 /**
  * The messages between a node and its worker processes, inside the authenticated requests and
  * responses of the transport: the schema's {@code Worker*} messages (transport's
  * {@code sbe/mobula-messages.xml}). A worker asks for work; the node answers each request with the
- * next thing to run, so one request-response pair carries one result and the next call.
+ * next thing to run, so one request-response pair carries one result and the next call. A generator
+ * (callType GENERATOR) sends each value as it is produced, as a request of its own, and goes on once
+ * the node has stored it and answered; its last request is the ordinary answer (null, or what failed).
  * <pre>
  *   worker -> node (requests)                     node -> worker (responses)
  *     WorkerHello  pid                              WorkerCall  callType RUN     a task's function
  *     WorkerOk     kind | value                                 callType CREATE  an actor's constructor
  *     WorkerFailed className | message | trace                  callType METHOD  a method of the kept instance
+ *                                                               callType GENERATOR  a generator task's function
  *                                                               | args (kind | value)* | class | method | descriptor
+ *     WorkerYield  kind | value (a generator's)     WorkerResume (the value is stored: go on)
  * </pre>
  * Values are the store's {@link ValueCodec} encoding, as var data. Every message fits one transport
  * message of at most {@link #MAX_MESSAGE_BYTES}. Decoders reject what does not parse, whole, with
@@ -42,6 +50,7 @@ public final class WorkerProtocol {
     public static final byte RUN = 10;
     public static final byte CREATE = 11;
     public static final byte METHOD = 12;
+    public static final byte GENERATOR = 13;
 
     /**
      * The most bytes a call (with its arguments) or an answer (with its result) may take: one Aeron
@@ -50,6 +59,8 @@ public final class WorkerProtocol {
     public static final int MAX_MESSAGE_BYTES = (2 << 20) - 4096;
     /** The schema version that brought these messages in. */
     private static final int SINCE_VERSION = 2;
+    /** The schema version that brought generators in (GENERATOR, WorkerYield, WorkerResume). */
+    private static final int GENERATOR_SINCE_VERSION = 9;
     private static final int MAX_TRACE_CHARS = 16_000;
     /** Three bytes a char at most in UTF-8: a truncated message or trace always fits. */
     private static final int MAX_TEXT_BYTES = 3 * MAX_TRACE_CHARS;
@@ -138,7 +149,7 @@ public final class WorkerProtocol {
         WireInput in = WireInput.open(message, call, SINCE_VERSION);
         // the raw value: the generated enum lookup throws an untyped error for a value it does not know
         short raw = call.callTypeRaw();
-        if (raw != RUN && raw != CREATE && raw != METHOD) {
+        if (raw != RUN && raw != CREATE && raw != METHOD && raw != GENERATOR) {
             throw in.malformed("callType", "not a call type: " + raw);
         }
         byte type = (byte) raw;
@@ -178,6 +189,45 @@ public final class WorkerProtocol {
         return out.bytes(encoder.encodedLength());
     }
 
+    /** Whether a worker's request is a generator's value (else it is its hello or a call's answer). */
+    static boolean isYield(byte[] message) {
+        return WireInput.templateId(message) == WorkerYieldDecoder.TEMPLATE_ID;
+    }
+
+    /** A generator's next value. @throws ValueTooLargeException if it cannot cross by copy. */
+    static byte[] yield(ValueCodec codec, Object value) {
+        EncodedValue encoded = encode(codec, value);
+        byte[] bytes = encoded.toByteArray();
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + WorkerYieldEncoder.BLOCK_LENGTH + 4 + bytes.length);
+        WorkerYieldEncoder encoder = new WorkerYieldEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header())
+            .kind(encoded.kind()).putValue(bytes, 0, bytes.length);
+        return out.bytes(encoder.encodedLength());
+    }
+
+    static Object readYield(ValueCodec codec, byte[] message) throws MalformedMessageException {
+        WorkerYieldDecoder yield = new WorkerYieldDecoder();
+        WireInput in = WireInput.open(message, yield, GENERATOR_SINCE_VERSION);
+        int length = in.data(yield.limit(), "value", MAX_MESSAGE_BYTES);
+        Object value = decode(codec, yield.kind(), in, yield.limit(), length);
+        yield.skipValue();
+        in.end(yield.limit());
+        return value;
+    }
+
+    /** The node's answer to a yield: stored, go on. */
+    static byte[] resume() {
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + WorkerResumeEncoder.BLOCK_LENGTH);
+        WorkerResumeEncoder encoder = new WorkerResumeEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        return out.bytes(encoder.encodedLength());
+    }
+
+    /** @throws MalformedMessageException if the node's answer to a yield is not a resume. */
+    static void readResume(byte[] message) throws MalformedMessageException {
+        WorkerResumeDecoder resume = new WorkerResumeDecoder();
+        WireInput in = WireInput.open(message, resume, GENERATOR_SINCE_VERSION);
+        in.end(resume.limit());
+    }
+
     /** @return the value of a WorkerOk answer, or a {@link Failure} for a WorkerFailed one. */
     static Object readAnswer(ValueCodec codec, byte[] message) throws MalformedMessageException {
         if (WireInput.templateId(message) == WorkerOkDecoder.TEMPLATE_ID) {
@@ -206,7 +256,8 @@ public final class WorkerProtocol {
             case RUN -> WorkerCallType.RUN;
             case CREATE -> WorkerCallType.CREATE;
             case METHOD -> WorkerCallType.METHOD;
-            default -> throw new IllegalArgumentException("not a call type: " + type + "; use RUN, CREATE or METHOD");
+            case GENERATOR -> WorkerCallType.GENERATOR;
+            default -> throw new IllegalArgumentException("not a call type: " + type + "; use RUN, CREATE, METHOD or GENERATOR");
         };
     }
 

@@ -57,6 +57,19 @@ class WorkerProtocolTest {
     }
 
     @Test
+    void aGeneratorsCallValuesAndResumeRoundTrip() throws Exception {
+        WorkerProtocol.Call call = WorkerProtocol.readCall(codec, WorkerProtocol.call(codec, WorkerProtocol.GENERATOR, "a.B",
+            "rows", "(I)Ljava/util/Iterator;", new Object[] {3}));
+        assertEquals(WorkerProtocol.GENERATOR, call.type());
+        byte[] yielded = WorkerProtocol.yield(codec, List.of("row", 1));
+        assertTrue(WorkerProtocol.isYield(yielded));
+        assertEquals(List.of("row", 1), WorkerProtocol.readYield(codec, yielded));
+        WorkerProtocol.readResume(WorkerProtocol.resume());
+        assertThrows(MalformedMessageException.class, () -> WorkerProtocol.readResume(yielded), "a value is no resume");
+        assertTrue(!WorkerProtocol.isYield(WorkerProtocol.ok(codec, 1)), "an answer is no value");
+    }
+
+    @Test
     void everyCutShortMessageIsRejectedAndCounted() {
         for (byte[] whole : messages()) {
             for (int length = 0; length < whole.length; length++) {
@@ -122,7 +135,8 @@ class WorkerProtocolTest {
         return List.of(WorkerProtocol.hello(77),
             WorkerProtocol.call(codec, WorkerProtocol.RUN, "a.B", "f", "()V", new Object[] {new byte[] {1, 2, 3}, 9L}),
             WorkerProtocol.ok(codec, new byte[] {5, 6}),
-            WorkerProtocol.failed("x.Boom", "bad", "at x.Boom.f"));
+            WorkerProtocol.failed("x.Boom", "bad", "at x.Boom.f"),
+            WorkerProtocol.yield(codec, new long[] {7, 8}));
     }
 
     private Object readAny(byte[] message) throws MalformedMessageException {
@@ -131,6 +145,9 @@ class WorkerProtocolTest {
         }
         if (WireInput.templateId(message) == io.mobula.transport.codec.WorkerCallDecoder.TEMPLATE_ID) {
             return WorkerProtocol.readCall(codec, message);
+        }
+        if (WorkerProtocol.isYield(message)) {
+            return WorkerProtocol.readYield(codec, message);
         }
         return WorkerProtocol.readAnswer(codec, message);
     }

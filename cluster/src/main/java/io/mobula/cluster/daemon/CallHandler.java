@@ -29,12 +29,14 @@ import io.mobula.cluster.wire.NameMessages;
 import io.mobula.cluster.wire.PeerSessions;
 import io.mobula.cluster.wire.RemoteActor;
 import io.mobula.cluster.wire.RemoteCall;
+import io.mobula.cluster.wire.StreamMessages;
 import io.mobula.runtime.ActorRecord;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.runtime.ObjectEntry;
 import io.mobula.runtime.RetryPolicy;
 import io.mobula.runtime.RuntimeAccess;
 import io.mobula.runtime.StoredValues;
+import io.mobula.runtime.StreamedReturns;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectView;
 import io.mobula.store.codec.ValueCodec;
@@ -63,6 +65,8 @@ final class CallHandler {
     private final Placement placement = new Placement();
     /** The tasks and actor calls taken and not answered yet, for cancels to find. */
     private final CallCancels cancels;
+    /** The streaming generator calls taken, until their values are read. */
+    private final GeneratorStreams streams;
     private final AtomicLong bundleTurn = new AtomicLong();
 
     CallHandler(NodeRuntime runtime, String address, ClusterView view, PeerSessions peers, Supplier<NodeInfo> self,
@@ -80,6 +84,7 @@ final class CallHandler {
         this.groupHandler = groupHandler;
         this.nameHandler = nameHandler;
         this.cancels = new CallCancels(runtime, peers);
+        this.streams = new GeneratorStreams(taskId -> cancels.cancel(new RemoteCall.Cancel(taskId, false, true)));
     }
 
     void onCall(long session, byte[] payload, AuthServer.Reply reply) {
@@ -97,6 +102,14 @@ final class CallHandler {
                 cancels.answered(id);
                 answer.send(bytes);
             };
+            if (call.generator()) { // its reads may come before it is placed: they wait for it
+                streams.taken(session, id);
+                AuthServer.Reply ended = reply;
+                reply = bytes -> {
+                    streams.callAnswered(id, bytes);
+                    ended.send(bytes);
+                };
+            }
             if (!cancels.arrived(id)) { // its cancel came first
                 reply.send(cancelledAnswer(call));
                 return;
@@ -132,10 +145,10 @@ final class CallHandler {
             if (call.taskId() != null) {
                 cancels.passedOn(call.taskId(), peer); // a cancel goes where the task goes
             }
-            jobHandler.tell(peer, call.job()).thenCompose(told -> peers.send(peer, RemoteCall.encode(call.placedHere())))
+            String peerId = target.node().id();
+            jobHandler.tell(peer, call.job()).thenCompose(told -> passOn(peer, peerId, call.placedHere()))
                 .whenComplete((answer, error) -> reply.send(error == null ? answer
-                : unreachable(target.node().id(), "node " + target.node().id() + " at " + peer + " chosen for "
-                    + call.displayName(), error)));
+                : unreachable(peerId, "node " + peerId + " at " + peer + " chosen for " + call.displayName(), error)));
         }
     }
 
@@ -167,13 +180,43 @@ final class CallHandler {
                 if (call.taskId() != null) {
                     cancels.passedOn(call.taskId(), target);
                 }
-                jobHandler.tell(target, call.job()).thenCompose(told -> peers.send(target, RemoteCall.encode(routed)))
+                jobHandler.tell(target, call.job()).thenCompose(told -> passOn(target, holder, routed))
                     .whenComplete((answer, failed) -> reply.send(failed == null ? answer
                         : unreachable(holder, "the node at " + target + " holding bundle " + index
                             + " of placement group "
                             + bundle.groupId(), failed)));
             }
         });
+    }
+
+    /**
+     * Sends a call to the node chosen for it; a generator's reads follow it there from then on (sent
+     * after it, so that node has the call when they come).
+     */
+    private CompletableFuture<byte[]> passOn(String peer, String peerId, RemoteCall.Call call) {
+        CompletableFuture<byte[]> answer = peers.send(peer, RemoteCall.encode(call));
+        if (call.generator()) {
+            streams.passedOn(call.taskId(), readsPassedTo(peer, peerId, call));
+        }
+        return answer;
+    }
+
+    /** A generator's reads sent on to the node running it, its answers relayed; its death answered as such. */
+    private GeneratorStreams.Source readsPassedTo(String peer, String peerId, RemoteCall.Call call) {
+        ObjectId id = call.taskId();
+        return new GeneratorStreams.Source() {
+            @Override
+            public void read(long index, AuthServer.Reply reply) {
+                peers.send(peer, StreamMessages.read(id, index)).whenComplete((answer, error) -> reply.send(error == null
+                    ? answer : unreachable(peerId, "node " + peerId + " at " + peer + " running the generator "
+                    + call.displayName(), error)));
+            }
+
+            @Override
+            public void close() {
+                peers.send(peer, StreamMessages.close(id));
+            }
+        };
     }
 
     /**
@@ -205,8 +248,17 @@ final class CallHandler {
                 reply.send(cancelledAnswer(call)); // cancelled while its job or arguments came: it never runs
                 return;
             }
-            ObjectEntry result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated(),
-                jobOf(call));
+            ObjectEntry result;
+            if (call.generator()) {
+                StreamedReturns values = runtime.submitGenerator(function, args, call.requested(), RetryPolicy.NONE, here,
+                    call.isolated(), jobOf(call));
+                streams.runsHere(call.taskId(), values, value -> answerFor("a value of the generator " + call.displayName(),
+                    InternalAccess.newRef(value, runtime), job.codec(), true));
+                result = values.result();
+            } else {
+                result = runtime.submitTask(function, args, call.requested(), RetryPolicy.NONE, here, call.isolated(),
+                    jobOf(call));
+            }
             if (call.taskId() != null) {
                 cancels.runsHere(call.taskId(), result);
             }
@@ -309,6 +361,26 @@ final class CallHandler {
                 }
             });
         });
+    }
+
+    /**
+     * A read of a generator's next value (or a close of its stream) from {@code session}; a large
+     * value kept for the reader goes with its session, as a result does.
+     */
+    void onStreamRead(long session, byte[] payload, AuthServer.Reply reply) {
+        StreamMessages.Read read;
+        try {
+            read = StreamMessages.decodeRead(payload);
+        } catch (IOException | RuntimeException e) {
+            reply.send(RemoteCall.encodeFailure(IllegalArgumentException.class.getName(), "malformed stream read: " + e, ""));
+            return;
+        }
+        streams.read(session, read, owned.objectsOwnedBy(session, reply));
+    }
+
+    /** A session ended: the generators it read stop. */
+    void sessionEnded(long session) {
+        streams.sessionEnded(session);
     }
 
     /** A cancel of a call taken here: applied here, or sent on to where the call was passed. */

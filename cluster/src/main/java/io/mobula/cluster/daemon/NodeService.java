@@ -23,6 +23,7 @@ import io.mobula.cluster.wire.NodeStatus;
 import io.mobula.cluster.wire.ObjectMessages;
 import io.mobula.cluster.wire.PeerSessions;
 import io.mobula.cluster.wire.RemoteCall;
+import io.mobula.cluster.wire.StreamMessages;
 import io.mobula.runtime.NodeRuntime;
 import io.mobula.cluster.control.ControlCommands;
 import io.mobula.transport.AuthServer;
@@ -33,7 +34,7 @@ import io.mobula.transport.WireInput;
 /**
  * What a node does with the requests its server accepts (from drivers, other nodes and, at the
  * head, joining nodes): each goes by its first byte to the handler of its family — calls
- * ({@link CallHandler}), jobs ({@link JobHandler}), placement groups ({@link GroupHandler}), actor
+ * ({@link CallHandler}, with the reads of generators' values), jobs ({@link JobHandler}), placement groups ({@link GroupHandler}), actor
  * names ({@link NameHandler}) — or is served here: objects read, written and released, lends,
  * status requests (the cluster as this node knows it), and control commands for the head's tables.
  * Answers go back when the work is done, never by blocking the server's thread.
@@ -106,6 +107,10 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         }
         if (RemoteCall.isCancel(payload)) {
             calls.onCancel(payload, reply);
+            return;
+        }
+        if (StreamMessages.isRead(payload)) {
+            calls.onStreamRead(session, payload, reply);
             return;
         }
         if (JobMessages.kind(payload) != 0) {
@@ -223,9 +228,13 @@ final class NodeService implements AuthServer.AsyncRequestHandler {
         runtime.takeNewId();
     }
 
-    /** A session ended: what it lent through this node, the results kept for it and the actors it asked for go. */
+    /**
+     * A session ended: what it lent through this node, the results kept for it, the generators it
+     * read and the actors it asked for go.
+     */
     void sessionEnded(long session) {
         lends.sessionEnded(session); // what a driver lent through this node goes with it
+        calls.sessionEnded(session); // the generators it read stop
         owned.sessionEnded(session);
     }
 

@@ -104,6 +104,8 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
     private final DriverObjects objects;
     /** Sends the calls and hears their answers. */
     private final DriverCalls calls;
+    /** Reads the values of streaming generators as they are made. */
+    private final DriverStreams streams;
 
     private ConnectedDriver(EmbeddedTransport transport, PeerSessions sessions, String address, String nodeId, String job,
                             List<Path> jars) {
@@ -117,6 +119,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         this.lending = new DriverLending(sessions, address, nodeId, watch, this, recovery);
         this.codec = RemoteCall.codecFor(RemoteCall.class.getClassLoader(), lending);
         this.calls = new DriverCalls(sessions, address, job, jars, codec, watch, objects, recovery);
+        this.streams = new DriverStreams(sessions, codec, objects, calls);
     }
 
     @Override
@@ -245,6 +248,29 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
         RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
             task.strategy(), task.isolated(), args, codec, task.resultId());
         calls.sendAsync(address, call, task, done, args, 0);
+    }
+
+    /**
+     * The generator's call goes as a task's does, then its first read right behind it on the same
+     * session (so the node has the call when the read comes). Its values and end come through the
+     * reads; the call's own answer (sent when the task ends) says nothing they do not.
+     */
+    @Override
+    public void invokeGeneratorAsync(TaskSpec task, Object[] args, StreamSink sink) throws Exception {
+        FunctionDescriptor f = task.descriptor();
+        RemoteCall.Call call = RemoteCall.task(job, f.className(), f.methodName(), f.methodSignature(), task.requested(),
+            task.strategy(), task.isolated(), args, codec, task.resultId()).asGenerator();
+        Throwable[] notSent = new Throwable[1];
+        boolean sent = calls.sendAsync(address, call, task, (value, failure) -> {
+            if (failure != null) {
+                notSent[0] = failure; // read below only when it was not sent: the reads say the rest
+            }
+        }, args, DriverCalls.NEVER_AGAIN);
+        if (sent) {
+            streams.read(address, task, sink);
+        } else {
+            sink.end(notSent[0]);
+        }
     }
 
     @Override
@@ -411,6 +437,7 @@ public final class ConnectedDriver implements ClusterLink, ObjectOwner {
 
     @Override
     public void close() {
+        streams.close();
         watch.close();
         recovery.shutdownNow();
         objects.close();

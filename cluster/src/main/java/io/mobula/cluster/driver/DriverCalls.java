@@ -47,6 +47,11 @@ final class DriverCalls {
     private static final long HOLDER_DEATH_WAIT_MS = 15_000;
     /** How many times a call is sent again because arguments it took were lost and rebuilt. */
     private static final int ARGUMENT_REBUILD_ROUNDS = 5;
+    /**
+     * The round of a call that is never sent again (a streaming generator: its values so far are out
+     * already, read by the reads that follow the call, which end with the failure instead).
+     */
+    static final int NEVER_AGAIN = ARGUMENT_REBUILD_ROUNDS;
 
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     /** Where each call in flight was sent, by its task id: where its cancel goes. */
@@ -118,19 +123,21 @@ final class DriverCalls {
         }
     }
 
-    /**
-     * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
-     * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
-     * A call whose node could not fetch an argument living on another node is looked at off that
-     * thread: if it was lost with its node, it is made again and the call sent again ({@code round}
-     * counts these).
-     */
     /** The job id of the driver's runtime, once it is made (before any call). */
     void jobId(long jobId) {
         this.jobId = jobId;
     }
 
-    void sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
+    /**
+     * Sends a call without waiting: its answer is decoded and handed to {@code done} on the session's
+     * reader thread. Waits (interruptibly) only while {@link #MAX_IN_FLIGHT} calls are out already.
+     * A call whose node could not fetch an argument living on another node is looked at off that
+     * thread: if it was lost with its node, it is made again and the call sent again ({@code round}
+     * counts these; {@link #NEVER_AGAIN}: it is not sent again).
+     *
+     * @return false if it was not sent ({@code done} heard why before this returned: it was cancelled).
+     */
+    boolean sendAsync(String node, RemoteCall.Call call, TaskSpec spec, Completion done, Object[] args, int round)
         throws InterruptedException {
         byte[] payload = payload(call, spec);
         inFlight.acquire();
@@ -140,7 +147,7 @@ final class DriverCalls {
             sentTo.remove(id, node);
             inFlight.release();
             done.complete(null, new TaskCancelledException(spec.displayName() + " was cancelled"));
-            return;
+            return false;
         }
         sessions.send(node, payload, (answer, failure) -> {
             sentTo.remove(id, node);
@@ -178,6 +185,7 @@ final class DriverCalls {
             }
             done.complete(value, null);
         });
+        return true;
     }
 
     /**
@@ -280,7 +288,7 @@ final class DriverCalls {
      * retried) when the node died, also when the head declares it dead a little later (a node that
      * went silent fails the connection before its death is declared); otherwise the failure as it is.
      */
-    private MobulaException unreachable(String node, TaskSpec spec, Throwable failure) {
+    MobulaException unreachable(String node, TaskSpec spec, Throwable failure) {
         boolean died = failure instanceof NodeDiedException || failure instanceof ServerGoneException;
         if (!died && failure instanceof AuthenticationException) { // no session: connecting failed
             try {

@@ -55,7 +55,8 @@ import io.mobula.transport.codec.StrategyKind;
  *     taskId    a task's or actor call's id at its owner (its result's), which a CancelCall names
  *     flags     placed (a node already chose this one: run it here, do not pass it on), isolated (run
  *               it, or keep the actor, in a worker process), detached, defaultResources, softAffinity,
- *               killRestarts (a kill that builds the actor again while its restarts allow)
+ *               killRestarts (a kill that builds the actor again while its restarts allow), generator (a
+ *               streaming generator task: answered when it ends, its values read with {@link StreamMessages})
  *     driverJob the job the work belongs to (its driver's, as the runtime context names it); 0: the node's own
  *     job       the job's class path id ({@link JobClassPaths}), empty for the node's own classes
  *     args      an Arguments message: values (kind, value)*; kind -1: a StoredObject message, an
@@ -137,12 +138,22 @@ public final class RemoteCall {
                 SchedulingStrategy strategy, boolean placed, boolean isolated, boolean detached, long actorId, int maxRestarts,
                 int maxConcurrency, int restarts, String actorName, String actorNamespace, boolean killRestarts,
                 String concurrencyGroup, List<ConcurrencyGroups.Declared> concurrencyGroups, byte[] encodedArgs, ObjectId taskId,
-                long jobId) {
+                long jobId, boolean generator) {
         /** The same call, of job {@code jobId} (a driver's). */
         public Call forJob(long jobId) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached, actorId,
                 maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
-                encodedArgs, taskId, jobId);
+                encodedArgs, taskId, jobId, generator);
+        }
+
+        /** The same task, as a streaming generator: its values are read one by one ({@link StreamMessages}). */
+        public Call asGenerator() {
+            if (kind != TASK || taskId == null) {
+                throw new IllegalStateException("only a task with a task id can be a generator: its reads name it");
+            }
+            return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached, actorId,
+                maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
+                encodedArgs, taskId, jobId, true);
         }
 
         public String displayName() {
@@ -154,7 +165,7 @@ public final class RemoteCall {
         public Call placedHere() {
             return new Call(kind, job, className, methodName, signature, requested, strategy, true, isolated, detached, actorId,
                 maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
-                encodedArgs, taskId, jobId);
+                encodedArgs, taskId, jobId, generator);
         }
 
         /** The same call, placed into bundle {@code index} of its placement group. */
@@ -163,14 +174,14 @@ public final class RemoteCall {
             return new Call(kind, job, className, methodName, signature, requested,
                 new SchedulingStrategy.PlacementGroupBundle(bundle.groupId(), index), true, isolated, detached, actorId, maxRestarts,
                 maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
-                encodedArgs, taskId, jobId);
+                encodedArgs, taskId, jobId, generator);
         }
 
         /** The same call with its arguments encoded anew (some were made again and live elsewhere now). */
         public Call withArgs(Object[] args, ValueCodec codec) {
             return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
                 actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup, concurrencyGroups,
-                encodeArgs(args, codec), taskId, jobId);
+                encodeArgs(args, codec), taskId, jobId, generator);
         }
 
         /** The arguments, read with {@code codec} (the job's classes); those living in a store, by {@code objects}. */
@@ -232,7 +243,7 @@ public final class RemoteCall {
     public static Call task(String job, String className, String methodName, String signature, Map<String, Double> requested,
                      SchedulingStrategy strategy, boolean isolated, Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(TASK, job, className, methodName, signature, requested, strategy, false, isolated, false, 0, 0, 0, 0, "",
-            "", false, "", List.of(), encodeArgs(args, codec), taskId, 0);
+            "", false, "", List.of(), encodeArgs(args, codec), taskId, 0, false);
     }
 
     public static Call actorCreation(String job, String className, String methodName, String signature,
@@ -241,7 +252,7 @@ public final class RemoteCall {
                               List<ConcurrencyGroups.Declared> groups, Object[] args, ValueCodec codec) {
         return new Call(ACTOR_CREATE, job, className, methodName, signature, requested, strategy, false, isolated, detached, 0,
             maxRestarts, maxConcurrency, restarts, name == null ? "" : name, namespace == null ? "" : namespace, false, "",
-            groups, encodeArgs(args, codec), null, 0);
+            groups, encodeArgs(args, codec), null, 0, false);
     }
 
     /**
@@ -252,7 +263,7 @@ public final class RemoteCall {
                                  Object[] args, ValueCodec codec, ObjectId taskId) {
         return new Call(ACTOR_CALL, job, className, methodName, signature, null, SchedulingStrategy.defaultStrategy(), true,
             false, false, actorId, 0, 0, 0, "", "", false, group == null ? "" : group, List.of(), encodeArgs(args, codec), taskId,
-            0);
+            0, false);
     }
 
     /** Ends an actor for good; answered true if it lived there. */
@@ -266,7 +277,7 @@ public final class RemoteCall {
      */
     public static byte[] actorKill(long actorId, boolean restart) {
         return encode(new Call(ACTOR_KILL, "", "", "", "", null, SchedulingStrategy.defaultStrategy(), true, false, false,
-            actorId, 0, 0, 0, "", "", restart, "", List.of(), encodeArgs(new Object[0], CODEC), null, 0));
+            actorId, 0, 0, 0, "", "", restart, "", List.of(), encodeArgs(new Object[0], CODEC), null, 0, false));
     }
 
     private static byte[] encodeArgs(Object[] args, ValueCodec codec) {
@@ -307,7 +318,7 @@ public final class RemoteCall {
         encoder.flags().clear().placed(call.placed()).isolated(call.isolated()).detached(call.detached())
             .defaultResources(call.requested() == null)
             .softAffinity(call.strategy() instanceof SchedulingStrategy.NodeAffinity a && a.soft())
-            .killRestarts(call.killRestarts());
+            .killRestarts(call.killRestarts()).generator(call.generator());
         encoder.actorId(call.actorId()).maxRestarts(call.maxRestarts()).maxConcurrency(call.maxConcurrency())
             .restarts(call.restarts()).driverJob(call.jobId());
         ObjectId taskId = call.taskId() == null ? NO_TASK_ID : call.taskId();
@@ -351,6 +362,10 @@ public final class RemoteCall {
         boolean defaultResources = decoder.flags().defaultResources();
         boolean soft = decoder.flags().softAffinity();
         boolean killRestarts = decoder.flags().killRestarts();
+        boolean generator = decoder.flags().generator();
+        if (generator && (raw != TASK || decoder.taskId().high() == 0 && decoder.taskId().low() == 0)) {
+            throw in.malformed("flags", "a generator is a task with a task id, which its reads name");
+        }
         long actorId = decoder.actorId();
         int maxRestarts = decoder.maxRestarts();
         int maxConcurrency = decoder.maxConcurrency();
@@ -412,7 +427,7 @@ public final class RemoteCall {
         }
         return new Call(kind, job, className, methodName, signature, requested, strategy, placed, isolated, detached,
             actorId, maxRestarts, maxConcurrency, restarts, actorName, actorNamespace, killRestarts, concurrencyGroup,
-            concurrencyGroups, args, taskId.equals(NO_TASK_ID) ? null : taskId, jobId);
+            concurrencyGroups, args, taskId.equals(NO_TASK_ID) ? null : taskId, jobId, generator);
     }
 
     /** A cancel of a call sent before, named by its {@code taskId}. */

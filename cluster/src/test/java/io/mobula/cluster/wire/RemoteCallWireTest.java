@@ -94,6 +94,35 @@ class RemoteCallWireTest {
     }
 
     @Test
+    void aGeneratorsCallAndItsReadsReadBackAsWritten() throws Exception {
+        ObjectId id = new ObjectId(5, -6);
+        RemoteCall.Call task = RemoteCall.task("", "a.B", "rows", "()Ljava/util/Iterator;", null,
+            SchedulingStrategy.defaultStrategy(), false, new Object[0], RemoteCall.CODEC, id);
+        assertFalse(RemoteCall.decode(RemoteCall.encode(task)).generator());
+        RemoteCall.Call generator = RemoteCall.decode(RemoteCall.encode(task.asGenerator()));
+        assertTrue(generator.generator());
+        assertTrue(RemoteCall.decode(RemoteCall.encode(generator.placedHere())).generator(), "passed on as a generator");
+        assertThrows(IllegalStateException.class, () -> RemoteCall.task("", "a.B", "f", "()V", null,
+            SchedulingStrategy.defaultStrategy(), false, new Object[0], RemoteCall.CODEC).asGenerator(), "no id to read it by");
+
+        byte[] read = StreamMessages.read(id, 3);
+        assertTrue(StreamMessages.isRead(read));
+        assertFalse(RemoteCall.isCall(read));
+        assertEquals(new StreamMessages.Read(id, 3), StreamMessages.decodeRead(read));
+        assertEquals(new StreamMessages.Read(id, StreamMessages.CLOSE), StreamMessages.decodeRead(StreamMessages.close(id)));
+        assertEquals("taskId", assertThrows(MalformedMessageException.class,
+            () -> StreamMessages.decodeRead(StreamMessages.read(new ObjectId(0, 0), 0))).field());
+        assertEquals("index", assertThrows(MalformedMessageException.class,
+            () -> StreamMessages.decodeRead(StreamMessages.read(id, -2))).field());
+
+        byte[] end = StreamMessages.end(4);
+        assertTrue(StreamMessages.isEnd(end) && StreamMessages.isLast(end));
+        assertEquals(4, StreamMessages.decodeEnd(end));
+        assertTrue(StreamMessages.isLast(RemoteCall.encodeFailure("x.Boom", "bad", "")), "a failure is a stream's last");
+        assertFalse(StreamMessages.isLast(RemoteCall.encodeResult(1)), "a value is not");
+    }
+
+    @Test
     void storedArgumentsAreFoundWithoutReadingValues() throws Exception {
         RemoteCall.Call task = RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), false,
             new Object[] {1}, RemoteCall.CODEC);
@@ -172,13 +201,22 @@ class RemoteCallWireTest {
             RemoteCall.encodeResult(new byte[] {4, 5}), RemoteCall.encodeFailure("x.Boom", "bad", "at x"), stored.encode(),
             RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), false,
                 new Object[0], RemoteCall.CODEC, new ObjectId(7, 8))),
-            RemoteCall.encodeCancel(new RemoteCall.Cancel(new ObjectId(7, 8), true, false)));
+            RemoteCall.encodeCancel(new RemoteCall.Cancel(new ObjectId(7, 8), true, false)),
+            RemoteCall.encode(RemoteCall.task("", "a.B", "f", "()V", null, SchedulingStrategy.defaultStrategy(), false,
+                new Object[0], RemoteCall.CODEC, new ObjectId(7, 9)).asGenerator()),
+            StreamMessages.read(new ObjectId(7, 9), 2), StreamMessages.end(3));
     }
 
     /** Decodes {@code message} as {@code original} is decoded by its receiver (a call's arguments included). */
     private static Object decode(byte[] original, byte[] message) throws IOException {
         if (RemoteCall.isCancel(original)) {
             return RemoteCall.decodeCancel(message);
+        }
+        if (StreamMessages.isRead(original)) {
+            return StreamMessages.decodeRead(message);
+        }
+        if (StreamMessages.isEnd(original)) {
+            return StreamMessages.decodeEnd(message);
         }
         if (RemoteCall.isCall(original)) {
             RemoteCall.Call call = RemoteCall.decode(message);
