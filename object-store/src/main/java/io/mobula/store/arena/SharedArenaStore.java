@@ -1,6 +1,5 @@
 package io.mobula.store.arena;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -23,9 +22,13 @@ import io.mobula.store.StoreFullException;
 import io.mobula.StoreStats;
 
 /**
- * The node's object store: one shared-memory arena file (under {@code /dev/shm}) that this process
- * owns and any local process can map ({@link ArenaReader}, or C through {@code mobula_store.h}) to
- * read sealed objects in place. Format: {@code docs/object-store-format.md}.
+ * The node's object store: one shared-memory arena (under {@code /dev/shm}) that this process owns
+ * and any local process can map ({@link ArenaReader}, or C through {@code mobula_store.h}) to read
+ * sealed objects in place. Format: {@code docs/object-store-format.md}. The arena is two files,
+ * both the owner's alone (0600): the data file, which only this process writes, and the control
+ * file, where readers register and count their pins ({@link ArenaFiles}). They go at close, or
+ * at exit if close never runs; a later store start removes those of an owner killed outright
+ * ({@link ArenaSweeper}).
  * <p>
  * This process alone allocates, creates, seals and deletes, under one lock; lookups and pins are
  * lock-free for everyone. Waiters for a seal sleep on a futex in the arena ({@link SealSequence}),
@@ -40,8 +43,11 @@ public final class SharedArenaStore implements ObjectStore {
     private static final double SOFT_PRESSURE_FRACTION = 0.75;
 
     private final Path path;
+    private final ArenaFiles files;
     private final Arena mapping = Arena.ofShared();
     private final MemorySegment arena;
+    /** The control file: the client table and every client's pin row. */
+    private final MemorySegment control;
     private final ArenaDescriptor layout;
     private final ArenaIndex index;
     private final ArenaSpace space;
@@ -62,7 +68,7 @@ public final class SharedArenaStore implements ObjectStore {
 
         @Override
         public void retain(int slot, Object holder) {
-            ArenaDescriptor.INT.getAndAdd(arena, layout.pinOffset(ClientTable.NODE_CLIENT, slot), 1);
+            ArenaDescriptor.INT.getAndAdd(control, layout.pinOffset(ClientTable.NODE_CLIENT, slot), 1);
             cleaner.register(holder, () -> released(slot));
         }
     };
@@ -75,29 +81,39 @@ public final class SharedArenaStore implements ObjectStore {
     private volatile boolean closed;
 
     /**
-     * Creates the arena file at {@code path} (which must not exist) sized for the context's capacity.
+     * Creates the arena at {@code path} (the data file, named {@code <name>.arena}; it and the control
+     * file {@code <name>.control} must not exist) sized for the context's capacity. First removes
+     * the arenas of dead owners from that folder ({@link ArenaSweeper}).
      *
      * @param prefault populate the data region's pages in the background, so first puts do not fault.
+     * @throws IllegalArgumentException if the file name does not end with {@code .arena}.
      */
     public SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault) {
         context.conclude();
         this.path = path;
         this.createTimeoutNs = context.createTimeoutNs();
         this.pressureHook = context.pressureHook();
-        long dataBytes = context.capacityBytes();
-        int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
-        this.layout = ArenaDescriptor.layout(dataBytes, slots, maxClients);
-        this.arena = ArenaFile.createAndMap(path, layout, mapping);
-        this.index = new ArenaIndex(arena, layout, arena.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
+        this.layout = layoutFor(context.capacityBytes(), maxClients);
+        ArenaSweeper.sweep(path.toAbsolutePath().getParent());
+        this.files = new ArenaFiles(path, context.spillDirectory());
+        try {
+            this.arena = files.createData(layout.fileBytes(), mapping);
+            this.control = files.createControl(layout.controlBytes(), mapping);
+        } catch (RuntimeException e) {
+            mapping.close();
+            files.close();
+            throw e;
+        }
+        this.index = new ArenaIndex(arena, layout, control, control.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
             layout.pinRowBytes()));
         this.space = new ArenaSpace(arena, layout, index, changed::signalAll);
         this.seals = new SealSequence(arena);
         this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
         this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals);
-        this.clients = new ClientTable(arena, layout);
+        this.clients = new ClientTable(control, layout);
         long pid = ProcessHandle.current().pid();
         clients.registerNode(pid);
-        layout.writeHeader(arena, pid);
+        layout.writeHeader(arena, pid, ProcessLiveness.startTime(pid), context.spillDirectory());
         this.reaper = daemon(this::reapLoop, "mobula-arena-reaper");
         reaper.start();
         if (prefault) {
@@ -110,6 +126,23 @@ public final class SharedArenaStore implements ObjectStore {
         Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Path path = dir.resolve("mobula-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".arena");
         return new SharedArenaStore(context, path, 32, prefault);
+    }
+
+    /** The arena's layout for a data region of {@code dataBytes}: one index slot per 16 KiB, 2048 at least. */
+    static ArenaDescriptor layoutFor(long dataBytes, int maxClients) {
+        int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
+        return ArenaDescriptor.layout(dataBytes, slots, maxClients);
+    }
+
+    /**
+     * Removes the arenas in {@code directory} whose owner process is dead (pid and start time, as
+     * their headers record them), with their control files and spill files; a live owner's are
+     * kept. Every store start does this for its own folder.
+     *
+     * @return how many arenas were removed.
+     */
+    public static int sweepDeadArenas(Path directory) {
+        return ArenaSweeper.sweep(directory);
     }
 
     /** A spill directory of this process's own under the temp directory. */
@@ -143,7 +176,7 @@ public final class SharedArenaStore implements ObjectStore {
         return spiller == null ? null : spiller.directory();
     }
 
-    /** The arena file, for readers in other processes. */
+    /** The arena's data file, for readers in other processes (its control file is beside it). */
     public Path path() {
         return path;
     }
@@ -334,11 +367,7 @@ public final class SharedArenaStore implements ObjectStore {
         if (spiller != null) {
             spiller.clear();
         }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // the file goes with the machine's next boot; nothing holds it open now
-        }
+        files.close();
     }
 
     private void reapLoop() {
