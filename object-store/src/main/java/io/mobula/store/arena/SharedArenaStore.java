@@ -3,7 +3,6 @@ package io.mobula.store.arena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +17,7 @@ import io.mobula.store.ObjectTooLargeException;
 import io.mobula.store.ObjectView;
 import io.mobula.store.StoreClosedException;
 import io.mobula.store.StoreContext;
+import io.mobula.store.StoreFolderFullException;
 import io.mobula.store.StoreFullException;
 import io.mobula.StoreStats;
 
@@ -41,6 +41,8 @@ public final class SharedArenaStore implements ObjectStore {
     private static final long REAP_INTERVAL_MS = 1000;
     private static final long PRESSURE_RETRY_NS = 100_000_000L;
     private static final double SOFT_PRESSURE_FRACTION = 0.75;
+    /** Client-table entries of a store made in shared memory: the node and 31 local readers. */
+    private static final int MAX_CLIENTS = 32;
 
     private final Path path;
     private final ArenaFiles files;
@@ -73,6 +75,10 @@ public final class SharedArenaStore implements ObjectStore {
         }
     };
     private final Thread reaper;
+    /** Gives a new object's block its pages before it is filled, so a full folder fails the create, not the copy. */
+    private final PageReservation pages;
+    /** Null when the store was made at a path given to it; else where it went, and why if not where asked. */
+    private final ArenaPlacement placement;
     /** Both null when the store never spills. */
     private final Spiller spiller;
     private final ArenaSpilling spilling;
@@ -89,11 +95,16 @@ public final class SharedArenaStore implements ObjectStore {
      * @throws IllegalArgumentException if the file name does not end with {@code .arena}.
      */
     public SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault) {
+        this(context, path, maxClients, prefault, null);
+    }
+
+    private SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault, ArenaPlacement placement) {
         context.conclude();
         this.path = path;
+        this.placement = placement;
         this.createTimeoutNs = context.createTimeoutNs();
         this.pressureHook = context.pressureHook();
-        this.layout = layoutFor(context.capacityBytes(), maxClients);
+        this.layout = layoutFor(placement != null ? placement.capacityBytes() : context.capacityBytes(), maxClients);
         ArenaSweeper.sweep(path.toAbsolutePath().getParent());
         this.files = new ArenaFiles(path, context.spillDirectory());
         try {
@@ -107,6 +118,14 @@ public final class SharedArenaStore implements ObjectStore {
         this.index = new ArenaIndex(arena, layout, control, control.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
             layout.pinRowBytes()));
         this.space = new ArenaSpace(arena, layout, index, changed::signalAll);
+        this.pages = new PageReservation(arena, layout, path.toAbsolutePath().getParent().toString());
+        try {
+            pages.reserveMetadata(control);
+        } catch (StoreFolderFullException e) {
+            mapping.close();
+            files.close();
+            throw e;
+        }
         this.seals = new SealSequence(arena);
         this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
         this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals);
@@ -121,11 +140,32 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
-    /** A store in a new file under /dev/shm (or the temp directory where /dev/shm is missing). */
+    /**
+     * A store in new files in the context's directory ({@code /dev/shm} by default), sized to what
+     * that folder can hold: if it cannot hold the whole capacity the arena goes to the fallback
+     * directory (the temp folder, disk-backed) or shrinks to fit ({@link ArenaPlacement}), and
+     * {@link #placementNote()} says so. Dead owners' arenas are swept from the folder first, so
+     * their room counts.
+     *
+     * @throws io.mobula.store.StoreException if no folder has room for even a small store.
+     */
     public static SharedArenaStore inSharedMemory(StoreContext context, boolean prefault) {
-        Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-        Path path = dir.resolve("mobula-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".arena");
-        return new SharedArenaStore(context, path, 32, prefault);
+        context.conclude();
+        ArenaSweeper.sweep(context.directory());
+        ArenaPlacement placement = ArenaPlacement.choose(context.capacityBytes(), MAX_CLIENTS, context.directory(),
+            context.fallbackDirectory());
+        Path path = placement.directory().resolve("mobula-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(System.nanoTime()) + ArenaDescriptor.DATA_SUFFIX);
+        return new SharedArenaStore(context, path, MAX_CLIENTS, prefault, placement);
+    }
+
+    /**
+     * Null if the store got the capacity it was asked for in the folder it was asked for (or was
+     * made at a given path); else what it did instead (fell back to a disk-backed file, or shrank
+     * to fit the folder), and what to change.
+     */
+    public String placementNote() {
+        return placement == null ? null : placement.note();
     }
 
     /** The arena's layout for a data region of {@code dataBytes}: one index slot per 16 KiB, 2048 at least. */
@@ -190,8 +230,26 @@ public final class SharedArenaStore implements ObjectStore {
         return arena.asSlice(layout.dataOffset(), layout.dataBytes());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreFolderFullException if the arena's folder has no room for the object's pages
+     *                                  (filled by someone else): nothing is created, its slot is freed.
+     */
     @Override
     public ObjectBuilder create(ObjectId id, long size, int kind) {
+        ArenaObjectBuilder builder = allocate(id, size, kind);
+        try {
+            pages.reserve(id, builder.data().address() - arena.address(), size);
+        } catch (StoreFolderFullException e) {
+            delete(id);
+            throw e;
+        }
+        return builder;
+    }
+
+    /** Takes a block and a slot for a new object (state CREATED), waiting for room as the store's create timeout allows. */
+    private ArenaObjectBuilder allocate(ObjectId id, long size, int kind) {
         if (size < 0) {
             throw new IllegalArgumentException("object size must be >= 0, got " + size);
         }
@@ -452,6 +510,7 @@ public final class SharedArenaStore implements ObjectStore {
     public String toString() {
         StoreStats s = stats();
         return "SharedArenaStore{" + path + ", used=" + s.usedBytes() + "/" + s.capacityBytes() + ", objects=" + s.objectCount()
-            + ", createTimeoutMs=" + TimeUnit.NANOSECONDS.toMillis(createTimeoutNs) + "}";
+            + ", createTimeoutMs=" + TimeUnit.NANOSECONDS.toMillis(createTimeoutNs)
+            + (placementNote() == null ? "" : ", placement: " + placementNote()) + "}";
     }
 }
