@@ -106,7 +106,9 @@ final class ArenaSweeper {
                 return new Owner(ProcessLiveness.startTime(pid) >= 0, null);
             }
             long started = bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, ArenaDescriptor.OWNER_START_TIME_OFFSET);
-            return new Owner(ProcessLiveness.isAlive(pid, started), ArenaDescriptor.spillDirectory(bytes));
+            boolean alive = started > 0 ? ProcessLiveness.isAlive(pid, started) // the owner could not read its start time:
+                : ProcessLiveness.startTime(pid) >= 0;                            // the pid alone decides
+            return new Owner(alive, ArenaDescriptor.spillDirectory(bytes));
         }
 
         private static boolean namedOwnerLives(Path data) {
