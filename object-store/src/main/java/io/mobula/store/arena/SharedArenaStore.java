@@ -168,7 +168,7 @@ public final class SharedArenaStore implements ObjectStore {
         return placement == null ? null : placement.note();
     }
 
-    /** The arena's layout for a data region of {@code dataBytes}: one index slot per 16 KiB, 2048 at least. */
+    /** The arena's layout for a data region of {@code dataBytes}: one index slot per 16 to 32 KiB, 2048 at least. */
     static ArenaDescriptor layoutFor(long dataBytes, int maxClients) {
         int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
         return ArenaDescriptor.layout(dataBytes, slots, maxClients);
