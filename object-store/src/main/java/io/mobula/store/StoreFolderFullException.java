@@ -8,4 +8,8 @@ public class StoreFolderFullException extends StoreFullException {
     public StoreFolderFullException(String message) {
         super(message);
     }
+
+    public StoreFolderFullException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
