@@ -62,6 +62,10 @@ public final class ArenaReader implements AutoCloseable {
         Path controlPath = ArenaDescriptor.controlPath(path);
         try (FileChannel data = FileChannel.open(path, StandardOpenOption.READ);
              FileChannel controlChannel = FileChannel.open(controlPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (data.size() < ArenaDescriptor.HEADER_BYTES) { // a mapped page past the end would fault on reading
+                throw new IllegalStateException("not a Mobula arena: " + path + " is " + data.size() + " bytes, shorter than "
+                    + "the header's " + ArenaDescriptor.HEADER_BYTES + "; is this the path the node printed?");
+            }
             MemorySegment header = data.map(FileChannel.MapMode.READ_ONLY, 0, ArenaDescriptor.HEADER_BYTES, mapping);
             this.layout = ArenaDescriptor.read(header);
             if (data.size() < layout.fileBytes() || controlChannel.size() < layout.controlBytes()) {

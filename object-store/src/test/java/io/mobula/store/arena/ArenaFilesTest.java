@@ -70,6 +70,33 @@ class ArenaFilesTest {
         }
     }
 
+    @Test
+    void filesThatAreNoArenaAreRefusedWithTheReason() throws Exception {
+        Path dir = Files.createTempDirectory("mobula-not-an-arena-");
+        try {
+            Path data = dir.resolve("short.arena");
+            Files.write(data, new byte[10]);
+            Files.write(ArenaDescriptor.controlPath(data), new byte[4096]);
+            IllegalStateException tooShort = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new ArenaReader(data));
+            assertTrue(tooShort.getMessage().contains("not a Mobula arena") && tooShort.getMessage().contains("10 bytes"),
+                tooShort.getMessage());
+            IllegalArgumentException badName = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ArenaReader(dir.resolve("short.bin")));
+            assertTrue(badName.getMessage().contains("<name>.arena"), badName.getMessage());
+            java.io.UncheckedIOException noControl = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> new ArenaReader(dir.resolve("missing.arena")));
+            assertTrue(noControl.getMessage().contains("missing.control"), noControl.getMessage());
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
     /**
      * A prefix under which file modes bind the reader: as root (CI) the reader JVM runs without
      * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so a 0400 file is read-only to it as to any owner.
