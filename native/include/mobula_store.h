@@ -1,9 +1,12 @@
 /*
  * mobula_store.h: zero-copy reader of a Mobula node's shared-memory object-store arena.
  *
- * The node (a JVM) owns the arena file, `/dev/shm/mobula-<node>.arena`, in the format described
- * by docs/object-store-format.md (format version 1). This library lets any local process read
- * sealed objects out of it without copying:
+ * The node (a JVM) owns the arena, two files in the format described by
+ * docs/object-store-format.md (format version 2): the data file `/dev/shm/mobula-<node>.arena`
+ * (header, index, objects; only the node writes it) and the control file beside it,
+ * `/dev/shm/mobula-<node>.control` (client table and pin table, where readers register and pin).
+ * Both are mode 0600: a reader runs as the node's user. This library lets any local process read
+ * sealed objects out of the arena without copying:
  *
  *     mobula_store *store;
  *     int rc = mobula_store_open("/dev/shm/mobula-n1.arena", &store);
@@ -21,9 +24,10 @@
  * exactly one mobula_store_release. Pins are counted in this client's row of the arena's pin
  * table, so if the process dies the node reclaims them.
  *
- * Mapping. The file is mapped read-only, except this client's row of the pin table (and, briefly,
- * its own client-table entry while it is claimed or freed). The object bytes are therefore
- * `const`: writing through `data` faults.
+ * Mapping. The data file is opened O_RDONLY and mapped read-only, so the reader needs no write
+ * permission on it and the object bytes are `const`: writing through `data` faults. The control
+ * file is opened read-write and mapped read-only except this client's row of the pin table (and,
+ * briefly, its own client-table entry while it is claimed or freed).
  *
  * Threads. After open, get, wait_get and release may be called concurrently from any number of
  * threads on one store. close must not race with any other call on the same store.
@@ -48,7 +52,7 @@ extern "C" {
 #endif
 
 /* The arena format version this library reads. */
-#define MOBULA_STORE_FORMAT_VERSION 1u
+#define MOBULA_STORE_FORMAT_VERSION 2u
 
 /*
  * The arena format (docs/object-store-format.md), for this library and for programs that inspect
@@ -59,14 +63,15 @@ extern "C" {
  */
 #define MOBULA_ARENA_MAGIC 0x3130414C55424F4DULL /* "MOBULA01" as little-endian bytes */
 #define MOBULA_ARENA_HEADER_BYTES 4096u          /* the header's region, one page */
-#define MOBULA_ARENA_HEADER_USED_BYTES 96u       /* the start of it that holds fields */
+#define MOBULA_ARENA_HEADER_USED_BYTES 1144u     /* the start of it that holds fields */
 #define MOBULA_ARENA_CLIENT_BYTES 64u            /* one client-table entry */
 #define MOBULA_ARENA_SLOT_BYTES 64u              /* one index slot */
 #define MOBULA_ARENA_PIN_BYTES 4u                /* one pin counter */
 #define MOBULA_ARENA_PAGE_BYTES 4096u            /* index, pin table and data start on these */
 #define MOBULA_ARENA_ALIGNMENT 64u               /* every object's block starts on this */
 
-/* Header field offsets, from the start of the file. */
+/* Header field offsets, from the start of the data file. The client table and the pin table are
+ * in the control file, at the offsets the header gives. */
 enum mobula_header_field {
     MOBULA_HEADER_MAGIC = 0,
     MOBULA_HEADER_FORMAT_VERSION = 8,
@@ -82,7 +87,11 @@ enum mobula_header_field {
     MOBULA_HEADER_DATA_OFFSET = 64,
     MOBULA_HEADER_DATA_BYTES = 72,
     MOBULA_HEADER_SEAL_SEQUENCE = 80, /* u32 futex word */
-    MOBULA_HEADER_OWNER_PID = 88
+    MOBULA_HEADER_OWNER_PID = 88,
+    MOBULA_HEADER_OWNER_START_TIME = 96,
+    MOBULA_HEADER_CONTROL_BYTES = 104,  /* size of the control file */
+    MOBULA_HEADER_SPILL_PATH_BYTES = 112,
+    MOBULA_HEADER_SPILL_PATH = 120       /* 1024 bytes, UTF-8; the node's, readers need it not */
 };
 
 /* Client-table entry field offsets, from the start of the entry. */
@@ -120,7 +129,8 @@ typedef enum mobula_status {
     MOBULA_EFORMAT = 4,     /* not an arena (bad magic), an inconsistent header, or a corrupt slot */
     MOBULA_EVERSION = 5,    /* an arena, but of a format version this library does not read */
     MOBULA_EIO = 6,         /* a system call failed (open, fstat, read, mmap, mprotect, futex); see errno */
-    MOBULA_EACCES = 7,      /* the arena cannot be opened read-write (pins need write access); see errno */
+    MOBULA_EACCES = 7,      /* the data file cannot be read, or the control file cannot be opened read-write
+                               (pins need write access): not the node's user?; see errno */
     MOBULA_ENOCLIENT = 8,   /* the client table is full: no free entry to register in */
     MOBULA_EINVAL = 9,      /* a NULL argument, or release of an object that is not pinned */
     MOBULA_ENOMEM = 10      /* out of memory for the handle */
@@ -147,16 +157,20 @@ typedef struct mobula_object {
 } mobula_object;
 
 /*
- * Opens the arena at `path` and registers this process as a client: claims a free entry of the
- * client table (CAS of pid 0 -> getpid()) and records the process start time in it.
+ * Opens the arena whose data file is `path` (`<name>.arena`; the control file is `<name>.control`
+ * beside it) and registers this process as a client: claims a free entry of the client table
+ * (CAS of pid 0 -> getpid()) and records the process start time in it.
  *
  * Returns MOBULA_OK and sets *out, or:
- *   MOBULA_EFORMAT    the file is not an arena (magic) or its header is inconsistent
+ *   MOBULA_EFORMAT    the file is not an arena (magic), its header is inconsistent, or the control
+ *                     file is shorter than the header says
  *   MOBULA_EVERSION   formatVersion is not MOBULA_STORE_FORMAT_VERSION
  *   MOBULA_ENOCLIENT  every reader entry of the client table is taken
- *   MOBULA_EACCES     the file cannot be opened read-write (errno set)
- *   MOBULA_EIO        another system error (errno set)
- *   MOBULA_EINVAL / MOBULA_ENOMEM
+ *   MOBULA_EACCES     the data file cannot be read or the control file cannot be opened
+ *                     read-write (errno set)
+ *   MOBULA_EIO        another system error, e.g. a missing file (errno set)
+ *   MOBULA_EINVAL     NULL arguments, or `path` does not end with ".arena"
+ *   MOBULA_ENOMEM
  */
 MOBULA_STORE_EXPORT int mobula_store_open(const char *path, mobula_store **out);
 

@@ -1,13 +1,14 @@
 /*
- * Zero-copy reader of the Mobula object-store arena, format version 1
+ * Zero-copy reader of the Mobula object-store arena, format version 2
  * (docs/object-store-format.md; the API is documented in mobula_store.h).
  *
  * Who writes what:
- *   - the node writes the header, the index and the data, and its own pin row (client 0);
+ *   - the node writes the data file (header, index, data) and its own pin row (client 0);
  *   - this reader writes only (a) its own client-table entry, with a CAS to claim it and a store
- *     to free it, and (b) its own row of the pin table.
- * So the file is mapped PROT_READ as a whole, the pin row is made writable with mprotect for the
- * life of the handle, and the client entry is made writable only while it is claimed or freed.
+ *     to free it, and (b) its own row of the pin table, both in the control file.
+ * So the data file is opened O_RDONLY and mapped PROT_READ (a reader needs no write permission on
+ * it); the control file is mapped PROT_READ as a whole, its pin row made writable with mprotect
+ * for the life of the handle and its client entry only while it is claimed or freed.
  *
  * Memory ordering, in one place (each use below refers back here):
  *   - Every word the node may write concurrently is read with an atomic load, so racing with the
@@ -65,8 +66,10 @@ _Static_assert(sizeof(_Atomic uint64_t) == 8 && _Alignof(_Atomic uint64_t) == 8,
 /* The format's numbers are in mobula_store.h (MOBULA_ARENA_*, MOBULA_HEADER_*, MOBULA_SLOT_*, ...). */
 
 struct mobula_store {
-    unsigned char *base;   /* the whole file, PROT_READ except the ranges below */
-    size_t map_bytes;      /* the file's size at open, >= fileBytes */
+    unsigned char *base;   /* the whole data file, PROT_READ */
+    size_t map_bytes;      /* the data file's size at open, >= fileBytes */
+    unsigned char *ctl;    /* the whole control file, PROT_READ except the ranges below */
+    size_t ctl_bytes;      /* controlBytes */
     size_t page;
 
     uint64_t client_table_offset;
@@ -76,6 +79,7 @@ struct mobula_store {
     uint64_t pin_table_offset;
     uint64_t data_offset;
     uint64_t data_bytes;
+    uint64_t control_bytes;
 
     uint32_t client;               /* our entry in the client table, >= 1 */
     _Atomic uint32_t *pins;        /* our row: pins[slot], writable */
@@ -108,6 +112,11 @@ static inline _Atomic uint64_t *u64_at(const mobula_store *s, uint64_t offset) {
     return (_Atomic uint64_t *)(void *)(s->base + offset);
 }
 
+/* The same, in the control file (client table, pin table). */
+static inline _Atomic uint64_t *ctl_u64_at(const mobula_store *s, uint64_t offset) {
+    return (_Atomic uint64_t *)(void *)(s->ctl + offset);
+}
+
 static inline uint64_t slot_offset(const mobula_store *s, uint32_t slot) {
     return s->index_offset + (uint64_t)slot * MOBULA_ARENA_SLOT_BYTES;
 }
@@ -123,15 +132,15 @@ uint32_t mobula_store_id_hash(uint64_t id_high, uint64_t id_low) {
 }
 
 /*
- * Changes the protection of the pages covering file bytes [offset, offset + length). mprotect
- * works on whole pages, so neighbouring bytes that share a page share the protection; the node
- * can avoid that by page-aligning the pin table (rows are then whole pages once indexSlots >= 1024).
+ * Changes the protection of the pages covering control-file bytes [offset, offset + length).
+ * mprotect works on whole pages, so neighbouring bytes that share a page share the protection; the
+ * node avoids that by page-aligning the pin table (rows are then whole pages once indexSlots >= 1024).
  */
 static int protect_range(mobula_store *s, uint64_t offset, uint64_t length, int prot) {
     uint64_t page = s->page;
     uint64_t start = offset & ~(page - 1);
     uint64_t end = (offset + length + page - 1) & ~(page - 1);
-    if (mprotect(s->base + start, (size_t)(end - start), prot) != 0) {
+    if (mprotect(s->ctl + start, (size_t)(end - start), prot) != 0) {
         return MOBULA_EIO;
     }
     return MOBULA_OK;
@@ -200,9 +209,10 @@ static bool region_end(uint64_t offset, uint64_t count, uint64_t unit, uint64_t 
 }
 
 /*
- * Checks the header of the mapped file (`file_size` >= MOBULA_ARENA_HEADER_USED_BYTES bytes at
- * s->base) and fills the layout fields of `s`. The regions must be in the documented order and
- * must not overlap; gaps between them (e.g. padding to page boundaries) are allowed.
+ * Checks the header of the mapped data file (`file_size` >= MOBULA_ARENA_HEADER_USED_BYTES bytes
+ * at s->base) and fills the layout fields of `s`. The regions must be in the documented order in
+ * their file and must not overlap; gaps between them (e.g. padding to page boundaries) are
+ * allowed. The control file's size is checked against controlBytes once it is open.
  */
 static int parse_header(mobula_store *s, uint64_t file_size) {
     const unsigned char *h = s->base;
@@ -229,6 +239,7 @@ static int parse_header(mobula_store *s, uint64_t file_size) {
     s->pin_table_offset = read_u64(h + MOBULA_HEADER_PIN_TABLE_OFFSET);
     s->data_offset = read_u64(h + MOBULA_HEADER_DATA_OFFSET);
     s->data_bytes = read_u64(h + MOBULA_HEADER_DATA_BYTES);
+    s->control_bytes = read_u64(h + MOBULA_HEADER_CONTROL_BYTES);
 
     if (header_bytes < MOBULA_ARENA_HEADER_USED_BYTES || client_bytes != MOBULA_ARENA_CLIENT_BYTES ||
         slot_bytes != MOBULA_ARENA_SLOT_BYTES) {
@@ -246,12 +257,17 @@ static int parse_header(mobula_store *s, uint64_t file_size) {
         return MOBULA_EFORMAT;
     }
     uint64_t end;
-    if (s->client_table_offset < header_bytes ||
-        !region_end(s->client_table_offset, s->max_clients, MOBULA_ARENA_CLIENT_BYTES, s->index_offset, &end) ||
-        !region_end(s->index_offset, s->index_slots, MOBULA_ARENA_SLOT_BYTES, s->pin_table_offset, &end) ||
-        !region_end(s->pin_table_offset, (uint64_t)s->max_clients * s->index_slots, MOBULA_ARENA_PIN_BYTES,
-                    s->data_offset, &end) ||
+    /* Data file: header, index, data. */
+    if (s->index_offset < header_bytes ||
+        !region_end(s->index_offset, s->index_slots, MOBULA_ARENA_SLOT_BYTES, s->data_offset, &end) ||
         !region_end(s->data_offset, s->data_bytes, 1, file_bytes, &end)) {
+        return MOBULA_EFORMAT;
+    }
+    /* Control file: client table, pin table. */
+    if (s->control_bytes > (uint64_t)SIZE_MAX ||
+        !region_end(s->client_table_offset, s->max_clients, MOBULA_ARENA_CLIENT_BYTES, s->pin_table_offset, &end) ||
+        !region_end(s->pin_table_offset, (uint64_t)s->max_clients * s->index_slots, MOBULA_ARENA_PIN_BYTES,
+                    s->control_bytes, &end)) {
         return MOBULA_EFORMAT;
     }
     return MOBULA_OK;
@@ -273,7 +289,7 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
     uint64_t pid = (uint64_t)getpid();
     rc = MOBULA_ENOCLIENT;
     for (uint32_t c = 1; c < s->max_clients; c++) {
-        _Atomic uint64_t *entry_pid = u64_at(s, client_offset(s, c) + MOBULA_CLIENT_PID);
+        _Atomic uint64_t *entry_pid = ctl_u64_at(s, client_offset(s, c) + MOBULA_CLIENT_PID);
         /* Cheap check first, so a full table costs loads, not locked RMWs. */
         if (atomic_load_explicit(entry_pid, memory_order_relaxed) != 0) {
             continue;
@@ -284,7 +300,7 @@ static int claim_client(mobula_store *s, uint64_t start_time) {
         if (atomic_compare_exchange_strong_explicit(entry_pid, &expected, pid, memory_order_acquire,
                                                     memory_order_relaxed)) {
             /* Release: the node reads pid, then startTime; it sees the pid at least as soon. */
-            atomic_store_explicit(u64_at(s, client_offset(s, c) + MOBULA_CLIENT_START_TIME), start_time,
+            atomic_store_explicit(ctl_u64_at(s, client_offset(s, c) + MOBULA_CLIENT_START_TIME), start_time,
                                   memory_order_release);
             s->client = c;
             rc = MOBULA_OK;
@@ -305,11 +321,51 @@ static void free_client(mobula_store *s) {
     if (protect_range(s, entry, MOBULA_ARENA_CLIENT_BYTES, PROT_READ | PROT_WRITE) != MOBULA_OK) {
         return; /* cannot write it; the node frees it once our pid is gone */
     }
-    atomic_store_explicit(u64_at(s, entry + MOBULA_CLIENT_START_TIME), 0, memory_order_relaxed);
-    atomic_store_explicit(u64_at(s, entry + MOBULA_CLIENT_PID), 0, memory_order_release);
+    atomic_store_explicit(ctl_u64_at(s, entry + MOBULA_CLIENT_START_TIME), 0, memory_order_relaxed);
+    atomic_store_explicit(ctl_u64_at(s, entry + MOBULA_CLIENT_PID), 0, memory_order_release);
 }
 
 /* ---- Open and close ---- */
+
+/*
+ * The control file's path: `path` with its ".arena" ending replaced by ".control". Returns a
+ * malloc'd string, or NULL (errno EINVAL: not an ".arena" name; ENOMEM).
+ */
+static char *control_path(const char *path) {
+    static const char data_suffix[] = ".arena";
+    static const char control_suffix[] = ".control";
+    size_t n = strlen(path);
+    size_t ds = sizeof data_suffix - 1;
+    if (n <= ds || strcmp(path + n - ds, data_suffix) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    char *control = malloc(n - ds + sizeof control_suffix);
+    if (control == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    memcpy(control, path, n - ds);
+    memcpy(control + n - ds, control_suffix, sizeof control_suffix);
+    return control;
+}
+
+static int open_error(void) {
+    return (errno == EACCES || errno == EPERM || errno == EROFS) ? MOBULA_EACCES : MOBULA_EIO;
+}
+
+/* Unmaps what open mapped so far and frees the handle, keeping errno. */
+static void discard(mobula_store *s) {
+    int saved = errno;
+    if (s->ctl != NULL) {
+        munmap(s->ctl, s->ctl_bytes);
+    }
+    if (s->base != NULL) {
+        munmap(s->base, s->map_bytes);
+    }
+    free(s);
+    errno = saved;
+}
 
 int mobula_store_open(const char *path, mobula_store **out) {
     if (path == NULL || out == NULL) {
@@ -322,41 +378,49 @@ int mobula_store_open(const char *path, mobula_store **out) {
     if (rc != MOBULA_OK) {
         return rc;
     }
+    char *control = control_path(path);
+    if (control == NULL) {
+        return errno == ENOMEM ? MOBULA_ENOMEM : MOBULA_EINVAL;
+    }
 
-    /* Read-write, although almost all of it is mapped read-only: a MAP_SHARED mapping can only be
-     * made writable later (for the pin row) if the file was opened for writing. */
-    int fd = open(path, O_RDWR | O_CLOEXEC);
+    /* The data file, read-only: the node alone writes it, so no reader needs write access. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return (errno == EACCES || errno == EPERM || errno == EROFS) ? MOBULA_EACCES : MOBULA_EIO;
+        free(control);
+        return open_error();
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int saved = errno;
         close(fd);
+        free(control);
         errno = saved;
         return MOBULA_EIO;
     }
     if ((uint64_t)st.st_size < MOBULA_ARENA_HEADER_USED_BYTES || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
         close(fd);
+        free(control);
         return MOBULA_EFORMAT; /* too short to be an arena (or, on 32-bit, too large to map) */
     }
 
     mobula_store *s = calloc(1, sizeof *s);
     if (s == NULL) {
         close(fd);
+        free(control);
         return MOBULA_ENOMEM;
     }
     long page = sysconf(_SC_PAGESIZE);
     s->page = page > 0 ? (size_t)page : 4096;
     atomic_init(&s->pins_held, 0);
 
-    /* The whole file, read-only: the header is checked in place (see parse_header). */
+    /* The whole data file, read-only: the header is checked in place (see parse_header). */
     s->map_bytes = (size_t)st.st_size;
     void *base = mmap(NULL, s->map_bytes, PROT_READ, MAP_SHARED, fd, 0);
     int saved = errno;
-    close(fd); /* the mapping keeps the file; mprotect needs no descriptor */
+    close(fd);
     if (base == MAP_FAILED) {
         free(s);
+        free(control);
         errno = saved;
         return MOBULA_EIO;
     }
@@ -364,21 +428,50 @@ int mobula_store_open(const char *path, mobula_store **out) {
 
     rc = parse_header(s, (uint64_t)st.st_size);
     if (rc != MOBULA_OK) {
-        munmap(s->base, s->map_bytes);
-        free(s);
+        free(control);
+        discard(s);
         return rc;
     }
     s->seal_sequence = u32_at(s, MOBULA_HEADER_SEAL_SEQUENCE);
 
+    /* The control file, read-write, although it is mapped read-only: a MAP_SHARED mapping can
+     * only be made writable later (for the pin row) if the file was opened for writing. */
+    fd = open(control, O_RDWR | O_CLOEXEC);
+    free(control);
+    if (fd < 0) {
+        rc = open_error();
+        discard(s);
+        return rc;
+    }
+    if (fstat(fd, &st) != 0) {
+        saved = errno;
+        close(fd);
+        errno = saved;
+        discard(s);
+        return MOBULA_EIO;
+    }
+    if (s->control_bytes == 0 || (uint64_t)st.st_size < s->control_bytes) {
+        close(fd);
+        discard(s);
+        return MOBULA_EFORMAT; /* not the control file the header describes */
+    }
+    s->ctl_bytes = (size_t)s->control_bytes;
+    void *ctl = mmap(NULL, s->ctl_bytes, PROT_READ, MAP_SHARED, fd, 0);
+    saved = errno;
+    close(fd); /* the mappings keep the files; mprotect needs no descriptor */
+    if (ctl == MAP_FAILED) {
+        errno = saved;
+        discard(s);
+        return MOBULA_EIO;
+    }
+    s->ctl = ctl;
+
     rc = claim_client(s, start_time);
     if (rc != MOBULA_OK) {
-        saved = errno;
         if (s->client != 0) {
             free_client(s);
         }
-        munmap(s->base, s->map_bytes);
-        free(s);
-        errno = saved;
+        discard(s);
         return rc;
     }
 
@@ -387,14 +480,11 @@ int mobula_store_open(const char *path, mobula_store **out) {
     uint64_t row = s->pin_table_offset + (uint64_t)s->client * s->index_slots * MOBULA_ARENA_PIN_BYTES;
     rc = protect_range(s, row, (uint64_t)s->index_slots * MOBULA_ARENA_PIN_BYTES, PROT_READ | PROT_WRITE);
     if (rc != MOBULA_OK) {
-        saved = errno;
         free_client(s);
-        munmap(s->base, s->map_bytes);
-        free(s);
-        errno = saved;
+        discard(s);
         return rc;
     }
-    s->pins = u32_at(s, row);
+    s->pins = (_Atomic uint32_t *)(void *)(s->ctl + row);
 
     *out = s;
     return MOBULA_OK;
@@ -418,8 +508,7 @@ void mobula_store_close(mobula_store *store) {
         }
     }
     free_client(store);
-    munmap(store->base, store->map_bytes);
-    free(store);
+    discard(store);
 }
 
 uint32_t mobula_store_client_index(const mobula_store *store) {
@@ -611,11 +700,11 @@ const char *mobula_store_strerror(int code) {
     case MOBULA_EFORMAT:
         return "not a Mobula arena, or its header or index is inconsistent";
     case MOBULA_EVERSION:
-        return "unsupported arena format version (this library reads version 1)";
+        return "unsupported arena format version (this library reads version 2)";
     case MOBULA_EIO:
         return "system error accessing the arena";
     case MOBULA_EACCES:
-        return "permission denied: the arena must be readable and writable";
+        return "permission denied: the arena's data file must be readable and its control file readable and writable";
     case MOBULA_ENOCLIENT:
         return "the arena's client table is full";
     case MOBULA_EINVAL:

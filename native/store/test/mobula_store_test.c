@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
@@ -50,9 +51,12 @@ static int check_failures; /* failed checks in the current test */
 /* ---- The arena, written the node's way ---- */
 
 typedef struct {
-    char path[512];
-    unsigned char *base; /* read-write, shared */
+    char path[512];      /* the data file */
+    char ctl_path[512];  /* the control file */
+    unsigned char *base; /* the data file, read-write, shared */
     size_t bytes;
+    unsigned char *ctl;  /* the control file, read-write, shared */
+    size_t ctl_bytes;
     uint32_t max_clients;
     uint32_t index_slots;
     uint64_t client_table;
@@ -71,6 +75,9 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static _Atomic uint32_t *a32(const arena *a, uint64_t off) { return (_Atomic uint32_t *)(void *)(a->base + off); }
 static _Atomic uint64_t *a64(const arena *a, uint64_t off) { return (_Atomic uint64_t *)(void *)(a->base + off); }
 
+static _Atomic uint32_t *c32(const arena *a, uint64_t off) { return (_Atomic uint32_t *)(void *)(a->ctl + off); }
+static _Atomic uint64_t *c64(const arena *a, uint64_t off) { return (_Atomic uint64_t *)(void *)(a->ctl + off); }
+
 static uint64_t client_off(const arena *a, uint32_t client) {
     return a->client_table + (uint64_t)client * MOBULA_ARENA_CLIENT_BYTES;
 }
@@ -84,42 +91,53 @@ static const char *arena_dir(void) {
     return tmp != NULL && *tmp != '\0' ? tmp : "/tmp";
 }
 
+/* Creates (truncating) a file of `bytes` bytes, mode 0600, and maps it read-write. */
+static unsigned char *create_mapped(const char *path, size_t bytes) {
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        perror(path);
+        return NULL;
+    }
+    if (ftruncate(fd, (off_t)bytes) != 0) {
+        perror("ftruncate");
+        close(fd);
+        return NULL;
+    }
+    void *base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED) {
+        perror("mmap");
+        return NULL;
+    }
+    return base;
+}
+
 /*
- * Creates an arena file. page_aligned: index, pin table and data start on page boundaries (what
- * the node should do); otherwise they are packed on 64-byte boundaries, so regions share pages.
+ * Creates an arena's two files. page_aligned: index, pin table and data start on page boundaries
+ * (what the node should do); otherwise they are packed on 64-byte boundaries, so regions share pages.
  */
 static int arena_create(arena *a, const char *name, uint32_t max_clients, uint32_t index_slots,
                         uint64_t data_bytes, bool page_aligned) {
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s/mobula-store-test-%d-%s.arena", arena_dir(), (int)getpid(), name);
+    snprintf(a->ctl_path, sizeof a->ctl_path, "%s/mobula-store-test-%d-%s.control", arena_dir(), (int)getpid(), name);
     uint64_t align = page_aligned ? MOBULA_ARENA_PAGE_BYTES : MOBULA_ARENA_ALIGNMENT;
     a->max_clients = max_clients;
     a->index_slots = index_slots;
-    a->client_table = MOBULA_ARENA_HEADER_BYTES;
-    a->index = align_up(a->client_table + (uint64_t)max_clients * MOBULA_ARENA_CLIENT_BYTES, align);
-    a->pins = align_up(a->index + (uint64_t)index_slots * MOBULA_ARENA_SLOT_BYTES, align);
-    a->data = align_up(a->pins + (uint64_t)max_clients * index_slots * MOBULA_ARENA_PIN_BYTES, align);
+    a->index = MOBULA_ARENA_HEADER_BYTES;
+    a->data = align_up(a->index + (uint64_t)index_slots * MOBULA_ARENA_SLOT_BYTES, align);
     a->data_bytes = data_bytes;
     a->next_data = a->data;
     a->bytes = (size_t)(a->data + data_bytes);
+    a->client_table = page_aligned ? 0 : MOBULA_ARENA_ALIGNMENT; /* packed: a gap before it, too */
+    a->pins = align_up(a->client_table + (uint64_t)max_clients * MOBULA_ARENA_CLIENT_BYTES, align);
+    a->ctl_bytes = (size_t)(a->pins + (uint64_t)max_clients * index_slots * MOBULA_ARENA_PIN_BYTES);
 
-    int fd = open(a->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        perror(a->path);
+    a->base = create_mapped(a->path, a->bytes);
+    a->ctl = a->base == NULL ? NULL : create_mapped(a->ctl_path, a->ctl_bytes);
+    if (a->ctl == NULL) {
         return -1;
     }
-    if (ftruncate(fd, (off_t)a->bytes) != 0) {
-        perror("ftruncate");
-        close(fd);
-        return -1;
-    }
-    void *base = mmap(NULL, a->bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED) {
-        perror("mmap");
-        return -1;
-    }
-    a->base = base;
 
     unsigned char *h = a->base;
     put64(h + MOBULA_HEADER_MAGIC, MOBULA_ARENA_MAGIC);
@@ -138,8 +156,9 @@ static int arena_create(arena *a, const char *name, uint32_t max_clients, uint32
     put64(h + MOBULA_HEADER_DATA_BYTES, data_bytes);
     put32(h + MOBULA_HEADER_SEAL_SEQUENCE, 0);
     put64(h + MOBULA_HEADER_OWNER_PID, (uint64_t)getpid());
+    put64(h + MOBULA_HEADER_CONTROL_BYTES, a->ctl_bytes);
     /* Client 0 is the node. */
-    put64(a->base + client_off(a, 0) + MOBULA_CLIENT_PID, (uint64_t)getpid());
+    put64(a->ctl + client_off(a, 0) + MOBULA_CLIENT_PID, (uint64_t)getpid());
     return 0;
 }
 
@@ -147,7 +166,11 @@ static void arena_destroy(arena *a) {
     if (a->base != NULL) {
         munmap(a->base, a->bytes);
     }
+    if (a->ctl != NULL) {
+        munmap(a->ctl, a->ctl_bytes);
+    }
     unlink(a->path);
+    unlink(a->ctl_path);
 }
 
 static uint64_t slot_off(const arena *a, uint32_t slot) { return a->index + (uint64_t)slot * MOBULA_ARENA_SLOT_BYTES; }
@@ -199,16 +222,16 @@ static void seal_notify(arena *a) {
 }
 
 static uint32_t pin_count(const arena *a, uint32_t client, uint32_t slot) {
-    return atomic_load_explicit(a32(a, a->pins + ((uint64_t)client * a->index_slots + slot) * MOBULA_ARENA_PIN_BYTES),
+    return atomic_load_explicit(c32(a, a->pins + ((uint64_t)client * a->index_slots + slot) * MOBULA_ARENA_PIN_BYTES),
                                 memory_order_acquire);
 }
 
 static uint64_t client_pid(const arena *a, uint32_t client) {
-    return atomic_load_explicit(a64(a, client_off(a, client) + MOBULA_CLIENT_PID), memory_order_acquire);
+    return atomic_load_explicit(c64(a, client_off(a, client) + MOBULA_CLIENT_PID), memory_order_acquire);
 }
 
 static uint64_t client_start_time(const arena *a, uint32_t client) {
-    return atomic_load_explicit(a64(a, client_off(a, client) + MOBULA_CLIENT_START_TIME), memory_order_acquire);
+    return atomic_load_explicit(c64(a, client_off(a, client) + MOBULA_CLIENT_START_TIME), memory_order_acquire);
 }
 
 /* Field 22 of /proc/self/stat, parsed here independently of the library. */
@@ -312,13 +335,13 @@ static int test_client_table_full(void) {
     if (arena_create(&a, "full", 3, 64, 4096, true) != 0) {
         return 1;
     }
-    put64(a.base + client_off(&a, 1) + MOBULA_CLIENT_PID, 999999); /* entries 1 and 2 taken by others */
-    put64(a.base + client_off(&a, 2) + MOBULA_CLIENT_PID, 999998);
+    put64(a.ctl + client_off(&a, 1) + MOBULA_CLIENT_PID, 999999); /* entries 1 and 2 taken by others */
+    put64(a.ctl + client_off(&a, 2) + MOBULA_CLIENT_PID, 999998);
     mobula_store *s = NULL;
     int rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_ENOCLIENT);
     CHECK(s == NULL, "no handle on failure");
-    put64(a.base + client_off(&a, 2) + MOBULA_CLIENT_PID, 0);
+    put64(a.ctl + client_off(&a, 2) + MOBULA_CLIENT_PID, 0);
     rc = mobula_store_open(a.path, &s);
     CHECK_RC(rc, MOBULA_OK);
     if (rc == MOBULA_OK) {
@@ -619,6 +642,8 @@ static int test_bad_header(void) {
     }
     munmap(a.base, a.bytes);
     a.base = NULL;
+    munmap(a.ctl, a.ctl_bytes);
+    a.ctl = NULL;
     mobula_store *s = NULL;
 
     uint64_t bad_magic = MOBULA_ARENA_MAGIC + 1;
@@ -645,10 +670,21 @@ static int test_bad_header(void) {
     uint64_t right = a.bytes;
     patch_header(a.path, MOBULA_HEADER_FILE_BYTES, &right, 8);
 
-    uint64_t overlap = client_off(&a, 1); /* index overlapping the client table */
+    uint64_t overlap = 64; /* index overlapping the header */
     patch_header(a.path, MOBULA_HEADER_INDEX_OFFSET, &overlap, 8);
     CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
     patch_header(a.path, MOBULA_HEADER_INDEX_OFFSET, &a.index, 8);
+
+    uint64_t pins_past = a.ctl_bytes; /* pin table running past controlBytes */
+    patch_header(a.path, MOBULA_HEADER_PIN_TABLE_OFFSET, &pins_past, 8);
+    CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
+    patch_header(a.path, MOBULA_HEADER_PIN_TABLE_OFFSET, &a.pins, 8);
+
+    uint64_t control_too_big = a.ctl_bytes + 4096; /* controlBytes larger than the control file */
+    patch_header(a.path, MOBULA_HEADER_CONTROL_BYTES, &control_too_big, 8);
+    CHECK_RC(open_refused(a.path), MOBULA_EFORMAT);
+    uint64_t control_right = a.ctl_bytes;
+    patch_header(a.path, MOBULA_HEADER_CONTROL_BYTES, &control_right, 8);
 
     /* Restored: opens again. */
     int rc = mobula_store_open(a.path, &s);
@@ -656,6 +692,18 @@ static int test_bad_header(void) {
     if (rc == MOBULA_OK) {
         mobula_store_close(s);
     }
+
+    /* Without its control file the arena cannot be opened (a system error, ENOENT). */
+    char moved[520];
+    snprintf(moved, sizeof moved, "%s.moved", a.ctl_path);
+    CHECK(rename(a.ctl_path, moved) == 0, "rename");
+    errno = 0;
+    CHECK_RC(open_refused(a.path), MOBULA_EIO);
+    CHECK(errno == ENOENT, "errno ENOENT, got %d", errno);
+    CHECK(rename(moved, a.ctl_path) == 0, "rename back");
+
+    /* A data file not named <name>.arena: no control file to find. */
+    CHECK_RC(open_refused(a.ctl_path), MOBULA_EINVAL);
 
     /* A short file and an empty one are not arenas; a missing one is a system error. */
     CHECK(truncate(a.path, 40) == 0, "truncate");
@@ -710,6 +758,66 @@ static int test_object_bytes_are_read_only(void) {
         }
         mobula_store_close(s);
     }
+    arena_destroy(&a);
+    return 0;
+}
+
+/*
+ * Drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from this process's effective set, so file modes
+ * bind it even as root (for a non-root user they bind anyway). Returns 0, or -1 if capset failed.
+ */
+static int drop_file_override(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &header, data) != 0) {
+        return -1;
+    }
+    uint32_t drop = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+    data[0].effective &= ~drop;
+    return syscall(SYS_capset, &header, data) == 0 ? 0 : -1;
+}
+
+/* The data file is only read: a reader that may not write it (mode 0400) still opens and pins. */
+static int test_data_file_needs_no_write_access(void) {
+    arena a;
+    if (arena_create(&a, "rdonly", 4, 64, 4096, true) != 0) {
+        return 1;
+    }
+    unsigned char b[64];
+    fill_pattern(b, sizeof b, 11);
+    uint32_t slot = home_slot(&a, 11, 12);
+    write_slot(&a, slot, MOBULA_SLOT_SEALED, 2, 11, 12, arena_alloc(&a, b, sizeof b), sizeof b, 1);
+    CHECK(chmod(a.path, 0400) == 0, "chmod 0400");
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        if (drop_file_override() != 0) {
+            _exit(10);
+        }
+        if (open(a.path, O_RDWR | O_CLOEXEC) >= 0) {
+            _exit(11); /* the mode does not bind this process: the test would prove nothing */
+        }
+        mobula_store *s = NULL;
+        int rc = mobula_store_open(a.path, &s);
+        if (rc != MOBULA_OK) {
+            _exit(20 + rc);
+        }
+        mobula_object o;
+        rc = mobula_store_get(s, 11, 12, &o);
+        int same = rc == MOBULA_OK && o.size == sizeof b && memcmp(o.data, b, sizeof b) == 0;
+        if (rc == MOBULA_OK) {
+            mobula_store_release(s, &o);
+        }
+        mobula_store_close(s);
+        _exit(same ? 0 : 40 + rc);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "a reader without write access to the data file opens it and gets the object (child exit %d: "
+          "10 capset failed, 11 mode not binding, 2x open failed with x, 4x get failed with x)",
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    CHECK(client_pid(&a, 1) == 0, "the child's entry is freed");
     arena_destroy(&a);
     return 0;
 }
@@ -905,6 +1013,7 @@ int main(void) {
         {"bad magic -> EFORMAT; version -> EVERSION; bad layout", test_bad_header},
         {"strerror", test_strerror},
         {"object bytes are mapped read-only", test_object_bytes_are_read_only},
+        {"the data file needs no write access (mode 0400)", test_data_file_needs_no_write_access},
         {"packed (not page-aligned) layout", test_packed_layout},
         {"close drops leftover pins", test_close_drops_leftover_pins},
         {"pins hold against concurrent delete and reuse", test_pin_holds_against_concurrent_delete},

@@ -50,6 +50,7 @@ public final class NodeContext {
     private boolean sharedArena = !Boolean.getBoolean("mobula.store.inprocess");
     private boolean prefaultArena = Boolean.getBoolean("mobula.store.prefault");
     private Path spillDirectory;
+    private Path storeDirectory;
     private int isolatedWorkers;
     private String namespace;
     private boolean concluded;
@@ -134,6 +135,22 @@ public final class NodeContext {
     /** Where the store spills objects to make room; null: a fresh folder the node makes under the temp folder. */
     public Path spillDirectory() {
         return spillDirectory;
+    }
+
+    /**
+     * The folder the shared-memory arena is created in: default {@code /dev/shm} (a tmpfs, so the
+     * objects live in memory). If it cannot hold the store's capacity (a container's 64 MiB
+     * {@code /dev/shm}, say), the arena becomes a disk-backed file in the temp folder, or shrinks to
+     * what the folders hold; the store's description says which.
+     */
+    public NodeContext storeDirectory(Path storeDirectory) {
+        this.storeDirectory = storeDirectory;
+        return this;
+    }
+
+    /** The arena's folder; null: the default, {@code /dev/shm}. */
+    public Path storeDirectory() {
+        return storeDirectory;
     }
 
     public NodeContext inlineThresholdBytes(long bytes) {
@@ -235,6 +252,8 @@ public final class NodeContext {
             && Double.isFinite(amount), "custom resource '" + name + "' must have a name and an amount >= 0, got " + amount));
         require(storeCapacityBytes > 0, "storeCapacityBytes must be > 0, got " + storeCapacityBytes);
         require(storeCreateTimeoutNs >= 0, "storeCreateTimeout must be >= 0");
+        require(storeDirectory == null || java.nio.file.Files.isDirectory(storeDirectory), "storeDirectory " + storeDirectory
+            + " is not a directory; create it or name an existing one (default /dev/shm)");
         require(inlineThresholdBytes >= 0, "inlineThresholdBytes must be >= 0, got " + inlineThresholdBytes);
         require(ringSize > 0 && Integer.bitCount(ringSize) == 1, "ringSize must be a power of two, got " + ringSize);
         require(maxWorkers > 0, "maxWorkers must be > 0, got " + maxWorkers);

@@ -21,7 +21,8 @@ import io.mobula.cluster.host.StateDirectory;
  * on this host and prints where it listens and where the cluster secret is;
  * {@code mobula start --address HOST:PORT [--port P] [--resources SPEC]} starts a node that joins
  * that head (with the secret in this host's state directory). A node listens on loopback only unless
- * {@code --node-ip} names this host's address for other hosts to reach it by.
+ * {@code --node-ip} names this host's address for other hosts to reach it by. {@code --store-dir DIR}
+ * puts the node's object store (its shared-memory arena) in DIR instead of {@code /dev/shm}.
  */
 public final class StartCommand implements CliCommand {
     static final int DEFAULT_PORT = 6380;
@@ -40,7 +41,7 @@ public final class StartCommand implements CliCommand {
     @Override
     public String usage() {
         return "start (--head [--dead-after-ms N] | --address HOST:PORT) [--port P] [--node-ip ADDRESS] "
-            + "[--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}']";
+            + "[--resources '{\"CPU\":4,\"GPU\":1,\"custom\":2}'] [--store-dir DIR]";
     }
 
     @Override
@@ -51,6 +52,7 @@ public final class StartCommand implements CliCommand {
         String join = null;
         String deadAfterMs = null;
         String nodeIp = null;
+        Path storeDir = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -60,6 +62,7 @@ public final class StartCommand implements CliCommand {
                 case "--address" -> join = address(Flags.value(args, ++i, arg));
                 case "--node-ip" -> nodeIp = host(Flags.value(args, ++i, arg));
                 case "--dead-after-ms" -> deadAfterMs = Long.toString(Flags.positive(Flags.value(args, ++i, arg), arg));
+                case "--store-dir" -> storeDir = directory(Flags.value(args, ++i, arg));
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
@@ -92,6 +95,9 @@ public final class StartCommand implements CliCommand {
         }
         if (nodeIp != null) {
             command.addAll(List.of("--bind", nodeIp));
+        }
+        if (storeDir != null) {
+            command.addAll(List.of("--store-dir", storeDir.toString()));
         }
         Process daemon = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -152,6 +158,16 @@ public final class StartCommand implements CliCommand {
         } catch (IOException e) {
             return "(cannot read the log: " + e.getMessage() + ")";
         }
+    }
+
+    /** A --store-dir: an existing directory, as an absolute path (the daemon runs elsewhere). */
+    private static Path directory(String text) throws UsageException {
+        Path dir = Path.of(text).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("--store-dir " + text + " is not a directory; create it, or name an existing one "
+                + "(a tmpfs keeps objects in memory; the default is /dev/shm)");
+        }
+        return dir;
     }
 
     private static String address(String text) throws UsageException {

@@ -155,5 +155,22 @@ class NodeCommandsTest {
         assertEquals(2, run("start", "--address", "nohost"));
         assertTrue(err.toString().contains("HOST:PORT"), err.toString());
         assertEquals(2, run("status", "--bogus"));
+        assertEquals(2, run("start", "--head", "--store-dir", home.resolve("no-such-folder").toString()));
+        assertTrue(err.toString().contains("--store-dir") && err.toString().contains("is not a directory"), err.toString());
+    }
+
+    @Test
+    void aNodeStartedWithAStoreDirKeepsItsObjectStoreThere() throws Exception {
+        Path storeDir = Files.createDirectories(home.resolve("store"));
+        assertEquals(0, run("start", "--head", "--port", Integer.toString(freePort()), "--store-dir", storeDir.toString()),
+            err.toString());
+        Matcher arena = Pattern.compile("object store: +(\\S+\\.arena)").matcher(out.toString());
+        assertTrue(arena.find(), out.toString());
+        Path file = Path.of(arena.group(1));
+        assertEquals(storeDir.toRealPath(), file.getParent().toRealPath(), out.toString());
+        assertTrue(Files.exists(file) && Files.exists(file.resolveSibling(file.getFileName().toString()
+            .replace(".arena", ".control"))), "the arena's data and control files are in the folder");
+        assertEquals(0, run("stop"));
+        assertFalse(Files.exists(file), "a stopped node's arena is gone");
     }
 }

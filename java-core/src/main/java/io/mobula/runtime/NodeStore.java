@@ -27,6 +27,9 @@ final class NodeStore implements AutoCloseable {
             .createTimeoutNs(context.storeCreateTimeoutNs())
             .pressureHook(System::gc) // objects are freed when their refs are collected
             .spillDirectory(context.spillDirectory() != null ? context.spillDirectory() : SharedArenaStore.defaultSpillDirectory());
+        if (context.storeDirectory() != null) {
+            storeContext.directory(context.storeDirectory());
+        }
         this.store = context.sharedArena()
             ? SharedArenaStore.inSharedMemory(storeContext, context.prefaultArena())
             : new InProcessObjectStore(storeContext);

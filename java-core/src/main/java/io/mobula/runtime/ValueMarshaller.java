@@ -19,6 +19,7 @@ import io.mobula.spi.DeviceResident;
 import io.mobula.store.ObjectBuilder;
 import io.mobula.store.ObjectId;
 import io.mobula.store.ObjectStore;
+import io.mobula.store.StoreFolderFullException;
 import io.mobula.store.ObjectView;
 import io.mobula.store.codec.EncodedValue;
 import io.mobula.store.codec.UnserializableValueException;
@@ -106,6 +107,8 @@ public final class ValueMarshaller {
         } catch (RuntimeException e) {
             builder.abort();
             throw e;
+        } catch (InternalError e) {
+            throw faultWhileFilling(builder, e);
         }
         builder.seal();
         StoredValues.InStore inStore = new StoredValues.InStore(id, encoded.kind(), encoded.size(), contained);
@@ -163,11 +166,26 @@ public final class ValueMarshaller {
         } catch (RuntimeException e) {
             builder.abort();
             throw e;
+        } catch (InternalError e) {
+            throw faultWhileFilling(builder, e);
         }
         builder.seal();
         StoredValues.InStore inStore = new StoredValues.InStore(id, value.hostKind(), bytes, null);
         cleaner.register(inStore, new Delete(store, id));
         return inStore;
+    }
+
+    /**
+     * A write into an object's memory faulted (the JVM turns a SIGBUS in a memory access into an
+     * InternalError): a page of the store's file could not be had, its folder full where the store
+     * could not reserve the pages first (a kernel without MADV_POPULATE_WRITE). The object is
+     * aborted, so its slot is freed, and the put fails typed; the runtime goes on.
+     */
+    private static StoreFolderFullException faultWhileFilling(ObjectBuilder builder, InternalError fault) {
+        builder.abort();
+        return new StoreFolderFullException("object " + builder.id() + " could not be written into the object store ("
+            + fault.getMessage() + "): the folder its memory lives in is full; free space there, give it more room, or move "
+            + "the store (NodeContext.storeDirectory, mobula start --store-dir)", fault);
     }
 
     private Object readFromStore(StoredValues.InStore inStore) {

@@ -14,12 +14,19 @@ public final class StoreContext {
     /** System property for how long a create waits for room before failing. */
     public static final String CREATE_TIMEOUT_PROP_NAME = "mobula.store.create.timeout.ms";
     public static final long CREATE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** System property for the folder a shared-memory arena is created in. */
+    public static final String DIRECTORY_PROP_NAME = "mobula.store.dir";
+    /** Default folder of a shared-memory arena (the temp folder where it is missing). */
+    public static final java.nio.file.Path DIRECTORY_DEFAULT = java.nio.file.Path.of("/dev/shm");
 
     private long capacityBytes = Long.getLong(CAPACITY_PROP_NAME, 0L);
     private long createTimeoutNs = Long.getLong(CREATE_TIMEOUT_PROP_NAME, -1L) < 0
         ? CREATE_TIMEOUT_DEFAULT_NS : TimeUnit.MILLISECONDS.toNanos(Long.getLong(CREATE_TIMEOUT_PROP_NAME));
     private Runnable pressureHook = () -> { };
     private java.nio.file.Path spillDirectory;
+    private java.nio.file.Path directory = System.getProperty(DIRECTORY_PROP_NAME) == null ? null
+        : java.nio.file.Path.of(System.getProperty(DIRECTORY_PROP_NAME));
+    private java.nio.file.Path fallbackDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
     private boolean concluded;
 
     /**
@@ -48,6 +55,34 @@ public final class StoreContext {
 
     public java.nio.file.Path spillDirectory() {
         return spillDirectory;
+    }
+
+    /**
+     * The folder a shared-memory arena is created in: default {@code /dev/shm} (the temp folder
+     * where that is missing). A folder too small for the capacity makes the store fall back to
+     * {@link #fallbackDirectory(java.nio.file.Path)}, or shrink to fit.
+     */
+    public StoreContext directory(java.nio.file.Path directory) {
+        this.directory = directory;
+        return this;
+    }
+
+    public java.nio.file.Path directory() {
+        return directory;
+    }
+
+    /**
+     * Where the arena goes, as a disk-backed file, when {@link #directory()} cannot hold the whole
+     * capacity (as Ray does when {@code /dev/shm} is small, in a container say): default the temp
+     * folder; null never falls back (the store shrinks to what the folder holds).
+     */
+    public StoreContext fallbackDirectory(java.nio.file.Path fallbackDirectory) {
+        this.fallbackDirectory = fallbackDirectory;
+        return this;
+    }
+
+    public java.nio.file.Path fallbackDirectory() {
+        return fallbackDirectory;
     }
 
     public StoreContext capacityBytes(long capacityBytes) {
@@ -82,6 +117,13 @@ public final class StoreContext {
         }
         if (createTimeoutNs < 0) {
             throw new IllegalArgumentException("store create timeout must be >= 0 ns, got " + createTimeoutNs);
+        }
+        if (directory == null) {
+            directory = java.nio.file.Files.isDirectory(DIRECTORY_DEFAULT) ? DIRECTORY_DEFAULT
+                : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        } else if (!java.nio.file.Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("the store directory " + directory + " is not a directory; create it, or "
+                + "name an existing one (a tmpfs such as /dev/shm keeps objects in memory)");
         }
         concluded = true;
         return this;

@@ -5,4 +5,8 @@ public class StoreFullException extends StoreException {
     public StoreFullException(String message) {
         super(message);
     }
+
+    public StoreFullException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

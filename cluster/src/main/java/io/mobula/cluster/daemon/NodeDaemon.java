@@ -60,6 +60,7 @@ public final class NodeDaemon {
         Map<String, Double> resources = new LinkedHashMap<>();
         String join = null;
         long deadAfterMs = 5000;
+        Path storeDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -69,12 +70,13 @@ public final class NodeDaemon {
                 case "--join" -> join = args[++i];
                 case "--resources" -> resources.putAll(ResourceSpec.parse(args[++i]));
                 case "--dead-after-ms" -> deadAfterMs = Long.parseLong(args[++i]);
+                case "--store-dir" -> storeDir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (port == 0 || stateDir == null) {
             throw new IllegalArgumentException("usage: NodeDaemon --port P --state-dir DIR [--bind ADDRESS] [--head | --join "
-                + "HOST:PORT] [--resources SPEC] [--dead-after-ms N]");
+                + "HOST:PORT] [--resources SPEC] [--dead-after-ms N] [--store-dir DIR]");
         }
         StaleFiles.removeDeadProcessFiles(Path.of("/dev/shm")); // what crashed nodes and readers left behind
         StateDirectory state = new StateDirectory(stateDir);
@@ -84,6 +86,9 @@ public final class NodeDaemon {
         // the round trip finds its worker leased and awake instead of waking the scheduler and a worker.
         NodeContext context = new NodeContext().spinBeforePark(SERVING_SPIN_US, java.util.concurrent.TimeUnit.MICROSECONDS);
         resources.forEach(context::resource);
+        if (storeDir != null) {
+            context.storeDirectory(storeDir);
+        }
         long pid = ProcessHandle.current().pid();
         String address = bind + ":" + port;
         Mobula mobula = Mobula.init(context);

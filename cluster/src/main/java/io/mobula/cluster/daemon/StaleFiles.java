@@ -8,14 +8,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.mobula.store.arena.SharedArenaStore;
+
 /**
  * Removes the shared-memory files of Mobula processes that died without cleaning up (killed with
- * SIGKILL, say): their arenas ({@code mobula-<pid>-*.arena}) and Aeron directories
- * ({@code mobula-aeron-<pid>-*}) in {@code /dev/shm}. A node does this when it starts, so a crash
- * leaks nothing for long.
+ * SIGKILL, say): their Aeron directories ({@code mobula-aeron-<pid>-*}) in {@code /dev/shm}, and
+ * their arenas, which the object store judges by the owner its header records
+ * ({@link SharedArenaStore#sweepDeadArenas}; every store start does that too). A node does this
+ * when it starts, so a crash leaks nothing for long.
  */
 public final class StaleFiles {
-    private static final Pattern OWNED = Pattern.compile("mobula-(?:aeron-)?(\\d+)-[0-9a-f]+(?:\\.arena)?");
+    private static final Pattern OWNED = Pattern.compile("mobula-aeron-(\\d+)-[0-9a-f]+");
 
     private StaleFiles() {
     }
@@ -25,7 +28,7 @@ public final class StaleFiles {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        int removed = 0;
+        int removed = SharedArenaStore.sweepDeadArenas(dir);
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 Matcher m = OWNED.matcher(entry.getFileName().toString());

@@ -10,17 +10,30 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The arena file's regions and header fields (format version 1; docs/object-store-format.md).
+ * The arena's two files, their regions and header fields (format version 2; docs/object-store-format.md).
  * <pre>
- *  0          4096            indexOffset         pinTableOffset        dataOffset        fileBytes
- *  +----------+---------------+-------------------+---------------------+-----------------+
- *  | header   | client table  | index             | pin table           | data            |
- *  |          | clients x 64  | slots x 64        | clients x slots x 4 | 64-byte aligned |
- *  +----------+---------------+-------------------+---------------------+-----------------+
+ *  data file (only the node writes; readers map it read-only)
+ *  0          4096 = indexOffset          dataOffset                    fileBytes
+ *  +----------+---------------------------+-----------------------------+
+ *  | header   | index                     | data                        |
+ *  |          | slots x 64                | 64-byte aligned blocks      |
+ *  +----------+---------------------------+-----------------------------+
+ *
+ *  control file (what readers write: their client entry and their pin row)
+ *  0 = clientTableOffset    pinTableOffset                      controlBytes
+ *  +------------------------+-----------------------------------+
+ *  | client table           | pin table                         |
+ *  | clients x 64           | clients x slots x 4               |
+ *  +------------------------+-----------------------------------+
  * </pre>
- * The header's and a client entry's fields are the layouts {@link #HEADER} and {@link #CLIENT_ENTRY}.
+ * Offsets of the index and the data are in the data file; of the client table and the pin table,
+ * in the control file. The header's and a client entry's fields are the layouts {@link #HEADER}
+ * and {@link #CLIENT_ENTRY}.
  */
 public final class ArenaDescriptor {
+    /** Room for the spill directory's path (UTF-8) in the header; a longer path is not recorded. */
+    public static final int SPILL_PATH_MAX_BYTES = 1024;
+
     /**
      * The header's fields, in file order. The offset constants below are read off this layout, and
      * ArenaFormatAgreementTest holds it, field by field, against docs/object-store-format.md and
@@ -42,7 +55,12 @@ public final class ArenaDescriptor {
         JAVA_LONG.withName("dataBytes"),
         JAVA_INT.withName("sealSequence"),
         MemoryLayout.paddingLayout(Integer.BYTES),
-        JAVA_LONG.withName("ownerPid"));
+        JAVA_LONG.withName("ownerPid"),
+        JAVA_LONG.withName("ownerStartTime"),
+        JAVA_LONG.withName("controlBytes"),
+        JAVA_INT.withName("spillPathBytes"),
+        MemoryLayout.paddingLayout(Integer.BYTES),
+        MemoryLayout.sequenceLayout(ArenaDescriptor.SPILL_PATH_MAX_BYTES, ValueLayout.JAVA_BYTE).withName("spillPath"));
 
     /** One entry of the client table ({@code MOBULA_CLIENT_*} in C): pid (0 = free) and process start time. */
     public static final StructLayout CLIENT_ENTRY = MemoryLayout.structLayout(
@@ -52,7 +70,10 @@ public final class ArenaDescriptor {
 
     /** "MOBULA01" as little-endian bytes. */
     public static final long MAGIC = 0x3130414C55424F4DL;
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The data file's name ends so; its control file's name ends with {@link #CONTROL_SUFFIX} instead. */
+    public static final String DATA_SUFFIX = ".arena";
+    public static final String CONTROL_SUFFIX = ".control";
     /** The header's region: one page, of which {@link #HEADER} uses the start. */
     public static final int HEADER_BYTES = 4096;
     public static final int CLIENT_BYTES = (int) CLIENT_ENTRY.byteSize();
@@ -78,6 +99,10 @@ public final class ArenaDescriptor {
     public static final long DATA_BYTES_OFFSET = offsetOf(HEADER, "dataBytes");
     public static final long SEAL_SEQUENCE_OFFSET = offsetOf(HEADER, "sealSequence");
     public static final long OWNER_PID_OFFSET = offsetOf(HEADER, "ownerPid");
+    public static final long OWNER_START_TIME_OFFSET = offsetOf(HEADER, "ownerStartTime");
+    public static final long CONTROL_BYTES_OFFSET = offsetOf(HEADER, "controlBytes");
+    public static final long SPILL_PATH_BYTES_OFFSET = offsetOf(HEADER, "spillPathBytes");
+    public static final long SPILL_PATH_OFFSET = offsetOf(HEADER, "spillPath");
 
     public static final long CLIENT_PID_OFFSET = offsetOf(CLIENT_ENTRY, "pid");
     public static final long CLIENT_START_TIME_OFFSET = offsetOf(CLIENT_ENTRY, "startTime");
@@ -93,9 +118,10 @@ public final class ArenaDescriptor {
     private final long pinTableOffset;
     private final long dataOffset;
     private final long dataBytes;
+    private final long controlBytes;
 
     private ArenaDescriptor(long fileBytes, int maxClients, int indexSlots, long clientTableOffset, long indexOffset,
-                            long pinTableOffset, long dataOffset, long dataBytes) {
+                            long pinTableOffset, long dataOffset, long dataBytes, long controlBytes) {
         this.fileBytes = fileBytes;
         this.maxClients = maxClients;
         this.indexSlots = indexSlots;
@@ -104,6 +130,7 @@ public final class ArenaDescriptor {
         this.pinTableOffset = pinTableOffset;
         this.dataOffset = dataOffset;
         this.dataBytes = dataBytes;
+        this.controlBytes = controlBytes;
     }
 
     /**
@@ -118,17 +145,23 @@ public final class ArenaDescriptor {
         if (maxClients < 2) {
             throw new IllegalArgumentException("maxClients must be >= 2 (the node and a reader), got " + maxClients);
         }
-        // Index, pin table and data start on pages, so each reader's pin row (indexSlots x 4 bytes,
-        // whole pages from 1024 slots up) can be mapped or protected writable on its own.
-        long clientTable = HEADER_BYTES;
-        long index = alignPage(clientTable + (long) maxClients * CLIENT_BYTES);
-        long pins = alignPage(index + (long) indexSlots * IndexSlotDescriptor.SLOT_BYTES);
-        long data4k = alignPage(pins + (long) maxClients * indexSlots * PIN_BYTES);
+        // Data file: the index and the data start on pages. Control file: the pin table starts on a
+        // page, so each reader's pin row (indexSlots x 4 bytes, whole pages from 1024 slots up) can
+        // be mapped or protected writable on its own.
+        long index = HEADER_BYTES;
+        long data = alignPage(index + (long) indexSlots * IndexSlotDescriptor.SLOT_BYTES);
         long usable = dataBytes & ~(ALIGNMENT - 1);
-        return new ArenaDescriptor(data4k + usable, maxClients, indexSlots, clientTable, index, pins, data4k, usable);
+        long clientTable = 0;
+        long pins = alignPage(clientTable + (long) maxClients * CLIENT_BYTES);
+        long control = alignPage(pins + (long) maxClients * indexSlots * PIN_BYTES);
+        return new ArenaDescriptor(data + usable, maxClients, indexSlots, clientTable, index, pins, data, usable, control);
     }
 
-    /** Reads the layout from a mapped header, checking magic and version. */
+    /**
+     * Reads the layout from a mapped header, checking magic and version.
+     *
+     * @throws IllegalStateException if it is not an arena header of this format version.
+     */
     public static ArenaDescriptor read(MemorySegment arena) {
         long magic = arena.get(ValueLayout.JAVA_LONG, MAGIC_OFFSET);
         if (magic != MAGIC) {
@@ -143,11 +176,15 @@ public final class ArenaDescriptor {
             arena.get(ValueLayout.JAVA_INT, MAX_CLIENTS_OFFSET), arena.get(ValueLayout.JAVA_INT, INDEX_SLOTS_OFFSET),
             arena.get(ValueLayout.JAVA_LONG, CLIENT_TABLE_OFFSET_OFFSET), arena.get(ValueLayout.JAVA_LONG, INDEX_OFFSET_OFFSET),
             arena.get(ValueLayout.JAVA_LONG, PIN_TABLE_OFFSET_OFFSET), arena.get(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET),
-            arena.get(ValueLayout.JAVA_LONG, DATA_BYTES_OFFSET));
+            arena.get(ValueLayout.JAVA_LONG, DATA_BYTES_OFFSET), arena.get(ValueLayout.JAVA_LONG, CONTROL_BYTES_OFFSET));
     }
 
-    /** Writes the header (the node, once, before anyone else maps the file). */
-    void writeHeader(MemorySegment arena, long ownerPid) {
+    /**
+     * Writes the header (the node, once, before anyone else maps the file): the layout, the owner
+     * (pid and process start time, by which a later store start tells a dead owner's files), and
+     * the spill directory, if any and if its path fits, so that it is swept with them.
+     */
+    void writeHeader(MemorySegment arena, long ownerPid, long ownerStartTime, java.nio.file.Path spillDirectory) {
         arena.set(ValueLayout.JAVA_INT, FORMAT_VERSION_OFFSET, FORMAT_VERSION);
         arena.set(ValueLayout.JAVA_INT, HEADER_BYTES_OFFSET, HEADER_BYTES);
         arena.set(ValueLayout.JAVA_LONG, FILE_BYTES_OFFSET, fileBytes);
@@ -161,7 +198,51 @@ public final class ArenaDescriptor {
         arena.set(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET, dataOffset);
         arena.set(ValueLayout.JAVA_LONG, DATA_BYTES_OFFSET, dataBytes);
         arena.set(ValueLayout.JAVA_LONG, OWNER_PID_OFFSET, ownerPid);
+        arena.set(ValueLayout.JAVA_LONG, OWNER_START_TIME_OFFSET, ownerStartTime);
+        arena.set(ValueLayout.JAVA_LONG, CONTROL_BYTES_OFFSET, controlBytes);
+        byte[] spill = spillDirectory == null ? new byte[0]
+            : spillDirectory.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (spill.length <= SPILL_PATH_MAX_BYTES) {
+            MemorySegment.copy(spill, 0, arena, ValueLayout.JAVA_BYTE, SPILL_PATH_OFFSET, spill.length);
+            arena.set(ValueLayout.JAVA_INT, SPILL_PATH_BYTES_OFFSET, spill.length);
+        }
         LONG.setRelease(arena, MAGIC_OFFSET, MAGIC); // last: a reader that sees the magic sees the rest
+    }
+
+    /** The owner's pid, as the header records it. */
+    static long ownerPid(MemorySegment header) {
+        return header.get(ValueLayout.JAVA_LONG, OWNER_PID_OFFSET);
+    }
+
+    /** The owner's process start time (field 22 of /proc/<pid>/stat), as the header records it. */
+    static long ownerStartTime(MemorySegment header) {
+        return header.get(ValueLayout.JAVA_LONG, OWNER_START_TIME_OFFSET);
+    }
+
+    /** The spill directory the header records, or null if none was recorded. */
+    static java.nio.file.Path spillDirectory(MemorySegment header) {
+        int bytes = header.get(ValueLayout.JAVA_INT_UNALIGNED, SPILL_PATH_BYTES_OFFSET);
+        if (bytes <= 0 || bytes > SPILL_PATH_MAX_BYTES) {
+            return null;
+        }
+        byte[] path = new byte[bytes];
+        MemorySegment.copy(header, ValueLayout.JAVA_BYTE, SPILL_PATH_OFFSET, path, 0, bytes);
+        return java.nio.file.Path.of(new String(path, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The control file of the data file {@code data}: beside it, its name ending {@code .control}
+     * for {@code .arena}.
+     *
+     * @throws IllegalArgumentException if {@code data}'s name does not end with {@code .arena}.
+     */
+    public static java.nio.file.Path controlPath(java.nio.file.Path data) {
+        String name = data.getFileName().toString();
+        if (!name.endsWith(DATA_SUFFIX) || name.length() == DATA_SUFFIX.length()) {
+            throw new IllegalArgumentException("an arena's data file must be named <name>" + DATA_SUFFIX + ", got " + data
+                + "; its control file is <name>" + CONTROL_SUFFIX + " beside it");
+        }
+        return data.resolveSibling(name.substring(0, name.length() - DATA_SUFFIX.length()) + CONTROL_SUFFIX);
     }
 
     static long alignPage(long offset) {
@@ -197,21 +278,27 @@ public final class ArenaDescriptor {
         return dataBytes;
     }
 
+    /** Offset of the pin table in the control file. */
     public long pinTableOffset() {
         return pinTableOffset;
     }
 
-    /** Offset of slot {@code s} in the index. */
+    /** Size of the control file. */
+    public long controlBytes() {
+        return controlBytes;
+    }
+
+    /** Offset of slot {@code s} in the index, in the data file. */
     public long slotOffset(int slot) {
         return indexOffset + (long) slot * IndexSlotDescriptor.SLOT_BYTES;
     }
 
-    /** Offset of client {@code c}'s pin counter for slot {@code s}. */
+    /** Offset of client {@code c}'s pin counter for slot {@code s}, in the control file. */
     public long pinOffset(int client, int slot) {
         return pinTableOffset + ((long) client * indexSlots + slot) * PIN_BYTES;
     }
 
-    /** Offset of client {@code c}'s row of pin counters. */
+    /** Offset of client {@code c}'s row of pin counters, in the control file. */
     public long pinRowOffset(int client) {
         return pinTableOffset + (long) client * pinRowBytes();
     }
@@ -221,6 +308,7 @@ public final class ArenaDescriptor {
         return (long) indexSlots * PIN_BYTES;
     }
 
+    /** Offset of client {@code c}'s entry in the client table, in the control file. */
     public long clientOffset(int client) {
         return clientTableOffset + (long) client * CLIENT_BYTES;
     }

@@ -8,9 +8,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
-/** The node's arena file: created at its full size, sparse, and mapped read-write. */
+/**
+ * One of the node's arena files (data or control): created at its full size, sparse, the owner's
+ * alone (0600 from the moment it exists: the mode is given to the creating open, so there is no
+ * window in which another user could open it), and mapped read-write.
+ */
 final class ArenaFile {
     /** Prefaulting goes in steps of this size, so a closing store stops it soon. */
     private static final long PREFAULT_CHUNK_BYTES = 64L << 20;
@@ -18,14 +27,20 @@ final class ArenaFile {
     private ArenaFile() {
     }
 
-    /** Creates {@code path} (which must not exist) with {@code layout.fileBytes()} bytes and maps it into {@code mapping}. */
-    static MemorySegment createAndMap(Path path, ArenaDescriptor layout, Arena mapping) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-            channel.truncate(0);
-            channel.position(layout.fileBytes() - 1);
+    /** Read and write for the owner, nothing for anyone else. */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** A directory of the owner's alone: spill directories. */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    /** Creates {@code path} (which must not exist), mode 0600, with {@code bytes} bytes, and maps it into {@code mapping}. */
+    static MemorySegment createAndMap(Path path, long bytes, Arena mapping) {
+        try (FileChannel channel = FileChannel.open(path, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE), OWNER_ONLY)) {
+            channel.position(bytes - 1);
             channel.write(ByteBuffer.wrap(new byte[1])); // sparse: pages appear on first touch
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileBytes(), mapping);
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, mapping);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the object store arena " + path + ": " + e.getMessage()
                 + "; check that the directory exists, is writable and has room (df " + path.getParent() + ")", e);

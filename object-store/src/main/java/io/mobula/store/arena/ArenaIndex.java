@@ -7,8 +7,8 @@ import io.mobula.store.ObjectId;
 
 /**
  * The index as one process sees it: lock-free lookups and pins for everyone, slot inserts and
- * tombstones for the node. {@code arena} may be a read-only mapping; a process writes only its own
- * row of pin counters ({@code pinRow}).
+ * tombstones for the node. {@code arena} (the data file) may be a read-only mapping; a process
+ * writes only its own row of pin counters ({@code pinRow}, in the control file).
  * <p>
  * Pin protocol: increment our counter (a full fence), then re-read the slot's state, id and
  * generation; if it no longer holds that object sealed, undo and look up again. The node tombstones
@@ -18,12 +18,15 @@ import io.mobula.store.ObjectId;
 final class ArenaIndex {
     private final MemorySegment arena;
     private final ArenaDescriptor layout;
+    /** The control file's mapping: every client's pin rows (the node reads them all). */
+    private final MemorySegment control;
     private final MemorySegment pinRow;
     private final int mask;
 
-    ArenaIndex(MemorySegment arena, ArenaDescriptor layout, MemorySegment pinRow) {
+    ArenaIndex(MemorySegment arena, ArenaDescriptor layout, MemorySegment control, MemorySegment pinRow) {
         this.arena = arena;
         this.layout = layout;
+        this.control = control;
         this.pinRow = pinRow;
         this.mask = layout.indexSlots() - 1;
     }
@@ -85,7 +88,7 @@ final class ArenaIndex {
     boolean pinnedByAnyone(int slot) {
         VarHandle.fullFence();
         for (int client = 0; client < layout.maxClients(); client++) {
-            if ((int) ArenaDescriptor.INT.getVolatile(arena, layout.pinOffset(client, slot)) != 0) {
+            if ((int) ArenaDescriptor.INT.getVolatile(control, layout.pinOffset(client, slot)) != 0) {
                 return true;
             }
         }

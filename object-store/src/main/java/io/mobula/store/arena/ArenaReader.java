@@ -13,12 +13,13 @@ import io.mobula.store.ObjectView;
 import io.mobula.store.StoreClosedException;
 
 /**
- * A local process's window on a node's arena: maps the file read-only, registers itself in the
+ * A local process's window on a node's arena: maps the data file read-only (opened for reading
+ * only, so a reader needs no write permission on it), registers itself in the control file's
  * client table, and reads sealed objects in place, pinning them while it holds a view. Nothing is
  * copied and the node is not asked: lookups and pins are lock-free in the mapped index.
  * <p>
- * Its only writes are its client-table entry and its own row of pin counters (mapped read-write
- * apart). If the process dies holding pins, the node sees the pid gone and zeroes the row.
+ * Its only writes are its client-table entry and its own row of pin counters, both in the control
+ * file. If the process dies holding pins, the node sees the pid gone and zeroes the row.
  */
 public final class ArenaReader implements AutoCloseable {
     private final Arena mapping = Arena.ofShared();
@@ -50,28 +51,43 @@ public final class ArenaReader implements AutoCloseable {
     });
 
     /**
-     * Attaches to the arena at {@code path}.
+     * Attaches to the arena whose data file is {@code path} (its control file is beside it).
      *
+     * @throws IllegalArgumentException if the file name does not end with {@code .arena}.
      * @throws IllegalStateException if the file is not an arena of this format, or its client table is full.
+     * @throws UncheckedIOException if either file cannot be opened (missing, or not readable, or the
+     *                              control file not writable, by this user).
      */
     public ArenaReader(Path path) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MemorySegment header = channel.map(FileChannel.MapMode.READ_ONLY, 0, ArenaDescriptor.HEADER_BYTES, mapping);
+        Path controlPath = ArenaDescriptor.controlPath(path);
+        try (FileChannel data = FileChannel.open(path, StandardOpenOption.READ);
+             FileChannel controlChannel = FileChannel.open(controlPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (data.size() < ArenaDescriptor.HEADER_BYTES) { // a mapped page past the end would fault on reading
+                throw new IllegalStateException("not a Mobula arena: " + path + " is " + data.size() + " bytes, shorter than "
+                    + "the header's " + ArenaDescriptor.HEADER_BYTES + "; is this the path the node printed?");
+            }
+            MemorySegment header = data.map(FileChannel.MapMode.READ_ONLY, 0, ArenaDescriptor.HEADER_BYTES, mapping);
             this.layout = ArenaDescriptor.read(header);
-            this.arena = channel.map(FileChannel.MapMode.READ_ONLY, 0, layout.fileBytes(), mapping);
-            MemorySegment clients = channel.map(FileChannel.MapMode.READ_WRITE, layout.clientOffset(0),
-                (long) layout.maxClients() * ArenaDescriptor.CLIENT_BYTES, mapping);
-            int client = claimClient(clients);
-            this.clientEntry = clients.asSlice((long) client * ArenaDescriptor.CLIENT_BYTES, ArenaDescriptor.CLIENT_BYTES);
-            this.pinRow = channel.map(FileChannel.MapMode.READ_WRITE, layout.pinRowOffset(client), layout.pinRowBytes(),
-                mapping);
-            this.index = new ArenaIndex(arena, layout, pinRow);
-            MemorySegment headerRw = channel.map(FileChannel.MapMode.READ_WRITE, 0, ArenaDescriptor.HEADER_BYTES, mapping);
-            this.seals = new SealSequence(headerRw);
+            if (data.size() < layout.fileBytes() || controlChannel.size() < layout.controlBytes()) {
+                throw new IllegalStateException("the arena " + path + " is " + data.size() + " bytes and its control file "
+                    + controlChannel.size() + ", shorter than the header's " + layout.fileBytes() + " and "
+                    + layout.controlBytes() + "; the files are damaged or not from one store");
+            }
+            this.arena = data.map(FileChannel.MapMode.READ_ONLY, 0, layout.fileBytes(), mapping);
+            MemorySegment control = controlChannel.map(FileChannel.MapMode.READ_WRITE, 0, layout.controlBytes(), mapping);
+            int client = claimClient(control);
+            this.clientEntry = control.asSlice(layout.clientOffset(client), ArenaDescriptor.CLIENT_BYTES);
+            this.pinRow = control.asSlice(layout.pinRowOffset(client), layout.pinRowBytes());
+            this.index = new ArenaIndex(arena, layout, control, pinRow);
+            // A futex wait only reads the word: the read-only mapping of the data file serves.
+            this.seals = new SealSequence(arena);
         } catch (IOException e) {
             mapping.close();
-            throw new UncheckedIOException("cannot open the arena " + path + ": " + e.getMessage()
-                + "; is the node running on this host, and is this the path it printed?", e);
+            throw new UncheckedIOException("cannot open the arena " + path + " (and its control file " + controlPath + "): "
+                + e.getMessage() + "; is the node running on this host as this user, and is this the path it printed?", e);
+        } catch (RuntimeException e) {
+            mapping.close();
+            throw e;
         }
     }
 
@@ -79,7 +95,7 @@ public final class ArenaReader implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         long started = ProcessLiveness.startTime(pid);
         for (int client = 1; client < layout.maxClients(); client++) {
-            long entry = (long) client * ArenaDescriptor.CLIENT_BYTES;
+            long entry = layout.clientOffset(client);
             // Claim with the pid, then write the start time: until it is there (non-zero) the node's
             // reaper leaves the entry alone, so a half-registered reader is never reaped.
             if ((long) ArenaDescriptor.LONG.getVolatile(clients, entry + ArenaDescriptor.CLIENT_PID_OFFSET) == 0
@@ -88,7 +104,6 @@ public final class ArenaReader implements AutoCloseable {
                 return client;
             }
         }
-        mapping.close();
         throw new IllegalStateException("the arena's client table is full (" + layout.maxClients()
             + " processes attached); close readers that are no longer needed");
     }
@@ -121,7 +136,7 @@ public final class ArenaReader implements AutoCloseable {
         return layout;
     }
 
-    /** Where this process mapped the arena file (views of objects lie inside it: no copies). */
+    /** Where this process mapped the arena's data file (views of objects lie inside it: no copies). */
     public long mappedAddress() {
         return arena.address();
     }

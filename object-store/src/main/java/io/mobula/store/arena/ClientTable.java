@@ -12,11 +12,12 @@ final class ClientTable {
     /** The node's own entry and pin row. */
     static final int NODE_CLIENT = 0;
 
+    /** The control file, where the client table and the pin table are. */
     private final MemorySegment arena;
     private final ArenaDescriptor layout;
 
-    ClientTable(MemorySegment arena, ArenaDescriptor layout) {
-        this.arena = arena;
+    ClientTable(MemorySegment control, ArenaDescriptor layout) {
+        this.arena = control;
         this.layout = layout;
     }
 

@@ -10,7 +10,10 @@ import java.lang.foreign.MemorySegment;
 final class SealSequence {
     private final MemorySegment word;
 
-    /** @param header a writable mapping of at least the header (futex needs a writable word) */
+    /**
+     * @param header a mapping of at least the header: a reader's is read-only (a futex wait only
+     *               reads the word), the node's writable (it advances the word).
+     */
     SealSequence(MemorySegment header) {
         this.word = header.asSlice(ArenaDescriptor.SEAL_SEQUENCE_OFFSET, Integer.BYTES);
     }

@@ -1,10 +1,8 @@
 package io.mobula.store.arena;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,13 +17,18 @@ import io.mobula.store.ObjectTooLargeException;
 import io.mobula.store.ObjectView;
 import io.mobula.store.StoreClosedException;
 import io.mobula.store.StoreContext;
+import io.mobula.store.StoreFolderFullException;
 import io.mobula.store.StoreFullException;
 import io.mobula.StoreStats;
 
 /**
- * The node's object store: one shared-memory arena file (under {@code /dev/shm}) that this process
- * owns and any local process can map ({@link ArenaReader}, or C through {@code mobula_store.h}) to
- * read sealed objects in place. Format: {@code docs/object-store-format.md}.
+ * The node's object store: one shared-memory arena (under {@code /dev/shm}) that this process owns
+ * and any local process can map ({@link ArenaReader}, or C through {@code mobula_store.h}) to read
+ * sealed objects in place. Format: {@code docs/object-store-format.md}. The arena is two files,
+ * both the owner's alone (0600): the data file, which only this process writes, and the control
+ * file, where readers register and count their pins ({@link ArenaFiles}). They go at close, or
+ * at exit if close never runs; a later store start removes those of an owner killed outright
+ * ({@link ArenaSweeper}).
  * <p>
  * This process alone allocates, creates, seals and deletes, under one lock; lookups and pins are
  * lock-free for everyone. Waiters for a seal sleep on a futex in the arena ({@link SealSequence}),
@@ -38,10 +41,15 @@ public final class SharedArenaStore implements ObjectStore {
     private static final long REAP_INTERVAL_MS = 1000;
     private static final long PRESSURE_RETRY_NS = 100_000_000L;
     private static final double SOFT_PRESSURE_FRACTION = 0.75;
+    /** Client-table entries of a store made in shared memory: the node and 31 local readers. */
+    private static final int MAX_CLIENTS = 32;
 
     private final Path path;
+    private final ArenaFiles files;
     private final Arena mapping = Arena.ofShared();
     private final MemorySegment arena;
+    /** The control file: the client table and every client's pin row. */
+    private final MemorySegment control;
     private final ArenaDescriptor layout;
     private final ArenaIndex index;
     private final ArenaSpace space;
@@ -62,11 +70,15 @@ public final class SharedArenaStore implements ObjectStore {
 
         @Override
         public void retain(int slot, Object holder) {
-            ArenaDescriptor.INT.getAndAdd(arena, layout.pinOffset(ClientTable.NODE_CLIENT, slot), 1);
+            ArenaDescriptor.INT.getAndAdd(control, layout.pinOffset(ClientTable.NODE_CLIENT, slot), 1);
             cleaner.register(holder, () -> released(slot));
         }
     };
     private final Thread reaper;
+    /** Gives a new object's block its pages before it is filled, so a full folder fails the create, not the copy. */
+    private final PageReservation pages;
+    /** Null when the store was made at a path given to it; else where it went, and why if not where asked. */
+    private final ArenaPlacement placement;
     /** Both null when the store never spills. */
     private final Spiller spiller;
     private final ArenaSpilling spilling;
@@ -75,29 +87,52 @@ public final class SharedArenaStore implements ObjectStore {
     private volatile boolean closed;
 
     /**
-     * Creates the arena file at {@code path} (which must not exist) sized for the context's capacity.
+     * Creates the arena at {@code path} (the data file, named {@code <name>.arena}; it and the control
+     * file {@code <name>.control} must not exist) sized for the context's capacity. First removes
+     * the arenas of dead owners from that folder ({@link ArenaSweeper}).
      *
      * @param prefault populate the data region's pages in the background, so first puts do not fault.
+     * @throws IllegalArgumentException if the file name does not end with {@code .arena}.
      */
     public SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault) {
+        this(context, path, maxClients, prefault, null);
+    }
+
+    private SharedArenaStore(StoreContext context, Path path, int maxClients, boolean prefault, ArenaPlacement placement) {
         context.conclude();
         this.path = path;
+        this.placement = placement;
         this.createTimeoutNs = context.createTimeoutNs();
         this.pressureHook = context.pressureHook();
-        long dataBytes = context.capacityBytes();
-        int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
-        this.layout = ArenaDescriptor.layout(dataBytes, slots, maxClients);
-        this.arena = ArenaFile.createAndMap(path, layout, mapping);
-        this.index = new ArenaIndex(arena, layout, arena.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
+        this.layout = layoutFor(placement != null ? placement.capacityBytes() : context.capacityBytes(), maxClients);
+        ArenaSweeper.sweep(path.toAbsolutePath().getParent());
+        this.files = new ArenaFiles(path, context.spillDirectory());
+        try {
+            this.arena = files.createData(layout.fileBytes(), mapping);
+            this.control = files.createControl(layout.controlBytes(), mapping);
+        } catch (RuntimeException e) {
+            mapping.close();
+            files.close();
+            throw e;
+        }
+        this.index = new ArenaIndex(arena, layout, control, control.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
             layout.pinRowBytes()));
         this.space = new ArenaSpace(arena, layout, index, changed::signalAll);
+        this.pages = new PageReservation(arena, layout, path.toAbsolutePath().getParent().toString());
+        try {
+            pages.reserveMetadata(control);
+        } catch (StoreFolderFullException e) {
+            mapping.close();
+            files.close();
+            throw e;
+        }
         this.seals = new SealSequence(arena);
         this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
         this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals);
-        this.clients = new ClientTable(arena, layout);
+        this.clients = new ClientTable(control, layout);
         long pid = ProcessHandle.current().pid();
         clients.registerNode(pid);
-        layout.writeHeader(arena, pid);
+        layout.writeHeader(arena, pid, ProcessLiveness.startTime(pid), context.spillDirectory());
         this.reaper = daemon(this::reapLoop, "mobula-arena-reaper");
         reaper.start();
         if (prefault) {
@@ -105,11 +140,49 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
-    /** A store in a new file under /dev/shm (or the temp directory where /dev/shm is missing). */
+    /**
+     * A store in new files in the context's directory ({@code /dev/shm} by default), sized to what
+     * that folder can hold: if it cannot hold the whole capacity the arena goes to the fallback
+     * directory (the temp folder, disk-backed) or shrinks to fit ({@link ArenaPlacement}), and
+     * {@link #placementNote()} says so. Dead owners' arenas are swept from the folder first, so
+     * their room counts.
+     *
+     * @throws io.mobula.store.StoreException if no folder has room for even a small store.
+     */
     public static SharedArenaStore inSharedMemory(StoreContext context, boolean prefault) {
-        Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-        Path path = dir.resolve("mobula-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".arena");
-        return new SharedArenaStore(context, path, 32, prefault);
+        context.conclude();
+        ArenaSweeper.sweep(context.directory());
+        ArenaPlacement placement = ArenaPlacement.choose(context.capacityBytes(), MAX_CLIENTS, context.directory(),
+            context.fallbackDirectory());
+        Path path = placement.directory().resolve("mobula-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(System.nanoTime()) + ArenaDescriptor.DATA_SUFFIX);
+        return new SharedArenaStore(context, path, MAX_CLIENTS, prefault, placement);
+    }
+
+    /**
+     * Null if the store got the capacity it was asked for in the folder it was asked for (or was
+     * made at a given path); else what it did instead (fell back to a disk-backed file, or shrank
+     * to fit the folder), and what to change.
+     */
+    public String placementNote() {
+        return placement == null ? null : placement.note();
+    }
+
+    /** The arena's layout for a data region of {@code dataBytes}: one index slot per 16 to 32 KiB, 2048 at least. */
+    static ArenaDescriptor layoutFor(long dataBytes, int maxClients) {
+        int slots = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1024, dataBytes / (32 * 1024)))) * 2;
+        return ArenaDescriptor.layout(dataBytes, slots, maxClients);
+    }
+
+    /**
+     * Removes the arenas in {@code directory} whose owner process is dead (pid and start time, as
+     * their headers record them), with their control files and spill files; a live owner's are
+     * kept. Every store start does this for its own folder.
+     *
+     * @return how many arenas were removed.
+     */
+    public static int sweepDeadArenas(Path directory) {
+        return ArenaSweeper.sweep(directory);
     }
 
     /** A spill directory of this process's own under the temp directory. */
@@ -143,7 +216,7 @@ public final class SharedArenaStore implements ObjectStore {
         return spiller == null ? null : spiller.directory();
     }
 
-    /** The arena file, for readers in other processes. */
+    /** The arena's data file, for readers in other processes (its control file is beside it). */
     public Path path() {
         return path;
     }
@@ -157,8 +230,26 @@ public final class SharedArenaStore implements ObjectStore {
         return arena.asSlice(layout.dataOffset(), layout.dataBytes());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreFolderFullException if the arena's folder has no room for the object's pages
+     *                                  (filled by someone else): nothing is created, its slot is freed.
+     */
     @Override
     public ObjectBuilder create(ObjectId id, long size, int kind) {
+        ArenaObjectBuilder builder = allocate(id, size, kind);
+        try {
+            pages.reserve(id, builder.data().address() - arena.address(), size);
+        } catch (StoreFolderFullException e) {
+            delete(id);
+            throw e;
+        }
+        return builder;
+    }
+
+    /** Takes a block and a slot for a new object (state CREATED), waiting for room as the store's create timeout allows. */
+    private ArenaObjectBuilder allocate(ObjectId id, long size, int kind) {
         if (size < 0) {
             throw new IllegalArgumentException("object size must be >= 0, got " + size);
         }
@@ -334,11 +425,7 @@ public final class SharedArenaStore implements ObjectStore {
         if (spiller != null) {
             spiller.clear();
         }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // the file goes with the machine's next boot; nothing holds it open now
-        }
+        files.close();
     }
 
     private void reapLoop() {
@@ -423,6 +510,7 @@ public final class SharedArenaStore implements ObjectStore {
     public String toString() {
         StoreStats s = stats();
         return "SharedArenaStore{" + path + ", used=" + s.usedBytes() + "/" + s.capacityBytes() + ", objects=" + s.objectCount()
-            + ", createTimeoutMs=" + TimeUnit.NANOSECONDS.toMillis(createTimeoutNs) + "}";
+            + ", createTimeoutMs=" + TimeUnit.NANOSECONDS.toMillis(createTimeoutNs)
+            + (placementNote() == null ? "" : ", placement: " + placementNote()) + "}";
     }
 }

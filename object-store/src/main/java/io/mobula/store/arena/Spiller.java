@@ -21,6 +21,11 @@ import io.mobula.store.ObjectId;
  * freed, and the directory when the store closes. The store's alone; not thread safe (it locks).
  */
 final class Spiller {
+    /** A spill file is {@code spill-<n>.bin}; only such files are ever deleted from a spill directory. */
+    private static final String SPILL_FILE_PREFIX = "spill-";
+    private static final String SPILL_FILE_SUFFIX = ".bin";
+    private static final java.util.regex.Pattern SPILL_FILE = java.util.regex.Pattern.compile("spill-\\d+\\.bin");
+
     private final Path directory;
     private final Map<ObjectId, Location> spilled = new HashMap<>();
     private final Map<Path, Integer> liveObjectsPerFile = new HashMap<>();
@@ -45,9 +50,12 @@ final class Spiller {
             return;
         }
         try {
-            Files.createDirectories(directory);
-            Path file = directory.resolve("spill-" + (nextFile++) + ".bin");
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, ArenaFile.OWNER_ONLY_DIRECTORY);
+            }
+            Path file = directory.resolve(SPILL_FILE_PREFIX + (nextFile++) + SPILL_FILE_SUFFIX);
+            try (FileChannel channel = FileChannel.open(file, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), ArenaFile.OWNER_ONLY)) {
                 long offset = 0;
                 for (Victim victim : victims) {
                     ByteBuffer bytes = victim.bytes().asByteBuffer();
@@ -121,8 +129,6 @@ final class Spiller {
     }
 
 
-
-
     Path directory() {
         return directory;
     }
@@ -131,16 +137,30 @@ final class Spiller {
     void clear() {
         spilled.clear();
         liveObjectsPerFile.clear();
-        if (!Files.isDirectory(directory)) {
+        deleteSpillFiles(directory);
+    }
+
+    /**
+     * Deletes the spill files in {@code directory}, then the directory if that left it empty.
+     * Other files are left alone: a directory given by the user may hold more than spills.
+     */
+    static void deleteSpillFiles(Path directory) {
+        if (!Files.isDirectory(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var files = Files.list(directory)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(file);
+                if (SPILL_FILE.matcher(file.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(file);
+                }
             }
+        } catch (IOException e) {
+            return; // best effort: a later store start's sweep tries again
+        }
+        try {
             Files.deleteIfExists(directory);
         } catch (IOException e) {
-            // best effort: the directory is under the node's own temp folder
+            // not empty (the user's own files) or not ours to remove
         }
     }
 }

@@ -11,20 +11,48 @@ import java.util.concurrent.TimeUnit;
 
 import io.mobula.jvm.JvmFlags;
 
-/** Starts {@link ArenaReaderMain} in a JVM of its own, from this JVM's class path. */
+/**
+ * Starts {@link ArenaReaderMain} (or another test main, such as {@link StoreOwnerMain}) in a JVM of
+ * its own, from this JVM's class path, with the flags every Mobula JVM gets.
+ */
 final class ReaderProcess implements AutoCloseable {
     private final Process process;
     private final BufferedReader out;
 
     ReaderProcess(Path arena, List<String> args) throws IOException {
+        this(List.of(), arena, args);
+    }
+
+    /** @param prefix what the JVM's command line is run under (e.g. setpriv with fewer capabilities). */
+    ReaderProcess(List<String> prefix, Path arena, List<String> args) throws IOException {
+        this(prefix, ArenaReaderMain.class, concat(List.of(arena.toString()), args));
+    }
+
+    /** Runs {@code main} with {@code args}. */
+    ReaderProcess(Class<?> main, List<String> args) throws IOException {
+        this(List.of(), main, args);
+    }
+
+    private ReaderProcess(List<String> prefix, Class<?> main, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java);
         command.addAll(JvmFlags.all());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ArenaReaderMain.class.getName(),
-            arena.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The process's pid. */
+    long pid() {
+        return process.pid();
     }
 
     /** The next line the reader prints; fails after {@code timeoutSeconds}. */
