@@ -2,7 +2,7 @@
  * mobula_store.h: zero-copy reader of a Mobula node's shared-memory object-store arena.
  *
  * The node (a JVM) owns the arena file, `/dev/shm/mobula-<node>.arena`, in the format described
- * by docs/object-store-format.md (format version 1). This library lets any local process read
+ * by docs/object-store-format.md (format version 2). This library lets any local process read
  * sealed objects out of it without copying:
  *
  *     mobula_store *store;
@@ -48,7 +48,7 @@ extern "C" {
 #endif
 
 /* The arena format version this library reads. */
-#define MOBULA_STORE_FORMAT_VERSION 1u
+#define MOBULA_STORE_FORMAT_VERSION 2u
 
 /*
  * The arena format (docs/object-store-format.md), for this library and for programs that inspect
@@ -82,6 +82,7 @@ enum mobula_header_field {
     MOBULA_HEADER_DATA_OFFSET = 64,
     MOBULA_HEADER_DATA_BYTES = 72,
     MOBULA_HEADER_SEAL_SEQUENCE = 80, /* u32 futex word */
+    MOBULA_HEADER_INDEX_SEQUENCE = 84, /* u32, odd while the node moves index entries */
     MOBULA_HEADER_OWNER_PID = 88
 };
 
@@ -99,8 +100,7 @@ enum mobula_slot_field {
     MOBULA_SLOT_ID_LOW = 16,
     MOBULA_SLOT_OFFSET = 24,
     MOBULA_SLOT_SIZE = 32,
-    MOBULA_SLOT_GENERATION = 40,
-    MOBULA_SLOT_LAST_ACCESS = 48
+    MOBULA_SLOT_GENERATION = 40
 };
 
 /* The values of an index slot's state; any other value means the file is not this format. */

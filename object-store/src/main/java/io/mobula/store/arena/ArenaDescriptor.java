@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The arena file's regions and header fields (format version 1; docs/object-store-format.md).
+ * The arena file's regions and header fields (format version 2; docs/object-store-format.md).
  * <pre>
  *  0          4096            indexOffset         pinTableOffset        dataOffset        fileBytes
  *  +----------+---------------+-------------------+---------------------+-----------------+
@@ -41,7 +41,7 @@ public final class ArenaDescriptor {
         JAVA_LONG.withName("dataOffset"),
         JAVA_LONG.withName("dataBytes"),
         JAVA_INT.withName("sealSequence"),
-        MemoryLayout.paddingLayout(Integer.BYTES),
+        JAVA_INT.withName("indexSequence"),
         JAVA_LONG.withName("ownerPid"));
 
     /** One entry of the client table ({@code MOBULA_CLIENT_*} in C): pid (0 = free) and process start time. */
@@ -52,7 +52,8 @@ public final class ArenaDescriptor {
 
     /** "MOBULA01" as little-endian bytes. */
     public static final long MAGIC = 0x3130414C55424F4DL;
-    public static final int FORMAT_VERSION = 1;
+    /** 2: slots move back towards their home and tombstones return to EMPTY, under {@code indexSequence}. */
+    public static final int FORMAT_VERSION = 2;
     /** The header's region: one page, of which {@link #HEADER} uses the start. */
     public static final int HEADER_BYTES = 4096;
     public static final int CLIENT_BYTES = (int) CLIENT_ENTRY.byteSize();
@@ -77,6 +78,7 @@ public final class ArenaDescriptor {
     public static final long DATA_OFFSET_OFFSET = offsetOf(HEADER, "dataOffset");
     public static final long DATA_BYTES_OFFSET = offsetOf(HEADER, "dataBytes");
     public static final long SEAL_SEQUENCE_OFFSET = offsetOf(HEADER, "sealSequence");
+    public static final long INDEX_SEQUENCE_OFFSET = offsetOf(HEADER, "indexSequence");
     public static final long OWNER_PID_OFFSET = offsetOf(HEADER, "ownerPid");
 
     public static final long CLIENT_PID_OFFSET = offsetOf(CLIENT_ENTRY, "pid");
