@@ -322,6 +322,11 @@ final class ArenaSpace {
         return moves;
     }
 
+    /** Freed TOMBSTONE slots now: holes that an object being written or a pinned one still needs. */
+    int holes() {
+        return reusable.cardinality();
+    }
+
     /** Slots in state EMPTY now (at least one is always kept). */
     int emptySlots() {
         return emptySlots;

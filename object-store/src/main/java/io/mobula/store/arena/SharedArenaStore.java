@@ -437,6 +437,16 @@ public final class SharedArenaStore implements ObjectStore {
         return index.probes(id);
     }
 
+    /** Freed slots still TOMBSTONE (ones a pinned object or one being written still needs on its probe path). */
+    int indexHoles() {
+        lock.lock();
+        try {
+            return space.holes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Entries the index moved back towards their home so far. */
     long indexMoves() {
         lock.lock();
