@@ -108,8 +108,18 @@ final class ArenaIndex {
 
     /** @return true if {@code id} is sealed now. */
     boolean isSealed(ObjectId id) {
-        int slot = find(id);
-        return slot >= 0 && IndexSlotDescriptor.stateAcquire(arena, layout.slotOffset(slot)) == IndexSlotDescriptor.SEALED;
+        while (true) {
+            int slot = find(id);
+            if (slot < 0) {
+                return false;
+            }
+            long at = layout.slotOffset(slot);
+            int state = IndexSlotDescriptor.stateAcquire(arena, at);
+            if (IndexSlotDescriptor.holds(arena, at, id) && (state == IndexSlotDescriptor.SEALED || state == IndexSlotDescriptor.CREATED)) {
+                return state == IndexSlotDescriptor.SEALED;
+            }
+            // the slot changed since the lookup: a move (the object is elsewhere now) or a delete
+        }
     }
 
     /**
@@ -127,10 +137,14 @@ final class ArenaIndex {
                 return -1;
             }
             long at = layout.slotOffset(slot);
-            if (IndexSlotDescriptor.stateAcquire(arena, at) != IndexSlotDescriptor.SEALED) {
-                return -1;
-            }
+            int state = IndexSlotDescriptor.stateAcquire(arena, at);
             long generation = IndexSlotDescriptor.generation(arena, at);
+            if (state != IndexSlotDescriptor.SEALED || !IndexSlotDescriptor.holds(arena, at, high, low)) {
+                if (state == IndexSlotDescriptor.CREATED && IndexSlotDescriptor.holds(arena, at, high, low)) {
+                    return -1; // not sealed yet
+                }
+                continue; // the slot changed since the lookup (a move or a delete): look again
+            }
             ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * ArenaDescriptor.PIN_BYTES, 1);
             if (IndexSlotDescriptor.stateVolatile(arena, at) == IndexSlotDescriptor.SEALED
                 && IndexSlotDescriptor.generationVolatile(arena, at) == generation
