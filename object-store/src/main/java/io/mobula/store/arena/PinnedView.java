@@ -20,11 +20,11 @@ final class PinnedView implements ObjectView {
     }
 
     private final ObjectId id;
-    private final int slot;
+    /** The pinned slot, or -1 once the pin is given back (one field less keeps the view at 32 bytes). */
+    private int slot;
     private final int kind;
     private final MemorySegment data;
     private final Owner owner;
-    private boolean released;
 
     PinnedView(ObjectId id, int slot, int kind, MemorySegment data, Owner owner) {
         this.id = id;
@@ -51,14 +51,18 @@ final class PinnedView implements ObjectView {
 
     @Override
     public void retainBytes(Object holder) {
+        if (slot < 0) {
+            throw new IllegalStateException("view of " + id + " is closed: retain its bytes before closing it");
+        }
         owner.retain(slot, holder);
     }
 
     @Override
     public void close() {
-        if (!released) {
-            released = true;
-            owner.unpin(slot);
+        int pinned = slot;
+        if (pinned >= 0) {
+            slot = -1;
+            owner.unpin(pinned);
         }
     }
 }
