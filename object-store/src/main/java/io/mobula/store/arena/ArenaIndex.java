@@ -182,11 +182,23 @@ final class ArenaIndex {
         ArenaDescriptor.INT.getAndAdd(pinRow, (long) slot * ArenaDescriptor.PIN_BYTES, 1);
     }
 
-    /** Node only: does any client hold a pin on {@code slot}? Call after tombstoning it (volatile). */
+    /**
+     * Node only: does any client hold a pin on {@code slot}? Call after tombstoning it (volatile).
+     * Rows of free client entries are skipped: their 32 counters sit a row apart (a cache miss each),
+     * while the entries are one small table. Skipping is safe: a reader claims its entry (a
+     * volatile compare-and-set of the pid) before it pins anything, so if this volatile load still
+     * reads pid 0, the reader's pin and its re-check come later in the total order than the
+     * tombstone, and the re-check sees it. A row the node zeroed when its reader died or closed
+     * holds no pins either.
+     */
     boolean pinnedByAnyone(int slot) {
         VarHandle.fullFence();
-        for (int client = 0; client < layout.maxClients(); client++) {
-            if ((int) ArenaDescriptor.INT.getVolatile(arena, layout.pinOffset(client, slot)) != 0) {
+        if ((int) ArenaDescriptor.INT.getVolatile(arena, layout.pinOffset(ClientTable.NODE_CLIENT, slot)) != 0) {
+            return true;
+        }
+        for (int client = ClientTable.NODE_CLIENT + 1; client < layout.maxClients(); client++) {
+            if ((long) ArenaDescriptor.LONG.getVolatile(arena, layout.clientOffset(client) + ArenaDescriptor.CLIENT_PID_OFFSET) != 0
+                && (int) ArenaDescriptor.INT.getVolatile(arena, layout.pinOffset(client, slot)) != 0) {
                 return true;
             }
         }

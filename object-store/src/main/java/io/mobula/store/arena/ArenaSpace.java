@@ -1,7 +1,6 @@
 package io.mobula.store.arena;
 
 import java.lang.foreign.MemorySegment;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,7 +48,7 @@ final class ArenaSpace {
     private final int slots;
     private final int mask;
     /** Tombstoned slots whose blocks are freed (holes): reusable for new objects. */
-    private final BitSet reusable;
+    private final SlotSet reusable;
     /** Tombstoned slots whose bytes someone still pins: slot -> {offset, size}. */
     private final Map<Integer, long[]> deferred = new HashMap<>();
     /** Read-only views of sealed objects' bytes by slot, made once at seal so a get allocates none. */
@@ -73,7 +72,7 @@ final class ArenaSpace {
         this.slots = layout.indexSlots();
         this.mask = slots - 1;
         this.allocator = new ArenaAllocator(layout.dataOffset(), layout.dataBytes());
-        this.reusable = new BitSet(slots);
+        this.reusable = new SlotSet(slots);
         this.views = new MemorySegment[slots];
         this.emptySlots = slots;
     }
@@ -324,7 +323,7 @@ final class ArenaSpace {
 
     /** Freed TOMBSTONE slots now: holes that an object being written or a pinned one still needs. */
     int holes() {
-        return reusable.cardinality();
+        return reusable.count();
     }
 
     /** Slots in state EMPTY now (at least one is always kept). */
@@ -362,6 +361,57 @@ final class ArenaSpace {
             }
         }
         return -1;
+    }
+
+    /**
+     * A set of slots, as bits. Not java.util.BitSet: its clear() rescans the words below the
+     * highest set bit, which made every create that reused a hole pay for the whole table.
+     */
+    private static final class SlotSet {
+        private final long[] words;
+        private int count;
+
+        SlotSet(int slots) {
+            this.words = new long[(slots + 63) >>> 6];
+        }
+
+        boolean get(int slot) {
+            return (words[slot >>> 6] & 1L << slot) != 0;
+        }
+
+        void set(int slot) {
+            if (!get(slot)) {
+                words[slot >>> 6] |= 1L << slot;
+                count++;
+            }
+        }
+
+        void clear(int slot) {
+            if (get(slot)) {
+                words[slot >>> 6] &= ~(1L << slot);
+                count--;
+            }
+        }
+
+        /** The first slot in the set at or after {@code from}, or -1. */
+        int nextSetBit(int from) {
+            int word = from >>> 6;
+            if (word >= words.length) {
+                return -1;
+            }
+            long bits = words[word] & -1L << from;
+            while (bits == 0) {
+                if (++word == words.length) {
+                    return -1;
+                }
+                bits = words[word];
+            }
+            return (word << 6) + Long.numberOfTrailingZeros(bits);
+        }
+
+        int count() {
+            return count;
+        }
     }
 
     private static int[] ensure(int[] array, int length) {
