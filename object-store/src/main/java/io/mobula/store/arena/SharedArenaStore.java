@@ -446,6 +446,11 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
+    /** The lock every change of the node's allocation and index takes (tests check what must not need it). */
+    ReentrantLock nodeLock() {
+        return lock;
+    }
+
     /** How many slots a lookup of {@code id} examines now (tests and figures: misses must stay short). */
     int probes(ObjectId id) {
         return index.probes(id);

@@ -151,6 +151,37 @@ class IndexCompactionTest {
     }
 
     @Test
+    void getAndCloseOfALiveObjectNeedNotTheStoresLock() throws Exception {
+        put(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            store.nodeLock().lock();
+            try {
+                held.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                store.nodeLock().unlock();
+            }
+        });
+        holder.start();
+        try {
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            java.util.concurrent.CompletableFuture<Long> reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (ObjectView view = store.get(id(1), 0)) {
+                    return view.data().byteSize();
+                }
+            });
+            assertEquals(64, reading.get(10, TimeUnit.SECONDS), "get and close with the lock held elsewhere");
+        } finally {
+            release.countDown();
+            holder.join(10_000);
+        }
+    }
+
+    @Test
     void accessStampsFollowFillsAndGetsAndMoveWithTheirObject() {
         // two ids with the same home slot: the second sits behind the first and moves back once it goes
         long first = 1;
