@@ -87,6 +87,7 @@ enum mobula_header_field {
     MOBULA_HEADER_DATA_OFFSET = 64,
     MOBULA_HEADER_DATA_BYTES = 72,
     MOBULA_HEADER_SEAL_SEQUENCE = 80, /* u32 futex word */
+    MOBULA_HEADER_INDEX_SEQUENCE = 84, /* u32, odd while the node moves index entries */
     MOBULA_HEADER_OWNER_PID = 88,
     MOBULA_HEADER_OWNER_START_TIME = 96,
     MOBULA_HEADER_CONTROL_BYTES = 104,  /* size of the control file */
@@ -108,8 +109,7 @@ enum mobula_slot_field {
     MOBULA_SLOT_ID_LOW = 16,
     MOBULA_SLOT_OFFSET = 24,
     MOBULA_SLOT_SIZE = 32,
-    MOBULA_SLOT_GENERATION = 40,
-    MOBULA_SLOT_LAST_ACCESS = 48
+    MOBULA_SLOT_GENERATION = 40
 };
 
 /* The values of an index slot's state; any other value means the file is not this format. */

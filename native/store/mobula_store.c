@@ -27,6 +27,12 @@
  *     observe the lower count and reuse the block.
  *   - The seal futex word is read with acquire, before the lookup; see wait_get for why that
  *     loses no wake-up.
+ *   - Moves (a seqlock): the node moves sealed entries back towards their home slot, with
+ *     indexSequence odd while it does (odd increment, fence, the moves, even increment). A lookup
+ *     that finds nothing loads the sequence with acquire before probing and again after an acquire
+ *     fence; if it was odd or changed, a move may have carried the id past the probe, so it looks
+ *     again. A lookup that finds the id needs no check: the pin re-check rejects a slot the
+ *     object has left (the node tombstones it before the pin check, as for a delete).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* syscall(), for SYS_futex */
@@ -46,6 +52,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +91,7 @@ struct mobula_store {
     uint32_t client;               /* our entry in the client table, >= 1 */
     _Atomic uint32_t *pins;        /* our row: pins[slot], writable */
     _Atomic uint32_t *seal_sequence;
+    _Atomic uint32_t *index_sequence;
 
     /* Pins this handle holds, so close knows whether the row needs zeroing (see close). */
     atomic_ulong pins_held;
@@ -433,6 +441,7 @@ int mobula_store_open(const char *path, mobula_store **out) {
         return rc;
     }
     s->seal_sequence = u32_at(s, MOBULA_HEADER_SEAL_SEQUENCE);
+    s->index_sequence = u32_at(s, MOBULA_HEADER_INDEX_SEQUENCE);
 
     /* The control file, read-write, although it is mapped read-only: a MAP_SHARED mapping can
      * only be made writable later (for the pin row) if the file was opened for writing. */
@@ -518,13 +527,13 @@ uint32_t mobula_store_client_index(const mobula_store *store) {
 /* ---- Lookup and pinning ---- */
 
 /*
- * Finds the id's slot by linear probing from its home slot: stops at the id or at an EMPTY slot,
- * skips TOMBSTONEs (and other ids). At most indexSlots probes, so a table with no EMPTY slot left
- * still terminates. On MOBULA_OK, *slot_out and *generation_out name the sealed slot as it was
- * when read; the caller pins and re-validates.
+ * One pass of linear probing from the id's home slot: stops at the id or at an EMPTY slot, skips
+ * TOMBSTONEs (and other ids). At most indexSlots probes, so a table with no EMPTY slot left still
+ * terminates. On MOBULA_OK, *slot_out and *generation_out name the sealed slot as it was when
+ * read; the caller pins and re-validates.
  */
-static int lookup(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint32_t *slot_out,
-                  uint64_t *generation_out) {
+static int probe(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint32_t *slot_out,
+                 uint64_t *generation_out) {
     uint32_t mask = s->index_slots - 1;
     uint32_t slot = mobula_store_id_hash(id_high, id_low) & mask;
     for (uint32_t probes = 0; probes < s->index_slots; probes++, slot = (slot + 1) & mask) {
@@ -555,6 +564,29 @@ static int lookup(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint
         return MOBULA_OK;
     }
     return MOBULA_ENOTFOUND;
+}
+
+/*
+ * probe(), repeated while the node moves entries: a miss counts only if indexSequence was even
+ * before the probe and unchanged after it (the seqlock in the file comment).
+ */
+static int lookup(const mobula_store *s, uint64_t id_high, uint64_t id_low, uint32_t *slot_out,
+                  uint64_t *generation_out) {
+    for (unsigned attempt = 0;; attempt++) {
+        uint32_t before = atomic_load_explicit(s->index_sequence, memory_order_acquire);
+        int rc = probe(s, id_high, id_low, slot_out, generation_out);
+        if (rc != MOBULA_ENOTFOUND) {
+            return rc;
+        }
+        atomic_thread_fence(memory_order_acquire);
+        uint32_t after = atomic_load_explicit(s->index_sequence, memory_order_relaxed);
+        if ((before & 1u) == 0 && before == after) {
+            return MOBULA_ENOTFOUND;
+        }
+        if (attempt > 64) {
+            sched_yield(); /* the node is mid-move, perhaps descheduled: let it finish */
+        }
+    }
 }
 
 int mobula_store_get(mobula_store *store, uint64_t id_high, uint64_t id_low, mobula_object *out) {

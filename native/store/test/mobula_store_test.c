@@ -993,6 +993,115 @@ static int test_pin_holds_against_concurrent_delete(void) {
     return 0;
 }
 
+/*
+ * Moves against lookups: a "node" thread keeps moving one sealed object between two slots of its
+ * probe path, the way the node compacts its index (indexSequence odd, tombstone the old slot, full
+ * fence, pin check, fill the new slot with the next generation, SEALED, indexSequence even).
+ * Readers look the object up without waiting: a sealed object must never be reported absent, and
+ * what they pin must be its bytes.
+ */
+typedef struct {
+    arena *a;
+    mobula_store *s;
+    uint32_t home;
+    uint64_t off;
+    atomic_bool stop;
+    atomic_ulong gets, absent, wrong, moves, blocked;
+} move_ctx;
+
+static void *move_node(void *arg) {
+    move_ctx *x = arg;
+    arena *a = x->a;
+    uint32_t mask = a->index_slots - 1;
+    uint32_t at = x->home;
+    uint64_t gen = 1;
+    while (!atomic_load(&x->stop)) {
+        uint32_t to = at == x->home ? (x->home + 1) & mask : x->home;
+        uint64_t from_off = slot_off(a, at);
+        atomic_fetch_add_explicit(a32(a, MOBULA_HEADER_INDEX_SEQUENCE), 1, memory_order_seq_cst); /* odd */
+        atomic_thread_fence(memory_order_release);
+        atomic_store_explicit(a32(a, from_off + MOBULA_SLOT_STATE), MOBULA_SLOT_TOMBSTONE, memory_order_seq_cst);
+        atomic_thread_fence(memory_order_seq_cst);
+        bool pinned = false;
+        for (uint32_t c = 0; c < a->max_clients; c++) {
+            pinned = pinned || pin_count(a, c, at) != 0;
+        }
+        if (pinned) {
+            atomic_store_explicit(a32(a, from_off + MOBULA_SLOT_STATE), MOBULA_SLOT_SEALED, memory_order_seq_cst);
+            atomic_fetch_add(&x->blocked, 1);
+        } else {
+            write_slot(a, to, MOBULA_SLOT_SEALED, 2, 0x7777, 0x8888, x->off, STRESS_BLOCK, ++gen);
+            at = to;
+            atomic_fetch_add(&x->moves, 1);
+        }
+        atomic_fetch_add_explicit(a32(a, MOBULA_HEADER_INDEX_SEQUENCE), 1, memory_order_release); /* even */
+    }
+    return NULL;
+}
+
+static void *move_reader(void *arg) {
+    move_ctx *x = arg;
+    while (!atomic_load(&x->stop)) {
+        mobula_object o;
+        int rc = mobula_store_get(x->s, 0x7777, 0x8888, &o);
+        if (rc != MOBULA_OK) {
+            atomic_fetch_add(&x->absent, 1);
+            continue;
+        }
+        if (o.size != STRESS_BLOCK || ((const unsigned char *)o.data)[STRESS_BLOCK - 1] != 0x5a) {
+            atomic_fetch_add(&x->wrong, 1);
+        }
+        atomic_fetch_add(&x->gets, 1);
+        mobula_store_release(x->s, &o);
+    }
+    return NULL;
+}
+
+static int test_moves_never_hide_a_sealed_object(void) {
+    arena a;
+    if (arena_create(&a, "moves", 4, 64, 2 * STRESS_BLOCK, true) != 0) {
+        return 1;
+    }
+    move_ctx x;
+    memset(&x, 0, sizeof x);
+    x.a = &a;
+    x.home = home_slot(&a, 0x7777, 0x8888);
+    unsigned char bytes[STRESS_BLOCK];
+    memset(bytes, 0x5a, sizeof bytes);
+    x.off = arena_alloc(&a, bytes, sizeof bytes);
+    /* The object starts one slot past its home, behind a hole (a freed TOMBSTONE). */
+    write_slot(&a, x.home, MOBULA_SLOT_TOMBSTONE, 2, 1, 1, 0, 0, 1);
+    write_slot(&a, (x.home + 1) & 63, MOBULA_SLOT_SEALED, 2, 0x7777, 0x8888, x.off, STRESS_BLOCK, 1);
+    int rc = mobula_store_open(a.path, &x.s);
+    CHECK_RC(rc, MOBULA_OK);
+    if (rc != MOBULA_OK) {
+        arena_destroy(&a);
+        return 0;
+    }
+    pthread_t node, readers[2];
+    pthread_create(&node, NULL, move_node, &x);
+    for (int i = 0; i < 2; i++) {
+        pthread_create(&readers[i], NULL, move_reader, &x);
+    }
+    struct timespec d = {0, 500 * 1000 * 1000};
+    nanosleep(&d, NULL);
+    atomic_store(&x.stop, true);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(readers[i], NULL);
+    }
+    pthread_join(node, NULL);
+    unsigned long absent = atomic_load(&x.absent);
+    printf("  moves: %lu gets, %lu absent, %lu wrong, %lu moves, %lu moves stopped by a pin\n",
+           (unsigned long)atomic_load(&x.gets), absent, (unsigned long)atomic_load(&x.wrong),
+           (unsigned long)atomic_load(&x.moves), (unsigned long)atomic_load(&x.blocked));
+    CHECK(absent == 0, "%lu lookups reported a sealed object absent while it moved", absent);
+    CHECK(atomic_load(&x.wrong) == 0, "pinned bytes are the object's");
+    CHECK(atomic_load(&x.gets) > 0 && atomic_load(&x.moves) > 0, "both sides made progress");
+    mobula_store_close(x.s);
+    arena_destroy(&a);
+    return 0;
+}
+
 /* ---- Runner ---- */
 
 typedef struct {
@@ -1017,6 +1126,7 @@ int main(void) {
         {"packed (not page-aligned) layout", test_packed_layout},
         {"close drops leftover pins", test_close_drops_leftover_pins},
         {"pins hold against concurrent delete and reuse", test_pin_holds_against_concurrent_delete},
+        {"moves never make a sealed object look absent", test_moves_never_hide_a_sealed_object},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -41,15 +41,18 @@ public final class StoreBenchmarkCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "store-benchmark [--spill-mib N]";
+        return "store-benchmark [--spill-mib N] [--churn-cycles N]";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         long spillMib = 1024;
+        long churnCycles = 10_000_000;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--spill-mib") && i + 1 < args.size()) {
                 spillMib = Long.parseLong(args.get(++i));
+            } else if (args.get(i).equals("--churn-cycles") && i + 1 < args.size()) {
+                churnCycles = Long.parseLong(args.get(++i));
             } else {
                 throw new UsageException("unknown argument '" + args.get(i) + "'");
             }
@@ -60,6 +63,8 @@ public final class StoreBenchmarkCommand implements CliCommand {
         double[] spill = spillAndRestore(spillMib);
         err.print("store-benchmark: fragmentation...                   \r");
         String fragmentation = fragmentation();
+        err.print("store-benchmark: index after many creates/deletes...\r");
+        String churn = churn(churnCycles);
         err.print("                                                     \r");
         out.println("remote get (lookup + pin + unpin, 1 MiB object, other JVM): " + latency);
         out.printf(Locale.ROOT, "spill:   %8.0f MB/s   plain sequential write, same disk: %8.0f MB/s   ratio %.2f%n",
@@ -69,7 +74,46 @@ public final class StoreBenchmarkCommand implements CliCommand {
         out.printf(Locale.ROOT, "(%d MiB through a 256 MiB arena in 8 MiB objects; files in the temp directory, page cache included)%n",
             spillMib);
         out.println("fragmentation: " + fragmentation);
+        out.println("index churn: " + churn);
         return 0;
+    }
+
+    /**
+     * Create + get + delete latency and a miss's latency on a fresh arena and on one that has run
+     * {@code cycles} create/delete cycles first, its index three quarters full throughout, in
+     * alternating rounds so that drift on the machine hits both alike.
+     */
+    private static String churn(long cycles) {
+        int ops = 200_000;
+        try (IndexChurn fresh = new IndexChurn(64L << 20, 41); IndexChurn aged = new IndexChurn(64L << 20, 51)) {
+            long start = System.nanoTime();
+            aged.churn(cycles);
+            double churnSeconds = (System.nanoTime() - start) / 1e9;
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            long sink = 0;
+            for (int round = 0; round < 6; round++) {
+                IndexChurn[] both = {fresh, aged};
+                for (int which = 0; which < 2; which++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < ops; i++) {
+                        sink += both[which].createGetDelete();
+                    }
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < ops; i++) {
+                        sink += both[which].miss() ? 1 : 0;
+                    }
+                    long t2 = System.nanoTime();
+                    if (round > 0) { // the first round warms up
+                        best[which * 2] = Math.min(best[which * 2], (t1 - t0) / (double) ops);
+                        best[which * 2 + 1] = Math.min(best[which * 2 + 1], (t2 - t1) / (double) ops);
+                    }
+                }
+            }
+            return String.format(Locale.ROOT, "create+get+delete %.0f ns fresh, %.0f ns after %,d cycles (%.2fx); a miss "
+                + "%.0f ns fresh, %.0f ns after (%.2fx) [%d slots, %d live, %.0f s of cycles, best of 5 rounds of %d; %d]",
+                best[0], best[2], cycles, best[2] / best[0], best[1], best[3], best[3] / best[1], fresh.indexSlots(),
+                fresh.liveObjects(), churnSeconds, ops, sink % 2);
+        }
     }
 
     private static String remoteGetLatency() throws Exception {

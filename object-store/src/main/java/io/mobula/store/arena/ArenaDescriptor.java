@@ -54,7 +54,7 @@ public final class ArenaDescriptor {
         JAVA_LONG.withName("dataOffset"),
         JAVA_LONG.withName("dataBytes"),
         JAVA_INT.withName("sealSequence"),
-        MemoryLayout.paddingLayout(Integer.BYTES),
+        JAVA_INT.withName("indexSequence"),
         JAVA_LONG.withName("ownerPid"),
         JAVA_LONG.withName("ownerStartTime"),
         JAVA_LONG.withName("controlBytes"),
@@ -70,6 +70,10 @@ public final class ArenaDescriptor {
 
     /** "MOBULA01" as little-endian bytes. */
     public static final long MAGIC = 0x3130414C55424F4DL;
+    /**
+     * 2: two files (data and control), the owner's start time, and slots that move back towards their
+     * home while tombstones return to EMPTY, under {@code indexSequence}.
+     */
     public static final int FORMAT_VERSION = 2;
     /** The data file's name ends so; its control file's name ends with {@link #CONTROL_SUFFIX} instead. */
     public static final String DATA_SUFFIX = ".arena";
@@ -98,6 +102,7 @@ public final class ArenaDescriptor {
     public static final long DATA_OFFSET_OFFSET = offsetOf(HEADER, "dataOffset");
     public static final long DATA_BYTES_OFFSET = offsetOf(HEADER, "dataBytes");
     public static final long SEAL_SEQUENCE_OFFSET = offsetOf(HEADER, "sealSequence");
+    public static final long INDEX_SEQUENCE_OFFSET = offsetOf(HEADER, "indexSequence");
     public static final long OWNER_PID_OFFSET = offsetOf(HEADER, "ownerPid");
     public static final long OWNER_START_TIME_OFFSET = offsetOf(HEADER, "ownerStartTime");
     public static final long CONTROL_BYTES_OFFSET = offsetOf(HEADER, "controlBytes");

@@ -120,9 +120,9 @@ public final class ArenaReader implements AutoCloseable {
                 throw new StoreClosedException("this arena reader is closed");
             }
             int sequence = seals.read();
-            ArenaIndex.Pinned pinned = index.pin(id);
-            if (pinned != null) {
-                return new PinnedView(id, pinned, arena.asSlice(pinned.offset(), pinned.size()), pins);
+            int slot = index.pin(id);
+            if (slot >= 0) {
+                return new PinnedView(id, slot, index.kind(slot), arena.asSlice(index.offset(slot), index.size(slot)), pins);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

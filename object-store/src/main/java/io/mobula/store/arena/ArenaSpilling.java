@@ -12,7 +12,8 @@ import io.mobula.store.StoreFullException;
 /**
  * Moves objects between the arena and the {@link Spiller}'s files: out, the least recently used
  * unpinned ones when a create finds no room; back in when the node's process asks for one. Every
- * method is called with the store's lock held.
+ * method is called with the store's lock held. The holes spilling leaves are compacted by the
+ * caller afterwards ({@link ArenaSpace#compact()}), since this class holds slot numbers across a batch.
  * <p>
  * A spilled object is not in the index, so readers in other processes see it again only once it
  * is restored; a reader that pins a victim while it is being written out keeps it in the arena.
@@ -27,9 +28,11 @@ final class ArenaSpilling {
     private final ArenaSpace space;
     private final Spiller spiller;
     private final SealSequence seals;
+    private final AccessStamps stamps;
 
     ArenaSpilling(MemorySegment arena, ArenaDescriptor layout, ArenaIndex index, ArenaSpace space, Spiller spiller,
-                  SealSequence seals) {
+                  SealSequence seals, AccessStamps stamps) {
+        this.stamps = stamps;
         this.arena = arena;
         this.layout = layout;
         this.index = index;
@@ -51,7 +54,7 @@ final class ArenaSpilling {
         for (int slot = 0; slot < layout.indexSlots(); slot++) {
             long at = layout.slotOffset(slot);
             if (IndexSlotDescriptor.stateAcquire(arena, at) == IndexSlotDescriptor.SEALED && !index.pinnedByAnyone(slot)) {
-                candidates.add(new long[] {arena.get(ValueLayout.JAVA_LONG, at + IndexSlotDescriptor.LAST_ACCESS), slot});
+                candidates.add(new long[] {stamps.stamp(slot), slot});
             }
         }
         if (candidates.isEmpty()) {
@@ -81,11 +84,11 @@ final class ArenaSpilling {
         for (int i = 0; i < victims.size(); i++) {
             int slot = slots.get(i);
             long at = layout.slotOffset(slot);
-            IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.TOMBSTONE);
+            IndexSlotDescriptor.stateVolatile(arena, at, IndexSlotDescriptor.TOMBSTONE);
             if (index.pinnedByAnyone(slot)) {
                 // a reader pinned it while it was being written out: it stays, the disk copy goes;
                 // a reader that saw the brief tombstone and went to sleep must be woken
-                IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
+                IndexSlotDescriptor.stateVolatile(arena, at, IndexSlotDescriptor.SEALED);
                 spiller.forget(victims.get(i).id());
                 seals.advance();
                 continue;
@@ -117,6 +120,7 @@ final class ArenaSpilling {
         }
         spiller.restore(id, arena.asSlice(placement.offset(), location.size()));
         space.occupy(placement, id, location.size(), location.kind());
+        space.sealing(placement.slot());
         IndexSlotDescriptor.stateRelease(arena, layout.slotOffset(placement.slot()), IndexSlotDescriptor.SEALED);
         return true;
     }

@@ -20,14 +20,16 @@ final class PinnedView implements ObjectView {
     }
 
     private final ObjectId id;
-    private final ArenaIndex.Pinned pinned;
+    /** The pinned slot, or -1 once the pin is given back (one field less keeps the view at 32 bytes). */
+    private int slot;
+    private final int kind;
     private final MemorySegment data;
     private final Owner owner;
-    private boolean released;
 
-    PinnedView(ObjectId id, ArenaIndex.Pinned pinned, MemorySegment data, Owner owner) {
+    PinnedView(ObjectId id, int slot, int kind, MemorySegment data, Owner owner) {
         this.id = id;
-        this.pinned = pinned;
+        this.slot = slot;
+        this.kind = kind;
         this.data = data;
         this.owner = owner;
     }
@@ -39,7 +41,7 @@ final class PinnedView implements ObjectView {
 
     @Override
     public int kind() {
-        return pinned.kind();
+        return kind;
     }
 
     @Override
@@ -49,14 +51,18 @@ final class PinnedView implements ObjectView {
 
     @Override
     public void retainBytes(Object holder) {
-        owner.retain(pinned.slot(), holder);
+        if (slot < 0) {
+            throw new IllegalStateException("view of " + id + " is closed: retain its bytes before closing it");
+        }
+        owner.retain(slot, holder);
     }
 
     @Override
     public void close() {
-        if (!released) {
-            released = true;
-            owner.unpin(pinned.slot());
+        int pinned = slot;
+        if (pinned >= 0) {
+            slot = -1;
+            owner.unpin(pinned);
         }
     }
 }

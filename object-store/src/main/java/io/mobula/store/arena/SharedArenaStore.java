@@ -70,10 +70,12 @@ public final class SharedArenaStore implements ObjectStore {
 
         @Override
         public void retain(int slot, Object holder) {
-            ArenaDescriptor.INT.getAndAdd(control, layout.pinOffset(ClientTable.NODE_CLIENT, slot), 1);
+            index.pinAgain(slot);
             cleaner.register(holder, () -> released(slot));
         }
     };
+    /** When each slot's object was last filled or got, for spilling's LRU order; node-private. */
+    private final AccessStamps stamps;
     private final Thread reaper;
     /** Gives a new object's block its pages before it is filled, so a full folder fails the create, not the copy. */
     private final PageReservation pages;
@@ -83,7 +85,6 @@ public final class SharedArenaStore implements ObjectStore {
     private final Spiller spiller;
     private final ArenaSpilling spilling;
     private final AtomicBoolean softPressureRunning = new AtomicBoolean();
-    private long accessStamp;
     private volatile boolean closed;
 
     /**
@@ -117,7 +118,8 @@ public final class SharedArenaStore implements ObjectStore {
         }
         this.index = new ArenaIndex(arena, layout, control, control.asSlice(layout.pinRowOffset(ClientTable.NODE_CLIENT),
             layout.pinRowBytes()));
-        this.space = new ArenaSpace(arena, layout, index, changed::signalAll);
+        this.stamps = new AccessStamps(layout.indexSlots());
+        this.space = new ArenaSpace(arena, layout, index, stamps, changed::signalAll);
         this.pages = new PageReservation(arena, layout, path.toAbsolutePath().getParent().toString());
         try {
             pages.reserveMetadata(control);
@@ -128,7 +130,7 @@ public final class SharedArenaStore implements ObjectStore {
         }
         this.seals = new SealSequence(arena);
         this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
-        this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals);
+        this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals, stamps);
         this.clients = new ClientTable(control, layout);
         long pid = ProcessHandle.current().pid();
         clients.registerNode(pid);
@@ -264,6 +266,7 @@ public final class SharedArenaStore implements ObjectStore {
             boolean hookCalled = false;
             ArenaSpace.Placement placement;
             while (true) {
+                space.compact(); // holes a spill or a pin's release left: no slot number is held here
                 if (index.find(id) >= 0) {
                     throw new ObjectExistsException("object " + id + " already exists in the store; ids are written once");
                 }
@@ -276,10 +279,16 @@ public final class SharedArenaStore implements ObjectStore {
                     relievePressure();
                     continue;
                 }
-                if (placement == ArenaSpace.NO_BLOCK && spilling != null && spilling.spillFor(size)) {
-                    continue;
+                if (spilling != null && spilling.spillFor(size)) {
+                    continue; // spilled objects leave both their blocks and their slots
                 }
                 long left = deadline - System.nanoTime();
+                if (left <= 0 && placement == ArenaSpace.NO_SLOT) {
+                    throw new StoreFullException("no index slot for object " + id + ": " + space.objectCount()
+                        + " objects (and " + space.deferredCount() + " deleted ones still pinned) fill the index's "
+                        + (layout.indexSlots() - 1) + " usable slots; delete objects or release references, or raise the "
+                        + "store capacity (the index has one slot per 16 to 32 KiB of it)");
+                }
                 if (left <= 0) {
                     throw new StoreFullException("no room for object " + id + " (" + size + " bytes): " + space.usedBytes()
                         + " of " + layout.dataBytes() + " bytes hold " + space.objectCount() + " objects still referenced "
@@ -304,16 +313,30 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
+    /**
+     * Pins a sealed object. The hit is a short method of its own so that it inlines into the
+     * caller, where the JIT can often keep the view in registers (no allocation at all); what a
+     * miss does (restore, wait) is apart.
+     */
     @Override
     public ObjectView get(ObjectId id, long timeoutNs) {
         ensureOpen();
+        int slot = index.pin(id);
+        if (slot >= 0) {
+            stamps.touch(slot); // node-private: no write to the slot's line, which every process reads
+            return new PinnedView(id, slot, index.kind(slot), space.view(slot), pins);
+        }
+        return getSlowly(id, timeoutNs);
+    }
+
+    private ObjectView getSlowly(ObjectId id, long timeoutNs) {
         long deadline = System.nanoTime() + timeoutNs;
         while (true) {
             int sequence = seals.read();
-            ArenaIndex.Pinned pinned = index.pin(id);
-            if (pinned != null) {
-                touch(pinned.slot());
-                return new PinnedView(id, pinned, arena.asSlice(pinned.offset(), pinned.size()).asReadOnly(), pins);
+            int slot = index.pin(id);
+            if (slot >= 0) {
+                stamps.touch(slot); // node-private: no write to the slot's line, which every process reads
+                return new PinnedView(id, slot, index.kind(slot), space.view(slot), pins);
             }
             if (spiller != null && restore(id)) {
                 continue;
@@ -334,6 +357,7 @@ public final class SharedArenaStore implements ObjectStore {
             if (!spilling.restore(id)) {
                 return false;
             }
+            space.compact();
         } finally {
             lock.unlock();
         }
@@ -369,6 +393,7 @@ public final class SharedArenaStore implements ObjectStore {
                 return spiller != null && spiller.forget(id);
             }
             space.remove(slot);
+            space.compact();
             return true;
         } finally {
             lock.unlock();
@@ -397,6 +422,7 @@ public final class SharedArenaStore implements ObjectStore {
             }
             clients.reclaimDead();
             space.freeUnpinned();
+            space.compactAll(); // holes that an object being written or a pinned one needed before
         } finally {
             lock.unlock();
         }
@@ -462,10 +488,6 @@ public final class SharedArenaStore implements ObjectStore {
         }
     }
 
-    private void touch(int slot) {
-        IndexSlotDescriptor.touch(arena, layout.slotOffset(slot), ++accessStamp);
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new StoreClosedException("the object store is closed");
@@ -481,6 +503,7 @@ public final class SharedArenaStore implements ObjectStore {
             if (IndexSlotDescriptor.stateAcquire(arena, at) != IndexSlotDescriptor.CREATED || !IndexSlotDescriptor.holds(arena, at, id)) {
                 throw new IllegalStateException("object " + id + " was aborted or deleted before it was sealed");
             }
+            space.sealing(slot);
             IndexSlotDescriptor.stateRelease(arena, at, IndexSlotDescriptor.SEALED);
         } finally {
             lock.unlock();
@@ -488,15 +511,69 @@ public final class SharedArenaStore implements ObjectStore {
         seals.advance();
     }
 
+    /**
+     * A view's pin goes: a decrement, without the lock. Only if the object was deleted while pinned
+     * (its slot is a TOMBSTONE) does this take the lock, to free the block if that was the last
+     * pin. The decrement (a volatile read-modify-write) and the volatile load of the state pair with
+     * the delete's tombstone store, fence and counter reads: either the delete saw the count drop
+     * and freed the block itself, or this sees the tombstone (both may; freeing is idempotent).
+     */
     private void released(int slot) {
         index.unpin(slot);
-        if (!closed) {
+        if (!closed && index.stateVolatile(slot) == IndexSlotDescriptor.TOMBSTONE) {
             lock.lock();
             try {
-                space.released(slot);
+                if (!closed) {
+                    space.released(slot);
+                    space.compact();
+                }
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** The lock every change of the node's allocation and index takes (tests check what must not need it). */
+    ReentrantLock nodeLock() {
+        return lock;
+    }
+
+    /** How many slots a lookup of {@code id} examines now (tests and figures: misses must stay short). */
+    int probes(ObjectId id) {
+        return index.probes(id);
+    }
+
+    /** Freed slots still TOMBSTONE (ones a pinned object or one being written still needs on its probe path). */
+    int indexHoles() {
+        lock.lock();
+        try {
+            return space.holes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Entries the index moved back towards their home so far. */
+    long indexMoves() {
+        lock.lock();
+        try {
+            return space.moves();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When {@code id} was last filled or got, as a count of such events in this store (larger is
+     * more recent), or -1 if it is not in the arena. For picking the least recently used objects.
+     */
+    long accessStamp(ObjectId id) {
+        lock.lock();
+        try {
+            int slot = index.find(id);
+            return slot < 0 ? -1 : stamps.stamp(slot);
+        } finally {
+            lock.unlock();
         }
     }
 
