@@ -149,11 +149,11 @@ public final class ConcurrencyGroups {
      *
      * @throws IllegalArgumentException if {@code group} names no group of this actor.
      */
-    int laneOf(FunctionDescriptor method, String group, String actor) {
+    int laneOf(FunctionDescriptor method, String group, java.util.function.Supplier<String> actor) {
         if (group != null) {
             Integer lane = laneByName.get(group);
             if (lane == null) {
-                throw new IllegalArgumentException("actor " + actor + " has no concurrency group '" + group + "' (it has "
+                throw new IllegalArgumentException("actor " + actor.get() + " has no concurrency group '" + group + "' (it has "
                     + (laneByName.isEmpty() ? "none" : String.join(", ", laneByName.keySet())) + "); declare it at creation "
                     + "with concurrencyGroup(ConcurrencyGroup.named(\"" + group + "\", n)), or drop concurrencyGroup from the call");
             }

@@ -69,13 +69,13 @@ final class EntryWaits {
         // one pass reads each entry once: its readiness, its count, and whether it came before
         ObjectEntry[] entries = new ObjectEntry[objects.length];
         boolean[] readiness = new boolean[objects.length];
-        ObjectEntry[] seen = objects.length < 2 ? null : new ObjectEntry[Integer.highestOneBit(objects.length * 2 - 1) << 1];
+        int[] seen = objects.length < 2 ? null : new int[Integer.highestOneBit(objects.length * 2 - 1) << 1];
         int ready = 0;
         for (int i = 0; i < objects.length; i++) {
             ObjectEntry entry = (ObjectEntry) objects[i];
             entries[i] = entry;
             if (seen != null) {
-                refuseRepeat(seen, entry);
+                refuseRepeat(seen, entries, i);
             }
             if (entry.isReady()) {
                 readiness[i] = true;
@@ -191,22 +191,25 @@ final class EntryWaits {
     }
 
     /**
-     * Adds {@code entry} to {@code seen}, an open-addressing table of identities at most half full
-     * (a fraction of an IdentityHashMap's cost, since every wait pays for this check). An object has
-     * one entry per process, so an entry seen before is a ref given twice.
+     * Adds {@code entries[at]} to {@code seen}, an open-addressing table at most half full that holds
+     * positions in {@code entries} plus one (0: free). Positions, not references: storing an entry
+     * (an old object, often) into the fresh table would take the collector's write barrier per ref,
+     * and every wait pays for this check. An object has one entry per process, so an entry seen
+     * before is a ref given twice.
      */
-    private static void refuseRepeat(ObjectEntry[] seen, ObjectEntry entry) {
+    private static void refuseRepeat(int[] seen, ObjectEntry[] entries, int at) {
+        ObjectEntry entry = entries[at];
         int mask = seen.length - 1;
         int slot = System.identityHashCode(entry) & mask;
-        ObjectEntry there;
-        while ((there = seen[slot]) != null) {
-            if (there == entry) {
+        int there;
+        while ((there = seen[slot]) != 0) {
+            if (entries[there - 1] == entry) {
                 throw new IllegalArgumentException("wait was given object " + entry.id()
                     + " more than once; pass each ref once (wait counts distinct objects)");
             }
             slot = (slot + 1) & mask;
         }
-        seen[slot] = entry;
+        seen[slot] = at + 1;
     }
 
     private static TaskCancelledException interrupted(String what, InterruptedException cause) {
