@@ -262,14 +262,15 @@ public final class Mobula implements AutoCloseable {
      * call fails with {@link ActorDiedException} saying it exited. Calls running on its other threads
      * ({@code maxConcurrency > 1}) finish.
      *
-     * @throws IllegalStateException outside an actor's method (a task, the driver, a constructor), or
-     *                               inside an isolated actor (not supported there yet).
+     * An isolated actor's method (in a worker process) may call it too, from the method's own thread:
+     * the worker tells its node, and the process ends with the actor.
+     *
+     * @throws IllegalStateException outside an actor's method (a task, the driver, a constructor).
      */
     public static void exitActor() {
         MobulaRuntime current = Runtimes.current();
-        if (current == null && Boolean.getBoolean("mobula.worker.process")) {
-            throw new IllegalStateException("Mobula.exitActor() is not supported inside an isolated actor yet (it runs in a "
-                + "worker process, apart from the node); kill it from the caller with kill(handle), or drop isolated()");
+        if (current == null && io.mobula.spi.IsolatedActorExit.request()) {
+            return; // in a worker process: its node marks the actor exiting
         }
         if (current == null) {
             throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method; to end an actor from "

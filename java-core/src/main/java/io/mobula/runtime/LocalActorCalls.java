@@ -79,7 +79,8 @@ final class LocalActorCalls implements ActorCalls {
                 Object[] args = executor.resolveArguments(call, 1);
                 Object result;
                 if (target instanceof IsolatedActor worker) {
-                    result = worker.call(call.descriptor, call.displayName(), Arrays.copyOfRange(args, 1, args.length));
+                    result = worker.call(call.descriptor, call.displayName(), Arrays.copyOfRange(args, 1, args.length),
+                        () -> actor.requestExit(call));
                 } else {
                     args[0] = target;
                     result = call.function.invoke(args);

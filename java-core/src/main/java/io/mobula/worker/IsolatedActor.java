@@ -18,11 +18,13 @@ public final class IsolatedActor {
     /**
      * Runs a method on the instance.
      *
+     * @param exitAsked run (on this thread, before the method returns) if the method calls
+     *                  {@code Mobula.exitActor()}.
      * @throws io.mobula.TaskException          what the method threw there.
      * @throws io.mobula.WorkerCrashedException if the process died before it answered.
      */
-    public Object call(FunctionDescriptor method, String displayName, Object[] args) {
-        return pool.callActor(worker, method, displayName, args);
+    public Object call(FunctionDescriptor method, String displayName, Object[] args, Runnable exitAsked) {
+        return pool.callActor(worker, method, displayName, args, exitAsked);
     }
 
     public boolean isAlive() {

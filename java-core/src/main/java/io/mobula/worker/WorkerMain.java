@@ -50,6 +50,8 @@ public final class WorkerMain {
     private Thread runner;
     /** The node this worker serves: where a generator's values go as they are produced. */
     private AuthClient node;
+    /** The kind of call running on {@link #runner} now ({@code WorkerProtocol.RUN}, ...), or 0 between calls. */
+    private byte runningType;
 
     private WorkerMain(ClassLoader loader) {
         this.loader = loader;
@@ -73,6 +75,7 @@ public final class WorkerMain {
         AuthClient node = new AuthClient(aeron, AeronChannels.IPC, Integer.parseInt(args[1]), AeronChannels.IPC,
             Integer.parseInt(args[2]), secret, JOIN_TIMEOUT);
         WorkerMain worker = new WorkerMain(WorkerMain.class.getClassLoader());
+        io.mobula.spi.IsolatedActorExit.install(worker::exitActor);
         worker.listenForInterrupts(new DataInputStream(System.in));
         worker.serve(node);
     }
@@ -130,6 +133,7 @@ public final class WorkerMain {
         } catch (IOException | RuntimeException e) {
             return failure(e);
         }
+        runningType = call.type();
         try {
             FunctionTarget target = targets.computeIfAbsent(call.className() + "." + call.methodName() + call.signature(),
                 key -> FunctionTarget.find(loader, call.className(), call.methodName(), call.signature()));
@@ -161,6 +165,28 @@ public final class WorkerMain {
             }
         } catch (Throwable thrown) {
             return failure(thrown);
+        } finally {
+            runningType = 0;
+        }
+    }
+
+    /**
+     * {@code Mobula.exitActor()} called in this process: tells the node, which ends the actor (and
+     * this process) once the running method has answered.
+     *
+     * @throws IllegalStateException if no method of the actor runs on the calling thread.
+     */
+    private void exitActor() {
+        if (Thread.currentThread() != runner || runningType != WorkerProtocol.METHOD) {
+            throw new IllegalStateException("Mobula.exitActor() works only inside an actor's method, on the thread that "
+                + "runs it (here: " + (runningType == WorkerProtocol.CREATE ? "the actor's constructor; throw from it to fail "
+                + "the creation" : runningType == 0 || Thread.currentThread() != runner ? "another thread" : "a task")
+                + "); to end an actor from outside, call kill(handle) on it");
+        }
+        try {
+            WorkerProtocol.readResume(node.request(WorkerProtocol.exitActor(), RESUME_WAIT));
+        } catch (MalformedMessageException e) {
+            throw new IllegalStateException("the node answered an exit with a malformed message: " + e.getMessage(), e);
         }
     }
 

@@ -109,9 +109,10 @@ final class WorkerProcess {
      * interrupt reads {@code forced} again, so a forced cancel can still kill it). The thread's
      * interrupt flag is set again on return.
      *
-     * @param yields hears each value a generator call yields, on this thread, before the worker is
-     *               told to go on (so a slow consumer slows the generator, never the server's
-     *               thread); null for other calls. If it throws, the process is killed (it waits for
+     * @param yields hears each request the call makes before its answer (a value a generator call
+     *               yields, an actor method's exit), on this thread, before the worker is told to go
+     *               on (so a slow consumer slows the generator, never the server's thread); null for
+     *               calls that make none. If it throws, the process is killed (it waits for
      *               a go-on that will not come) and the error is thrown here.
      * @throws ProcessDied             if the process died before it answered.
      * @throws TaskCancelledException  if the process was killed for a forced cancel.
@@ -142,7 +143,7 @@ final class WorkerProcess {
                     interruptCall(number);
                     continue;
                 }
-                if (yields == null || !WorkerProtocol.isYield(received)) {
+                if (yields == null || !WorkerProtocol.isInterim(received)) {
                     return received;
                 }
                 try {

@@ -183,12 +183,21 @@ public final class WorkerProcessPool implements AutoCloseable {
         return new IsolatedActor(this, worker);
     }
 
-    /** Runs a method of the actor living in {@code worker}. */
-    Object callActor(WorkerProcess worker, FunctionDescriptor method, String displayName, Object[] args) {
+    /** Runs a method of the actor living in {@code worker}; {@code exitAsked} runs if it calls {@code Mobula.exitActor()}. */
+    Object callActor(WorkerProcess worker, FunctionDescriptor method, String displayName, Object[] args, Runnable exitAsked) {
         byte[] message = encodeCall(WorkerProtocol.METHOD, method, displayName, args);
         byte[] answer;
         try {
-            answer = worker.call(message, INTERRUPT_ONLY); // a cancelled actor call is interrupted, never forced
+            // a cancelled actor call is interrupted, never forced
+            answer = worker.call(message, INTERRUPT_ONLY, request -> {
+                try {
+                    WorkerProtocol.readExitActor(request); // a method yields no values: an exit is all it may ask
+                } catch (IOException e) {
+                    throw new MobulaException("a worker process sent a malformed request while it ran " + displayName + ": "
+                        + e.getMessage(), e);
+                }
+                exitAsked.run();
+            });
         } catch (WorkerProcess.ProcessDied died) {
             throw new WorkerCrashedException(displayName, worker.pid(), worker.exitStatus(), 1);
         }

@@ -18,6 +18,8 @@ import io.mobula.transport.codec.WorkerFailedDecoder;
 import io.mobula.transport.codec.WorkerFailedEncoder;
 import io.mobula.transport.codec.WorkerHelloDecoder;
 import io.mobula.transport.codec.WorkerHelloEncoder;
+import io.mobula.transport.codec.WorkerExitActorDecoder;
+import io.mobula.transport.codec.WorkerExitActorEncoder;
 import io.mobula.transport.codec.WorkerOkDecoder;
 import io.mobula.transport.codec.WorkerOkEncoder;
 import io.mobula.transport.codec.WorkerResumeDecoder;
@@ -61,6 +63,7 @@ public final class WorkerProtocol {
     private static final int SINCE_VERSION = 2;
     /** The schema version that brought generators in (GENERATOR, WorkerYield, WorkerResume). */
     private static final int GENERATOR_SINCE_VERSION = 9;
+    private static final int EXIT_ACTOR_SINCE_VERSION = 10;
     private static final int MAX_TRACE_CHARS = 16_000;
     /** Three bytes a char at most in UTF-8: a truncated message or trace always fits. */
     private static final int MAX_TEXT_BYTES = 3 * MAX_TRACE_CHARS;
@@ -192,6 +195,30 @@ public final class WorkerProtocol {
     /** Whether a worker's request is a generator's value (else it is its hello or a call's answer). */
     static boolean isYield(byte[] message) {
         return WireInput.templateId(message) == WorkerYieldDecoder.TEMPLATE_ID;
+    }
+
+    /** Whether a worker's request is its actor's method asking the actor to exit. */
+    static boolean isExitActor(byte[] message) {
+        return WireInput.templateId(message) == WorkerExitActorDecoder.TEMPLATE_ID;
+    }
+
+    /** Whether a worker's request comes before its call's answer (a generator's value, an exit asked for). */
+    static boolean isInterim(byte[] message) {
+        return isYield(message) || isExitActor(message);
+    }
+
+    /** The running method of the worker's actor called {@code Mobula.exitActor()}. */
+    static byte[] exitActor() {
+        WireOutput out = new WireOutput(WireInput.HEADER_LENGTH + WorkerExitActorEncoder.BLOCK_LENGTH);
+        WorkerExitActorEncoder encoder = new WorkerExitActorEncoder().wrapAndApplyHeader(out.buffer(), 0, out.header());
+        return out.bytes(encoder.encodedLength());
+    }
+
+    /** @throws MalformedMessageException if {@code message} is not a well-formed exit request. */
+    static void readExitActor(byte[] message) throws MalformedMessageException {
+        WorkerExitActorDecoder exit = new WorkerExitActorDecoder();
+        WireInput in = WireInput.open(message, exit, EXIT_ACTOR_SINCE_VERSION);
+        in.end(exit.limit());
     }
 
     /** A generator's next value. @throws ValueTooLargeException if it cannot cross by copy. */

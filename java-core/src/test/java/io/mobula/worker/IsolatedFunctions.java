@@ -139,5 +139,21 @@ final class IsolatedFunctions {
             Runtime.getRuntime().halt(status);
             return count;
         }
+
+        /** Asks its actor to exit, then returns its count. */
+        int exitWith() {
+            io.mobula.Mobula.exitActor();
+            return count;
+        }
+    }
+
+    /** What exitActor() says when a task (not an actor's method) calls it in a worker process. */
+    static String exitFromATask() {
+        try {
+            io.mobula.Mobula.exitActor();
+            return "no error";
+        } catch (IllegalStateException expected) {
+            return expected.getMessage();
+        }
     }
 }

@@ -249,6 +249,25 @@ class IsolatedWorkersTest {
         }
     }
 
+    /** Ray's exit_actor() inside an isolated actor: refused there before ('not supported inside an isolated actor yet'). */
+    @Test
+    void anIsolatedActorsMethodEndsItsActorAndItsProcessWithExitActor() throws Exception {
+        ActorHandle<IsolatedFunctions.Counter> counter = mobula.actor(IsolatedFunctions.Counter::new, 4)
+            .isolated().maxRestarts(2).remote();
+        long pid = counter.task(IsolatedFunctions.Counter::pid).remote().get();
+        assertEquals(4, counter.task(IsolatedFunctions.Counter::exitWith).remote().get(), "the exiting call's result");
+        ActorDiedException exited = assertThrows(ActorDiedException.class,
+            () -> counter.task(IsolatedFunctions.Counter::inc).remote().get());
+        assertTrue(exited.getMessage().contains("exited") && exited.getMessage().contains("exitActor()"), exited.getMessage());
+        assertEquals(0, counter.restarts(), "an exit is not restarted");
+        assertFalse(counter.isAlive());
+        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        assertTrue(process == null || process.onExit().get(10, TimeUnit.SECONDS) != null, "its worker process ends");
+
+        String inTask = mobula.task(IsolatedFunctions::exitFromATask).isolated().remote().get();
+        assertTrue(inTask.contains("only inside an actor's method") && inTask.contains("a task"), inTask);
+    }
+
     @Test
     void aCallInFlightWhenTheActorsProcessDiesFailsAndTheActorRestarts() {
         ActorHandle<IsolatedFunctions.Counter> counter = mobula.actor(IsolatedFunctions.Counter::new, 0)

@@ -70,6 +70,16 @@ class WorkerProtocolTest {
     }
 
     @Test
+    void anActorsExitRequestRoundTripsAndIsNoValue() throws Exception {
+        byte[] exit = WorkerProtocol.exitActor();
+        assertTrue(WorkerProtocol.isExitActor(exit) && WorkerProtocol.isInterim(exit));
+        WorkerProtocol.readExitActor(exit);
+        assertTrue(!WorkerProtocol.isYield(exit), "an exit is no generator value");
+        assertThrows(MalformedMessageException.class, () -> WorkerProtocol.readExitActor(WorkerProtocol.resume()));
+        assertTrue(!WorkerProtocol.isInterim(WorkerProtocol.ok(codec, 1)), "an answer ends the call");
+    }
+
+    @Test
     void everyCutShortMessageIsRejectedAndCounted() {
         for (byte[] whole : messages()) {
             for (int length = 0; length < whole.length; length++) {
