@@ -122,7 +122,7 @@ class ConnectedActorLifecycleTest {
                 assertTrue(System.nanoTime() < deadline, "the blocking call never started");
             }
             driver.kill(tally, false);
-            ActorDiedException killed = assertThrows(ActorDiedException.class, () -> running.get(Duration.ofSeconds(30)));
+            ActorDiedException killed = assertThrows(io.mobula.ActorUnavailableException.class, () -> running.get(Duration.ofSeconds(30)));
             assertTrue(killed.getMessage().contains("was killed while this call ran"), killed.getMessage());
             assertEquals(1, tally.task(Tally::inc).remote().get(), "a new instance");
             assertTrue(tally.isAlive());
@@ -215,6 +215,10 @@ class ConnectedActorLifecycleTest {
             assertEquals(7, tally.task(Tally::exitWith, 7).remote().get(), "the exiting call's result is delivered");
             ActorDiedException exited = assertThrows(ActorDiedException.class, () -> tally.task(Tally::inc).remote().get());
             assertTrue(exited.getMessage().contains("exited"), exited.getMessage());
+            assertFalse(tally.isAlive(), "the driver's handle knows it is gone");
+            assertEquals(0, tally.restarts(), "an exit is not a restart");
+            ActorDiedException later = assertThrows(ActorDiedException.class, () -> tally.task(Tally::inc).remote().get());
+            assertTrue(later.getMessage().contains("exited"), later.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.mobula.ActorDiedException;
+import io.mobula.ActorUnavailableException;
 import io.mobula.ActorNameTakenException;
 import io.mobula.RuntimeClosedException;
 import io.mobula.SchedulingStrategy;
@@ -153,7 +154,7 @@ final class ActorTable {
      */
     void killAndRestart(ActorRecord actor) {
         runtime.ensureOpen();
-        boolean restarting = runtime.site().restartKilled(actor, new ActorDiedException(describe(actor) + " was killed while "
+        boolean restarting = runtime.site().restartKilled(actor, new ActorUnavailableException(describe(actor) + " was killed while "
             + "this call ran; it restarts (maxRestarts=" + actor.maxRestarts() + "), and later calls run on the new instance"));
         if (!restarting) {
             actor.kill(new ActorDiedException(describe(actor) + " was killed with a restart asked for, but no restarts are left "

@@ -3,6 +3,7 @@ package io.mobula.runtime;
 import java.util.Arrays;
 
 import io.mobula.ActorDiedException;
+import io.mobula.ActorUnavailableException;
 import io.mobula.MobulaException;
 import io.mobula.WorkerCrashedException;
 import io.mobula.worker.IsolatedActor;
@@ -99,7 +100,7 @@ final class LocalActorCalls implements ActorCalls {
                     stored = new StoredValues.Failed(actor.deathCause());
                 } else if (error instanceof WorkerCrashedException crash && target instanceof IsolatedActor worker) {
                     crashed = worker;
-                    stored = new StoredValues.Failed(new ActorDiedException("actor " + actor.displayName() + " lost its worker "
+                    stored = new StoredValues.Failed(new ActorUnavailableException("actor " + actor.displayName() + " lost its worker "
                         + "process (pid " + crash.pid() + ", exit status " + crash.exitStatus() + ") while running "
                         + call.displayName() + "; this call is lost. The actor restarts in a fresh process while "
                         + "maxRestarts (" + actor.maxRestarts() + ") allows", crash));

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.mobula.ActorDiedException;
+import io.mobula.ActorUnavailableException;
 import io.mobula.MobulaException;
 
 /**
@@ -128,13 +129,16 @@ final class SentActorCalls implements ActorCalls {
             if (nodeDied) {
                 actor.instanceLost(target);
             }
+            if (!nodeDied && error instanceof ActorDiedException gone && !(error instanceof ActorUnavailableException)) {
+                actor.kill(gone); // its node says it is gone for good (it exited, or died out of restarts): so is this handle
+            }
             if (actor.isDead()) {
                 stored = new StoredValues.Failed(actor.deathCause());
             } else if (!(error instanceof TaskExecutor.ArgumentFailure) && call.requeueForRetry(error)) {
                 actor.requeue(call); // runs again, after the calls queued meanwhile (and after a restart)
                 return;
             } else if (nodeDied) {
-                stored = new StoredValues.Failed(new ActorDiedException("actor " + actor.displayName() + "'s node died while "
+                stored = new StoredValues.Failed(new ActorUnavailableException("actor " + actor.displayName() + "'s node died while "
                     + "it ran " + call.displayName() + ", so this call is lost; the actor restarts while maxRestarts ("
                     + actor.maxRestarts() + ") allows. Let such calls run again after a restart with maxRetries(n) on the call",
                     error));

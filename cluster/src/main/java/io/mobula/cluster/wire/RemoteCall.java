@@ -601,6 +601,9 @@ public final class RemoteCall {
         in.data(failed.limit(), "stackTrace", 3 * MAX_TRACE_CHARS);
         String trace = failed.stackTrace();
         in.end(failed.limit());
+        if (className.equals(io.mobula.ActorUnavailableException.class.getName())) {
+            throw new io.mobula.ActorUnavailableException(message); // the actor lives on: only this call is lost
+        }
         if (className.equals(ActorDiedException.class.getName())) {
             throw new ActorDiedException(message);
         }
