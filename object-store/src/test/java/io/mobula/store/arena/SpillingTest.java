@@ -78,4 +78,53 @@ class SpillingTest {
         }
         assertFalse(Files.exists(spill), "the spill directory goes with the store");
     }
+
+    private static ObjectId put(SharedArenaStore store, long high, int i, int size) {
+        ObjectId id = new ObjectId(high, i + 1);
+        ObjectBuilder builder = store.create(id, size, 2);
+        Checksums.fill(builder.data(), id.low());
+        builder.seal();
+        return id;
+    }
+
+    @Test
+    void spillingTakesTheLeastRecentlyUsedObjectsAndKeepsTheRecentlyRead() throws Exception {
+        long capacity = 32 << 20;
+        int size = 1 << 20;
+        Path spill = SharedArenaStore.defaultSpillDirectory();
+        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+            List<ObjectId> old = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                old.add(put(store, 12, i, size));
+            }
+            assertEquals(0, store.stats().spilledCount(), "24 MiB fit without spilling");
+            // the first eight filled are read now: they become the most recently used
+            List<ObjectId> read = old.subList(0, 8);
+            List<ObjectId> untouched = old.subList(8, old.size());
+            for (ObjectId id : read) {
+                try (ObjectView view = store.get(id, 0)) {
+                    assertNotNull(view);
+                }
+                assertTrue(store.accessStamp(id) > store.accessStamp(untouched.getLast()), "a get stamps " + id);
+            }
+            for (int i = 0; i < 12; i++) {
+                put(store, 13, i, size); // 36 MiB in all: some must go to disk
+            }
+            assertTrue(store.stats().spilledCount() > 0, "the store spilled: " + store.stats());
+            for (ObjectId id : read) {
+                assertFalse(store.isSpilled(id), "recently read object " + id + " was spilled before older ones");
+            }
+            assertTrue(store.isSpilled(untouched.getFirst()), "the least recently used object stayed in memory");
+            // victims go oldest first: once one untouched object stayed, no younger one went
+            boolean keptOne = false;
+            for (ObjectId id : untouched) {
+                if (!store.isSpilled(id)) {
+                    keptOne = true;
+                } else {
+                    assertFalse(keptOne, "object " + id + " spilled while an older one stayed");
+                }
+            }
+        }
+    }
 }
