@@ -394,6 +394,9 @@ public final class SharedArenaStore implements ObjectStore {
             }
             space.remove(slot);
             space.compact();
+            if (spiller != null) {
+                spiller.forget(id); // no record may outlive its object: a get would bring a deleted object back
+            }
             return true;
         } finally {
             lock.unlock();

@@ -8,11 +8,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.mobula.store.ObjectId;
+import io.mobula.store.SpillFailedException;
 
 /**
  * Objects moved out of the arena to local disk when it is full, and back on demand. Victims are
@@ -44,34 +46,50 @@ final class Spiller {
     record Victim(ObjectId id, int kind, MemorySegment bytes) {
     }
 
-    /** Writes the victims into one new file, in order, and records where each one went. */
+    /**
+     * Writes the victims into one new file, in order, and records where each one went: all of them
+     * or, if any write fails, none (the partial file is removed), so a record always names bytes
+     * that are on disk and an object whose write failed is only in memory.
+     *
+     * @throws SpillFailedException if the directory or file cannot be written; nothing is recorded
+     */
     void spill(List<Victim> victims) {
         if (victims.isEmpty()) {
             return;
         }
+        Path file = directory.resolve(SPILL_FILE_PREFIX + (nextFile++) + SPILL_FILE_SUFFIX);
+        List<Location> written = new ArrayList<>(victims.size());
+        long offset = 0;
         try {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory, ArenaFile.OWNER_ONLY_DIRECTORY);
             }
-            Path file = directory.resolve(SPILL_FILE_PREFIX + (nextFile++) + SPILL_FILE_SUFFIX);
             try (FileChannel channel = FileChannel.open(file, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), ArenaFile.OWNER_ONLY)) {
-                long offset = 0;
                 for (Victim victim : victims) {
                     ByteBuffer bytes = victim.bytes().asByteBuffer();
                     while (bytes.hasRemaining()) {
                         channel.write(bytes);
                     }
-                    spilled.put(victim.id(), new Location(file, offset, victim.bytes().byteSize(), victim.kind()));
+                    written.add(new Location(file, offset, victim.bytes().byteSize(), victim.kind()));
                     offset += victim.bytes().byteSize();
                 }
-                spilledBytes += offset;
             }
-            liveObjectsPerFile.put(file, victims.size());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot spill objects to " + directory + ": " + e.getMessage()
-                + "; give the node a spill directory with room (NodeContext.spillDirectory)", e);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the store's close or the next store start's sweep removes it
+            }
+            throw new SpillFailedException("cannot spill " + victims.size() + " objects to " + directory + ": "
+                + e.getMessage() + "; they stay in memory. Give the node a spill directory with room "
+                + "(NodeContext.spillDirectory), or release references so less must spill", e);
         }
+        for (int i = 0; i < victims.size(); i++) {
+            spilled.put(victims.get(i).id(), written.get(i));
+        }
+        spilledBytes += offset;
+        liveObjectsPerFile.put(file, victims.size());
     }
 
     Location location(ObjectId id) {

@@ -3,6 +3,7 @@ package io.mobula.store.arena;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -124,6 +125,34 @@ class SpillingTest {
                 } else {
                     assertFalse(keptOne, "object " + id + " spilled while an older one stayed");
                 }
+            }
+        }
+    }
+
+    @Test
+    void aDeletedSpilledObjectIsGoneAndItsIdCanBeCreatedAgain() throws Exception {
+        long capacity = 32 << 20;
+        int size = 1 << 20;
+        Path spill = SharedArenaStore.defaultSpillDirectory();
+        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+            List<ObjectId> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(put(store, 14, i, size));
+            }
+            ObjectId first = ids.getFirst();
+            assertTrue(store.isSpilled(first), "the oldest object went to disk: " + store.stats());
+            long spilled = store.stats().spilledCount();
+            assertTrue(store.delete(first));
+            assertFalse(store.isSpilled(first));
+            assertFalse(store.contains(first));
+            assertEquals(spilled - 1, store.stats().spilledCount());
+            assertNull(store.get(first, 0), "a deleted spilled object came back");
+            assertFalse(store.delete(first), "deleted once");
+            ObjectId again = put(store, 14, 0, size);
+            try (ObjectView view = store.get(again, 0)) {
+                assertNotNull(view);
+                assertEquals(expected(again, size), Checksums.fnv1a64(view.data()));
             }
         }
     }
