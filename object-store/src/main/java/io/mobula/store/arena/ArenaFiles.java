@@ -89,7 +89,7 @@ final class ArenaFiles implements AutoCloseable {
             deleteQuietly(control);
         }
         if (spillDirectory != null) {
-            Spiller.deleteSpillFiles(spillDirectory);
+            Spiller.deleteSpillFiles(spillDirectory, ProcessHandle.current().pid());
         }
     }
 

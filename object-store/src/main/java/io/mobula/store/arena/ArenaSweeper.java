@@ -29,6 +29,9 @@ final class ArenaSweeper {
     /** Names stores give their arenas: {@code mobula-<pid>-<hex>}, then the suffix. */
     private static final Pattern NAMED = Pattern.compile("mobula-(\\d+)-[0-9a-f]+");
 
+    /** Names default spill directories start with ({@link SharedArenaStore#defaultSpillDirectory()}). */
+    static final String DEFAULT_SPILL_PREFIX = "mobula-spill-";
+
     private ArenaSweeper() {
     }
 
@@ -56,6 +59,38 @@ final class ArenaSweeper {
         return removed;
     }
 
+    /**
+     * Removes dead owners' spill files from {@code spillDirectory} and from its siblings named as
+     * default spill directories are ({@code mobula-spill-*}), and each directory that leaves empty.
+     * Spill files name their owner in their manifest ({@link SpillFileDescriptor}), so this finds
+     * the spills of an owner whose arena is gone (its folder was cleared, or it was swept by a
+     * store start that could not reach the spill directory then). A live owner's are kept.
+     *
+     * @return how many spill files were removed.
+     */
+    static int sweepSpills(Path spillDirectory) {
+        if (spillDirectory == null) {
+            return 0;
+        }
+        Path directory = spillDirectory.toAbsolutePath();
+        int removed = Spiller.deleteDeadOwnersSpillFiles(directory);
+        Path parent = directory.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return removed;
+        }
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path sibling : (Iterable<Path>) siblings::iterator) {
+                if (!sibling.equals(directory) && sibling.getFileName().toString().startsWith(DEFAULT_SPILL_PREFIX)
+                    && Files.isDirectory(sibling, LinkOption.NOFOLLOW_LINKS)) {
+                    removed += Spiller.deleteDeadOwnersSpillFiles(sibling);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: the folder changed under the listing; the next start sweeps again
+        }
+        return removed;
+    }
+
     private static boolean sweepArena(Path data) {
         Owner owner = Owner.of(data);
         if (owner.alive()) {
@@ -64,7 +99,7 @@ final class ArenaSweeper {
         ArenaFiles.deleteQuietly(data);
         ArenaFiles.deleteQuietly(ArenaDescriptor.controlPath(data));
         if (owner.spillDirectory() != null) {
-            Spiller.deleteSpillFiles(owner.spillDirectory());
+            Spiller.deleteDeadOwnersSpillFiles(owner.spillDirectory());
         }
         return true;
     }

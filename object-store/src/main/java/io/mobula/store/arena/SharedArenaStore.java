@@ -129,12 +129,14 @@ public final class SharedArenaStore implements ObjectStore {
             throw e;
         }
         this.seals = new SealSequence(arena);
-        this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory());
+        long pid = ProcessHandle.current().pid();
+        long started = ProcessLiveness.startTime(pid);
+        ArenaSweeper.sweepSpills(context.spillDirectory()); // dead owners' spills, even those whose arena is gone
+        this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory(), pid, started);
         this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals, stamps);
         this.clients = new ClientTable(control, layout);
-        long pid = ProcessHandle.current().pid();
         clients.registerNode(pid);
-        layout.writeHeader(arena, pid, ProcessLiveness.startTime(pid), context.spillDirectory());
+        layout.writeHeader(arena, pid, started, context.spillDirectory());
         this.reaper = daemon(this::reapLoop, "mobula-arena-reaper");
         reaper.start();
         if (prefault) {
@@ -189,7 +191,7 @@ public final class SharedArenaStore implements ObjectStore {
 
     /** A spill directory of this process's own under the temp directory. */
     public static Path defaultSpillDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "mobula-spill-" + ProcessHandle.current().pid() + "-"
+        return Path.of(System.getProperty("java.io.tmpdir"), ArenaSweeper.DEFAULT_SPILL_PREFIX + ProcessHandle.current().pid() + "-"
             + Long.toHexString(System.nanoTime()));
     }
 

@@ -6,12 +6,15 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.mobula.store.ObjectId;
 import io.mobula.store.SpillFailedException;
@@ -23,10 +26,11 @@ import io.mobula.store.SpillFailedException;
  * freed, and the directory when the store closes. The store's alone; not thread safe (it locks).
  */
 final class Spiller {
-    /** A spill file is {@code spill-<n>.bin}; only such files are ever deleted from a spill directory. */
-    private static final String SPILL_FILE_PREFIX = "spill-";
-    private static final String SPILL_FILE_SUFFIX = ".bin";
-    private static final java.util.regex.Pattern SPILL_FILE = java.util.regex.Pattern.compile("spill-\\d+\\.bin");
+    /**
+     * A spill file is {@code spill-<ownerPid>-<n>.bin}: the pid keeps two stores' files apart in one
+     * directory. Only such files are ever deleted from a spill directory.
+     */
+    private static final Pattern SPILL_FILE = Pattern.compile("spill-(\\d+)-\\d+\\.bin");
 
     private final Path directory;
     private final Map<ObjectId, Location> spilled = new HashMap<>();
@@ -34,8 +38,14 @@ final class Spiller {
     private long spilledBytes;
     private int nextFile;
 
-    Spiller(Path directory) {
+    private final long ownerPid;
+    private final long ownerStartTime;
+
+    /** @param ownerPid and {@code ownerStartTime}: the store's process, named in every file's manifest. */
+    Spiller(Path directory, long ownerPid, long ownerStartTime) {
         this.directory = directory;
+        this.ownerPid = ownerPid;
+        this.ownerStartTime = ownerStartTime;
     }
 
     /** Where one spilled object's bytes are. */
@@ -57,15 +67,22 @@ final class Spiller {
         if (victims.isEmpty()) {
             return;
         }
-        Path file = directory.resolve(SPILL_FILE_PREFIX + (nextFile++) + SPILL_FILE_SUFFIX);
+        Path file = directory.resolve("spill-" + ownerPid + "-" + (nextFile++) + ".bin");
         List<Location> written = new ArrayList<>(victims.size());
-        long offset = 0;
+        long offset = SpillFileDescriptor.dataOffset(victims.size());
+        long bytesWritten = 0;
         try {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory, ArenaFile.OWNER_ONLY_DIRECTORY);
             }
             try (FileChannel channel = FileChannel.open(file, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), ArenaFile.OWNER_ONLY)) {
+                ByteBuffer manifest = SpillFileDescriptor.manifest(ownerPid, ownerStartTime,
+                    victims.stream().map(Victim::id).toList(), victims.stream().map(Victim::kind).toList(),
+                    victims.stream().map(v -> v.bytes().byteSize()).toList());
+                while (manifest.hasRemaining()) {
+                    channel.write(manifest);
+                }
                 for (Victim victim : victims) {
                     ByteBuffer bytes = victim.bytes().asByteBuffer();
                     while (bytes.hasRemaining()) {
@@ -73,6 +90,7 @@ final class Spiller {
                     }
                     written.add(new Location(file, offset, victim.bytes().byteSize(), victim.kind()));
                     offset += victim.bytes().byteSize();
+                    bytesWritten += victim.bytes().byteSize();
                 }
             }
         } catch (IOException e) {
@@ -88,7 +106,7 @@ final class Spiller {
         for (int i = 0; i < victims.size(); i++) {
             spilled.put(victims.get(i).id(), written.get(i));
         }
-        spilledBytes += offset;
+        spilledBytes += bytesWritten;
         liveObjectsPerFile.put(file, victims.size());
     }
 
@@ -151,34 +169,63 @@ final class Spiller {
         return directory;
     }
 
-    /** Deletes every spill file and the directory. */
+    /** Deletes this store's spill files, and the directory if that leaves it empty. */
     void clear() {
         spilled.clear();
         liveObjectsPerFile.clear();
-        deleteSpillFiles(directory);
+        deleteSpillFiles(directory, ownerPid);
     }
 
     /**
-     * Deletes the spill files in {@code directory}, then the directory if that left it empty.
-     * Other files are left alone: a directory given by the user may hold more than spills.
+     * Deletes the spill files of the store in process {@code ownerPid} in {@code directory}, then the
+     * directory if that left it empty. Other files are left alone: a directory given by the user may
+     * hold more than spills, and other stores' spill files.
      */
-    static void deleteSpillFiles(Path directory) {
-        if (!Files.isDirectory(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    static void deleteSpillFiles(Path directory, long ownerPid) {
+        deleteSpillFilesWhere(directory, (file, pidInName) -> pidInName == ownerPid);
+    }
+
+    /**
+     * Deletes the spill files in {@code directory} whose owner is dead, as the file's manifest tells
+     * (pid and start time, so a reused pid does not keep them), or, for a file cut short before its
+     * manifest was whole, as the pid in its name tells; then the directory if that left it empty.
+     * A live owner's files are never deleted. @return how many files were deleted.
+     */
+    static int deleteDeadOwnersSpillFiles(Path directory) {
+        return deleteSpillFilesWhere(directory, (file, pidInName) -> {
+            long[] owner = SpillFileDescriptor.owner(file);
+            if (owner == null || owner[1] <= 0) { // no whole manifest, or its owner could not read its start time:
+                return ProcessLiveness.startTime(owner == null ? pidInName : owner[0]) < 0; // the pid alone decides
+            }
+            return !ProcessLiveness.isAlive(owner[0], owner[1]);
+        });
+    }
+
+    private interface Doomed {
+        boolean test(Path file, long pidInName);
+    }
+
+    private static int deleteSpillFilesWhere(Path directory, Doomed doomed) {
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
         }
+        int deleted = 0;
         try (var files = Files.list(directory)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (SPILL_FILE.matcher(file.getFileName().toString()).matches()) {
-                    Files.deleteIfExists(file);
+                Matcher m = SPILL_FILE.matcher(file.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && doomed.test(file, Long.parseLong(m.group(1))) && Files.deleteIfExists(file)) {
+                    deleted++;
                 }
             }
-        } catch (IOException e) {
-            return; // best effort: a later store start's sweep tries again
+        } catch (IOException | java.io.UncheckedIOException | NumberFormatException e) {
+            return deleted; // best effort: a later store start's sweep tries again
         }
         try {
             Files.deleteIfExists(directory);
         } catch (IOException e) {
-            // not empty (the user's own files) or not ours to remove
+            // not empty (the user's own files, another store's spills) or not ours to remove
         }
+        return deleted;
     }
 }

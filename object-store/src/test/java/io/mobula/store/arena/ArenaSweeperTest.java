@@ -134,4 +134,33 @@ class ArenaSweeperTest {
         }
         return data;
     }
+
+    private static long spillFiles(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("spill-")).count();
+        }
+    }
+
+    @Test
+    void theSpillFilesOfAnOwnerKilledWithSigkillAreRemovedEvenWithItsArenaGoneAndALiveOwnersAreKept() throws Exception {
+        Path parent = spill.getParent();
+        Path deadSpill = parent.resolve(ArenaSweeper.DEFAULT_SPILL_PREFIX + "dead");
+        Path liveSpill = parent.resolve(ArenaSweeper.DEFAULT_SPILL_PREFIX + "live");
+        try (ReaderProcess dead = new ReaderProcess(StoreOwnerMain.class, List.of(directory.toString(), deadSpill.toString(), "hold"));
+             ReaderProcess live = new ReaderProcess(StoreOwnerMain.class, List.of(directory.toString(), liveSpill.toString(), "hold"))) {
+            Map<String, String> deadFiles = fields(dead.readLine(60));
+            fields(live.readLine(60));
+            long liveCount = spillFiles(liveSpill);
+            assertTrue(spillFiles(deadSpill) > 0 && liveCount > 0, "both owners spilled");
+            dead.kill();
+            // the arena goes without its spills (its folder was cleared): only the spill files say whose they are
+            Files.delete(Path.of(deadFiles.get("data")));
+            Files.delete(Path.of(deadFiles.get("control")));
+            new SharedArenaStore(new StoreContext().capacityBytes(1 << 20).spillDirectory(parent.resolve(
+                ArenaSweeper.DEFAULT_SPILL_PREFIX + "new")), directory.resolve("mobula-" + ProcessHandle.current().pid()
+                + "-" + Long.toHexString(System.nanoTime()) + ".arena"), 4, false).close();
+            assertFalse(Files.exists(deadSpill), "a dead owner's spill directory is removed at the next store start");
+            assertEquals(liveCount, spillFiles(liveSpill), "a live owner's spill files are kept");
+        }
+    }
 }

@@ -156,4 +156,40 @@ class SpillingTest {
             }
         }
     }
+
+    @Test
+    void aSpillFileDescribesItselfOwnerAndObjects() throws Exception {
+        long capacity = 32 << 20;
+        int size = 1 << 20;
+        Path spill = SharedArenaStore.defaultSpillDirectory();
+        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+            for (int i = 0; i < 40; i++) {
+                put(store, 15, i, size);
+            }
+            long described = 0;
+            try (Stream<Path> files = Files.list(spill)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(file))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    assertEquals(SpillFileDescriptor.MAGIC, bytes.getLong(0), file.toString());
+                    assertEquals(SpillFileDescriptor.VERSION, bytes.getInt(8));
+                    assertEquals(ProcessHandle.current().pid(), bytes.getLong(SpillFileDescriptor.OWNER_PID_OFFSET));
+                    int count = bytes.getInt(SpillFileDescriptor.COUNT_OFFSET);
+                    for (int e = 0; e < count; e++) {
+                        int at = SpillFileDescriptor.HEADER_BYTES + e * SpillFileDescriptor.ENTRY_BYTES;
+                        ObjectId id = new ObjectId(bytes.getLong(at), bytes.getLong(at + 8));
+                        long objectSize = bytes.getLong(at + 16);
+                        long offset = bytes.getLong(at + 24);
+                        assertEquals(2, bytes.getInt(at + 32), "kind of " + id);
+                        assertTrue(store.isSpilled(id), "the manifest names " + id + ", which is not spilled");
+                        assertEquals(expected(id, (int) objectSize), Checksums.fnv1a64(MemorySegment.ofBuffer(
+                            bytes.slice((int) offset, (int) objectSize))), "bytes of " + id + " at its manifest offset");
+                        described++;
+                    }
+                }
+            }
+            assertEquals(store.stats().spilledCount(), described, "every spilled object is in a manifest");
+        }
+    }
 }
