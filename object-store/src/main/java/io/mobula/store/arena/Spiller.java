@@ -182,17 +182,19 @@ final class Spiller {
      * hold more than spills, and other stores' spill files.
      */
     static void deleteSpillFiles(Path directory, long ownerPid) {
-        deleteSpillFilesWhere(directory, (file, pidInName) -> pidInName == ownerPid);
+        deleteSpillFilesWhere(directory, true, (file, pidInName) -> pidInName == ownerPid);
     }
 
     /**
      * Deletes the spill files in {@code directory} whose owner is dead, as the file's manifest tells
      * (pid and start time, so a reused pid does not keep them), or, for a file cut short before its
      * manifest was whole, as the pid in its name tells; then the directory if that left it empty.
-     * A live owner's files are never deleted. @return how many files were deleted.
+     * A live owner's files are never deleted, nor a directory this deleted nothing from: a live
+     * store between spills may have it empty and be about to write into it. @return how many
+     * files were deleted.
      */
     static int deleteDeadOwnersSpillFiles(Path directory) {
-        return deleteSpillFilesWhere(directory, (file, pidInName) -> {
+        return deleteSpillFilesWhere(directory, false, (file, pidInName) -> {
             long[] owner = SpillFileDescriptor.owner(file);
             if (owner == null || owner[1] <= 0) { // no whole manifest, or its owner could not read its start time:
                 return ProcessLiveness.startTime(owner == null ? pidInName : owner[0]) < 0; // the pid alone decides
@@ -205,7 +207,8 @@ final class Spiller {
         boolean test(Path file, long pidInName);
     }
 
-    private static int deleteSpillFilesWhere(Path directory, Doomed doomed) {
+    /** @param removeEmpty remove the directory if it ends up empty even when nothing was deleted from it. */
+    private static int deleteSpillFilesWhere(Path directory, boolean removeEmpty, Doomed doomed) {
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
@@ -220,6 +223,9 @@ final class Spiller {
             }
         } catch (IOException | java.io.UncheckedIOException | NumberFormatException e) {
             return deleted; // best effort: a later store start's sweep tries again
+        }
+        if (deleted == 0 && !removeEmpty) {
+            return 0;
         }
         try {
             Files.deleteIfExists(directory);

@@ -152,6 +152,8 @@ class ArenaSweeperTest {
             fields(live.readLine(60));
             long liveCount = spillFiles(liveSpill);
             assertTrue(spillFiles(deadSpill) > 0 && liveCount > 0, "both owners spilled");
+            // a live store between spills may have an empty spill directory it is about to write into
+            Path idle = Files.createDirectory(parent.resolve(ArenaSweeper.DEFAULT_SPILL_PREFIX + "idle"));
             dead.kill();
             // the arena goes without its spills (its folder was cleared): only the spill files say whose they are
             Files.delete(Path.of(deadFiles.get("data")));
@@ -161,6 +163,7 @@ class ArenaSweeperTest {
                 + "-" + Long.toHexString(System.nanoTime()) + ".arena"), 4, false).close();
             assertFalse(Files.exists(deadSpill), "a dead owner's spill directory is removed at the next store start");
             assertEquals(liveCount, spillFiles(liveSpill), "a live owner's spill files are kept");
+            assertTrue(Files.isDirectory(idle), "an empty spill directory nothing was removed from is kept");
         }
     }
 }
