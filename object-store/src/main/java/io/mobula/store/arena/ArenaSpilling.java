@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.mobula.store.ObjectId;
 import io.mobula.store.StoreFullException;
@@ -12,8 +14,10 @@ import io.mobula.store.StoreFullException;
 /**
  * Moves objects between the arena and the {@link Spiller}'s files: out, the least recently used
  * unpinned ones when a create finds no room; back in when the node's process asks for one. Every
- * method is called with the store's lock held. The holes spilling leaves are compacted by the
- * caller afterwards ({@link ArenaSpace#compact()}), since this class holds slot numbers across a batch.
+ * method is called with the store's lock held; {@link #spillFor} lets it go while it writes a
+ * batch to disk (the victims pinned by the node meanwhile), so gets, deletes and restores of other
+ * objects do not wait on the disk. The holes spilling leaves are compacted by the caller
+ * afterwards ({@link ArenaSpace#compact()}), since this class holds slot numbers across a batch.
  * <p>
  * A spilled object is not in the index, so readers in other processes see it again only once it
  * is restored; a reader that pins a victim while it is being written out keeps it in the arena.
@@ -29,10 +33,16 @@ final class ArenaSpilling {
     private final Spiller spiller;
     private final SealSequence seals;
     private final AccessStamps stamps;
+    private final ReentrantLock lock;
+    /** Signalled, under the lock, when a batch's write ends. */
+    private final Condition writeDone;
+    private int writesInFlight;
 
     ArenaSpilling(MemorySegment arena, ArenaDescriptor layout, ArenaIndex index, ArenaSpace space, Spiller spiller,
-                  SealSequence seals, AccessStamps stamps) {
+                  SealSequence seals, AccessStamps stamps, ReentrantLock lock, Condition writeDone) {
         this.stamps = stamps;
+        this.lock = lock;
+        this.writeDone = writeDone;
         this.arena = arena;
         this.layout = layout;
         this.index = index;
@@ -74,16 +84,42 @@ final class ArenaSpilling {
             victims.add(new Spiller.Victim(id, IndexSlotDescriptor.kind(arena, at),
                 arena.asSlice(IndexSlotDescriptor.offset(arena, at), objectSize)));
             slots.add(slot);
+            // the node's own pin keeps the victim's block from being freed (a delete defers it) or
+            // moved (compaction skips pinned slots) while the lock is let go for the write
+            index.pinAgain(slot);
             bytes += objectSize;
             if (bytes >= target) {
                 break;
             }
         }
-        spiller.spill(victims);
+        List<Spiller.Location> written;
+        java.nio.file.Path file = spiller.nextFile();
+        writesInFlight++;
+        boolean unlocked = lock.getHoldCount() == 1; // held more than once, it cannot be let go here
+        if (unlocked) {
+            lock.unlock();
+        }
+        try {
+            written = spiller.write(file, victims);
+        } catch (RuntimeException e) {
+            relock(unlocked);
+            for (int slot : slots) {
+                unpinOwn(slot); // every victim stays in memory; one deleted meanwhile is freed now
+            }
+            throw e;
+        }
+        relock(unlocked);
+        spiller.record(victims, written);
         boolean freedAny = false;
+        boolean deletedAny = false;
         for (int i = 0; i < victims.size(); i++) {
             int slot = slots.get(i);
             long at = layout.slotOffset(slot);
+            if (unpinOwn(slot)) {
+                spiller.forget(victims.get(i).id()); // deleted while written: no record may outlive it
+                deletedAny = true;
+                continue;
+            }
             IndexSlotDescriptor.stateVolatile(arena, at, IndexSlotDescriptor.TOMBSTONE);
             if (index.pinnedByAnyone(slot)) {
                 // a reader pinned it while it was being written out: it stays, the disk copy goes;
@@ -96,14 +132,40 @@ final class ArenaSpilling {
             space.free(slot, IndexSlotDescriptor.offset(arena, at), IndexSlotDescriptor.size(arena, at));
             freedAny = true;
         }
-        return freedAny;
+        return freedAny || deletedAny;
+    }
+
+    private void relock(boolean unlocked) {
+        if (unlocked) {
+            lock.lock();
+        }
+        writesInFlight--;
+        writeDone.signalAll();
+    }
+
+    /**
+     * Drops the node's spill pin on {@code slot}, under the lock. @return true if the object was
+     * deleted while pinned (its slot a tombstone); its block is freed here unless a reader pins it.
+     */
+    private boolean unpinOwn(int slot) {
+        index.unpin(slot);
+        if (index.stateVolatile(slot) == IndexSlotDescriptor.TOMBSTONE) {
+            space.released(slot);
+            return true;
+        }
+        return false;
+    }
+
+    /** Batches being written without the lock now; the store's close waits for none. Under the lock. */
+    int writesInFlight() {
+        return writesInFlight;
     }
 
     /**
      * Brings a spilled object back into the arena, sealed (spilling others if need be). The caller
      * advances the seal sequence once it has let go of the lock.
      *
-     * @return false if {@code id} is not spilled
+     * @return false if {@code id} is not spilled; true if it is in the arena now, or may be (look again)
      * @throws StoreFullException if there is no room and every object in the arena is pinned
      */
     boolean restore(ObjectId id) {
@@ -116,6 +178,10 @@ final class ArenaSpilling {
             if (!spillFor(location.size())) {
                 throw new StoreFullException("cannot restore spilled object " + id + " (" + location.size()
                     + " bytes): every object in the store is pinned; release views and retry");
+            }
+            location = spiller.location(id);
+            if (location == null) {
+                return true; // restored or deleted while the lock was let go for the write: the caller looks again
             }
         }
         spiller.restore(id, arena.asSlice(placement.offset(), location.size()));

@@ -40,6 +40,8 @@ import io.mobula.StoreStats;
 public final class SharedArenaStore implements ObjectStore {
     private static final long REAP_INTERVAL_MS = 1000;
     private static final long PRESSURE_RETRY_NS = 100_000_000L;
+    /** How long close waits for a spill batch being written (one batch is at most 64 MiB). */
+    private static final long CLOSE_WAIT_FOR_SPILL_NS = 30_000_000_000L;
     private static final double SOFT_PRESSURE_FRACTION = 0.75;
     /** Client-table entries of a store made in shared memory: the node and 31 local readers. */
     private static final int MAX_CLIENTS = 32;
@@ -133,7 +135,8 @@ public final class SharedArenaStore implements ObjectStore {
         long started = ProcessLiveness.startTime(pid);
         ArenaSweeper.sweepSpills(context.spillDirectory()); // dead owners' spills, even those whose arena is gone
         this.spiller = context.spillDirectory() == null ? null : new Spiller(context.spillDirectory(), pid, started);
-        this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals, stamps);
+        this.spilling = spiller == null ? null : new ArenaSpilling(arena, layout, index, space, spiller, seals, stamps,
+            lock, changed);
         this.clients = new ClientTable(control, layout);
         clients.registerNode(pid);
         layout.writeHeader(arena, pid, started, context.spillDirectory());
@@ -282,6 +285,7 @@ public final class SharedArenaStore implements ObjectStore {
                     continue;
                 }
                 if (spilling != null && spilling.spillFor(size)) {
+                    ensureOpen(); // the lock was let go while the batch was written
                     continue; // spilled objects leave both their blocks and their slots
                 }
                 long left = deadline - System.nanoTime();
@@ -442,6 +446,13 @@ public final class SharedArenaStore implements ObjectStore {
             }
             closed = true;
             changed.signalAll();
+            // a batch written without the lock reads the arena: the mapping stays until it is done
+            long deadline = System.nanoTime() + CLOSE_WAIT_FOR_SPILL_NS;
+            while (spilling != null && spilling.writesInFlight() > 0 && deadline - System.nanoTime() > 0) {
+                changed.awaitNanos(deadline - System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
@@ -536,6 +547,11 @@ public final class SharedArenaStore implements ObjectStore {
                 lock.unlock();
             }
         }
+    }
+
+    /** Test seam: {@code hook} runs before each spill batch is written, without the store's lock. */
+    void beforeSpillWrite(Runnable hook) {
+        spiller.beforeWrite(hook);
     }
 
     /** The lock every change of the node's allocation and index takes (tests check what must not need it). */

@@ -38,6 +38,7 @@ final class Spiller {
     private long spilledBytes;
     private int nextFile;
 
+    private volatile Runnable beforeWrite = () -> { };
     private final long ownerPid;
     private final long ownerStartTime;
 
@@ -56,22 +57,24 @@ final class Spiller {
     record Victim(ObjectId id, int kind, MemorySegment bytes) {
     }
 
+    /** The path of the next batch's file. Under the store's lock. */
+    Path nextFile() {
+        return directory.resolve("spill-" + ownerPid + "-" + (nextFile++) + ".bin");
+    }
+
     /**
-     * Writes the victims into one new file, in order, and records where each one went: all of them
-     * or, if any write fails, none (the partial file is removed), so a record always names bytes
-     * that are on disk and an object whose write failed is only in memory.
+     * Writes the victims into {@code file}, a manifest then their bytes in order, and returns where
+     * each one went; records nothing. Touches no state of this object but the hook, so the store
+     * calls it without its lock, with the victims pinned. If any write fails the partial file is
+     * removed: a batch is on disk whole or not at all.
      *
-     * @throws SpillFailedException if the directory or file cannot be written; nothing is recorded
+     * @throws SpillFailedException if the directory or file cannot be written
      */
-    void spill(List<Victim> victims) {
-        if (victims.isEmpty()) {
-            return;
-        }
-        Path file = directory.resolve("spill-" + ownerPid + "-" + (nextFile++) + ".bin");
+    List<Location> write(Path file, List<Victim> victims) {
         List<Location> written = new ArrayList<>(victims.size());
         long offset = SpillFileDescriptor.dataOffset(victims.size());
-        long bytesWritten = 0;
         try {
+            beforeWrite.run();
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory, ArenaFile.OWNER_ONLY_DIRECTORY);
             }
@@ -90,9 +93,9 @@ final class Spiller {
                     }
                     written.add(new Location(file, offset, victim.bytes().byteSize(), victim.kind()));
                     offset += victim.bytes().byteSize();
-                    bytesWritten += victim.bytes().byteSize();
                 }
             }
+            return written;
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(file);
@@ -103,11 +106,23 @@ final class Spiller {
                 + e.getMessage() + "; they stay in memory. Give the node a spill directory with room "
                 + "(NodeContext.spillDirectory), or release references so less must spill", e);
         }
+    }
+
+    /**
+     * Records a written batch: all of it, so a record always names bytes that are on disk. Under
+     * the store's lock. The caller forgets, at once, any victim deleted while it was written.
+     */
+    void record(List<Victim> victims, List<Location> written) {
         for (int i = 0; i < victims.size(); i++) {
             spilled.put(victims.get(i).id(), written.get(i));
+            spilledBytes += written.get(i).size();
         }
-        spilledBytes += bytesWritten;
-        liveObjectsPerFile.put(file, victims.size());
+        liveObjectsPerFile.put(written.getFirst().file(), victims.size());
+    }
+
+    /** Test seam: runs before each batch's file is written, without the store's lock. */
+    void beforeWrite(Runnable hook) {
+        this.beforeWrite = hook;
     }
 
     Location location(ObjectId id) {

@@ -192,4 +192,59 @@ class SpillingTest {
             assertEquals(store.stats().spilledCount(), described, "every spilled object is in a manifest");
         }
     }
+
+    @Test
+    void aGetThatRestoresCompletesWhileAnotherSpillBatchIsBeingWritten() throws Exception {
+        long capacity = 32 << 20;
+        int size = 1 << 20;
+        Path spill = SharedArenaStore.defaultSpillDirectory();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.SECONDS.toNanos(10)).spillDirectory(spill), false)) {
+            List<ObjectId> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(put(store, 16, i, size));
+            }
+            ObjectId spilled = ids.getFirst();
+            assertTrue(store.isSpilled(spilled));
+            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            store.beforeSpillWrite(() -> {
+                if (first.getAndSet(false)) { // only the first batch's write blocks; the restore's own spill goes on
+                    writing.countDown();
+                    try {
+                        finish.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            java.util.concurrent.Future<ObjectId> blocked = threads.submit(() -> put(store, 17, 0, size));
+            assertTrue(writing.await(30, TimeUnit.SECONDS), "the create did not start a spill");
+            java.util.concurrent.Future<Long> restored = threads.submit(() -> {
+                try (ObjectView view = store.get(spilled, 0)) {
+                    return view == null ? -1 : Checksums.fnv1a64(view.data());
+                }
+            });
+            ObjectId victim = ids.stream().filter(id -> !store.isSpilled(id)).findFirst().orElseThrow();
+            try {
+                assertEquals(expected(spilled, size), restored.get(20, TimeUnit.SECONDS),
+                    "the spilled object read back while another batch is written");
+                // the oldest object in memory is in the held batch: deleted while written, it stays deleted
+                assertTrue(store.delete(victim));
+            } finally {
+                finish.countDown();
+            }
+            ObjectId created = blocked.get(30, TimeUnit.SECONDS);
+            try (ObjectView view = store.get(created, 0)) {
+                assertNotNull(view, "the create whose spill was held back completed");
+            }
+            assertFalse(store.isSpilled(victim), "a victim deleted while its batch was written kept a spill record");
+            assertFalse(store.contains(victim));
+            assertNull(store.get(victim, 0), "a victim deleted while its batch was written came back");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
 }
