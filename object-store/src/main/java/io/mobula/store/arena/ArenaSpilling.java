@@ -57,7 +57,12 @@ final class ArenaSpilling {
 
     /**
      * Moves the least recently used unpinned objects to disk, in one batch, until a block of
-     * {@code size} bytes is free. @return false if nothing could be spilled.
+     * {@code size} bytes is free. Lets the store's lock go while the batch's file is written (if the
+     * caller holds it once), so the caller must look at the store afresh after this returns.
+     *
+     * @return false if nothing could be spilled (every sealed object pinned, or every victim kept
+     *         by a reader that pinned it during the write)
+     * @throws io.mobula.store.SpillFailedException if the batch could not be written; every victim stays
      */
     boolean spillFor(long size) {
         List<long[]> candidates = new ArrayList<>(); // {lastAccess, slot}
