@@ -27,13 +27,27 @@ public final class HeadTables implements AutoCloseable {
         return t;
     });
 
-    /** @param onChange told the members' statuses after every command (the head's {@link ClusterView}). */
+    /**
+     * Replays the log; no member is judged silent until {@link #serving()}.
+     *
+     * @param onChange told the members' statuses after every command (the head's {@link ClusterView}).
+     */
     public HeadTables(Path logFile, long deadAfterMs, java.util.function.Consumer<java.util.List<NodeStatus>> onChange) {
         this.log = ControlLog.openAndReplay(logFile, service);
-        service.restartedAt(System.currentTimeMillis()); // the members get their time to find the head again
         this.deadAfterMs = deadAfterMs;
         this.onChange = onChange;
         onChange.accept(memberStatuses());
+    }
+
+    /**
+     * The head answers from now on: the members of a replayed log get their dead-after time from
+     * this moment to find it again, and silence is judged from here. Counting from the replay
+     * instead charged the head's own start-up (its store, transport and object manager) to the
+     * members, and a live node could be declared dead, and so fenced, by a head that was not yet
+     * listening.
+     */
+    public synchronized void serving() {
+        service.restartedAt(System.currentTimeMillis());
         timer.scheduleAtFixedRate(this::declareSilentDead, deadAfterMs / 4, deadAfterMs / 4, TimeUnit.MILLISECONDS);
     }
 

@@ -107,6 +107,9 @@ public final class NodeDaemon {
         // processes on this host (drivers, nodes) reach it over IPC through its media driver, same handshake
         AuthServer local = new AuthServer(transport.aeron(), AeronChannels.IPC, STREAM, secret, service)
             .onSessionEnd(service::sessionEnded).start();
+        if (tables != null) {
+            tables.serving(); // members are judged silent only once they can reach the head
+        }
         Membership membership = join == null ? null : Membership.join(transport, join, secret,
             Long.parseUnsignedLong(runtime.nodeId(), 16), service::selfStatus, view, () -> {
                 service.fenced();
