@@ -71,10 +71,8 @@ public final class ControlService {
     /**
      * Applies a command.
      *
-     * @return true if it changed the tables. A heartbeat from an unknown or dead node does not, nor
-     *         does a join under the id of a node declared dead: that id stays dead for good (its
-     *         actors, bundles and objects were given up), so the process is fenced and must join
-     *         again as a new node, under a new id.
+     * @return true if it changed the tables (a heartbeat from an unknown or dead node does not:
+     *         a node declared dead must join again, and is fenced until it does).
      */
     public boolean apply(Command command) {
         applied++;
@@ -82,9 +80,6 @@ public final class ControlService {
         long time = Long.parseLong(command.fields().getOrDefault("time", "0"));
         switch (command.verb()) {
             case Command.JOIN -> {
-                if (member != null && !member.alive()) {
-                    return false; // a partition healing under the old id would bring back what others took over
-                }
                 members.put(command.nodeId(), new Member(command.nodeId(), status(command), true, time));
                 return true;
             }

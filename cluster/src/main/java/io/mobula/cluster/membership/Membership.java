@@ -91,11 +91,15 @@ public final class Membership implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            if (missed >= MISSES_BEFORE_RECONNECT && reconnect().equals("fenced")) {
-                joinAsNew();
+            if (missed >= MISSES_BEFORE_RECONNECT) {
+                reconnect();
             }
             if (send(ControlService.Command.HEARTBEAT, BEAT_TIMEOUT).equals("fenced")) {
-                joinAsNew();
+                long renewed = onFenced.getAsLong(); // declared dead while cut off: drop what is stale, come back as new
+                synchronized (this) {
+                    nodeId = renewed;
+                }
+                send(ControlService.Command.JOIN, BEAT_TIMEOUT);
             }
             missed = 0;
             refreshView();
@@ -104,30 +108,12 @@ public final class Membership implements AutoCloseable {
         }
     }
 
-    /**
-     * A fresh session to the head, and this node joined through it: under its id if the head still
-     * counts it alive, else as a new node (a join under a dead id is refused, so a partition long
-     * enough to get the node declared dead always ends in {@link #joinAsNew}).
-     *
-     * @return the head's answer to the join.
-     */
-    private synchronized String reconnect() {
+    /** A fresh session to the head, and this node joined through it. */
+    private synchronized void reconnect() {
         AuthClient fresh = AuthClient.connect(transport.aeron(), headAddress, PeerSessions.STREAM, secret, BEAT_TIMEOUT);
         AuthClient stale = head;
         head = fresh;
         stale.close();
-        return send(ControlService.Command.JOIN, BEAT_TIMEOUT);
-    }
-
-    /**
-     * Declared dead while cut off: drop what is stale (outside this object's lock: that may wait on
-     * the node's own threads), and come back as a new node.
-     */
-    private void joinAsNew() {
-        long renewed = onFenced.getAsLong();
-        synchronized (this) {
-            nodeId = renewed;
-        }
         send(ControlService.Command.JOIN, BEAT_TIMEOUT);
     }
 
