@@ -66,7 +66,15 @@ class AuthTransportTest {
     }
 
     private static void await(LongSupplier count, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        await(count, atLeast, 10);
+    }
+
+    /**
+     * Polls a server's counter until it reaches {@code atLeast} or {@code seconds} pass: the counts
+     * are bumped on the server's thread, with no event to wait on.
+     */
+    static void await(LongSupplier count, long atLeast, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (count.getAsLong() < atLeast && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }

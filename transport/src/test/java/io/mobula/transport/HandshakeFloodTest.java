@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -63,14 +62,6 @@ class HandshakeFloodTest {
         }
     }
 
-    private static void await(LongSupplier count, long atLeast, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (count.getAsLong() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(count.getAsLong() >= atLeast, "count reached " + count.getAsLong() + ", wanted " + atLeast);
-    }
-
     /** Before: 64 unproven hellos from one sender filled every place for good; every later client was refused. */
     @Test
     void oneSenderCannotTakeEveryPlaceAndUnprovenHandshakesExpire() throws Exception {
@@ -80,7 +71,7 @@ class HandshakeFloodTest {
                 Thread.onSpinWait();
             }
             flood(attacker, 64, 1_000, AeronChannels.udp("127.0.0.1", 40_000));
-            await(() -> server.rejectedCount() + 1000 * server.malformedCount(), 64 - AuthServer.MAX_PENDING_PER_SOURCE, 10);
+            AuthTransportTest.await(server::rejectedCount, 64 - AuthServer.MAX_PENDING_PER_SOURCE, 10);
             // an honest client over IPC, another source, is served at once
             try (AuthServer ipc = new AuthServer(transport.aeron(), AeronChannels.IPC, SERVER_STREAM + 1, secret,
                 (session, payload) -> payload).start();
@@ -89,7 +80,7 @@ class HandshakeFloodTest {
                 assertArrayEquals(new byte[] {7}, honest.request(new byte[] {7}, TIMEOUT));
             }
             // and a client from the flooding address gets in once the unproven handshakes expire
-            await(server::expiredHandshakeCount, AuthServer.MAX_PENDING_PER_SOURCE, 15);
+            AuthTransportTest.await(server::expiredHandshakeCount, AuthServer.MAX_PENDING_PER_SOURCE, 15);
             int replyPort;
             try (DatagramSocket free = new DatagramSocket(0)) {
                 replyPort = free.getLocalPort();
