@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,41 +35,28 @@ import io.mobula.store.StoreFolderFullException;
 class SmallStoreFolderTest {
     private static final long FOLDER_BYTES = 64L << 20;
 
+    private SmallTmpfs tmpfs;
     private Path folder;
     private Path disk;
-    private boolean mounted;
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + out);
-        return out.trim();
-    }
 
     @BeforeEach
     void mountASmallTmpfs() throws Exception {
-        Assumptions.assumeTrue(run("id", "-u").equals("0"), "this test mounts a 64 MiB tmpfs, which needs root; "
-            + "CI runs the tests as root (run them so, or in a container with CAP_SYS_ADMIN)");
-        folder = Files.createTempDirectory("mobula-small-shm-");
+        tmpfs = SmallTmpfs.mount("64m", "mobula-small-shm-");
+        folder = tmpfs.folder();
         disk = Files.createTempDirectory("mobula-small-shm-fallback-");
-        run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", folder.toString());
-        mounted = true;
     }
 
     @AfterEach
     void unmount() throws Exception {
         try {
-            if (mounted) {
-                run("umount", folder.toString());
+            if (tmpfs != null) {
+                tmpfs.close();
             }
         } finally {
-            for (Path root : new Path[] {folder, disk}) {
-                if (root != null && Files.exists(root)) {
-                    try (Stream<Path> walk = Files.walk(root)) {
-                        for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                            Files.deleteIfExists(p);
-                        }
+            if (disk != null && Files.exists(disk)) {
+                try (Stream<Path> walk = Files.walk(disk)) {
+                    for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(p);
                     }
                 }
             }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,33 +33,19 @@ import io.mobula.store.StoreContext;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpillFailureTest {
+    private SmallTmpfs tmpfs;
     private Path spill;
-    private boolean mounted;
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + out);
-        return out.trim();
-    }
 
     @BeforeEach
     void mountASmallTmpfs() throws Exception {
-        Assumptions.assumeTrue(run("id", "-u").equals("0"), "this test mounts a 6 MiB tmpfs, which needs root; "
-            + "CI runs the tests as root (run them so, or in a container with CAP_SYS_ADMIN)");
-        spill = Files.createTempDirectory("mobula-small-spill-");
-        run("mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", spill.toString());
-        mounted = true;
+        tmpfs = SmallTmpfs.mount("6m", "mobula-small-spill-");
+        spill = tmpfs.folder();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted) {
-            run("umount", spill.toString());
-        }
-        if (spill != null) {
-            Files.deleteIfExists(spill);
+        if (tmpfs != null) {
+            tmpfs.close();
         }
     }
 

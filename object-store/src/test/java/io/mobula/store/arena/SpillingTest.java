@@ -40,13 +40,18 @@ class SpillingTest {
         }
     }
 
+    /** A store of {@code capacity} spilling to {@code spill}, whose creates wait 100 ms at most for room. */
+    private static SharedArenaStore spillingStore(long capacity, Path spill) {
+        return SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
+            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false);
+    }
+
     @Test
     void fourTimesTheCapacityStaysReadableAndTheSpillDirectoryEmptiesAsObjectsAreFreed() throws Exception {
         long capacity = 32 << 20;
         int size = 1 << 20;
         Path spill = SharedArenaStore.defaultSpillDirectory();
-        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
-            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+        try (SharedArenaStore store = spillingStore(capacity, spill)) {
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < 4 * capacity / size; i++) {
                 ObjectId id = new ObjectId(11, i + 1);
@@ -93,8 +98,7 @@ class SpillingTest {
         long capacity = 32 << 20;
         int size = 1 << 20;
         Path spill = SharedArenaStore.defaultSpillDirectory();
-        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
-            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+        try (SharedArenaStore store = spillingStore(capacity, spill)) {
             List<ObjectId> old = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 old.add(put(store, 12, i, size));
@@ -134,8 +138,7 @@ class SpillingTest {
         long capacity = 32 << 20;
         int size = 1 << 20;
         Path spill = SharedArenaStore.defaultSpillDirectory();
-        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
-            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+        try (SharedArenaStore store = spillingStore(capacity, spill)) {
             List<ObjectId> ids = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 ids.add(put(store, 14, i, size));
@@ -162,8 +165,7 @@ class SpillingTest {
         long capacity = 32 << 20;
         int size = 1 << 20;
         Path spill = SharedArenaStore.defaultSpillDirectory();
-        try (SharedArenaStore store = SharedArenaStore.inSharedMemory(new StoreContext().capacityBytes(capacity)
-            .createTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)).spillDirectory(spill), false)) {
+        try (SharedArenaStore store = spillingStore(capacity, spill)) {
             for (int i = 0; i < 40; i++) {
                 put(store, 15, i, size);
             }

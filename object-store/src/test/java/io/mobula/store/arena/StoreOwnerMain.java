@@ -11,7 +11,8 @@ import io.mobula.store.StoreContext;
  * A store's owner process for the file-lifetime tests. {@code StoreOwnerMain DIR SPILL_DIR MODE}:
  * creates an 8 MiB store in DIR that spills to SPILL_DIR, puts three times its capacity (so spill
  * files exist), prints {@code data=<path> control=<path> spill=<path>}, then with MODE
- * {@code hold} sleeps until killed, with MODE {@code exit} calls System.exit(0) inside the
+ * {@code hold} waits until killed (or until its parent closes its input, so it never outlives the
+ * test), with MODE {@code exit} calls System.exit(0) inside the
  * try-with-resources, so the store's close never runs.
  */
 public final class StoreOwnerMain {
@@ -35,7 +36,7 @@ public final class StoreOwnerMain {
             if (args[2].equals("exit")) {
                 System.exit(0);
             }
-            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+            System.in.read(); // the test kills it; the end of its input ends it if the test died first
         }
     }
 }
